@@ -1,0 +1,1 @@
+"""Subcommands of `tchat-live`: each module exposes `register(subparsers)`."""

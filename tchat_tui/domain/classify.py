@@ -1,0 +1,171 @@
+"""Who is speaking and what a post is in the chat: question `Qn`, answer `An`/`Rn`, audience question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tchat_tui.domain.post import Post, Role
+
+# Leading "@a @b " that X adds to a reply; the author's own words start after it.
+_LEADING_MENTIONS = re.compile(r"^(?:\s*[@＠]\w{1,50}[\s,:]*)+")
+# "Q3:", "Q3 :", "Q3.", "Q3 -", "Q3/", "Q3)"; strict form for the host's question posts.
+_QUESTION = re.compile(r"^\s*[Qq]\s?(\d{1,2})\s*[:.\-–—/)]\s*(.*)$", re.S)
+# "A3 ...", "A3:", "R3 :", "a3.", "A 3:", "A3/": an answer label at the start of the author's words.
+_ANSWER = re.compile(r"^\s*[AaRr]\s?(\d{1,2})(?![\d\w])\s*[:.\-–—/)]?\s*", re.S)
+_TRAILING_TAGS = re.compile(r"(?:\s*[#＃]\w+)+\s*$")
+_URL = re.compile(r"https?://\S+")
+_ASKED_OF = re.compile(
+    r"\b(?:question (?:for|to|pour)|une question|a question|q pour|q for)\b", re.IGNORECASE
+)
+
+
+def own_words(text: str) -> str:
+    """The author's words: without the automatic leading @mentions of a reply."""
+    return _LEADING_MENTIONS.sub("", text, count=1).lstrip()
+
+
+def _norm(handle: str | None) -> str:
+    return (handle or "").lstrip("@＠").casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """The chat's people by handle (without `@`, any case)."""
+
+    host: str | None = None
+    guests: tuple[str, ...] = ()
+    co_moderators: tuple[str, ...] = ()
+
+    def role_of(self, handle: str) -> Role:
+        """The role of the author with this handle."""
+        h = _norm(handle)
+        if self.host and h == _norm(self.host):
+            return Role.HOST
+        if h in {_norm(g) for g in self.guests}:
+            return Role.GUEST
+        if h in {_norm(c) for c in self.co_moderators}:
+            return Role.COMODERATOR
+        return Role.PARTICIPANT
+
+    def speakers(self) -> set[str]:
+        """Handles (folded) whom the audience addresses: the host and the guests."""
+        out = {_norm(g) for g in self.guests}
+        if self.host:
+            out.add(_norm(self.host))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """What the classifier decided about one post."""
+
+    role: Role
+    question_number: int | None = None
+    """This post is (one posting of) question n."""
+    answers: int | None = None
+    """This post answers question n."""
+    audience_question: bool = False
+    """A participant's question to the host or a guest."""
+
+
+@dataclass(slots=True)
+class Question:
+    """A chat question as posted (possibly several times, one per language)."""
+
+    number: int
+    text: str
+    post_ids: list[str] = field(default_factory=list)
+    posted_at: datetime | None = None
+
+
+def question_body(text: str) -> str:
+    """The question's words: no leading mentions, `Qn:` prefix or trailing hashtags."""
+    words = own_words(text)
+    m = _QUESTION.match(words)
+    body = m.group(2) if m else words
+    return _TRAILING_TAGS.sub("", body).strip()
+
+
+class Classifier:
+    """Classifies posts in arrival order, remembering the questions it has seen.
+
+    With no host in the roster, the first author who posts a strict `Q1:`-style question becomes the host.
+    """
+
+    def __init__(self, roster: Roster, tag: str | None = None) -> None:
+        self.roster = roster
+        self.tag = (tag or "").lstrip("#＃")
+        self.questions: dict[int, Question] = {}
+        self._question_of_post: dict[str, int] = {}
+        self._speaker_post_ids: set[str] = set()
+
+    def register_question(
+        self, number: int, post_id: str, text: str, posted_at: datetime | None
+    ) -> None:
+        """Remember a posting of question `number` (also used to restore state from the store)."""
+        q = self.questions.get(number)
+        if q is None:
+            q = self.questions[number] = Question(number, question_body(text), [], posted_at)
+        if post_id not in q.post_ids:
+            q.post_ids.append(post_id)
+        if posted_at and (q.posted_at is None or posted_at < q.posted_at):
+            q.posted_at = posted_at
+        self._question_of_post[post_id] = number
+
+    def question_text(self, number: int) -> str | None:
+        """The text of question `number`, if it has been posted."""
+        q = self.questions.get(number)
+        return q.text if q else None
+
+    def current_question(self) -> int | None:
+        """The question posted last (by posting time)."""
+        posted = [q for q in self.questions.values() if q.posted_at is not None]
+        if not posted:
+            return max(self.questions) if self.questions else None
+        return max(posted, key=lambda q: (q.posted_at, q.number)).number
+
+    def question_of_post(self, post_id: str) -> int | None:
+        """The question number a post id is a posting of."""
+        return self._question_of_post.get(post_id)
+
+    def classify(self, post: Post) -> Classification:
+        """Classify `post` and remember it if it is a question."""
+        role = self.roster.role_of(post.author_handle)
+        if post.is_repost:
+            return Classification(role=role)
+        words = own_words(post.text)
+        qm = _QUESTION.match(words)
+        if qm and self.roster.host is None and role is Role.PARTICIPANT and not post.reply_to_id:
+            self.roster = Roster(post.author_handle, self.roster.guests, self.roster.co_moderators)
+            role = Role.HOST
+        if qm and role in (Role.HOST, Role.COMODERATOR):
+            number = int(qm.group(1))
+            self.register_question(number, post.native_id, post.text, post.created_at)
+            self._speaker_post_ids.add(post.native_id)
+            return Classification(role=role, question_number=number)
+        if role in (Role.HOST, Role.GUEST):
+            self._speaker_post_ids.add(post.native_id)
+        answers: int | None = None
+        am = _ANSWER.match(words)
+        if am:
+            answers = int(am.group(1))
+        elif post.reply_to_id and post.reply_to_id in self._question_of_post:
+            answers = self._question_of_post[post.reply_to_id]
+        elif post.conversation_id and post.conversation_id in self._question_of_post:
+            answers = self._question_of_post[post.conversation_id]
+        audience = role is Role.PARTICIPANT and self._is_audience_question(post, words)
+        return Classification(role=role, answers=answers, audience_question=audience)
+
+    def _is_audience_question(self, post: Post, words: str) -> bool:
+        plain = _URL.sub("", words)
+        if "?" not in plain and "？" not in plain:
+            return False
+        speakers = self.roster.speakers()
+        own_mentions = {_norm(m) for m in re.findall(r"[@＠](\w{1,50})", plain)}
+        if own_mentions & speakers:
+            return True
+        if _ASKED_OF.search(plain):
+            return True
+        return bool(post.reply_to_id and post.reply_to_id in self._speaker_post_ids)

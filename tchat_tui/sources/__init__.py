@@ -1,0 +1,1 @@
+"""Where posts come from: recorded streams, X (tweepy), Mastodon and Bluesky (httpx)."""

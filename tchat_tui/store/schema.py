@@ -1,0 +1,160 @@
+"""The chat database's schema as numbered migrations (PRAGMA user_version holds the version)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+APPLICATION_ID = 0x74636874  # "tcht": marks a tchat-live database
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db.table("chats").create(
+        {
+            "id": int,
+            "tag": str,
+            "topic": str,
+            "started_at": str,
+            "duration_minutes": int,
+            "plan_json": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db.table("chats").create_index(["tag"])
+    db.table("authors").create(
+        {
+            "key": str,
+            "network": str,
+            "author_id": str,
+            "handle": str,
+            "name": str,
+            "role": str,
+            "muted": int,
+            "notes": str,
+            "first_seen": str,
+        },
+        pk="key",
+        defaults={"muted": 0, "role": "participant"},
+    )
+    db.table("authors").create_index(["handle"])
+    db.table("posts").create(
+        {
+            "key": str,
+            "chat_id": int,
+            "network": str,
+            "native_id": str,
+            "instance": str,
+            "author_key": str,
+            "author_handle": str,
+            "author_name": str,
+            "role": str,
+            "text": str,
+            "created_at": str,
+            "received_at": str,
+            "reply_to_key": str,
+            "root_key": str,
+            "hashtags": str,
+            "links": str,
+            "mentions": str,
+            "is_repost": int,
+            "repost_of_key": str,
+            "lang": str,
+            "metrics": str,
+            "raw": str,
+            "question_number": int,
+            "answers": int,
+            "audience_question": int,
+            "claimed_by": str,
+            "answered": int,
+            "promo_level": str,
+            "promo_score": float,
+            "promo_reasons": str,
+            "starred": int,
+            "hidden": int,
+            "deleted": int,
+            "edited_at": str,
+            "outgoing": int,
+            "dry_run": int,
+            "outbox_id": int,
+        },
+        pk="key",
+        defaults={
+            "starred": 0,
+            "hidden": 0,
+            "deleted": 0,
+            "answered": 0,
+            "outgoing": 0,
+            "dry_run": 0,
+            "audience_question": 0,
+            "is_repost": 0,
+            "promo_level": "none",
+            "promo_score": 0.0,
+        },
+    )
+    db.table("posts").create_index(["chat_id", "created_at"])
+    db.table("posts").create_index(["network", "native_id"])
+    db.table("posts").create_index(["author_key"])
+    db.table("posts").create_index(["reply_to_key"])
+    db.table("questions").create(
+        {
+            "chat_id": int,
+            "number": int,
+            "text": str,
+            "source": str,
+            "due_at": str,
+            "posted_at": str,
+            "post_key": str,
+        },
+        pk=("chat_id", "number"),
+    )
+    db.table("actions").create(
+        {
+            "id": int,
+            "chat_id": int,
+            "at": str,
+            "moderator": str,
+            "action": str,
+            "target": str,
+            "detail": str,
+        },
+        pk="id",
+    )
+    db.table("actions").create_index(["chat_id", "at"])
+    db.table("outbox").create(
+        {
+            "id": int,
+            "chat_id": int,
+            "group_key": str,
+            "network": str,
+            "kind": str,
+            "text": str,
+            "in_reply_to": str,
+            "target_key": str,
+            "idempotency_key": str,
+            "status": str,
+            "remote_id": str,
+            "error": str,
+            "retryable": int,
+            "attempts": int,
+            "dry_run": int,
+            "moderator": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        defaults={"status": "pending", "attempts": 0, "dry_run": 0, "retryable": 1},
+    )
+    db.table("outbox").create_index(["idempotency_key"], unique=True)
+    db.table("outbox").create_index(["status"])
+    db.table("cursors").create(
+        {"chat_id": int, "source": str, "value": str, "updated_at": str},
+        pk=("chat_id", "source"),
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+"""MIGRATIONS[i] takes the schema from version i to i + 1; append, never edit a released one."""
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,632 @@
+"""The Store: the only place that reads and writes the chat database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from tchat_tui.domain.chatpost import ChatPost
+from tchat_tui.domain.post import Link, Network, Post, Role, make_key
+from tchat_tui.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+Row = dict[str, Any]
+
+
+class StoreError(Exception):
+    """The database cannot be opened or written; the message is one line for the user."""
+
+
+class NotAChatDatabase(StoreError):
+    """The file is an SQLite database (or not even that) but not a tchat-live one."""
+
+
+def iso(dt: datetime) -> str:
+    """Datetimes are stored as ISO 8601 UTC strings, which sort as text."""
+    return dt.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def parse_iso(value: str) -> datetime:
+    """Read back a stored datetime."""
+    return datetime.fromisoformat(value)
+
+
+def _now() -> str:
+    return iso(datetime.now(UTC))
+
+
+class Store:
+    """A chat database. Thread-safe: one connection guarded by a lock, one transaction per batch."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self.path = path
+        self._conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        """Open (creating if needed) a chat database, migrating it to the current schema."""
+        p = str(path)
+        if p != ":memory:":
+            target = Path(p)
+            if target.is_dir():
+                raise StoreError(f"cannot open database {p}: it is a directory")
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the folder for {p}: {exc.strerror}") from None
+        try:
+            conn = sqlite3.connect(p, check_same_thread=False, isolation_level=None)
+            store = cls(conn, p)
+            store._prepare()
+        except sqlite3.DatabaseError as exc:
+            msg = str(exc)
+            if "not a database" in msg or "file is encrypted" in msg:
+                raise NotAChatDatabase(f"{p} is not a tchat-live chat database") from None
+            raise StoreError(f"cannot open database {p}: {msg}") from None
+        return store
+
+    def _prepare(self) -> None:
+        conn = self._conn
+        conn.execute("PRAGMA busy_timeout = 5000")
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
+            raise NotAChatDatabase(f"{self.path} is not a tchat-live chat database")
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer tchat-live (schema {version}, this one knows"
+                f" {SCHEMA_VERSION}); upgrade tchat-live"
+            )
+        if self.path != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        for step in range(version, SCHEMA_VERSION):
+            with self.db.atomic():
+                MIGRATIONS[step](self.db)
+                conn.execute(f"PRAGMA user_version = {step + 1}")
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open database."""
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._conn.close()
+
+    # -- chats ---------------------------------------------------------------------------------
+
+    def ensure_chat(
+        self,
+        tag: str,
+        *,
+        topic: str | None = None,
+        started_at: datetime | None = None,
+        duration_minutes: int = 60,
+        plan_json: str | None = None,
+        new: bool = False,
+    ) -> int:
+        """The chat for `tag`: the latest one in this database, or a new one (`new=True` forces it)."""
+        tag = tag.lstrip("#＃")
+        with self._lock:
+            if not new:
+                row = self._conn.execute(
+                    "SELECT id FROM chats WHERE lower(tag) = lower(?) ORDER BY id DESC LIMIT 1",
+                    (tag,),
+                ).fetchone()
+                if row:
+                    chat_id = int(row[0])
+                    updates: Row = {}
+                    if topic:
+                        updates["topic"] = topic
+                    if plan_json:
+                        updates["plan_json"] = plan_json
+                    if started_at:
+                        updates["started_at"] = iso(started_at)
+                        updates["duration_minutes"] = duration_minutes
+                    if updates:
+                        self.db.table("chats").update(chat_id, updates)
+                    return chat_id
+            record = {
+                "tag": tag,
+                "topic": topic,
+                "started_at": iso(started_at) if started_at else None,
+                "duration_minutes": duration_minutes,
+                "plan_json": plan_json,
+                "created_at": _now(),
+            }
+            pk = self.db.table("chats").insert(record).last_pk
+            assert pk is not None
+            return int(pk)
+
+    def chat(self, chat_id: int) -> Row:
+        """The chat's row."""
+        return dict(self.db.table("chats").get(chat_id))
+
+    def chats(self) -> list[Row]:
+        """All chats in this database, oldest first."""
+        return list(self.db.query("SELECT * FROM chats ORDER BY id"))
+
+    def set_chat_start(self, chat_id: int, started_at: datetime) -> None:
+        """Record when the chat started (first post seen when no plan says it)."""
+        with self._lock:
+            self.db.table("chats").update(chat_id, {"started_at": iso(started_at)})
+
+    # -- posts ---------------------------------------------------------------------------------
+
+    def add_posts(self, chat_id: int, items: Sequence[ChatPost]) -> list[ChatPost]:
+        """Store a batch in one transaction; return those not stored before (none is stored twice)."""
+        if not items:
+            return []
+        with self._lock:
+            keys = [cp.post.key for cp in items]
+            existing = self._existing_keys(keys)
+            fresh: list[ChatPost] = []
+            seen: set[str] = set()
+            for cp in items:
+                k = cp.post.key
+                if k in existing or k in seen:
+                    continue
+                seen.add(k)
+                fresh.append(cp)
+            if not fresh:
+                return []
+            received = _now()
+            rows = [self._post_row(chat_id, cp, received) for cp in fresh]
+            authors = {}
+            for cp in fresh:
+                p = cp.post
+                authors[p.author_key] = {
+                    "key": p.author_key,
+                    "network": p.network.value,
+                    "author_id": p.author_id,
+                    "handle": p.author_handle,
+                    "name": p.author_name,
+                    "role": cp.classification.role.value,
+                    "first_seen": iso(p.created_at),
+                }
+            with self.db.atomic():
+                self.db.table("posts").insert_all(rows, batch_size=100)
+                self._conn.executemany(
+                    "INSERT INTO authors (key, network, author_id, handle, name, role, first_seen)"
+                    " VALUES (:key, :network, :author_id, :handle, :name, :role, :first_seen)"
+                    " ON CONFLICT(key) DO UPDATE SET handle = excluded.handle, name = excluded.name,"
+                    " role = CASE WHEN authors.role = 'participant' THEN excluded.role"
+                    " ELSE authors.role END",
+                    list(authors.values()),
+                )
+                for cp in fresh:
+                    n = cp.classification.question_number
+                    if n is not None:
+                        self._note_question_posted(chat_id, n, cp.post)
+            return fresh
+
+    def _existing_keys(self, keys: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                r[0]
+                for r in self._conn.execute(f"SELECT key FROM posts WHERE key IN ({marks})", chunk)
+            )
+        return found
+
+    def _note_question_posted(self, chat_id: int, number: int, post: Post) -> None:
+        from tchat_tui.domain.classify import question_body
+
+        row = self._conn.execute(
+            "SELECT posted_at, text, source FROM questions WHERE chat_id = ? AND number = ?",
+            (chat_id, number),
+        ).fetchone()
+        at = iso(post.created_at)
+        if row is None:
+            self._conn.execute(
+                "INSERT INTO questions (chat_id, number, text, source, posted_at, post_key)"
+                " VALUES (?, ?, ?, 'posted', ?, ?)",
+                (chat_id, number, question_body(post.text), at, post.key),
+            )
+        elif row[0] is None or at < row[0]:
+            self._conn.execute(
+                "UPDATE questions SET posted_at = ?, post_key = ? WHERE chat_id = ? AND number = ?",
+                (at, post.key, chat_id, number),
+            )
+
+    @staticmethod
+    def _post_row(chat_id: int, cp: ChatPost, received: str) -> Row:
+        p, c = cp.post, cp.classification
+        return {
+            "key": p.key,
+            "chat_id": chat_id,
+            "network": p.network.value,
+            "native_id": p.native_id,
+            "instance": p.instance,
+            "author_key": p.author_key,
+            "author_handle": p.author_handle,
+            "author_name": p.author_name,
+            "role": c.role.value,
+            "text": p.text,
+            "created_at": iso(p.created_at),
+            "received_at": received,
+            "reply_to_key": p.reply_to_key,
+            "root_key": make_key(p.network, p.conversation_id, p.instance)
+            if p.conversation_id
+            else None,
+            "hashtags": json.dumps(p.hashtags, ensure_ascii=False),
+            "links": json.dumps([[lk.url, lk.expanded_url] for lk in p.links], ensure_ascii=False),
+            "mentions": json.dumps(p.mentions, ensure_ascii=False),
+            "is_repost": int(p.is_repost),
+            "repost_of_key": make_key(p.network, p.repost_of_id, p.instance)
+            if p.repost_of_id
+            else None,
+            "lang": p.lang,
+            "metrics": json.dumps(p.metrics) if p.metrics else None,
+            "raw": p.raw,
+            "question_number": c.question_number,
+            "answers": c.answers,
+            "audience_question": int(c.audience_question),
+            "promo_level": cp.promo_level,
+            "promo_score": cp.promo_score,
+            "promo_reasons": json.dumps(cp.promo_reasons, ensure_ascii=False)
+            if cp.promo_reasons
+            else None,
+            "outgoing": int(cp.outgoing),
+            "dry_run": int(cp.dry_run),
+            "outbox_id": cp.outbox_id,
+        }
+
+    def update_post_text(self, key: str, text: str, edited_at: datetime, raw: str) -> bool:
+        """Apply an edit from the network; the previous payload is replaced, the key stays."""
+        with self._lock, self.db.atomic():
+            cur = self._conn.execute(
+                "UPDATE posts SET text = ?, edited_at = ?, raw = ? WHERE key = ?",
+                (text, iso(edited_at), raw, key),
+            )
+            return cur.rowcount > 0
+
+    def mark_deleted(self, key: str) -> bool:
+        """The author deleted the post on the network: keep the row, mark it."""
+        with self._lock, self.db.atomic():
+            cur = self._conn.execute("UPDATE posts SET deleted = 1 WHERE key = ?", (key,))
+            return cur.rowcount > 0
+
+    def post(self, key: str) -> Row | None:
+        """One post's row, or None."""
+        rows = list(self.db.query("SELECT * FROM posts WHERE key = ?", [key]))
+        return rows[0] if rows else None
+
+    def recent_posts(self, chat_id: int, limit: int = 500) -> list[Row]:
+        """The newest posts of the chat, oldest first (what the stream pane shows on start)."""
+        rows = self.db.query(
+            "SELECT p.*, a.muted AS author_muted FROM posts p LEFT JOIN authors a"
+            " ON a.key = p.author_key WHERE p.chat_id = ? ORDER BY p.created_at DESC, p.key DESC"
+            " LIMIT ?",
+            [chat_id, limit],
+        )
+        return list(reversed(list(rows)))
+
+    def iter_posts(self, chat_id: int, batch: int = 2000) -> Iterator[Row]:
+        """Every post of the chat in time order (to rebuild in-memory state on restart)."""
+        offset_key = ("", "")
+        while True:
+            rows = list(
+                self.db.query(
+                    "SELECT * FROM posts WHERE chat_id = ? AND (created_at, key) > (?, ?)"
+                    " ORDER BY created_at, key LIMIT ?",
+                    [chat_id, offset_key[0], offset_key[1], batch],
+                )
+            )
+            if not rows:
+                return
+            yield from rows
+            offset_key = (rows[-1]["created_at"], rows[-1]["key"])
+
+    def posts_by_author(self, chat_id: int, author_key: str, limit: int = 200) -> list[Row]:
+        """An author's posts in this chat, oldest first."""
+        return list(
+            self.db.query(
+                "SELECT * FROM posts WHERE chat_id = ? AND author_key = ? ORDER BY created_at LIMIT ?",
+                [chat_id, author_key, limit],
+            )
+        )
+
+    def count_posts(self, chat_id: int) -> int:
+        """How many posts the chat has stored."""
+        return int(
+            self._conn.execute(
+                "SELECT count(*) FROM posts WHERE chat_id = ?", (chat_id,)
+            ).fetchone()[0]
+        )
+
+    def audience_questions(self, chat_id: int) -> list[Row]:
+        """Audience questions, oldest first, with who claimed each and whether it was answered."""
+        return list(
+            self.db.query(
+                "SELECT * FROM posts WHERE chat_id = ? AND audience_question = 1 AND hidden = 0"
+                " ORDER BY created_at",
+                [chat_id],
+            )
+        )
+
+    # -- questions -----------------------------------------------------------------------------
+
+    def set_planned_questions(
+        self, chat_id: int, questions: Sequence[tuple[int, str, datetime | None]]
+    ) -> None:
+        """Load the plan's questions (number, text, due time); posted state is kept."""
+        with self._lock, self.db.atomic():
+            for number, text, due in questions:
+                self._conn.execute(
+                    "INSERT INTO questions (chat_id, number, text, source, due_at)"
+                    " VALUES (?, ?, ?, 'plan', ?) ON CONFLICT(chat_id, number) DO UPDATE SET"
+                    " text = excluded.text, source = 'plan', due_at = excluded.due_at",
+                    (chat_id, number, text, iso(due) if due else None),
+                )
+
+    def questions(self, chat_id: int) -> list[Row]:
+        """The chat's questions by number."""
+        return list(
+            self.db.query("SELECT * FROM questions WHERE chat_id = ? ORDER BY number", [chat_id])
+        )
+
+    def question_postings(self, chat_id: int) -> list[Row]:
+        """Every stored posting of a question (number, native id, text, time), in time order."""
+        return list(
+            self.db.query(
+                "SELECT question_number, native_id, text, created_at FROM posts"
+                " WHERE chat_id = ? AND question_number IS NOT NULL ORDER BY created_at",
+                [chat_id],
+            )
+        )
+
+    # -- authors -------------------------------------------------------------------------------
+
+    def author(self, key: str) -> Row | None:
+        """An author's row, or None."""
+        rows = list(self.db.query("SELECT * FROM authors WHERE key = ?", [key]))
+        return rows[0] if rows else None
+
+    def set_role(self, handle: str, role: Role, network: Network | None = None) -> None:
+        """Give the author(s) with this handle a role (from the plan or the command line)."""
+        with self._lock, self.db.atomic():
+            sql = "UPDATE authors SET role = ? WHERE lower(handle) = lower(?)"
+            args: list[Any] = [role.value, handle.lstrip("@")]
+            if network:
+                sql += " AND network = ?"
+                args.append(network.value)
+            self._conn.execute(sql, args)
+
+    def muted_authors(self) -> set[str]:
+        """Keys of muted authors."""
+        return {r[0] for r in self._conn.execute("SELECT key FROM authors WHERE muted = 1")}
+
+    # -- moderation ----------------------------------------------------------------------------
+
+    def record_action(
+        self, chat_id: int, moderator: str, action: str, target: str, detail: str = ""
+    ) -> None:
+        """Log a moderator's action (who, what, when)."""
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO actions (chat_id, at, moderator, action, target, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (chat_id, _now(), moderator, action, target, detail),
+            )
+
+    def _moderate(
+        self, chat_id: int, moderator: str, action: str, target: str, sql: str, args: Iterable[Any]
+    ) -> None:
+        with self._lock, self.db.atomic():
+            self._conn.execute(sql, tuple(args))
+            self._conn.execute(
+                "INSERT INTO actions (chat_id, at, moderator, action, target, detail)"
+                " VALUES (?, ?, ?, ?, ?, '')",
+                (chat_id, _now(), moderator, action, target),
+            )
+
+    def set_starred(self, chat_id: int, key: str, moderator: str, starred: bool) -> None:
+        """Star (highlight) or unstar a post."""
+        self._moderate(
+            chat_id,
+            moderator,
+            "star" if starred else "unstar",
+            key,
+            "UPDATE posts SET starred = ? WHERE key = ?",
+            (int(starred), key),
+        )
+
+    def set_hidden(self, chat_id: int, key: str, moderator: str, hidden: bool) -> None:
+        """Hide a post from the stream and the summary (it stays in the database)."""
+        self._moderate(
+            chat_id,
+            moderator,
+            "hide" if hidden else "unhide",
+            key,
+            "UPDATE posts SET hidden = ? WHERE key = ?",
+            (int(hidden), key),
+        )
+
+    def set_muted(self, chat_id: int, author_key: str, moderator: str, muted: bool) -> None:
+        """Mute or unmute an author."""
+        self._moderate(
+            chat_id,
+            moderator,
+            "mute" if muted else "unmute",
+            author_key,
+            "UPDATE authors SET muted = ? WHERE key = ?",
+            (int(muted), author_key),
+        )
+
+    def claim(self, chat_id: int, key: str, moderator: str) -> None:
+        """A moderator claims an audience question (to answer or route it)."""
+        self._moderate(
+            chat_id,
+            moderator,
+            "claim",
+            key,
+            "UPDATE posts SET claimed_by = ? WHERE key = ?",
+            (moderator, key),
+        )
+
+    def mark_answered(self, chat_id: int, key: str, moderator: str) -> None:
+        """An audience question has been answered."""
+        self._moderate(
+            chat_id,
+            moderator,
+            "answered",
+            key,
+            "UPDATE posts SET answered = 1 WHERE key = ?",
+            (key,),
+        )
+
+    def set_note(self, chat_id: int, author_key: str, moderator: str, note: str) -> None:
+        """Set the moderators' note on an author."""
+        with self._lock, self.db.atomic():
+            self._conn.execute("UPDATE authors SET notes = ? WHERE key = ?", (note, author_key))
+            self._conn.execute(
+                "INSERT INTO actions (chat_id, at, moderator, action, target, detail)"
+                " VALUES (?, ?, ?, 'note', ?, ?)",
+                (chat_id, _now(), moderator, author_key, note),
+            )
+
+    def actions(self, chat_id: int, limit: int = 200) -> list[Row]:
+        """The newest moderator actions, newest first."""
+        return list(
+            self.db.query(
+                "SELECT * FROM actions WHERE chat_id = ? ORDER BY id DESC LIMIT ?", [chat_id, limit]
+            )
+        )
+
+    # -- cursors -------------------------------------------------------------------------------
+
+    def get_cursor(self, chat_id: int, source: str) -> str | None:
+        """Where a source stopped (since_id, min_id, Jetstream cursor...)."""
+        row = self._conn.execute(
+            "SELECT value FROM cursors WHERE chat_id = ? AND source = ?", (chat_id, source)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_cursor(self, chat_id: int, source: str, value: str) -> None:
+        """Persist a source's cursor."""
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO cursors (chat_id, source, value, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(chat_id, source) DO UPDATE SET value = excluded.value,"
+                " updated_at = excluded.updated_at",
+                (chat_id, source, value, _now()),
+            )
+
+    # -- outbox --------------------------------------------------------------------------------
+
+    def enqueue(
+        self,
+        chat_id: int,
+        *,
+        network: Network,
+        kind: str,
+        text: str,
+        moderator: str,
+        in_reply_to: str | None = None,
+        target_key: str | None = None,
+        group_key: str | None = None,
+        dry_run: bool = False,
+    ) -> Row:
+        """Write an outbox row (pending) before anything is sent; return it."""
+        now = _now()
+        row = {
+            "chat_id": chat_id,
+            "group_key": group_key or uuid.uuid4().hex,
+            "network": network.value,
+            "kind": kind,
+            "text": text,
+            "in_reply_to": in_reply_to,
+            "target_key": target_key,
+            "idempotency_key": uuid.uuid4().hex,
+            "status": "pending",
+            "attempts": 0,
+            "dry_run": int(dry_run),
+            "moderator": moderator,
+            "created_at": now,
+            "updated_at": now,
+        }
+        with self._lock:
+            row["id"] = self.db.table("outbox").insert(row).last_pk
+        return row
+
+    def outbox_update(self, outbox_id: int, **fields: Any) -> None:
+        """Update an outbox row (status, remote_id, error, attempts...)."""
+        fields["updated_at"] = _now()
+        with self._lock:
+            self.db.table("outbox").update(outbox_id, fields)
+
+    def outbox_row(self, outbox_id: int) -> Row | None:
+        """One outbox row."""
+        rows = list(self.db.query("SELECT * FROM outbox WHERE id = ?", [outbox_id]))
+        return rows[0] if rows else None
+
+    def outbox(self, chat_id: int | None = None, statuses: Sequence[str] = ()) -> list[Row]:
+        """Outbox rows, oldest first, optionally by chat and status."""
+        sql = "SELECT * FROM outbox WHERE 1=1"
+        args: list[Any] = []
+        if chat_id is not None:
+            sql += " AND chat_id = ?"
+            args.append(chat_id)
+        if statuses:
+            sql += f" AND status IN ({','.join('?' * len(statuses))})"
+            args.extend(statuses)
+        return list(self.db.query(sql + " ORDER BY id", args))
+
+
+def row_to_post(row: Row) -> Post:
+    """Rebuild the normalized Post from a stored row."""
+    network = Network(row["network"])
+    instance = row.get("instance")
+
+    def native(key: str | None) -> str | None:
+        if not key:
+            return None
+        prefix = (
+            f"{network.value}:{instance}:"
+            if network is Network.MASTODON and instance
+            else f"{network.value}:"
+        )
+        return key[len(prefix) :] if key.startswith(prefix) else key
+
+    author_id = row["author_key"].split(":", 2 if network is Network.MASTODON and instance else 1)[
+        -1
+    ]
+    return Post(
+        network=network,
+        native_id=row["native_id"],
+        author_id=author_id,
+        author_handle=row["author_handle"],
+        author_name=row["author_name"] or row["author_handle"],
+        text=row["text"],
+        created_at=parse_iso(row["created_at"]),
+        reply_to_id=native(row.get("reply_to_key")),
+        conversation_id=native(row.get("root_key")),
+        hashtags=tuple(json.loads(row["hashtags"] or "[]")),
+        links=tuple(Link(u, e) for u, e in json.loads(row["links"] or "[]")),
+        mentions=tuple(json.loads(row["mentions"] or "[]")),
+        is_repost=bool(row["is_repost"]),
+        repost_of_id=native(row.get("repost_of_key")),
+        lang=row.get("lang"),
+        instance=instance,
+        raw=row.get("raw") or "",
+        metrics=json.loads(row["metrics"]) if row.get("metrics") else {},
+    )
