@@ -148,6 +148,7 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
     db.table("outbox").create_index(["idempotency_key"], unique=True)
     db.table("outbox").create_index(["status"])
+    db.table("outbox").create_index(["remote_id"])
     db.table("cursors").create(
         {"chat_id": int, "source": str, "value": str, "updated_at": str},
         pk=("chat_id", "source"),

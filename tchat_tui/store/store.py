@@ -175,7 +175,7 @@ class Store:
             return []
         with self._lock:
             keys = [cp.post.key for cp in items]
-            existing = self._existing_keys(keys)
+            existing = self.existing_keys(keys)
             fresh: list[ChatPost] = []
             seen: set[str] = set()
             for cp in items:
@@ -216,7 +216,8 @@ class Store:
                         self._note_question_posted(chat_id, n, cp.post)
             return fresh
 
-    def _existing_keys(self, keys: list[str]) -> set[str]:
+    def existing_keys(self, keys: list[str]) -> set[str]:
+        """Which of these post keys are already stored."""
         found: set[str] = set()
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
@@ -573,6 +574,25 @@ class Store:
         fields["updated_at"] = _now()
         with self._lock:
             self.db.table("outbox").update(outbox_id, fields)
+
+    def outbox_matches(self, posts: Sequence[Post]) -> dict[str, tuple[int, bool]]:
+        """Posts that are the console's own, come back from the network: key -> (outbox id, dry_run)."""
+        out: dict[str, tuple[int, bool]] = {}
+        by_native = {(p.network.value, p.native_id): p.key for p in posts}
+        if not by_native:
+            return out
+        ids = [nid for _, nid in by_native]
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for oid, dry, network, remote in self._conn.execute(
+                f"SELECT id, dry_run, network, remote_id FROM outbox WHERE remote_id IN ({marks})",
+                chunk,
+            ):
+                key = by_native.get((network, remote))
+                if key:
+                    out[key] = (int(oid), bool(dry))
+        return out
 
     def outbox_row(self, outbox_id: int) -> Row | None:
         """One outbox row."""

@@ -1,0 +1,204 @@
+"""source -> parse -> classify -> score -> store -> notify, one transaction per batch (no Textual here)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from tchat_tui.domain.chatpost import ChatPost
+from tchat_tui.domain.classify import Classification, Classifier
+from tchat_tui.domain.post import Post, Role
+from tchat_tui.sources.base import Source, SourceSink, SourceState
+from tchat_tui.store.store import Store, row_to_post
+
+RECENT_POSTS = 20_000
+"""How many recent posts the pipeline keeps in memory to find a reply's parent."""
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A scorer's verdict on one post."""
+
+    level: str = "none"
+    score: float = 0.0
+    reasons: tuple[str, ...] = ()
+
+
+class PostScorer(Protocol):
+    """Scores a post in its chat context (the promo tracker, adapted)."""
+
+    def score(
+        self, post: Post, classification: Classification, parent: Post | None, question: str | None
+    ) -> Flag:
+        """Score and remember `post`."""
+
+
+class Pipeline:
+    """Turns raw posts into stored chat posts. Thread-safe: one batch at a time."""
+
+    def __init__(
+        self,
+        store: Store,
+        chat_id: int,
+        classifier: Classifier,
+        scorer: PostScorer | None = None,
+    ) -> None:
+        self.store = store
+        self.chat_id = chat_id
+        self.classifier = classifier
+        self.scorer = scorer
+        self._recent: OrderedDict[str, Post] = OrderedDict()
+        self._lock = threading.Lock()
+        self.stored = 0
+
+    def restore(self) -> int:
+        """Rebuild the classifier's questions and the scorer's history from the store; return posts seen."""
+        count = 0
+        with self._lock:
+            for row in self.store.iter_posts(self.chat_id):
+                post = row_to_post(row)
+                count += 1
+                if row["question_number"] is not None:
+                    self.classifier.register_question(
+                        int(row["question_number"]), post.native_id, post.text, post.created_at
+                    )
+                self._remember(post)
+                if self.scorer is not None:
+                    cls = Classification(
+                        role=Role(row["role"]),
+                        question_number=row["question_number"],
+                        answers=row["answers"],
+                        audience_question=bool(row["audience_question"]),
+                    )
+                    self.scorer.score(post, cls, self.parent_of(post), self._question(cls))
+        return count
+
+    def parent_of(self, post: Post) -> Post | None:
+        """The post this one replies to, if it is among the recent ones."""
+        return self._recent.get(post.reply_to_id) if post.reply_to_id else None
+
+    def _question(self, cls: Classification) -> str | None:
+        return self.classifier.question_text(cls.answers) if cls.answers is not None else None
+
+    def _remember(self, post: Post) -> None:
+        self._recent[post.native_id] = post
+        if len(self._recent) > RECENT_POSTS:
+            self._recent.popitem(last=False)
+
+    def process(
+        self, posts: Sequence[Post], *, outgoing: dict[str, tuple[int, bool]] | None = None
+    ) -> list[ChatPost]:
+        """Classify, score and store a batch; return the posts that were new.
+
+        `outgoing` maps a post key to (outbox id, dry_run) for the console's own posts.
+        """
+        if not posts:
+            return []
+        with self._lock:
+            unique: dict[str, Post] = {}
+            for p in posts:
+                unique.setdefault(p.key, p)
+            existing = self.store.existing_keys(list(unique))
+            matched = self.store.outbox_matches([p for k, p in unique.items() if k not in existing])
+            items: list[ChatPost] = []
+            for key, post in unique.items():
+                if key in existing:
+                    continue
+                cls = self.classifier.classify(post)
+                flag = Flag()
+                if self.scorer is not None:
+                    flag = self.scorer.score(post, cls, self.parent_of(post), self._question(cls))
+                self._remember(post)
+                out = (outgoing or {}).get(key) or matched.get(key)
+                items.append(
+                    ChatPost(
+                        post=post,
+                        classification=cls,
+                        promo_level=flag.level,
+                        promo_score=flag.score,
+                        promo_reasons=flag.reasons,
+                        outgoing=out is not None,
+                        dry_run=bool(out and out[1]),
+                        outbox_id=out[0] if out else None,
+                    )
+                )
+            fresh = self.store.add_posts(self.chat_id, items)
+            self.stored += len(fresh)
+            return fresh
+
+
+class PipelineRunner(SourceSink):
+    """Runs sources in threads, feeds the pipeline, and queues results for the screen.
+
+    The screen drains `fresh` and `events` on a short timer: workers never touch widgets.
+    """
+
+    def __init__(
+        self, pipeline: Pipeline, on_error: Callable[[str, str], None] | None = None
+    ) -> None:
+        self.pipeline = pipeline
+        self.fresh: deque[ChatPost] = deque()
+        """Newly stored posts, waiting for the screen."""
+        self.events: deque[SourceState] = deque()
+        """Source state changes, waiting for the screen."""
+        self.malformed_count = 0
+        self.last_malformed = ""
+        self.edits: deque[str] = deque()
+        self.stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._on_error = on_error
+
+    # SourceSink
+    def posts(self, posts: list[Post]) -> None:
+        """Store a batch from a source and queue the new posts for the screen."""
+        self.fresh.extend(self.pipeline.process(posts))
+
+    def state(self, state: SourceState) -> None:
+        """Queue a source state for the header."""
+        self.events.append(state)
+
+    def malformed(self, count: int, example: str) -> None:
+        """Count skipped lines."""
+        self.malformed_count += count
+        self.last_malformed = example
+
+    def edited(self, post: Post) -> None:
+        """Apply an edit to the stored post."""
+        edited_at = post.created_at
+        if self.pipeline.store.update_post_text(post.key, post.text, edited_at, post.raw):
+            self.edits.append(post.key)
+
+    def deleted(self, key: str) -> None:
+        """Mark a stored post deleted."""
+        if self.pipeline.store.mark_deleted(key):
+            self.edits.append(key)
+
+    def start(self, source: Source) -> threading.Thread:
+        """Run a source in a daemon thread."""
+
+        def target() -> None:
+            try:
+                source.run(self, self.stop)
+            except Exception as exc:  # a source failure must reach the screen, not kill the app
+                self.events.append(SourceState(source.name, "failed", _one_line(exc)))
+                if self._on_error:
+                    self._on_error(source.name, _one_line(exc))
+
+        t = threading.Thread(target=target, name=f"source-{source.name}", daemon=True)
+        self._threads.append(t)
+        t.start()
+        return t
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """Ask every source to stop and wait a little for them."""
+        self.stop.set()
+        for t in self._threads:
+            t.join(timeout)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__

@@ -1,0 +1,142 @@
+"""Replay a recorded stream file (X filtered-stream lines), paced by the posts' own times."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tchat_tui.domain.post import Post
+from tchat_tui.sources.base import SourceError, SourceSink, SourceState
+from tchat_tui.sources.xline import MalformedLine, parse_stream_line
+
+SNIFF_LINES = 50
+"""How many non-blank lines decide whether a file is in the stream format at all."""
+
+
+@dataclass(slots=True)
+class ReplayStats:
+    """What a replay has read so far."""
+
+    lines: int = 0
+    posts: int = 0
+    malformed: int = 0
+    examples: list[str] = field(default_factory=list)
+    """The first few malformed lines' problems, 'line 12: not JSON'."""
+
+
+def check_replay_file(path: str | Path) -> None:
+    """Raise SourceError (one line) unless `path` is a readable file in the stream-line format."""
+    p = Path(path)
+    if not p.exists():
+        raise SourceError(f"replay file not found: {p}")
+    if p.is_dir():
+        raise SourceError(f"replay file is a directory: {p}")
+    try:
+        with p.open("r", encoding="utf-8", errors="replace") as fh:
+            seen = 0
+            for line in fh:
+                if not line.strip():
+                    continue
+                seen += 1
+                try:
+                    if parse_stream_line(line) is not None:
+                        return
+                except MalformedLine:
+                    pass
+                if seen >= SNIFF_LINES:
+                    break
+    except OSError as exc:
+        raise SourceError(f"cannot read replay file {p}: {exc.strerror}") from None
+    if seen == 0:
+        raise SourceError(f"replay file is empty: {p}")
+    raise SourceError(
+        f"{p} is not a recorded stream: none of its first {seen} lines is an X filtered-stream post"
+    )
+
+
+def read_posts(path: str | Path, stats: ReplayStats | None = None) -> Iterator[Post]:
+    """Every post of a replay file in file order; malformed lines are counted in `stats` and skipped."""
+    st = stats if stats is not None else ReplayStats()
+    with Path(path).open("r", encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, 1):
+            st.lines += 1
+            try:
+                post = parse_stream_line(line)
+            except MalformedLine as exc:
+                st.malformed += 1
+                if len(st.examples) < 5:
+                    st.examples.append(f"line {number}: {exc}")
+                continue
+            if post is not None:
+                st.posts += 1
+                yield post
+
+
+class ReplaySource:
+    """A recorded chat played back at `speed` times real time (0: as fast as possible)."""
+
+    name = "replay"
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        speed: float = 1.0,
+        batch_window: float = 0.05,
+        max_batch: int = 500,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        check_replay_file(path)
+        self.path = Path(path)
+        self.speed = speed
+        self.batch_window = batch_window
+        self.max_batch = max_batch
+        self.clock = clock
+        self.stats = ReplayStats()
+
+    def run(self, sink: SourceSink, stop: threading.Event) -> None:
+        """Read the file, pacing posts by `created_at`, and hand them over in small batches."""
+        sink.state(SourceState(self.name, "replaying", f"{self.path.name} at {self.speed:g}x"))
+        reported_malformed = 0
+        batch: list[Post] = []
+        first_post_time: float | None = None
+        wall_start = self.clock()
+        last_flush = wall_start
+        for post in read_posts(self.path, self.stats):
+            if stop.is_set():
+                break
+            if self.speed > 0:
+                t = post.created_at.timestamp()
+                if first_post_time is None:
+                    first_post_time = t
+                due = wall_start + max(0.0, t - first_post_time) / self.speed
+                while not stop.is_set():
+                    wait = due - self.clock()
+                    if wait <= 0:
+                        break
+                    if batch:
+                        sink.posts(batch)
+                        batch = []
+                        last_flush = self.clock()
+                    stop.wait(min(wait, 0.25))
+            batch.append(post)
+            now = self.clock()
+            if len(batch) >= self.max_batch or now - last_flush >= self.batch_window:
+                sink.posts(batch)
+                batch = []
+                last_flush = now
+            if self.stats.malformed > reported_malformed:
+                sink.malformed(self.stats.malformed - reported_malformed, self.stats.examples[-1])
+                reported_malformed = self.stats.malformed
+        if batch:
+            sink.posts(batch)
+        if self.stats.malformed > reported_malformed:
+            sink.malformed(self.stats.malformed - reported_malformed, self.stats.examples[-1])
+        sink.state(
+            SourceState(
+                self.name, "ended", f"{self.stats.posts} posts, {self.stats.malformed} malformed"
+            )
+        )
