@@ -1,0 +1,1 @@
+"""Where posts go: the outbox worker, one publisher per network, and dry-run."""
