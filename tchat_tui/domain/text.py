@@ -1,0 +1,575 @@
+"""Exact text rules: X weighted length, hashtags, URLs, mentions and per-network limits.
+
+The composer promises "this post fits and carries the tag"; these rules are what X, Mastodon and
+Bluesky accept and what their searches match. The X part follows twitter-text 3.x (its regexes
+are ported in spirit from upstream `rb/lib/twitter-text/regex.rb`, Apache-2.0, see NOTICE) and
+passes the upstream conformance suite; emoji sequences come from the `emoji` package, so current
+Unicode sequences (a family with zero-width joiners) count once.
+
+Indices returned by the `*_with_indices` functions are code-point offsets into the text as given;
+`parse_tweet` ranges are UTF-16 code units, as upstream defines them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import emoji
+import regex
+
+from tchat_tui.domain.post import Network
+
+# --- character groups (twitter-text regex.rb) ------------------------------------------------
+
+_UNICODE_SPACES = "\t-\r \x85\xa0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_DIRECTIONAL = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_INVALID_CHARS = "\ufffe\ufeff\uffff"
+_LATIN_ACCENTS = (
+    "\xc0-\xd6\xd8-\xf6\xf8-\xff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259\u025b\u0263"
+    "\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff"
+)
+_PUNCTUATION = r"""!"#$%&'()*+,\-./:;<=>?@\[\]^_`{|}~\\"""
+_CTRL = "\x00-\x1f\x7f"
+
+_HASHTAG_LETTERS_AND_MARKS = r"\p{L}\p{M}"
+_HASHTAG_NUMERALS = r"\p{Nd}"
+_HASHTAG_SPECIAL = "_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003\u0f0b\u0f0c\xb7"
+_HASHTAG_ALNUM = _HASHTAG_LETTERS_AND_MARKS + _HASHTAG_NUMERALS + _HASHTAG_SPECIAL
+
+_MAX_URL_LENGTH = 4096
+_MAX_TCO_SLUG_LENGTH = 40
+_MAX_DOMAIN_LABEL_LENGTH = 63
+_URL_PROTOCOL_LENGTH = len("https://")
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """An alternation of `words` as a trie, so the engine never rescans shared prefixes.
+
+    Greedy with backtracking, it matches like an alternation ordered longest first.
+    """
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        children = sorted((ch, child) for ch, child in node.items() if ch)
+        leaves = [regex.escape(ch) for ch, child in children if list(child) == [""]]
+        branches = [
+            regex.escape(ch) + build(child) for ch, child in children if list(child) != [""]
+        ]
+        if len(leaves) == 1:
+            branches.append(leaves[0])
+        elif leaves:
+            branches.append("[" + "".join(leaves) + "]")
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + build(root) + ")"
+
+
+def _read_tlds(kind: str) -> list[str]:
+    """Top-level domains shipped as package data (generated from the conformance tld_lib.yml)."""
+    data = resources.files("tchat_tui").joinpath("data", f"tlds_{kind}.txt")
+    lines = data.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@cache
+def _url_regexes() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
+    """Compile (valid_url, valid_ascii_domain, valid_tco_url) on first use."""
+    domain_chars = f"[^{_DIRECTIONAL}{_PUNCTUATION}{_UNICODE_SPACES}{_CTRL}{_INVALID_CHARS}]"
+    subdomain = f"(?:(?:{domain_chars}(?:[_-]|{domain_chars})*)?{domain_chars}\\.)"
+    domain_name = f"(?:(?:{domain_chars}(?:-|{domain_chars})*)?{domain_chars}\\.)"
+    tld_end = "(?=[^0-9a-z@+\\-]|$)"
+    gtld = f"(?:{_trie_pattern(_read_tlds('generic'))}{tld_end})"
+    cctld = f"(?:{_trie_pattern(_read_tlds('country'))}{tld_end})"
+    punycode = "(?:xn--[0-9a-z]+)"
+    any_tld = f"(?:{gtld}|{cctld}|{punycode})"
+    domain = f"(?:{subdomain}*{domain_name}{any_tld})"
+    ascii_domain = f"(?:(?:[a-z0-9\\-_]|[{_LATIN_ACCENTS}])+\\.)+{any_tld}"
+
+    cyrillic = r"\p{Script=Cyrillic}"
+    path_chars = f"[a-z{cyrillic}0-9!*';:=+,.$/%#\\[\\]\\p{{Pd}}_~&|@{_LATIN_ACCENTS}]"
+    parens = f"\\((?:{path_chars}+|(?:{path_chars}*\\({path_chars}+\\){path_chars}*))\\)"
+    path_end = f"(?:[a-z{cyrillic}0-9=_#/+\\-{_LATIN_ACCENTS}]|(?:{parens}))"
+    path = f"(?:(?:{path_chars}*(?:{parens}{path_chars}*)*{path_end})|(?:{path_chars}+/))"
+    query_chars = r"[a-z0-9!?*'();:&=+$/%#\[\]\-_.,~|@]"
+    query_end = r"[a-z0-9_&=#/\-]"
+    preceding = f"(?:[^A-Z0-9@＠$#＃{_INVALID_CHARS}]|[{_DIRECTIONAL}]|^)"
+    valid_url = (
+        f"(({preceding})"  # 1 whole, 2 preceding character
+        f"((https?://)?"  # 3 URL, 4 protocol
+        f"({domain})"  # 5 domain
+        f"(?::([0-9]+))?"  # 6 port
+        f"(/{path}*)?"  # 7 path
+        f"(\\?{query_chars}*{query_end})?))"  # 8 query
+    )
+    tco = f"^https?://t\\.co/([a-z0-9]+)(?:\\?{query_chars}*{query_end})?"
+    flags = regex.IGNORECASE | regex.MULTILINE | regex.V0
+    return (
+        regex.compile(valid_url, flags),
+        regex.compile(ascii_domain, flags),
+        regex.compile(tco, flags),
+    )
+
+
+_HASHTAG_RE = regex.compile(
+    f"(\\A|\ufe0e|\ufe0f|[^&{_HASHTAG_ALNUM}])([#＃])(?!\ufe0f|\u20e3)"
+    f"([{_HASHTAG_ALNUM}]*[{_HASHTAG_LETTERS_AND_MARKS}][{_HASHTAG_ALNUM}]*)",
+    regex.IGNORECASE,
+)
+_END_HASHTAG_RE = regex.compile("[#＃]|://")  # matched at the end of a tag
+_VALID_TAG_RE = regex.compile(
+    f"[{_HASHTAG_ALNUM}]*[{_HASHTAG_LETTERS_AND_MARKS}][{_HASHTAG_ALNUM}]*", regex.IGNORECASE
+)
+_MENTION_RE = regex.compile(
+    r"(?:[^a-z0-9_!#$%&*@＠]|^|(?:^|[^a-z0-9_+~.\-])[rR][tT]:?)"
+    r"[@＠]([a-z0-9_]{1,20})(/[a-z][a-z0-9_\-]{0,24})?",
+    regex.IGNORECASE | regex.MULTILINE,
+)
+_END_MENTION_RE = regex.compile(f"[@＠]|[{_LATIN_ACCENTS}]|://", regex.IGNORECASE)
+_INVALID_URL_WITHOUT_PROTOCOL_PRECEDING = regex.compile(r"[-_./]\Z")
+_MASTODON_MENTION_RE = regex.compile(
+    r"(?<![=/\w])@([a-z0-9_]+(?:[.\-]+[a-z0-9_]+)*)(?:@\w+(?:[.\-]+\w+)*)?", regex.IGNORECASE
+)
+_GRAPHEME_RE = regex.compile(r"\X")
+
+# --- URLs ------------------------------------------------------------------------------------
+
+
+def _encoded_domain_length(domain: str) -> int | None:
+    """Length of the domain once each label is punycode-encoded; None if a label is invalid."""
+    total = len(domain.split(".")) - 1
+    for label in domain.split("."):
+        if label.isascii():
+            encoded = len(label)
+        elif label[:4].lower() == "xn--":
+            return None  # a punycode label cannot hold non-ASCII characters
+        else:
+            try:
+                encoded = 4 + len(label.encode("punycode"))
+            except UnicodeError:
+                return None
+        if not 1 <= encoded <= _MAX_DOMAIN_LABEL_LENGTH:
+            return None
+        total += encoded
+    return total
+
+
+def _is_valid_domain(url_length: int, domain: str, has_protocol: bool) -> bool:
+    """Upstream `is_valid_domain`: labels encode to 1-63 characters and the URL stays <= 4096."""
+    encoded = _encoded_domain_length(domain)
+    if encoded is None:
+        return False
+    url_length += max(0, encoded - len(domain))
+    if not has_protocol:
+        url_length += _URL_PROTOCOL_LENGTH
+    return url_length <= _MAX_URL_LENGTH
+
+
+def extract_urls_with_indices(text: str) -> list[tuple[str, int, int]]:
+    """URLs as X links them, with or without protocol: (url, start, end) in code points."""
+    if "." not in text:
+        return []
+    valid_url, ascii_domain_re, tco_re = _url_regexes()
+    urls: list[tuple[str, int, int]] = []
+    for m in valid_url.finditer(text):
+        before, url, protocol, domain, path = m.group(2, 3, 4, 5, 7)
+        start, end = m.span(3)
+        if not protocol:
+            if _INVALID_URL_WITHOUT_PROTOCOL_PRECEDING.search(before):
+                continue
+            last: int | None = None
+            for a in ascii_domain_re.finditer(domain):
+                if not _is_valid_domain(len(url), a.group(), False):
+                    continue
+                last = len(urls)
+                urls.append((a.group(), start + a.start(), start + a.end()))
+            if last is None:
+                continue
+            if path:
+                found = urls[last]
+                urls[last] = (url.replace(domain, found[0], 1), found[1], end)
+        else:
+            tco = tco_re.match(url)
+            if tco:
+                if len(tco.group(1)) > _MAX_TCO_SLUG_LENGTH:
+                    continue
+                url = tco.group()
+                end = start + len(url)
+            if not _is_valid_domain(len(url), domain, True):
+                continue
+            urls.append((url, start, end))
+    return urls
+
+
+def extract_urls(text: str) -> list[str]:
+    """URLs as X links them, in order."""
+    return [url for url, _, _ in extract_urls_with_indices(text)]
+
+
+# --- hashtags and mentions -------------------------------------------------------------------
+
+
+def extract_hashtags_with_indices(text: str) -> list[tuple[str, int, int]]:
+    """Hashtag entities by the twitter-text rules: (tag without '#', start, end) in code points.
+
+    The span covers the '#'. A tag inside a URL, glued to a letter (`x#tag`), all digits (`#123`),
+    or followed by another '#' or by '://' is not a hashtag.
+    """
+    if "#" not in text and "＃" not in text:
+        return []
+    tags: list[tuple[str, int, int]] = []
+    for m in _HASHTAG_RE.finditer(text):
+        if _END_HASHTAG_RE.match(text, m.end()):
+            continue
+        tags.append((m.group(3), m.start(2), m.end(3)))
+    if not tags:
+        return tags
+    urls = extract_urls_with_indices(text)
+    if not urls:
+        return tags
+    # Upstream: sort hashtags and URLs together, drop whatever overlaps the entity before it.
+    entities = sorted([(s, e, t) for t, s, e in tags] + [(s, e, None) for _, s, e in urls])
+    kept: list[tuple[str, int, int]] = []
+    prev_end = -1
+    for start, end, tag in entities:
+        if prev_end > start:
+            continue
+        prev_end = end
+        if tag is not None:
+            kept.append((tag, start, end))
+    return kept
+
+
+def extract_hashtags(text: str) -> list[str]:
+    """Hashtags in order, as written, without '#'."""
+    return [tag for tag, _, _ in extract_hashtags_with_indices(text)]
+
+
+def extract_mentions(text: str) -> list[str]:
+    """Mentioned X handles in order, without '@' (lists such as @user/list are skipped)."""
+    if "@" not in text and "＠" not in text:
+        return []
+    names: list[str] = []
+    for m in _MENTION_RE.finditer(text):
+        if m.group(2) or _END_MENTION_RE.match(text, m.end()):
+            continue
+        names.append(m.group(1))
+    return names
+
+
+def normalize_tag(tag: str) -> str:
+    """The tag as written, NFC, without surrounding spaces or leading '#'/'＃'."""
+    return unicodedata.normalize("NFC", tag.strip()).lstrip("#＃")
+
+
+def is_valid_tag(tag: str) -> bool:
+    """Whether `#tag` would be a hashtag entity (letters, marks, digits, joiners; not all digits)."""
+    return _VALID_TAG_RE.fullmatch(normalize_tag(tag)) is not None
+
+
+def _tag_key(tag: str) -> str:
+    return unicodedata.normalize("NFC", tag).casefold()
+
+
+def has_tag(text: str, tag: str) -> bool:
+    """Whether the text carries `tag` as a real hashtag entity (case-insensitive, NFC)."""
+    wanted = _tag_key(normalize_tag(tag))
+    if not wanted:
+        return False
+    norm = unicodedata.normalize("NFC", text)
+    return any(_tag_key(found) == wanted for found in extract_hashtags(norm))
+
+
+def ensure_tag(text: str, tag: str) -> str:
+    """The text with ` #tag` appended when the tag is missing (no double space).
+
+    Raises:
+        ValueError: if `tag` can never be a hashtag entity (empty, all digits, punctuation).
+    """
+    name = normalize_tag(tag)
+    if not is_valid_tag(name):
+        raise ValueError(f"not a valid hashtag: {tag!r}")
+    if has_tag(text, name):
+        return text
+    if not text or text[-1].isspace():
+        return f"{text}#{name}"
+    return f"{text} #{name}"
+
+
+# --- emoji -----------------------------------------------------------------------------------
+
+# twemoji (which upstream counts with) takes these four only with U+FE0F; bare, they are text.
+_TEXT_ONLY_BARE = {"\xa9", "\xae", "\u2122", "\u265f"}
+
+
+@cache
+def _emoji_regex() -> regex.Pattern[str]:
+    """Every emoji sequence in the `emoji` package's current Unicode data, as one trie."""
+    sequences = [e for e in emoji.EMOJI_DATA if e not in _TEXT_ONLY_BARE]
+    return regex.compile(_trie_pattern(sequences))
+
+
+def extract_emoji_with_indices(text: str) -> list[tuple[str, int, int]]:
+    """Emoji sequences (ZWJ, modifiers, flags, keycaps, tags) as (emoji, start, end)."""
+    if text.isascii():
+        return []
+    return [(m.group(), m.start(), m.end()) for m in _emoji_regex().finditer(text)]
+
+
+def prepare() -> None:
+    """Compile the URL and emoji patterns now (about half a second) rather than on first use."""
+    _url_regexes()
+    _emoji_regex()
+
+
+# --- weighted length (twitter-text parse_tweet) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeightConfig:
+    """A twitter-text weighting config (upstream `config/v1.json`...`v3.json`)."""
+
+    max_weighted_length: int
+    scale: int
+    default_weight: int
+    transformed_url_length: int
+    ranges: tuple[tuple[int, int, int], ...]
+    """(first code point, last code point, weight), checked in order."""
+    emoji_parsing: bool
+
+
+CONFIG_V1 = WeightConfig(140, 1, 1, 23, (), False)
+CONFIG_V2 = WeightConfig(
+    280,
+    100,
+    200,
+    23,
+    ((0, 4351, 100), (8192, 8205, 100), (8208, 8223, 100), (8242, 8247, 100)),
+    False,
+)
+CONFIG_V3 = replace(CONFIG_V2, emoji_parsing=True)
+
+
+@dataclass(frozen=True)
+class ParsedTweet:
+    """What upstream `parseTweet` reports; ranges are inclusive UTF-16 code-unit indices."""
+
+    weighted_length: int
+    valid: bool
+    permillage: int
+    display_range_start: int
+    display_range_end: int
+    valid_range_start: int
+    valid_range_end: int
+
+
+def _utf16_len(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def _char_weight(cp: int, config: WeightConfig) -> int:
+    for first, last, weight in config.ranges:
+        if first <= cp <= last:
+            return weight
+    return config.default_weight
+
+
+def _entity_ends(text: str, config: WeightConfig) -> dict[int, tuple[int, int]]:
+    """Start index -> (end index, scaled weight) for the URLs and emoji that count as one unit."""
+    ends: dict[int, tuple[int, int]] = {}
+    if config.emoji_parsing:
+        for _, start, end in extract_emoji_with_indices(text):
+            ends[start] = (end, config.default_weight)
+    for _, start, end in extract_urls_with_indices(text):
+        ends[start] = (end, config.transformed_url_length * config.scale)
+    return ends
+
+
+def parse_tweet(text: str, config: WeightConfig = CONFIG_V3) -> ParsedTweet:
+    """Weighted length, validity, permillage and valid/display ranges, as twitter-text computes them.
+
+    NFC first; URLs count `transformed_url_length`; with emoji parsing a whole emoji sequence is one
+    unit of the default weight; U+FFFE, U+FEFF and U+FFFF make the text invalid.
+    """
+    norm = unicodedata.normalize("NFC", text)
+    ends = _entity_ends(norm, config)
+    limit = config.max_weighted_length * config.scale
+    weighted = 0
+    valid = True
+    units = 0
+    valid_end = 0
+    i, n = 0, len(norm)
+    while i < n:
+        entity = ends.get(i)
+        if entity is not None:
+            end, weight = entity
+            weighted += weight
+            units += _utf16_len(norm[i:end])
+        else:
+            end = i + 1
+            cp = ord(norm[i])
+            weighted += _char_weight(cp, config)
+            units += 2 if cp > 0xFFFF else 1
+        if valid:
+            valid = norm[end - 1] not in _INVALID_CHARS
+        if valid and weighted <= limit:
+            valid_end = units - 1
+        i = end
+    length = weighted // config.scale
+    valid = valid and 0 < length <= config.max_weighted_length
+    offset = _utf16_len(text) - _utf16_len(norm)
+    return ParsedTweet(
+        weighted_length=length,
+        valid=valid,
+        permillage=length * 1000 // config.max_weighted_length,
+        display_range_start=0,
+        display_range_end=max(_utf16_len(text) - 1, 0),
+        valid_range_start=0,
+        valid_range_end=max(valid_end + offset, 0),
+    )
+
+
+def weighted_length(text: str, *, classic: bool = False) -> int:
+    """X weighted length: config v3 by default, the classic 140 rule (v1) with `classic=True`."""
+    return parse_tweet(text, CONFIG_V1 if classic else CONFIG_V3).weighted_length
+
+
+def grapheme_count(text: str) -> int:
+    """User-perceived characters (extended grapheme clusters)."""
+    return len(_GRAPHEME_RE.findall(text))
+
+
+# --- per-network rules -----------------------------------------------------------------------
+
+_NETWORK_NAMES = {Network.X: "X", Network.MASTODON: "Mastodon", Network.BLUESKY: "Bluesky"}
+_BLUESKY_MAX_BYTES = 3000
+
+
+@dataclass(frozen=True)
+class NetworkRules:
+    """How a network counts a post and how long it may be."""
+
+    network: Network
+    limit: int
+    """Maximum length in the network's own unit (X weighted length, graphemes elsewhere)."""
+    url_weight: int = 23
+    """What a URL counts on X and Mastodon (Bluesky counts URLs as written)."""
+    classic: bool = False
+    """X only: the classic 140 rule, every code point weighs 1."""
+    max_bytes: int | None = None
+    """A UTF-8 size cap on top of `limit` (Bluesky: 3000)."""
+
+
+def rules_for(
+    network: Network | str, *, classic: bool = False, limit: int | None = None
+) -> NetworkRules:
+    """The counting rules of a network: X 280 (140 classic), Mastodon 500 or the instance's limit,
+    Bluesky 300 graphemes."""
+    net = Network(network)
+    if net is Network.X:
+        return NetworkRules(
+            net, limit if limit is not None else (140 if classic else 280), 23, classic
+        )
+    if net is Network.MASTODON:
+        return NetworkRules(net, limit if limit is not None else 500)
+    return NetworkRules(net, limit if limit is not None else 300, max_bytes=_BLUESKY_MAX_BYTES)
+
+
+def _x_config(rules: NetworkRules) -> WeightConfig:
+    base = CONFIG_V1 if rules.classic else CONFIG_V3
+    return replace(base, max_weighted_length=rules.limit, transformed_url_length=rules.url_weight)
+
+
+def _mastodon_length(text: str, url_weight: int) -> int:
+    """Mastodon's StatusLengthValidator: graphemes, a URL counts `url_weight`, `@u@host` counts `@u`.
+
+    Like Mastodon, only URLs written with their protocol get the concession.
+    """
+    entities = [
+        (start, end, "x" * url_weight)
+        for url, start, end in extract_urls_with_indices(text)
+        if url.lower().startswith(("http://", "https://"))
+    ]
+    entities += [
+        (m.start(), m.end(), f"@{m.group(1)}") for m in _MASTODON_MENTION_RE.finditer(text)
+    ]
+    pieces: list[str] = []
+    pos = 0
+    for start, end, replacement in sorted(entities):
+        if start < pos:
+            continue  # overlaps the previous entity
+        pieces.append(text[pos:start])
+        pieces.append(replacement)
+        pos = end
+    pieces.append(text[pos:])
+    return grapheme_count("".join(pieces))
+
+
+def text_length(text: str, rules: NetworkRules) -> int:
+    """The length of `text` in the network's own unit."""
+    if rules.network is Network.X:
+        return parse_tweet(text, _x_config(rules)).weighted_length
+    if rules.network is Network.MASTODON:
+        return _mastodon_length(text, rules.url_weight)
+    return grapheme_count(text)
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    """The verdict on a draft for one network: the composer and the plan checker show the same."""
+
+    network: Network
+    length: int
+    limit: int
+    over_by: int
+    has_tag: bool
+    valid: bool
+    reason: str
+    """Empty when valid, else the problems in words, separated by '; '."""
+
+
+def check_text(text: str, rules: NetworkRules, tag: str | None) -> TextCheck:
+    """Whether `text` fits the network and carries the chat's tag (no tag given: not required)."""
+    name = _NETWORK_NAMES[rules.network]
+    problems: list[str] = []
+    if rules.network is Network.X:
+        parsed = parse_tweet(text, _x_config(rules))
+        length = parsed.weighted_length
+        bad = sorted({f"U+{ord(ch):04X}" for ch in text if ch in _INVALID_CHARS})
+        if bad:
+            problems.append(f"contains characters X refuses ({', '.join(bad)})")
+    else:
+        length = text_length(text, rules)
+    over_by = max(0, length - rules.limit)
+    if not text.strip():
+        problems.append("empty")
+    elif over_by:
+        problems.append(f"over the {name} limit by {over_by} ({length}/{rules.limit})")
+    if rules.max_bytes is not None:
+        size = len(text.encode("utf-8"))
+        if size > rules.max_bytes:
+            problems.append(f"over the {name} size limit by {size - rules.max_bytes} bytes")
+    tagged = True if tag is None else has_tag(text, tag)
+    if not tagged and tag is not None:
+        problems.append(f"missing the tag #{normalize_tag(tag)}")
+    return TextCheck(
+        network=rules.network,
+        length=length,
+        limit=rules.limit,
+        over_by=over_by,
+        has_tag=tagged,
+        valid=not problems,
+        reason="; ".join(problems),
+    )
