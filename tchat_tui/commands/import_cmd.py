@@ -1,0 +1,119 @@
+"""`tchat-live import FILE --db PATH`: load a recorded stream through the console's own pipeline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from tchat_tui.domain.post import Post
+
+BATCH = 1000
+
+
+def register(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """Add the `import` subcommand."""
+    from tchat_tui.cli import add_roster_options
+
+    p = subparsers.add_parser(
+        "import",
+        help="load a recorded stream into a chat database",
+        description="Load a recorded stream (X filtered-stream lines) with the console's pipeline.",
+    )
+    p.add_argument("file", type=Path, help="the recorded stream")
+    p.add_argument(
+        "--db", type=Path, help="the chat database (default: the tag's, in the data folder)"
+    )
+    p.add_argument("--tag", help="the chat's tag (default: from the plan or the file)")
+    add_roster_options(p)
+    p.add_argument("--new-chat", action="store_true", help="start a new chat in this database")
+    p.set_defaults(func=run)
+
+
+def guess_tag(posts: list[Post]) -> str | None:
+    """The chat's tag in a recording: the hashtag most posts carry."""
+    counts: Counter[str] = Counter()
+    for post in posts:
+        counts.update({h.casefold(): h for h in post.hashtags}.values())
+    if not counts:
+        return None
+    folded: Counter[str] = Counter()
+    spelled: dict[str, str] = {}
+    for tag, n in counts.items():
+        folded[tag.casefold()] += n
+        spelled.setdefault(tag.casefold(), tag)
+    return spelled[folded.most_common(1)[0][0]]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import the file; print what was stored and skipped."""
+    from tchat_tui.domain.plan import PlanError
+    from tchat_tui.session import ChatSession, Settings
+    from tchat_tui.sources.base import SourceError
+    from tchat_tui.sources.replay import ReplayStats, check_replay_file, read_posts
+    from tchat_tui.store.store import StoreError
+
+    try:
+        check_replay_file(args.file)
+        tag = args.tag
+        if not tag and not args.plan:
+            tag = guess_tag(list(islice(read_posts(args.file), 500)))
+            if not tag:
+                print(f"tchat-live import: no hashtag in {args.file}; give --tag", file=sys.stderr)
+                return 2
+        settings = Settings(
+            tag=tag or "",
+            db_path=args.db,
+            plan_path=args.plan,
+            host=args.host,
+            guests=tuple(args.guest),
+            co_moderators=tuple(args.comod),
+            dry_run=True,
+            new_chat=args.new_chat,
+        )
+        session = ChatSession(settings)
+    except (SourceError, StoreError, PlanError, OSError) as exc:
+        print(f"tchat-live import: {exc}", file=sys.stderr)
+        return 2
+    stats = ReplayStats()
+    stored = 0
+    tty = sys.stderr.isatty()
+    started = last = time.perf_counter()
+    try:
+        posts = read_posts(args.file, stats)
+        while True:
+            batch = list(islice(posts, BATCH))
+            if not batch:
+                break
+            stored += len(session.pipeline.process(batch))
+            now = time.perf_counter()
+            if tty and now - last > 0.2:
+                rate = stats.posts / max(now - started, 1e-9)
+                print(
+                    f"\rimporting: {stats.posts} posts read, {stored} stored,"
+                    f" {stats.malformed} malformed ({rate:,.0f}/s)",
+                    end="",
+                    file=sys.stderr,
+                )
+                last = now
+    except StoreError as exc:
+        print(f"\ntchat-live import: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        session.store.close()
+    elapsed = time.perf_counter() - started
+    if tty:
+        print("\r" + " " * 78 + "\r", end="", file=sys.stderr)
+    duplicates = stats.posts - stored
+    print(
+        f"imported {args.file} into {session.db_path} (#{session.tag}, chat {session.chat_id}):"
+        f" {stored} stored, {duplicates} already there, {stats.malformed} malformed lines skipped"
+        f" ({stats.posts / max(elapsed, 1e-9):,.0f} posts/s)"
+    )
+    for example in stats.examples:
+        print(f"  skipped {example}", file=sys.stderr)
+    return 0

@@ -1,0 +1,251 @@
+"""Everything one console run needs, built from the command line's settings (no Textual here)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.post import Network, Role
+from tchat_tui.pipeline import Pipeline, PipelineRunner, PostScorer
+from tchat_tui.publish.base import DryRunPublisher, Publisher
+from tchat_tui.publish.outbox import Outbox
+from tchat_tui.sources.base import Source
+from tchat_tui.sources.replay import ReplaySource
+from tchat_tui.store.store import Store, parse_iso
+
+APP_NAME = "tchat-live"
+DEMO_SPEED = 10.0
+"""The demo hour plays at 10x: six minutes."""
+
+
+def data_dir() -> Path:
+    """The user data folder where chat databases live by default."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path(tag: str) -> Path:
+    """One database per tag in the user data folder."""
+    safe = (
+        "".join(ch for ch in tag.lstrip("#＃").casefold() if ch.isalnum() or ch in "-_") or "chat"
+    )
+    return data_dir() / f"{safe}.db"
+
+
+def demo_files() -> tuple[Path, Path]:
+    """The bundled demo chat (stream file) and its plan."""
+    base = resources.files("tchat_tui") / "data" / "demo"
+    return Path(str(base / "chat.jsonl")), Path(str(base / "plan.toml"))
+
+
+def normalize_tag(tag: str) -> str:
+    """'#Tag', 'Tag' and '＃Tag' all become 'Tag'."""
+    return tag.strip().lstrip("#＃").strip()
+
+
+@dataclass
+class Settings:
+    """What the command line (or a test) asks for."""
+
+    tag: str
+    db_path: Path | None = None
+    replay: Path | None = None
+    demo: bool = False
+    speed: float | None = None
+    plan_path: Path | None = None
+    host: str | None = None
+    guests: tuple[str, ...] = ()
+    co_moderators: tuple[str, ...] = ()
+    moderators: tuple[str, ...] = ()
+    """Who may be on duty (switch with one key); the first starts on duty."""
+    dry_run: bool = False
+    networks: tuple[Network, ...] = (Network.X,)
+    classic: bool = False
+    """The classic 140 limit on X."""
+    new_chat: bool = False
+    start_sources: bool = True
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+class ChatClock:
+    """The chat's time: the wall clock live, the recording's own time in a replay."""
+
+    def __init__(self, wall: Callable[[], datetime], speed: float | None = None) -> None:
+        self._wall = wall
+        self.speed = speed
+        self._origin: datetime | None = None
+        self._mono0 = 0.0
+        self._latest: datetime | None = None
+
+    def observe(self, created_at: datetime) -> None:
+        """A replayed post arrived: anchor or advance the replay clock."""
+        if self.speed is None:
+            return
+        if self._origin is None:
+            self._origin = created_at
+            self._mono0 = time.monotonic()
+        if self._latest is None or created_at > self._latest:
+            self._latest = created_at
+
+    def now(self) -> datetime:
+        """The current chat time."""
+        if self.speed is None or self._origin is None:
+            return self._wall()
+        if self.speed <= 0:
+            return self._latest or self._origin
+        return self._origin + timedelta(seconds=(time.monotonic() - self._mono0) * self.speed)
+
+
+class ChatSession:
+    """The open chat: store, pipeline, sources, outbox and the people on duty."""
+
+    def __init__(self, settings: Settings) -> None:
+        from tchat_tui.domain.plan import Plan, load_plan
+
+        self.settings = settings
+        replay = settings.replay
+        plan_path = settings.plan_path
+        if settings.demo:
+            demo_chat, demo_plan = demo_files()
+            replay = replay or demo_chat
+            plan_path = plan_path or demo_plan
+        self.plan: Plan | None = load_plan(plan_path) if plan_path else None
+        self.tag = normalize_tag(settings.tag or (self.plan.tag if self.plan else ""))
+        self.topic = self.plan.topic if self.plan else ""
+        host = settings.host or (self.plan.host if self.plan else None)
+        guests = settings.guests or (tuple(self.plan.guests) if self.plan else ())
+        comods = settings.co_moderators or (tuple(self.plan.co_moderators) if self.plan else ())
+        self.roster = Roster(host, tuple(guests), tuple(comods))
+        self.db_path = settings.db_path or default_db_path(self.tag)
+        self.store = Store.open(self.db_path)
+        start = self.plan.start if self.plan else None
+        self.duration = timedelta(minutes=self.plan.duration_minutes if self.plan else 60)
+        self.chat_id = self.store.ensure_chat(
+            self.tag,
+            topic=self.topic or None,
+            started_at=start,
+            duration_minutes=int(self.duration.total_seconds() // 60),
+            plan_json=json.dumps(self.plan.to_dict(), ensure_ascii=False, default=str)
+            if self.plan
+            else None,
+            new=settings.new_chat,
+        )
+        for handle, role in self._roles():
+            self.store.set_role(handle, role)
+        if self.plan:
+            due = self.plan.question_due_times()
+            self.store.set_planned_questions(
+                self.chat_id,
+                [
+                    (i + 1, q, due[i] if i < len(due) else None)
+                    for i, q in enumerate(self.plan.questions)
+                ],
+            )
+        speed = (
+            settings.speed if settings.speed is not None else (DEMO_SPEED if settings.demo else 1.0)
+        )
+        self.clock = ChatClock(settings.clock, speed if replay else None)
+        self.classifier = Classifier(self.roster, self.tag)
+        self.scorer: PostScorer | None = _make_scorer(self.tag, self.roster)
+        self.pipeline = Pipeline(self.store, self.chat_id, self.classifier, self.scorer)
+        self.restored = self.pipeline.restore()
+        self.runner = PipelineRunner(self.pipeline)
+        self.sources: list[Source] = []
+        self.replay_source: ReplaySource | None = None
+        if replay:
+            self.replay_source = ReplaySource(replay, speed=speed)
+            self.sources.append(self.replay_source)
+        self.publishers: dict[Network, Publisher] = {}
+        self.network_note = ""
+        self._connect_networks(bool(replay))
+        moderators = settings.moderators or (getpass.getuser(),)
+        self.moderators: tuple[str, ...] = tuple(moderators)
+        self.on_duty = self.moderators[0]
+        self.outbox = Outbox(
+            self.store,
+            self.chat_id,
+            self.publishers,
+            self.pipeline,
+            host_handle=self.roster.host or self.on_duty,
+            clock=self.clock.now,
+        )
+        self._outbox_thread: threading.Thread | None = None
+
+    def _roles(self) -> list[tuple[str, Role]]:
+        out: list[tuple[str, Role]] = []
+        if self.roster.host:
+            out.append((self.roster.host, Role.HOST))
+        out += [(g, Role.GUEST) for g in self.roster.guests]
+        out += [(c, Role.COMODERATOR) for c in self.roster.co_moderators]
+        return out
+
+    def _connect_networks(self, replaying: bool) -> None:
+        """Dry-run publishers always in replay and demo; live networks when configured."""
+        if replaying or self.settings.dry_run:
+            for n in self.settings.networks:
+                self.publishers[n] = DryRunPublisher(n)
+            self.network_note = "dry-run: posts are recorded here, never sent"
+            return
+        from tchat_tui.networks import connect
+
+        sources, publishers, note = connect(self)
+        self.sources.extend(sources)
+        self.publishers.update(publishers)
+        for n in self.settings.networks:
+            self.publishers.setdefault(n, DryRunPublisher(n))
+        self.network_note = note
+
+    @property
+    def started_at(self) -> datetime | None:
+        """When the chat started: the plan's start, else its first post."""
+        chat = self.store.chat(self.chat_id)
+        if chat.get("started_at"):
+            return parse_iso(chat["started_at"])
+        return None
+
+    def switch_duty(self) -> str:
+        """Hand the keyboard to the next moderator; return who is on duty now."""
+        i = self.moderators.index(self.on_duty) if self.on_duty in self.moderators else -1
+        self.on_duty = self.moderators[(i + 1) % len(self.moderators)]
+        self.store.record_action(self.chat_id, self.on_duty, "on duty", self.on_duty)
+        return self.on_duty
+
+    def start(self) -> None:
+        """Start the sources and the outbox worker threads."""
+        for source in self.sources:
+            self.runner.start(source)
+        self._outbox_thread = threading.Thread(
+            target=self.outbox.run, args=(self.runner.stop,), name="outbox", daemon=True
+        )
+        self._outbox_thread.start()
+
+    def shutdown(self) -> None:
+        """Stop the workers and close the database."""
+        self.runner.shutdown()
+        self.outbox.wake.set()
+        if self._outbox_thread:
+            self._outbox_thread.join(2.0)
+        self.store.close()
+
+    def info(self) -> dict[str, Any]:
+        """A few facts for the header and the logs."""
+        return {"tag": self.tag, "db": str(self.db_path), "chat_id": self.chat_id}
+
+
+def _make_scorer(tag: str, roster: Roster) -> PostScorer | None:
+    """The promo scorer, when the promo module is available."""
+    try:
+        from tchat_tui.promo_adapter import make_scorer
+    except ImportError:
+        return None
+    return make_scorer(tag, roster)
