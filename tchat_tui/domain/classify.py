@@ -159,13 +159,15 @@ class Classifier:
         return Classification(role=role, answers=answers, audience_question=audience)
 
     def _is_audience_question(self, post: Post, words: str) -> bool:
-        plain = _URL.sub("", words)
-        if "?" not in plain and "？" not in plain:
+        # In a reply the leading @mentions were added by X; in a new post they are the addressees.
+        addressed = _URL.sub("", words if post.reply_to_id else post.text)
+        if "?" not in addressed and "？" not in addressed:
             return False
         speakers = self.roster.speakers()
-        own_mentions = {_norm(m) for m in re.findall(r"[@＠](\w{1,50})", plain)}
-        if own_mentions & speakers:
+        mentioned = {_norm(m) for m in re.findall(r"[@＠](\w{1,50})", addressed)}
+        if mentioned & speakers or _ASKED_OF.search(addressed):
             return True
-        if _ASKED_OF.search(plain):
-            return True
-        return bool(post.reply_to_id and post.reply_to_id in self._speaker_post_ids)
+        parent = post.reply_to_id
+        return bool(
+            parent and parent in self._speaker_post_ids and parent not in self._question_of_post
+        )

@@ -1,0 +1,122 @@
+"""The database is the record: batches, no doubles, migrations, moderation log, outbox."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tchat_tui.domain.chatpost import ChatPost
+from tchat_tui.domain.classify import Classification
+from tchat_tui.domain.post import Network, Role
+from tchat_tui.store import NotAChatDatabase, Store, StoreError
+from tchat_tui.store.schema import SCHEMA_VERSION
+from tchat_tui.store.store import row_to_post
+from tests.factories import make_post
+
+
+def cp(native_id: str, text: str = "hello #T", **kw: object) -> ChatPost:
+    return ChatPost(make_post(native_id, text, **kw), Classification(Role.PARTICIPANT))  # type: ignore[arg-type]
+
+
+def test_new_database_is_migrated_and_marked(tmp_path: Path) -> None:
+    """A new database gets the current schema version and WAL journaling."""
+    store = Store.open(tmp_path / "sub" / "chat.db")
+    assert store.schema_version == SCHEMA_VERSION
+    mode = store.db.execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+    assert {"chats", "posts", "authors", "questions", "actions", "outbox", "cursors"} <= set(
+        store.db.table_names()
+    )
+
+
+def test_posts_are_never_stored_twice(tmp_path: Path) -> None:
+    """The same post in two batches, or twice in one batch, is stored once."""
+    store = Store.open(tmp_path / "c.db")
+    chat = store.ensure_chat("#T")
+    assert [c.post.key for c in store.add_posts(chat, [cp("1"), cp("2"), cp("1")])] == [
+        "x:1",
+        "x:2",
+    ]
+    assert [c.post.key for c in store.add_posts(chat, [cp("2"), cp("3")])] == ["x:3"]
+    assert store.count_posts(chat) == 3
+
+
+def test_reopen_keeps_everything(tmp_path: Path) -> None:
+    """Close and reopen: posts, chat and raw payloads are there."""
+    path = tmp_path / "c.db"
+    store = Store.open(path)
+    chat = store.ensure_chat("T", topic="Care")
+    store.add_posts(chat, [cp("1", "raw kept #T")])
+    store.close()
+    again = Store.open(path)
+    assert again.ensure_chat("#t") == chat
+    row = again.post("x:1")
+    assert row is not None and row["text"] == "raw kept #T"
+    assert row_to_post(row).key == "x:1"
+
+
+def test_not_a_chat_database(tmp_path: Path) -> None:
+    """Another application's SQLite file, or a text file, is refused in one line."""
+    other = tmp_path / "other.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE invoices (id INTEGER)")
+    con.commit()
+    con.close()
+    with pytest.raises(NotAChatDatabase):
+        Store.open(other)
+    text = tmp_path / "notes.txt"
+    text.write_text("hello, this is not a database at all" * 100)
+    with pytest.raises(NotAChatDatabase):
+        Store.open(text)
+
+
+def test_unwritable_path(tmp_path: Path) -> None:
+    """A directory, or a folder that cannot be created, is a StoreError."""
+    with pytest.raises(StoreError):
+        Store.open(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError):
+        Store.open(blocker / "sub" / "chat.db")
+
+
+def test_moderation_actions_are_logged_with_the_moderator(tmp_path: Path) -> None:
+    """Star, hide, mute and notes change the rows and leave who/what/when in the log."""
+    store = Store.open(tmp_path / "c.db")
+    chat = store.ensure_chat("T")
+    store.add_posts(chat, [cp("1")])
+    store.set_starred(chat, "x:1", "alice", True)
+    store.set_hidden(chat, "x:1", "bob", True)
+    store.set_muted(chat, "x:id-ada", "alice", True)
+    store.set_note(chat, "x:id-ada", "bob", "sells courses")
+    row = store.post("x:1")
+    assert row is not None and row["starred"] == 1 and row["hidden"] == 1
+    assert store.muted_authors() == {"x:id-ada"}
+    log = [(a["moderator"], a["action"]) for a in reversed(store.actions(chat))]
+    assert log == [("alice", "star"), ("bob", "hide"), ("alice", "mute"), ("bob", "note")]
+
+
+def test_outbox_rows_and_matching(tmp_path: Path) -> None:
+    """Outbox rows get unique idempotency keys; a sent row's remote id matches the echoed post."""
+    store = Store.open(tmp_path / "c.db")
+    chat = store.ensure_chat("T")
+    a = store.enqueue(chat, network=Network.X, kind="post", text="hi #T", moderator="m")
+    b = store.enqueue(chat, network=Network.X, kind="post", text="hi #T", moderator="m")
+    assert a["idempotency_key"] != b["idempotency_key"]
+    store.outbox_update(a["id"], status="sent", remote_id="777")
+    echoed = make_post("777", "hi #T", "hostess")
+    assert store.outbox_matches([echoed]) == {"x:777": (a["id"], False)}
+    assert [r["id"] for r in store.outbox(chat, ("pending",))] == [b["id"]]
+
+
+def test_cursor_round_trip(tmp_path: Path) -> None:
+    """A source's cursor survives a reopen."""
+    path = tmp_path / "c.db"
+    store = Store.open(path)
+    chat = store.ensure_chat("T")
+    store.set_cursor(chat, "x-search", "1799")
+    store.set_cursor(chat, "x-search", "1800")
+    store.close()
+    assert Store.open(path).get_cursor(chat, "x-search") == "1800"
