@@ -1,0 +1,455 @@
+"""Self-promotion scoring: a pure, explained score per post and per author in one chat.
+
+`PromoTracker` holds a chat's state (each author's recent posts, a cross-author text index, the
+domains each author links); `score` reads it, `record` adds a scored post. Weights, thresholds and
+word lists come from `PromoRules` (see `tchat_tui/data/promo_rules.toml`).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from tchat_tui.domain.post import Post, Role
+from tchat_tui.domain.promo_config import PromoRules, RulesError, parse_rules
+from tchat_tui.domain.promo_signals import (
+    ContentFacts,
+    Signal,
+    content_signals,
+    lexicon_hit,
+    make_signal,
+)
+from tchat_tui.domain.promo_text import fold, jaccard, normalised, shingles, stems, words
+
+__all__ = [
+    "AuthorFlag",
+    "Level",
+    "PostContext",
+    "PromoResult",
+    "PromoRules",
+    "PromoTracker",
+    "RulesError",
+    "Signal",
+    "parse_rules",
+    "score_draft",
+]
+
+Level = Literal["none", "amber", "red"]
+
+
+def _num(value: float, lang: str) -> str:
+    """A weight as `+1.5` (English) or `+1,5` (French)."""
+    text = f"{value:+.1f}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+@dataclass(frozen=True)
+class PromoResult:
+    """A post's level, score, the signals behind it and the rules version that produced it."""
+
+    level: Level
+    score: float
+    signals: tuple[Signal, ...]
+    rules_version: str
+
+    @property
+    def promo(self) -> bool:
+        """True when the post is promotional (amber) or spam-like (red)."""
+        return self.level != "none"
+
+    def reasons(self, lang: str = "en") -> list[str]:
+        """Each signal in words with its weight, then the rules version (`rules v1`)."""
+        fr = lang.lower().startswith("fr")
+        out = [
+            f"{s.reason_fr if fr else s.reason_en} ({_num(s.weight, 'fr' if fr else 'en')})"
+            for s in self.signals
+        ]
+        out.append(f"{'règles' if fr else 'rules'} v{self.rules_version}")
+        return out
+
+    @property
+    def signal_ids(self) -> tuple[str, ...]:
+        """The ids of the fired signals, in order."""
+        return tuple(s.id for s in self.signals)
+
+
+@dataclass(frozen=True)
+class PostContext:
+    """Where a post sits in the chat, as the classifier sees it."""
+
+    chat_tag: str
+    """The chat's tag, without `#`."""
+    role: Role
+    parent: Post | None = None
+    """The post replied to, if known."""
+    question_text: str | None = None
+    """Text of the chat question this post answers, if it is an answer."""
+    is_answer: bool = False
+
+
+@dataclass(frozen=True)
+class AuthorFlag:
+    """An author whose posts are repeatedly promotional in this chat."""
+
+    author_key: str
+    handle: str
+    promo_posts: int
+    posts: int
+    top_domain: str | None
+    top_domain_share: float
+    reason: str
+    level: Level = "amber"
+    reason_fr: str = ""
+
+
+_ROLE_WORDS = {
+    Role.HOST: ("host", "l'hôte"),
+    Role.GUEST: ("guest", "un invité"),
+    Role.COMODERATOR: ("co-moderator", "un co-modérateur"),
+}
+
+
+@dataclass(slots=True)
+class _Analysis:
+    """What `score` worked out about a post, kept so that `record` need not redo it."""
+
+    key: str
+    result: PromoResult
+    shingles: frozenset[int]
+    text_hash: int | None
+    domains: list[str]
+    reply_user: str | None
+
+
+@dataclass(slots=True)
+class _Author:
+    """One author's bounded history in the chat."""
+
+    handle: str
+    history: deque[frozenset[int]]
+    times: deque[datetime]
+    posts: int = 0
+    promo: int = 0
+    links: int = 0
+    domains: Counter[str] = field(default_factory=Counter)
+    spray: dict[str, deque[tuple[datetime, str]]] = field(default_factory=dict)
+    hashes: deque[int] = field(default_factory=lambda: deque(maxlen=50))
+    sprayed: bool = False
+    coordinated: bool = False
+
+
+def _ordinal(n: int, lang: str) -> str:
+    if lang == "fr":
+        return f"{n}e"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+class PromoTracker:
+    """A chat's promo state: author histories, cross-author text index, linked domains."""
+
+    _TEXT_INDEX_CAP = 20_000
+
+    def __init__(self, rules: PromoRules) -> None:
+        """Start an empty chat under `rules`."""
+        self.rules = rules
+        self._authors: dict[str, _Author] = {}
+        self._texts: dict[int, set[str]] = {}
+        self._promo_texts: set[int] = set()
+        self._recent: deque[tuple[datetime, str]] = deque()
+        self._recent_counts: Counter[str] = Counter()
+        self._median = 1.0
+        self._since_median = 0
+        self._last: _Analysis | None = None
+
+    # -- scoring ---------------------------------------------------------------------------
+    def score(self, post: Post, ctx: PostContext, now: datetime | None = None) -> PromoResult:
+        """Score a post against the chat so far (does not change the chat's state)."""
+        analysis = self._analyse(post, ctx, now or post.created_at)
+        self._last = analysis
+        return analysis.result
+
+    def record(self, post: Post, result: PromoResult) -> None:
+        """Add a scored post to its author's history and to the chat's indexes."""
+        if post.is_repost:
+            return
+        a = self._last
+        if a is None or a.key != post.key:
+            a = self._analyse(post, PostContext("", Role.PARTICIPANT), post.created_at)
+        rules = self.rules
+        author = self._author(post)
+        author.posts += 1
+        promo = result.promo
+        author.promo += promo
+        if a.shingles:
+            author.history.append(a.shingles)
+        author.times.append(post.created_at)
+        ids = set(result.signal_ids)
+        if promo and "reply_spray" in ids:
+            author.sprayed = True
+        if promo and "cross_author_duplicate" in ids:
+            author.coordinated = True
+        if a.text_hash is not None:
+            group = self._texts.setdefault(a.text_hash, set())
+            group.add(post.author_key)
+            author.hashes.append(a.text_hash)
+            if promo:
+                self._promo_texts.add(a.text_hash)
+            if len(self._texts) > self._TEXT_INDEX_CAP:
+                oldest = next(iter(self._texts))
+                del self._texts[oldest]
+                self._promo_texts.discard(oldest)
+        for domain in a.domains:
+            author.links += 1
+            author.domains[domain] += 1
+            if a.reply_user is not None:
+                trail = author.spray.setdefault(domain, deque(maxlen=50))
+                trail.append((post.created_at, a.reply_user))
+        window = timedelta(minutes=rules.limit("rate_window_minutes"))
+        self._recent.append((post.created_at, post.author_key))
+        self._recent_counts[post.author_key] += 1
+        while self._recent and self._recent[0][0] < post.created_at - window:
+            _, key = self._recent.popleft()
+            self._recent_counts[key] -= 1
+            if self._recent_counts[key] <= 0:
+                del self._recent_counts[key]
+        self._since_median += 1
+        if self._since_median >= 25 or len(self._recent_counts) < 50:
+            self._since_median = 0
+            self._median = float(statistics.median(self._recent_counts.values()))
+
+    def score_and_record(self, post: Post, ctx: PostContext) -> PromoResult:
+        """Score a post, then add it to the chat's state."""
+        result = self.score(post, ctx)
+        self.record(post, result)
+        return result
+
+    def _author(self, post: Post) -> _Author:
+        state = self._authors.get(post.author_key)
+        if state is None:
+            size = int(self.rules.author["history"])
+            state = _Author(post.author_handle, deque(maxlen=size), deque(maxlen=size))
+            self._authors[post.author_key] = state
+        return state
+
+    def _analyse(self, post: Post, ctx: PostContext, now: datetime) -> _Analysis:
+        rules = self.rules
+        if post.is_repost:
+            return _Analysis(post.key, _result(rules, []), frozenset(), None, [], None)
+        urls = [link.expanded_url or link.url for link in post.links]
+        facts = content_signals(
+            rules, post.text, post.hashtags, urls, ctx.chat_tag, post.author_handle,
+            post.author_name,
+        )
+        sigs = facts.signals
+        word_list = words(post.text)
+        shing = shingles(word_list)
+        norm = normalised(post.text)
+        text_hash = (
+            hash(norm) if len(norm.split()) >= rules.limit("cross_author_min_words") else None
+        )
+        reply_user = post.reply_to_author_id or (ctx.parent.author_id if ctx.parent else None)
+        if reply_user == post.author_id:
+            reply_user = None
+        author = self._authors.get(post.author_key)
+        staff = ctx.role in _ROLE_WORDS
+        if author is not None:
+            self._history_signals(sigs, author, shing, facts, reply_user, now)
+        if text_hash is not None:
+            others = self._texts.get(text_hash, set()) - {post.author_key}
+            if len(others) + 1 >= rules.limit("cross_author_accounts"):
+                sigs.append(make_signal(rules, "cross_author_duplicate", len(others) + 1))
+        if not staff:
+            self._context_signals(sigs, post, ctx, facts, word_list, author, now)
+        positive = sum(s.weight for s in sigs)
+        if positive > 0:
+            self._mitigators(sigs, ctx, facts, word_list)
+        return _Analysis(post.key, _result(rules, sigs), shing, text_hash, facts.domains, reply_user)
+
+    def _history_signals(
+        self,
+        sigs: list[Signal],
+        author: _Author,
+        shing: frozenset[int],
+        facts: ContentFacts,
+        reply_user: str | None,
+        now: datetime,
+    ) -> None:
+        """D1 near-duplicate of own posts, R1 repeated domain, R2 reply spraying."""
+        rules = self.rules
+        if len(shing) >= rules.limit("duplicate_min_shingles"):
+            best = max((jaccard(shing, old) for old in author.history), default=0.0)
+            if best >= rules.limit("duplicate_jaccard"):
+                pct = round(100 * best)
+                sigs.append(make_signal(rules, "self_duplicate", f"{pct}%", f"{pct} %"))
+        for domain in dict.fromkeys(facts.domains):
+            n = author.domains[domain] + 1
+            if n >= rules.limit("repeat_domain"):
+                sigs.append(
+                    make_signal(
+                        rules,
+                        "repeated_domain",
+                        f"{_ordinal(n, 'en')} link to {domain}",
+                        f"{_ordinal(n, 'fr')} lien vers {domain}",
+                    )
+                )
+                break
+        if reply_user is None:
+            return
+        window = timedelta(minutes=rules.limit("spray_window_minutes"))
+        for domain in dict.fromkeys(facts.domains):
+            trail = author.spray.get(domain, ())
+            users = {u for t, u in trail if now - t <= window} | {reply_user}
+            if len(users) >= rules.limit("spray_users"):
+                first = min((t for t, _ in trail if now - t <= window), default=now)
+                mins = max(1, round((now - first).total_seconds() / 60))
+                sigs.append(
+                    make_signal(
+                        rules,
+                        "reply_spray",
+                        f"{len(users)} participants with {domain} links in {mins} min",
+                        f"{len(users)} participants avec des liens {domain} en {mins} min",
+                    )
+                )
+                break
+
+    def _context_signals(
+        self,
+        sigs: list[Signal],
+        post: Post,
+        ctx: PostContext,
+        facts: ContentFacts,
+        word_list: list[str],
+        author: _Author | None,
+        now: datetime,
+    ) -> None:
+        """T1 off-topic answer, T2 tag hijack, F1 burst (participants only)."""
+        rules = self.rules
+        carries = facts.has_link or facts.has_call
+        if ctx.is_answer and ctx.question_text and carries:
+            q = stems(words(ctx.question_text), rules.stopwords)
+            mine = stems(word_list, rules.stopwords)
+            if q and not (q & mine):
+                sigs.append(make_signal(rules, "off_topic_answer"))
+        tag = fold(ctx.chat_tag.lstrip("#"))
+        tagged = bool(tag) and tag in {fold(h) for h in post.hashtags}
+        if (
+            tagged
+            and not ctx.is_answer
+            and post.reply_to_id is None
+            and facts.has_link
+            and facts.has_call
+        ):
+            sigs.append(make_signal(rules, "tag_hijack"))
+        if author is not None:
+            window = timedelta(minutes=rules.limit("rate_window_minutes"))
+            recent = 1 + sum(1 for t in author.times if now - t <= window)
+            need = max(rules.limit("rate_posts"), rules.limit("rate_median_factor") * self._median)
+            if recent >= need:
+                mins = int(rules.limit("rate_window_minutes"))
+                sigs.append(
+                    make_signal(
+                        rules,
+                        "burst",
+                        f"{recent} posts in {mins} min",
+                        f"{recent} messages en {mins} min",
+                    )
+                )
+
+    def _mitigators(
+        self, sigs: list[Signal], ctx: PostContext, facts: ContentFacts, word_list: list[str]
+    ) -> None:
+        """M1 link asked for, M2 host or guest, M3 substantive answer."""
+        rules = self.rules
+        if facts.has_link or facts.has_call:
+            for asked in (ctx.parent.text if ctx.parent else None, ctx.question_text):
+                if asked:
+                    hit = lexicon_hit(rules, "ask_link", asked, fold(asked))
+                    if hit:
+                        sigs.append(make_signal(rules, "asked_for_link", hit))
+                        break
+        role = _ROLE_WORDS.get(ctx.role)
+        if role is not None:
+            sigs.append(make_signal(rules, "host_or_guest", role[0], role[1]))
+        if ctx.is_answer and not facts.has_call and not facts.has_offer:
+            content = [w for w in word_list if w not in rules.stopwords and len(w) > 2]
+            if len(content) >= rules.limit("substantive_words"):
+                sigs.append(make_signal(rules, "substantive_answer", len(content)))
+
+    # -- authors ---------------------------------------------------------------------------
+    def author_flag(self, author_key: str) -> AuthorFlag | None:
+        """The author's flag if their posts are repeatedly promotional, else None."""
+        a = self._authors.get(author_key)
+        if a is None:
+            return None
+        rules = self.rules
+        cfg = rules.author
+        p, n = a.promo, a.posts
+        if n == 0 or p < cfg["min_promo_posts"]:
+            return None
+        share = p / n
+        coordinated = a.coordinated or any(
+            h in self._promo_texts
+            and len(self._texts.get(h, ())) >= rules.limit("cross_author_accounts")
+            for h in a.hashes
+        )
+        if not (share > cfg["amber_share"] or a.sprayed or coordinated):
+            return None
+        red = (p >= cfg["red_promo_posts"] and share >= cfg["red_share"]) or a.sprayed or coordinated
+        top, top_share = None, 0.0
+        if a.domains:
+            top, count = a.domains.most_common(1)[0]
+            top_share = count / a.links
+        guide = str(cfg.get("guide", "1 in 10"))
+        guide_fr = guide.replace(" in ", " sur ")
+        en = f"{p} of {n} posts promotional (guide: at most {guide})"
+        fr = f"{p} messages promotionnels sur {n} (repère : au plus {guide_fr})"
+        if top is not None:
+            pct = round(100 * top_share)
+            en += f"; top domain {top}, {pct}% of links"
+            fr += f" ; domaine principal {top}, {pct} % des liens"
+        if a.sprayed:
+            en += "; replied to many participants with the same domain"
+            fr += " ; a répondu à de nombreux participants avec le même domaine"
+        if coordinated:
+            en += "; same text as other accounts"
+            fr += " ; même texte que d'autres comptes"
+        en += f"; rules v{rules.version}"
+        fr += f" ; règles v{rules.version}"
+        return AuthorFlag(
+            author_key, a.handle, p, n, top, round(top_share, 3), en,
+            "red" if red else "amber", fr,
+        )
+
+    def author_flags(self) -> list[AuthorFlag]:
+        """Every flagged author, red first, then by promotional posts."""
+        flags = [f for key in self._authors if (f := self.author_flag(key)) is not None]
+        flags.sort(key=lambda f: (f.level != "red", -f.promo_posts, f.handle.lower()))
+        return flags
+
+
+def _result(rules: PromoRules, sigs: list[Signal]) -> PromoResult:
+    """Sum the weights (floored at 0) and pick the level."""
+    score = round(max(0.0, sum(s.weight for s in sigs)), 2)
+    level: Level = "red" if score >= rules.red else "amber" if score >= rules.amber else "none"
+    return PromoResult(level, score, tuple(sigs), rules.version)
+
+
+_DRAFT_URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
+_DRAFT_TAG = re.compile(r"(?<![\w&])[#＃](\w+)")
+
+
+def score_draft(
+    text: str, chat_tag: str, rules: PromoRules, author_handle: str = "", author_name: str = ""
+) -> PromoResult:
+    """Score the host's own draft: content signals only, warned ("amber") from the draft threshold."""
+    urls = [u.rstrip(".,;:!?)»\"'") for u in _DRAFT_URL.findall(text)]
+    tags = tuple(_DRAFT_TAG.findall(text))
+    facts = content_signals(rules, text, tags, urls, chat_tag, author_handle, author_name)
+    score = round(max(0.0, sum(s.weight for s in facts.signals)), 2)
+    level: Level = "red" if score >= rules.red else "amber" if score >= rules.draft else "none"
+    return PromoResult(level, score, tuple(facts.signals), rules.version)

@@ -1,0 +1,224 @@
+"""Content signals of one post (no chat history): links, calls, offers, stuffing, floods."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tchat_tui.domain.promo_config import PromoRules
+from tchat_tui.domain.promo_text import (
+    EMOJI,
+    EXCLAIMS,
+    PRICE,
+    fold,
+    host_matches,
+    own_site_match,
+    registrable_domain,
+    strip_entities,
+    url_host,
+    url_params,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One fired rule: its id, its weight in the score and its reason in English and French."""
+
+    id: str
+    weight: float
+    reason_en: str
+    reason_fr: str
+
+
+def make_signal(
+    rules: PromoRules,
+    sid: str,
+    detail_en: object = "",
+    detail_fr: object | None = None,
+    weight: float | None = None,
+) -> Signal:
+    """Build a Signal from the rules' weight and reason templates."""
+    spec = rules.signals[sid]
+    fr = detail_en if detail_fr is None else detail_fr
+    return Signal(
+        sid,
+        spec.weight if weight is None else weight,
+        spec.en.format(detail=detail_en),
+        spec.fr.format(detail=fr),
+    )
+
+
+@dataclass(slots=True)
+class ContentFacts:
+    """What the content analysis found, for the context rules that follow."""
+
+    signals: list[Signal] = field(default_factory=list)
+    domains: list[str] = field(default_factory=list)
+    """Registrable domains of the non-reference links, in order."""
+    has_link: bool = False
+    has_call: bool = False
+    has_offer: bool = False
+
+
+_URL_OR_MENTION = re.compile(r"https?://\S+|(?<!\w)[@＠]\w+", re.IGNORECASE)
+_CALLS = ("call_buy", "call_signup", "call_look", "call_contact")
+_OFFERS = ("offer", "free")
+_STATEMENT_CALLS = frozenset({"call_buy", "call_signup", "call_look"})
+_OTHER_LEXICONS = ("engagement_bait",)
+_LEADING_MENTIONS = re.compile(r"^(?:\s*[@＠]\w{1,50}[\s,:]*)+")
+_MENTION = re.compile(r"(?<!\w)[@＠]\w+")
+_MAX_QUOTE = 40
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def _quote(original: str, folded: str, start: int, end: int) -> str:
+    """The matched words as written (falls back to the folded text if lengths differ)."""
+    source = original if len(original) == len(folded) else folded
+    quoted = " ".join(source[start:end].split())
+    return quoted if len(quoted) <= _MAX_QUOTE else quoted[: _MAX_QUOTE - 1] + "…"
+
+
+def lexicon_hit(
+    rules: PromoRules, name: str, original: str, folded: str
+) -> str | None:
+    """The first phrase of lexicon `name` found in the text, as written, or None."""
+    pattern = rules.lexicons.get(name)
+    if pattern is None:
+        return None
+    subjects = rules.subjects if name in _STATEMENT_CALLS else None
+    for m in pattern.finditer(folded):
+        if subjects is not None and subjects.search(folded, max(0, m.start() - 16), m.start()):
+            continue
+        return _quote(original, folded, m.start(), m.end())
+    return None
+
+
+def content_signals(
+    rules: PromoRules,
+    text: str,
+    hashtags: tuple[str, ...],
+    urls: list[str],
+    chat_tag: str,
+    handle: str,
+    name: str,
+) -> ContentFacts:
+    """Signals that depend on the post alone (its words, links, tags and mentions)."""
+    facts = ContentFacts()
+    out = facts.signals
+    _link_signals(rules, facts, urls, handle, name)
+
+    plain = _URL_OR_MENTION.sub(_blank, text)
+    folded = fold(plain)
+    for sid in _CALLS:
+        hit = lexicon_hit(rules, sid, plain, folded)
+        if hit:
+            out.append(make_signal(rules, sid, hit))
+            facts.has_call = True
+    if rules.own_product is not None:
+        m = rules.own_product.search(folded)
+        if m:
+            out.append(make_signal(rules, "own_product", _quote(plain, folded, *m.span())))
+            facts.has_call = True
+    for sid in _OFFERS:
+        hit = lexicon_hit(rules, sid, plain, folded)
+        if hit:
+            out.append(make_signal(rules, sid, hit))
+            facts.has_offer = True
+            break  # offers count once: "free" adds nothing to "promo code"
+    m = PRICE.search(folded)
+    if m:
+        out.append(make_signal(rules, "price", _quote(plain, folded, *m.span())))
+    for sid in _OTHER_LEXICONS:
+        hit = lexicon_hit(rules, sid, plain, folded)
+        if hit:
+            out.append(make_signal(rules, sid, hit))
+    _form_signals(rules, out, text, hashtags, chat_tag)
+    return facts
+
+
+def _link_signals(
+    rules: PromoRules, facts: ContentFacts, urls: list[str], handle: str, name: str
+) -> None:
+    """Link, reference link, own site, shortener and tracking signals (each counted once)."""
+    plain: list[str] = []
+    refs: list[str] = []
+    own = short = track = None
+    for url in urls:
+        host = url_host(url)
+        if not host:
+            continue
+        ref = host_matches(host, rules.reference)
+        if ref is not None:
+            refs.append(host)
+            continue
+        plain.append(host)
+        facts.domains.append(registrable_domain(host, rules.two_part_suffixes))
+        if own is None:
+            own = own_site_match(
+                url, host, handle, name, rules.generic_labels, rules.profile_hosts
+            )
+        if short is None and host_matches(host, rules.shorteners):
+            short = host
+        if track is None:
+            track = _tracking(rules, url, host)
+    facts.has_link = bool(plain or refs)
+    out = facts.signals
+    if plain:
+        out.append(make_signal(rules, "link", ", ".join(dict.fromkeys(plain))))
+    elif refs:
+        out.append(make_signal(rules, "reference_link", ", ".join(dict.fromkeys(refs))))
+    if own:
+        out.append(make_signal(rules, "own_site", own))
+    if short:
+        out.append(make_signal(rules, "shortener", short))
+    if track:
+        out.append(make_signal(rules, "tracking", track))
+
+
+def _tracking(rules: PromoRules, url: str, host: str) -> str | None:
+    """Why a link is a tracking or affiliate link, or None."""
+    if host_matches(host, rules.affiliate_hosts):
+        return host
+    amazon = any(a in host for a in rules.amazon_tag_hosts)
+    for key, value in url_params(url):
+        if key.startswith("utm_") or key in rules.tracking_params or (amazon and key == "tag"):
+            return f"{host} ?{key}={value[:20]}"
+    return None
+
+
+def _form_signals(
+    rules: PromoRules, out: list[Signal], text: str, hashtags: tuple[str, ...], chat_tag: str
+) -> None:
+    """Hashtag and mention stuffing, capitals, emoji and exclamation floods."""
+    tag = fold(chat_tag.lstrip("#"))
+    extra = {fold(h) for h in hashtags} - {tag}
+    free_tags = int(rules.limit("hashtags_free"))
+    if len(extra) > free_tags:
+        spec = rules.signals["hashtag_stuffing"]
+        weight = spec.weight * (len(extra) - free_tags)
+        if spec.cap is not None:
+            weight = min(weight, spec.cap)
+        out.append(make_signal(rules, "hashtag_stuffing", len(extra), weight=weight))
+    own_words = _LEADING_MENTIONS.sub("", text, count=1)
+    mentions = len({m.lower() for m in _MENTION.findall(own_words)})
+    if mentions >= rules.limit("mentions"):
+        out.append(make_signal(rules, "mention_stuffing", mentions))
+    bare = strip_entities(text)
+    letters = upper = 0
+    for ch in bare:
+        if ch.isalpha():
+            letters += 1
+            upper += ch.isupper()
+    if letters >= rules.limit("capitals_min_letters") and upper > rules.limit(
+        "capitals_share"
+    ) * letters:
+        pct = round(100 * upper / letters)
+        out.append(make_signal(rules, "capitals", f"{pct}%", f"{pct} %"))
+    emoji = len(EMOJI.findall(text))
+    if emoji >= rules.limit("emoji"):
+        out.append(make_signal(rules, "emoji_flood", f"{emoji} emoji"))
+    elif EXCLAIMS.search(text):
+        out.append(make_signal(rules, "emoji_flood", "'!!!'", "« !!! »"))

@@ -1,0 +1,241 @@
+"""Text and URL helpers for promo scoring: accent folding, lexicon regexes, domains, shingles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, urlsplit
+
+
+def _build_fold_table() -> dict[int, int]:
+    """Map each accented Latin letter to its base letter, one character to one character."""
+    table: dict[int, int] = {}
+    for code in range(0xC0, 0x250):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base != chr(code) and base.isascii():
+            table[code] = ord(base)
+    table[ord("’")] = ord("'")
+    table[ord("ʼ")] = ord("'")
+    table[0x202F] = ord(" ")
+    table[0xA0] = ord(" ")
+    return table
+
+
+_FOLD = _build_fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, keeping the length when possible (so offsets still match)."""
+    return text.lower().translate(_FOLD)
+
+
+_SEP = r"[\s\-]*"
+# A hyphen ends a word only before a French clitic ("achetez-le", "inscrivez-vous"): "buy-in" is
+# not "buy".
+_WORD_END = r"(?!\w|-(?!(?:le|la|les|lui|leur|vous|toi|nous|moi|en|y)(?!\w))\w)"
+_WORD_START = r"(?<![\w@])"
+
+
+def phrase_pattern(phrase: str) -> str:
+    """The regex for one lexicon phrase: flexible separators, either apostrophe, `*` suffix."""
+    phrase = fold(phrase.strip())
+    star = phrase.endswith("*")
+    if star:
+        phrase = phrase[:-1]
+    parts: list[str] = []
+    for token in re.split(r"[\s\-]+", phrase):
+        if not token:
+            continue
+        if parts:
+            # French puts a (narrow) space before ? ! : ; that writers often leave out.
+            parts.append(r"\s*" if not token[0].isalnum() else _SEP)
+        parts.append(re.escape(token).replace("'", "['’]"))
+    body = "".join(parts)
+    if star:
+        body += r"\w*"
+    start = _WORD_START if phrase[:1].isalnum() else ""
+    end = _WORD_END if phrase[-1:].isalnum() and not star else ""
+    return start + body + end
+
+
+def compile_lexicon(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    """One merged alternation for a word list (longest phrases first), or None when empty."""
+    unique = sorted({fold(p.strip()) for p in phrases if p.strip()}, key=len, reverse=True)
+    if not unique:
+        return None
+    return re.compile("|".join(f"(?:{phrase_pattern(p)})" for p in unique))
+
+
+def compile_product_lexicon(
+    possessives: Iterable[str], products: Iterable[str]
+) -> re.Pattern[str] | None:
+    """`my (new) book` / `ma formation`: a possessive followed directly by a product noun."""
+    poss = sorted({fold(p) for p in possessives if p.strip()}, key=len, reverse=True)
+    prods = sorted({fold(p) for p in products if p.strip()}, key=len, reverse=True)
+    if not poss or not prods:
+        return None
+    left = "|".join(phrase_pattern(p) for p in poss)
+    right = "|".join(phrase_pattern(p) for p in prods)
+    return re.compile(rf"(?:{left})\s+(?:{right})")
+
+
+def compile_subjects(words: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern matching when the text just before a call ends with a subject ("I", "je", "j'")."""
+    alts = sorted({fold(w.strip()) for w in words if w.strip()}, key=len, reverse=True)
+    if not alts:
+        return None
+    body = "|".join(re.escape(a).replace("'", "['’]") for a in alts)
+    return re.compile(rf"(?:^|[^\w'’])(?:{body})\s*$")
+
+
+# --- links and domains ------------------------------------------------------------------------
+
+_URL_IN_TEXT = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
+_MENTION = re.compile(r"(?<!\w)[@＠]\w+")
+_HASHTAG = re.compile(r"(?<![\w&])[#＃](\w+)")
+_DIGITS = re.compile(r"\d+")
+_NON_WORD = re.compile(r"[^\w]+")
+_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def url_host(url: str) -> str:
+    """The lower-case host of a URL (with or without scheme), without `www.` or a port."""
+    if "://" not in url:
+        url = "http://" + url
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+    host = host.lower().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
+
+
+def url_params(url: str) -> list[tuple[str, str]]:
+    """The query parameters of a URL (lower-case names), empty on a malformed URL."""
+    try:
+        query = urlsplit(url if "://" in url else "http://" + url).query
+    except ValueError:
+        return []
+    return [(k.lower(), v) for k, v in parse_qsl(query, keep_blank_values=True)]
+
+
+def url_first_segment(url: str) -> str:
+    """The first path segment of a URL, without a leading `@` (`youtube.com/@ada/...` -> `ada`)."""
+    try:
+        path = urlsplit(url if "://" in url else "http://" + url).path
+    except ValueError:
+        return ""
+    seg = path.strip("/").split("/", 1)[0]
+    return seg.lstrip("@~").lower()
+
+
+def host_matches(host: str, suffixes: frozenset[str]) -> str | None:
+    """The entry of `suffixes` that `host` equals or ends with (`.`-aligned), if any."""
+    if host in suffixes:
+        return host
+    parts = host.split(".")
+    for i in range(1, len(parts)):
+        cand = ".".join(parts[i:])
+        if cand in suffixes:
+            return cand
+    return None
+
+
+def registrable_domain(host: str, two_part: frozenset[str]) -> str:
+    """The domain an owner registers: `shop.acme.co.uk` -> `acme.co.uk`, `a.b.com` -> `b.com`."""
+    parts = host.split(".")
+    if len(parts) <= 2:
+        return host
+    if ".".join(parts[-2:]) in two_part:
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+def squash(text: str) -> str:
+    """Letters and digits only, folded: `Coach-X` -> `coachx`."""
+    return _NON_WORD.sub("", fold(text)).replace("_", "")
+
+
+def own_site_match(
+    url: str,
+    host: str,
+    handle: str,
+    name: str,
+    generic: frozenset[str],
+    profile_hosts: frozenset[str],
+) -> str | None:
+    """Why a link points at the author's own site, judged from its host (or profile path)."""
+    handle_sq = squash(handle)
+    name_words = [squash(w) for w in re.split(r"[\s\-_.|,]+", name)]
+    name_words = [w for w in name_words if len(w) >= 4 and w not in generic]
+    name_sq = squash(name)
+    labels = [lab for lab in host.split(".")[:-1] if lab not in generic]
+    candidates = [squash(lab) for lab in labels]
+    if host_matches(host, profile_hosts):
+        candidates = [squash(url_first_segment(url))]
+    for cand in candidates:
+        if len(cand) < 4:
+            continue
+        if handle_sq and len(handle_sq) >= 4 and (cand in handle_sq or handle_sq in cand):
+            return host
+        if name_sq and len(name_sq) >= 4 and (cand in name_sq or name_sq in cand):
+            return host
+        if any(w == cand or (len(w) >= 5 and w in cand) for w in name_words):
+            return host
+    return None
+
+
+def strip_entities(text: str) -> str:
+    """The text without URLs, @mentions and #hashtags (for capitals, words and duplicates)."""
+    text = _URL_IN_TEXT.sub(" ", text)
+    text = _MENTION.sub(" ", text)
+    return _HASHTAG.sub(" ", text)
+
+
+def words(text: str) -> list[str]:
+    """Folded words (letters, with an inner apostrophe kept) of a text without entities."""
+    return _WORDS.findall(fold(strip_entities(text)))
+
+
+def normalised(text: str) -> str:
+    """Text for duplicate checks: folded, no URLs, mentions, hashtags, digits or punctuation."""
+    return " ".join(_WORDS.findall(_DIGITS.sub(" ", fold(strip_entities(text)))))
+
+
+def shingles(word_list: list[str], size: int = 3) -> frozenset[int]:
+    """Hashes of the word `size`-grams of a text (a short text gives one shingle of all of it)."""
+    if len(word_list) < size:
+        return frozenset({hash(tuple(word_list))}) if word_list else frozenset()
+    return frozenset(hash(tuple(word_list[i : i + size])) for i in range(len(word_list) - size + 1))
+
+
+def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
+    """Jaccard similarity of two shingle sets."""
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+def stems(word_list: Iterable[str], stop: frozenset[str]) -> set[str]:
+    """Content-word stems (first 5 letters of words of 4+ letters, stop-words removed)."""
+    out: set[str] = set()
+    for w in word_list:
+        w = w.split("'")[-1].split("’")[-1]
+        if len(w) >= 4 and w not in stop:
+            out.add(w[:5])
+    return out
+
+
+EMOJI = re.compile(
+    "[\U0001f300-\U0001faff\U0001f000-\U0001f2ff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff]"
+)
+EXCLAIMS = re.compile(r"[!！]{3,}")
+PRICE = re.compile(
+    r"(?<![\w])(?:[$€£]\s?\d{1,6}(?:[.,]\d{1,2})?(?!\d)"
+    r"|\d{1,6}(?:[.,]\d{1,2})?\s?(?:€|\$|£|eur|euros?|usd|dollars?|chf)(?![\w])"
+    r"|-\s?\d{1,2}(?:[.,]\d+)?\s?%"
+    r"|\d{1,2}\s?%\s?(?:off|de reduction|de remise|de rabais|discount))",
+    re.IGNORECASE,
+)
