@@ -1,0 +1,160 @@
+"""What the hour costs on X at pay-per-use prices: a price table and a meter (no I/O).
+
+X bills reads per resource returned (deduplicated per UTC day) and writes per request. The meter
+counts what the sources and the publisher did and estimates the spend; it is an estimate, the
+bill is on console.x.com.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from tchat_tui.domain.text import extract_urls
+
+PRICES_READ_ON = "2026-08"
+"""When the prices below were read from X's pricing page (docs.x.com, pay-per-use)."""
+
+PRICES: dict[str, float] = {
+    "post_read": 0.005,
+    "user_read": 0.010,
+    "owned_read": 0.001,
+    "post_created": 0.015,
+    "post_with_url": 0.20,
+    "summoned_reply": 0.010,
+    "user_interaction": 0.015,
+}
+"""USD per resource read or per write request (pay-per-use, read on PRICES_READ_ON)."""
+
+LABELS: dict[str, str] = {
+    "post_read": "posts read",
+    "user_read": "users read",
+    "owned_read": "own data read",
+    "post_created": "posts created",
+    "post_with_url": "posts with a URL",
+    "summoned_reply": "replies",
+    "user_interaction": "retweets",
+}
+"""How each kind is named on the screen and in the summary."""
+
+DAILY_DEDUP = frozenset({"post_read", "user_read"})
+"""Kinds X deduplicates per UTC day: the same post read twice that day is billed once."""
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """One billed event."""
+
+    at: datetime
+    kind: str
+    count: int
+
+    @property
+    def usd(self) -> float:
+        """The estimated price of this event."""
+        return PRICES[self.kind] * self.count
+
+
+class CostMeter:
+    """Counts billable reads and writes and estimates the spend. Thread-safe."""
+
+    def __init__(self, prices: dict[str, float] | None = None) -> None:
+        self.prices = dict(PRICES if prices is None else prices)
+        self._charges: list[Charge] = []
+        self._seen: dict[str, tuple[date, set[str]]] = {}
+        self._lock = threading.Lock()
+
+    # -- recording -----------------------------------------------------------------------------
+
+    def read_posts(self, ids: Iterable[str], at: datetime) -> int:
+        """Posts returned by a read; return how many are billable (new this UTC day)."""
+        return self._read("post_read", ids, at)
+
+    def read_users(self, ids: Iterable[str], at: datetime) -> int:
+        """Users returned (expansions, lookups); return how many are billable today."""
+        return self._read("user_read", ids, at)
+
+    def read_owned(self, count: int, at: datetime) -> None:
+        """Reads of the host's own data (users/me, the host's own timeline)."""
+        self._add("owned_read", count, at)
+
+    def created_post(self, text: str, at: datetime, *, reply: bool = False) -> str:
+        """A post or reply was created; return the price kind charged."""
+        if _has_url(text):
+            kind = "post_with_url"
+        elif reply:
+            kind = "summoned_reply"
+        else:
+            kind = "post_created"
+        self._add(kind, 1, at)
+        return kind
+
+    def retweeted(self, at: datetime) -> None:
+        """A retweet (a user interaction)."""
+        self._add("user_interaction", 1, at)
+
+    def _read(self, kind: str, ids: Iterable[str], at: datetime) -> int:
+        day = at.date()
+        with self._lock:
+            seen_day, seen = self._seen.get(kind, (day, set()))
+            if seen_day != day:
+                seen = set()
+            fresh = [i for i in ids if i not in seen]
+            seen.update(fresh)
+            self._seen[kind] = (day, seen)
+            if fresh:
+                self._charges.append(Charge(at, kind, len(fresh)))
+        return len(fresh)
+
+    def _add(self, kind: str, count: int, at: datetime) -> None:
+        if count <= 0:
+            return
+        if kind not in self.prices:
+            raise ValueError(f"unknown price kind {kind!r}")
+        with self._lock:
+            self._charges.append(Charge(at, kind, count))
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def spend(self, since: datetime | None = None, until: datetime | None = None) -> float:
+        """Estimated USD between two instants (everything by default)."""
+        with self._lock:
+            charges = list(self._charges)
+        return sum(
+            self.prices[c.kind] * c.count
+            for c in charges
+            if (since is None or c.at >= since) and (until is None or c.at <= until)
+        )
+
+    def last_hour(self, now: datetime) -> float:
+        """Estimated USD over the hour ending at `now` (what the header shows)."""
+        return self.spend(now - timedelta(hours=1), now)
+
+    def counts(self, since: datetime | None = None) -> dict[str, int]:
+        """How many billable units of each kind (for the summary)."""
+        out: dict[str, int] = {}
+        with self._lock:
+            for c in self._charges:
+                if since is None or c.at >= since:
+                    out[c.kind] = out.get(c.kind, 0) + c.count
+        return out
+
+    def breakdown(self, since: datetime | None = None) -> list[tuple[str, int, float]]:
+        """(label, count, USD) per kind, in PRICES order, for the summary."""
+        counts = self.counts(since)
+        return [
+            (LABELS.get(kind, kind), counts[kind], counts[kind] * price)
+            for kind, price in self.prices.items()
+            if counts.get(kind)
+        ]
+
+    def header_text(self, now: datetime) -> str:
+        """One short line: '$0.42/h est.'."""
+        return f"${self.last_hour(now):.2f}/h est."
+
+
+def _has_url(text: str) -> bool:
+    """Whether X will see a link in the post (the $0.20 price)."""
+    return bool(extract_urls(text))
