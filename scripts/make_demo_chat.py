@@ -147,7 +147,11 @@ def spread(rng: random.Random, count: int, start: float, end: float, burst: floa
     for i in range(1, count):
         times[i] = max(times[i], times[i - 1] + 0.8 + rng.random() * 2.0)
     if times[-1] > end:
-        raise DemoError(f"{count} posts do not fit between {start:.0f}s and {end:.0f}s")
+        # Squeeze the whole run back into the window; the order and the proportions stay.
+        if (end - start) / count < 0.3:
+            raise DemoError(f"{count} posts do not fit between {start:.0f}s and {end:.0f}s")
+        scale = (end - start) / (times[-1] - start)
+        times = [start + (t - start) * scale for t in times]
     return times
 
 
@@ -246,7 +250,7 @@ class Assembler:
                 end = question_at[index + 1] - 8
             else:
                 end = clock(meta["thanks_at"]) - 6
-            self.script(f"q{n}", n, question["posts"], begin, end, 1.6)
+            self.script(f"q{n}", n, question["posts"], begin, end, 2.0)
         self.add(
             Draft(
                 clock(meta["last_call_at"]) + 0.4,
