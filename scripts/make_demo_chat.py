@@ -355,6 +355,21 @@ class Assembler:
             raise DemoError(f"no post {reference!r}")
         return found[index]
 
+    def settle(self) -> None:
+        """Leave time to read and type: a reply or retweet comes a while after its post."""
+        limit = clock(self.chat["chat"]["end_at"])
+        for draft in sorted(self.drafts, key=lambda d: d.seconds):
+            reference = draft.retweet_of or draft.target
+            if reference is None:
+                continue
+            parent = self.resolve(reference)
+            typing = 4.0 if draft.retweet_of else 6.0 + len(draft.body) / 9
+            earliest = parent.seconds + typing + self.rng.random() * 4
+            if earliest > draft.seconds:
+                draft.seconds = min(earliest, limit - self.rng.random())
+                if draft.seconds <= parent.seconds:
+                    raise DemoError(f"no time left to answer {reference}")
+
     def assign_ids(self) -> None:
         """Order by time, give each post a distinct millisecond and an increasing snowflake id."""
         base_ms = int(self.start.timestamp() * 1000)
@@ -579,6 +594,7 @@ def generate(source: Path = DEMO_DIR) -> dict[str, str]:
     chat = tomllib.loads((source / "chat.toml").read_text(encoding="utf-8"))
     assembler = Assembler(users, chat)
     assembler.build()
+    assembler.settle()
     assembler.assign_ids()
     assembler.compose()
     if assembler.drafts[-1].ms - assembler.drafts[0].ms >= 3600 * 1000:
