@@ -415,10 +415,10 @@ def test_plan_people_take_part() -> None:
 
 
 def test_rules_post_names_tag_guests_and_topic() -> None:
-    """The rules post states the tag and the guests; the welcome states the topic."""
+    """The rules post states the tag, the guests and the topic, as does the welcome."""
     rules = PLAN["templates"]["rules"]
     assert "{tag}" in rules and "{guests}" in rules
-    assert "{topic}" in PLAN["templates"]["welcome"]
+    assert "{topic}" in rules and "{topic}" in PLAN["templates"]["welcome"]
 
 
 # -- the generator -------------------------------------------------------------------------------
@@ -471,3 +471,8 @@ def test_no_post_is_over_the_limit() -> None:
     for post in POSTS:
         if not _reference(post, "retweeted"):
             assert weighted_length(post["text"]) <= PLAN["limit"], post["text"]
+
+
+def test_texts_avoid_characters_x_escapes() -> None:
+    """X sends &, < and > in texts as HTML entities; the demo keeps its texts free of them."""
+    assert not [p["text"] for p in POSTS if any(c in p["text"] for c in "&<>")]
