@@ -84,8 +84,6 @@ class Draft:
     author: User
     body: str
     section: str
-    kind: str = "post"  # "post", "answer", "retweet"
-    question: int | None = None
     target: str | None = None  # reference resolved after timing: "q3", "who:q3#1"...
     retweet_of: str | None = None
     lang: str | None = None
@@ -306,7 +304,6 @@ class Assembler:
         lang = options.get("lang") or author.lang
         draft = Draft(seconds, author, body, section, lang=lang)
         if "rt" in options:
-            draft.kind = "retweet"
             draft.retweet_of = options["rt"]
             draft.lang = None
             self.add(draft)
@@ -314,8 +311,6 @@ class Assembler:
         question = int(options["q"]) if "q" in options else n
         is_answer = "chat" not in options and question is not None
         if is_answer:
-            draft.kind = "answer"
-            draft.question = question
             style = options.get("style", author.style)
             if style not in PREFIX_STYLES:
                 raise DemoError(f"{section}: unknown style {style!r}")
