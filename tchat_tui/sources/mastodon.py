@@ -425,7 +425,7 @@ class MastodonSource:
                     self._state(sink, "reconnecting", str(exc))
                 except (httpx.HTTPError, Transient, SSEError, ValueError) as exc:
                     delay = self.backoff.next()
-                    self._state(sink, "reconnecting", _one_line(exc))
+                    self._state(sink, "reconnecting", one_line(exc))
                 await self.sleep(delay)
 
     async def backfill(self, client: httpx.AsyncClient, sink: SourceSink) -> int:
@@ -490,7 +490,7 @@ class MastodonSource:
                 else edit_to_post(status, self.host)
             )
         except (KeyError, ValueError, TypeError) as exc:
-            sink.malformed(1, f"Mastodon {event} event: {_one_line(exc)}")
+            sink.malformed(1, f"Mastodon {event} event: {one_line(exc)}")
             return
         if event == "status.update":
             sink.edited(post)
@@ -519,6 +519,7 @@ class MastodonSource:
             self.cursor.save(status_id)
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
+    """An exception as one short line: its type and the first line of its message."""
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
