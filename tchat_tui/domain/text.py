@@ -12,10 +12,11 @@ Indices returned by the `*_with_indices` functions are code-point offsets into t
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -32,6 +33,16 @@ _INVALID_CHARS = "\ufffe\ufeff\uffff"
 _LATIN_ACCENTS = (
     "\xc0-\xd6\xd8-\xf6\xf8-\xff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259\u025b\u0263"
     "\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff"
+)
+# Unicode 16 Script=Cyrillic and General_Category=Pd, spelled out so the URL pattern can use the
+# faster standard `re` (a test checks each character still has its property).
+_CYRILLIC = (
+    "\u0400-\u0484\u0487-\u052f\u1c80-\u1c8a\u1d2b\u1d78\u2de0-\u2dff\ua640-\ua69f"
+    "\ufe2e\ufe2f\U0001e030-\U0001e06d\U0001e08f"
+)
+_DASH_PUNCTUATION = (
+    "\\-\u058a\u05be\u1400\u1806\u2010-\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d\u301c"
+    "\u3030\u30a0\ufe31\ufe32\ufe58\ufe63\uff0d\U00010d6e\U00010ead"
 )
 _PUNCTUATION = r"""!"#$%&'()*+,\-./:;<=>?@\[\]^_`{|}~\\"""
 _CTRL = "\x00-\x1f\x7f"
@@ -85,7 +96,7 @@ def _read_tlds(kind: str) -> list[str]:
 
 
 @cache
-def _url_regexes() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
+def _url_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """Compile (valid_url, valid_ascii_domain, valid_tco_url) on first use."""
     domain_chars = f"[^{_DIRECTIONAL}{_PUNCTUATION}{_UNICODE_SPACES}{_CTRL}{_INVALID_CHARS}]"
     subdomain = f"(?:(?:{domain_chars}(?:[_-]|{domain_chars})*)?{domain_chars}\\.)"
@@ -98,8 +109,8 @@ def _url_regexes() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Patter
     domain = f"(?:{subdomain}*{domain_name}{any_tld})"
     ascii_domain = f"(?:(?:[a-z0-9\\-_]|[{_LATIN_ACCENTS}])+\\.)+{any_tld}"
 
-    cyrillic = r"\p{Script=Cyrillic}"
-    path_chars = f"[a-z{cyrillic}0-9!*';:=+,.$/%#\\[\\]\\p{{Pd}}_~&|@{_LATIN_ACCENTS}]"
+    cyrillic = _CYRILLIC
+    path_chars = f"[a-z{cyrillic}0-9!*';:=+,.$/%#\\[\\]{_DASH_PUNCTUATION}_~&|@{_LATIN_ACCENTS}]"
     parens = f"\\((?:{path_chars}+|(?:{path_chars}*\\({path_chars}+\\){path_chars}*))\\)"
     path_end = f"(?:[a-z{cyrillic}0-9=_#/+\\-{_LATIN_ACCENTS}]|(?:{parens}))"
     path = f"(?:(?:{path_chars}*(?:{parens}{path_chars}*)*{path_end})|(?:{path_chars}+/))"
@@ -115,16 +126,18 @@ def _url_regexes() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Patter
         f"(\\?{query_chars}*{query_end})?))"  # 8 query
     )
     tco = f"^https?://t\\.co/([a-z0-9]+)(?:\\?{query_chars}*{query_end})?"
-    flags = regex.IGNORECASE | regex.MULTILINE | regex.V0
+    flags = re.IGNORECASE | re.MULTILINE
     return (
-        regex.compile(valid_url, flags),
-        regex.compile(ascii_domain, flags),
-        regex.compile(tco, flags),
+        re.compile(valid_url, flags),
+        re.compile(ascii_domain, flags),
+        re.compile(tco, flags),
     )
 
 
+# Upstream consumes the character before '#'; a lookbehind finds the same tags (a tag always ends
+# on a letter, mark or digit, which cannot start the next boundary) and lets the scan jump to '#'.
 _HASHTAG_RE = regex.compile(
-    f"(\\A|\ufe0e|\ufe0f|[^&{_HASHTAG_ALNUM}])([#＃])(?!\ufe0f|\u20e3)"
+    f"([#＃])(?<=(?:\\A|[\ufe0e\ufe0f]|[^&{_HASHTAG_ALNUM}])[#＃])(?!\ufe0f|\u20e3)"
     f"([{_HASHTAG_ALNUM}]*[{_HASHTAG_LETTERS_AND_MARKS}][{_HASHTAG_ALNUM}]*)",
     regex.IGNORECASE,
 )
@@ -142,7 +155,16 @@ _INVALID_URL_WITHOUT_PROTOCOL_PRECEDING = regex.compile(r"[-_./]\Z")
 _MASTODON_MENTION_RE = regex.compile(
     r"(?<![=/\w])@([a-z0-9_]+(?:[.\-]+[a-z0-9_]+)*)(?:@\w+(?:[.\-]+\w+)*)?", regex.IGNORECASE
 )
+# A space-delimited token with a dot followed by something that may start a top-level domain.
+_DOTTED_TOKEN_RE = re.compile(
+    f"(?<![^{_UNICODE_SPACES}])[^{_UNICODE_SPACES}]*?"
+    f"\\.[^{_PUNCTUATION}{_UNICODE_SPACES}{_CTRL}][^{_UNICODE_SPACES}]*"
+)
+_INVALID_CHAR_RE = re.compile(f"[{_INVALID_CHARS}]")
 _GRAPHEME_RE = regex.compile(r"\X")
+# Characters next to which a grapheme boundary may be missing (Extend, ZWJ, SpacingMark, Prepend,
+# regional indicators, Hangul jamo, CR, LF, controls). Two other characters in a row always split.
+_JOINING_RUN_RE = regex.compile(r"\P{Grapheme_Cluster_Break=Other}+")
 
 # --- URLs ------------------------------------------------------------------------------------
 
@@ -179,11 +201,26 @@ def _is_valid_domain(url_length: int, domain: str, has_protocol: bool) -> bool:
 
 def extract_urls_with_indices(text: str) -> list[tuple[str, int, int]]:
     """URLs as X links them, with or without protocol: (url, start, end) in code points."""
+    return list(_urls_with_indices(text))
+
+
+@lru_cache(maxsize=64)
+def _urls_with_indices(text: str) -> tuple[tuple[str, int, int], ...]:
+    # One check asks for the URLs of the same draft several times (length, tags, Mastodon).
     if "." not in text:
-        return []
-    valid_url, ascii_domain_re, tco_re = _url_regexes()
+        return ()
     urls: list[tuple[str, int, int]] = []
-    for m in valid_url.finditer(text):
+    for token in _DOTTED_TOKEN_RE.finditer(text):
+        # No URL spans a space, so scanning each dotted token (from the character before it,
+        # which may be the URL's preceding character) finds what a scan of the whole text finds.
+        _scan_urls(text, max(token.start() - 1, 0), token.end(), urls)
+    return tuple(urls)
+
+
+def _scan_urls(text: str, pos: int, endpos: int, urls: list[tuple[str, int, int]]) -> None:
+    """Upstream `extract_urls_with_indices` over text[pos:endpos], appending to `urls`."""
+    valid_url, ascii_domain_re, tco_re = _url_regexes()
+    for m in valid_url.finditer(text, pos, endpos):
         before, url, protocol, domain, path = m.group(2, 3, 4, 5, 7)
         start, end = m.span(3)
         if not protocol:
@@ -210,7 +247,6 @@ def extract_urls_with_indices(text: str) -> list[tuple[str, int, int]]:
             if not _is_valid_domain(len(url), domain, True):
                 continue
             urls.append((url, start, end))
-    return urls
 
 
 def extract_urls(text: str) -> list[str]:
@@ -233,7 +269,7 @@ def extract_hashtags_with_indices(text: str) -> list[tuple[str, int, int]]:
     for m in _HASHTAG_RE.finditer(text):
         if _END_HASHTAG_RE.match(text, m.end()):
             continue
-        tags.append((m.group(3), m.start(2), m.end(3)))
+        tags.append((m.group(2), m.start(1), m.end(2)))
     if not tags:
         return tags
     urls = extract_urls_with_indices(text)
@@ -315,23 +351,60 @@ _TEXT_ONLY_BARE = {"\xa9", "\xae", "\u2122", "\u265f"}
 
 
 @cache
-def _emoji_regex() -> regex.Pattern[str]:
-    """Every emoji sequence in the `emoji` package's current Unicode data, as one trie."""
-    sequences = [e for e in emoji.EMOJI_DATA if e not in _TEXT_ONLY_BARE]
-    return regex.compile(_trie_pattern(sequences))
+def _emoji_trie() -> dict[str, Any]:
+    """A trie of every emoji sequence in the `emoji` package's current Unicode data."""
+    trie: dict[str, Any] = {}
+    for sequence in emoji.EMOJI_DATA:
+        if sequence in _TEXT_ONLY_BARE:
+            continue
+        node = trie
+        for ch in sequence:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return trie
+
+
+# Where an emoji may start: a superset of the first characters in the data (checked by
+# `test_emoji_start_class_covers_the_data`), plus U+20E3 to find keycaps from their end.
+_EMOJI_START_RE = re.compile("[\xa9\xae\u203c-\u3299\U0001f000-\U0001faff\u20e3]")
+_KEYCAP_BASES = "#*0123456789"
 
 
 def extract_emoji_with_indices(text: str) -> list[tuple[str, int, int]]:
-    """Emoji sequences (ZWJ, modifiers, flags, keycaps, tags) as (emoji, start, end)."""
+    """Emoji sequences (ZWJ, modifiers, flags, keycaps, tags) as (emoji, start, end), longest first."""
     if text.isascii():
         return []
-    return [(m.group(), m.start(), m.end()) for m in _emoji_regex().finditer(text)]
+    trie = _emoji_trie()
+    found: list[tuple[str, int, int]] = []
+    n = len(text)
+    pos = 0
+    while (m := _EMOJI_START_RE.search(text, pos)) is not None:
+        i = m.start()
+        if text[i] == "\u20e3":  # a keycap: its base is one or two characters back
+            i -= 2 if text[i - 1 : i] == "\ufe0f" else 1
+            if i < pos or text[i] not in _KEYCAP_BASES:
+                pos = m.end()
+                continue
+        best = -1
+        node: Any = trie
+        for j in range(i, n):
+            node = node.get(text[j])
+            if node is None:
+                break
+            if "" in node:
+                best = j + 1
+        if best > i:
+            found.append((text[i:best], i, best))
+            pos = best
+        else:
+            pos = i + 1
+    return found
 
 
 def prepare() -> None:
     """Compile the URL and emoji patterns now (about half a second) rather than on first use."""
     _url_regexes()
-    _emoji_regex()
+    _emoji_trie()
 
 
 # --- weighted length (twitter-text parse_tweet) ----------------------------------------------
@@ -376,7 +449,7 @@ class ParsedTweet:
 
 
 def _utf16_len(text: str) -> int:
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _char_weight(cp: int, config: WeightConfig) -> int:
@@ -386,53 +459,95 @@ def _char_weight(cp: int, config: WeightConfig) -> int:
     return config.default_weight
 
 
-def _entity_ends(text: str, config: WeightConfig) -> dict[int, tuple[int, int]]:
-    """Start index -> (end index, scaled weight) for the URLs and emoji that count as one unit."""
-    ends: dict[int, tuple[int, int]] = {}
-    if config.emoji_parsing:
-        for _, start, end in extract_emoji_with_indices(text):
-            ends[start] = (end, config.default_weight)
-    for _, start, end in extract_urls_with_indices(text):
-        ends[start] = (end, config.transformed_url_length * config.scale)
-    return ends
+@cache
+def _outside_ranges(config: WeightConfig) -> tuple[re.Pattern[str], int | None]:
+    """A class of the characters outside every weight range, and the ranges' common weight."""
+    spans = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b, _ in config.ranges)
+    weights = {weight for _, _, weight in config.ranges}
+    return re.compile(f"[^{spans}]"), weights.pop() if len(weights) == 1 else None
+
+
+def _run_weight(run: str, config: WeightConfig) -> int:
+    """Scaled weight of characters that are neither URL nor emoji."""
+    if not config.ranges:
+        return config.default_weight * len(run)
+    outside, common = _outside_ranges(config)
+    if common is None:
+        return sum(_char_weight(ord(ch), config) for ch in run)
+    heavy = len(outside.findall(run))
+    return heavy * config.default_weight + (len(run) - heavy) * common
+
+
+def _entities(text: str, config: WeightConfig) -> list[tuple[int, int, int]]:
+    """(start, end, scaled weight) of the URLs and emoji that count as one unit, in the order
+    upstream's character walk meets them (a URL wins over an emoji at the same index)."""
+    urls = {start: end for _, start, end in extract_urls_with_indices(text)}
+    emojis = (
+        {start: end for _, start, end in extract_emoji_with_indices(text)}
+        if config.emoji_parsing
+        else {}
+    )
+    url_weight = config.transformed_url_length * config.scale
+    found: list[tuple[int, int, int]] = []
+    pos = 0
+    for start in sorted(urls.keys() | emojis.keys()):
+        if start < pos:
+            continue
+        if start in urls:
+            found.append((start, urls[start], url_weight))
+        else:
+            found.append((start, emojis[start], config.default_weight))
+        pos = found[-1][1]
+    return found
 
 
 def parse_tweet(text: str, config: WeightConfig = CONFIG_V3) -> ParsedTweet:
     """Weighted length, validity, permillage and valid/display ranges, as twitter-text computes them.
 
     NFC first; URLs count `transformed_url_length`; with emoji parsing a whole emoji sequence is one
-    unit of the default weight; U+FFFE, U+FEFF and U+FFFF make the text invalid.
+    unit of the default weight; U+FFFE, U+FEFF and U+FFFF make the text invalid. The valid range
+    ends before the first invalid character or the first character past the limit.
     """
     norm = unicodedata.normalize("NFC", text)
-    ends = _entity_ends(norm, config)
+    n = len(norm)
     limit = config.max_weighted_length * config.scale
+    bad = _INVALID_CHAR_RE.search(norm)
+    first_invalid = bad.start() if bad else n
     weighted = 0
-    valid = True
-    units = 0
+    units = 0  # UTF-16 units inside the valid range so far
     valid_end = 0
-    i, n = 0, len(norm)
-    while i < n:
-        entity = ends.get(i)
-        if entity is not None:
-            end, weight = entity
+    growing = True  # the valid range stops for good at the limit or at an invalid character
+    pos = 0
+    for start, end, weight in [*_entities(norm, config), (n, n, 0)]:
+        if pos < start:
+            run = norm[pos:start]
+            run_weight = _run_weight(run, config)
+            if growing and weighted + run_weight <= limit and first_invalid >= start:
+                units += _utf16_len(run)
+                valid_end = units - 1
+            elif growing:
+                partial = weighted
+                for k, ch in enumerate(run):
+                    partial += _char_weight(ord(ch), config)
+                    if pos + k == first_invalid or partial > limit:
+                        growing = False
+                        break
+                    units += 2 if ord(ch) > 0xFFFF else 1
+                    valid_end = units - 1
+            weighted += run_weight
+        if start < end:
             weighted += weight
-            units += _utf16_len(norm[i:end])
-        else:
-            end = i + 1
-            cp = ord(norm[i])
-            weighted += _char_weight(cp, config)
-            units += 2 if cp > 0xFFFF else 1
-        if valid:
-            valid = norm[end - 1] not in _INVALID_CHARS
-        if valid and weighted <= limit:
-            valid_end = units - 1
-        i = end
+            if growing and weighted <= limit and not start <= first_invalid < end:
+                units += _utf16_len(norm[start:end])
+                valid_end = units - 1
+            else:
+                growing = False
+        pos = end
     length = weighted // config.scale
-    valid = valid and 0 < length <= config.max_weighted_length
     offset = _utf16_len(text) - _utf16_len(norm)
     return ParsedTweet(
         weighted_length=length,
-        valid=valid,
+        valid=first_invalid == n and 0 < length <= config.max_weighted_length,
         permillage=length * 1000 // config.max_weighted_length,
         display_range_start=0,
         display_range_end=max(_utf16_len(text) - 1, 0),
@@ -447,8 +562,23 @@ def weighted_length(text: str, *, classic: bool = False) -> int:
 
 
 def grapheme_count(text: str) -> int:
-    """User-perceived characters (extended grapheme clusters)."""
-    return len(_GRAPHEME_RE.findall(text))
+    """User-perceived characters (extended grapheme clusters, as `regex` `\\X` finds them)."""
+    if text.isascii():
+        return len(text) - text.count("\r\n")
+    # Only the stretches around joining characters need the full rules; the rest is one per
+    # character. A stretch takes one neighbour on each side; stretches sharing a neighbour merge.
+    n = len(text)
+    stretches: list[list[int]] = []
+    for m in _JOINING_RUN_RE.finditer(text):
+        start, end = max(m.start() - 1, 0), min(m.end() + 1, n)
+        if stretches and start < stretches[-1][1]:
+            stretches[-1][1] = end
+        else:
+            stretches.append([start, end])
+    count = n
+    for start, end in stretches:
+        count += len(_GRAPHEME_RE.findall(text[start:end])) - (end - start)
+    return count
 
 
 # --- per-network rules -----------------------------------------------------------------------
@@ -487,6 +617,7 @@ def rules_for(
     return NetworkRules(net, limit if limit is not None else 300, max_bytes=_BLUESKY_MAX_BYTES)
 
 
+@cache
 def _x_config(rules: NetworkRules) -> WeightConfig:
     base = CONFIG_V1 if rules.classic else CONFIG_V3
     return replace(base, max_weighted_length=rules.limit, transformed_url_length=rules.url_weight)
@@ -547,7 +678,7 @@ def check_text(text: str, rules: NetworkRules, tag: str | None) -> TextCheck:
     if rules.network is Network.X:
         parsed = parse_tweet(text, _x_config(rules))
         length = parsed.weighted_length
-        bad = sorted({f"U+{ord(ch):04X}" for ch in text if ch in _INVALID_CHARS})
+        bad = sorted({f"U+{ord(ch):04X}" for ch in _INVALID_CHAR_RE.findall(text)})
         if bad:
             problems.append(f"contains characters X refuses ({', '.join(bad)})")
     else:
