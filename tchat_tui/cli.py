@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tchat_tui import __version__
+from tchat_tui.commands import MODULES
 from tchat_tui.domain.post import Network
 
-SUBCOMMANDS = ("plan", "import", "record", "flag", "summary", "export")
+SUBCOMMANDS = tuple(MODULES)
 
 NO_TAG = (
     "tchat-live: no tag given. A shell reads '#tag' after a space as a comment, so quote it or drop"
@@ -82,13 +83,13 @@ def console_parser() -> argparse.ArgumentParser:
     return p
 
 
-def subcommand_parser() -> argparse.ArgumentParser:
-    """Arguments of the subcommands (each module registers its own)."""
-    from tchat_tui.commands import load_all
+def subcommand_parser(name: str) -> argparse.ArgumentParser:
+    """Arguments of one subcommand (its module registers them)."""
+    from tchat_tui.commands import register
 
     p = argparse.ArgumentParser(prog="tchat-live")
     sub = p.add_subparsers(dest="command", required=True)
-    load_all(sub)
+    register(sub, name)
     return p
 
 
@@ -142,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         if args_list and args_list[0] in SUBCOMMANDS:
-            args = subcommand_parser().parse_args(args_list)
+            args = subcommand_parser(args_list[0]).parse_args(args_list)
             return int(args.func(args))
         return run_console(console_parser().parse_args(args_list))
     except KeyboardInterrupt:

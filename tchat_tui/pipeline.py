@@ -51,13 +51,16 @@ class Pipeline:
         self.classifier = classifier
         self.scorer = scorer
         self._recent: OrderedDict[str, Post] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._known: set[str] = set()
+        """Keys already stored (a post is keyed by network and native id across all chats)."""
         self.stored = 0
 
     def restore(self) -> int:
         """Rebuild the classifier's questions and the scorer's history from the store; return posts seen."""
         count = 0
         with self._lock:
+            self._known = self.store.all_keys()
             for row in self.store.iter_posts(self.chat_id):
                 post = row_to_post(row)
                 count += 1
@@ -88,11 +91,13 @@ class Pipeline:
         if len(self._recent) > RECENT_POSTS:
             self._recent.popitem(last=False)
 
-    def process(
+    def prepare(
         self, posts: Sequence[Post], *, outgoing: dict[str, tuple[int, bool]] | None = None
     ) -> list[ChatPost]:
-        """Classify, score and store a batch; return the posts that were new.
+        """Classify and score the posts not seen before, and count them as stored.
 
+        The caller must then hand the result to `store.add_posts(..., checked=True)`; `process`
+        does both. Split so a bulk import can store one batch while it prepares the next.
         `outgoing` maps a post key to (outbox id, dry_run) for the console's own posts.
         """
         if not posts:
@@ -100,13 +105,11 @@ class Pipeline:
         with self._lock:
             unique: dict[str, Post] = {}
             for p in posts:
-                unique.setdefault(p.key, p)
-            existing = self.store.existing_keys(list(unique))
-            matched = self.store.outbox_matches([p for k, p in unique.items() if k not in existing])
+                if p.key not in self._known:
+                    unique.setdefault(p.key, p)
+            matched = self.store.outbox_matches(list(unique.values()))
             items: list[ChatPost] = []
             for key, post in unique.items():
-                if key in existing:
-                    continue
                 cls = self.classifier.classify(post)
                 flag = Flag()
                 if self.scorer is not None:
@@ -125,9 +128,17 @@ class Pipeline:
                         outbox_id=out[0] if out else None,
                     )
                 )
-            fresh = self.store.add_posts(self.chat_id, items)
-            self.stored += len(fresh)
-            return fresh
+            self._known.update(unique)
+            self.stored += len(items)
+            return items
+
+    def process(
+        self, posts: Sequence[Post], *, outgoing: dict[str, tuple[int, bool]] | None = None
+    ) -> list[ChatPost]:
+        """Classify, score and store a batch in one transaction; return the posts that were new."""
+        with self._lock:
+            items = self.prepare(posts, outgoing=outgoing)
+            return self.store.add_posts(self.chat_id, items, checked=True)
 
 
 class PipelineRunner(SourceSink):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
@@ -23,6 +23,9 @@ from tchat_tui.publish.outbox import Outbox
 from tchat_tui.sources.base import Source
 from tchat_tui.sources.replay import ReplaySource
 from tchat_tui.store.store import Store, parse_iso
+
+if TYPE_CHECKING:
+    from tchat_tui.domain.plan import Plan
 
 APP_NAME = "tchat-live"
 DEMO_SPEED = 10.0
@@ -110,8 +113,6 @@ class ChatSession:
     """The open chat: store, pipeline, sources, outbox and the people on duty."""
 
     def __init__(self, settings: Settings) -> None:
-        from tchat_tui.domain.plan import Plan, load_plan
-
         self.settings = settings
         replay = settings.replay
         plan_path = settings.plan_path
@@ -119,7 +120,11 @@ class ChatSession:
             demo_chat, demo_plan = demo_files()
             replay = replay or demo_chat
             plan_path = plan_path or demo_plan
-        self.plan: Plan | None = load_plan(plan_path) if plan_path else None
+        self.plan: Plan | None = None
+        if plan_path:
+            from tchat_tui.domain.plan import load_plan
+
+            self.plan = load_plan(plan_path)
         self.tag = normalize_tag(settings.tag or (self.plan.tag if self.plan else ""))
         self.topic = self.plan.topic if self.plan else ""
         host = settings.host or (self.plan.host if self.plan else None)

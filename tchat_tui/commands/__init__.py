@@ -6,11 +6,18 @@ import argparse
 import importlib
 from typing import Any
 
-MODULES = ("plan", "import_cmd", "record", "flag", "summary", "export")
+MODULES = {
+    "plan": "plan",
+    "import": "import_cmd",
+    "record": "record",
+    "flag": "flag",
+    "summary": "summary",
+    "export": "export",
+}
+"""Subcommand name -> module in this package."""
 
 
-def load_all(subparsers: argparse._SubParsersAction[Any]) -> None:
-    """Register every subcommand that is installed."""
-    for name in MODULES:
-        module = importlib.import_module(f"tchat_tui.commands.{name}")
-        module.register(subparsers)
+def register(subparsers: argparse._SubParsersAction[Any], name: str) -> None:
+    """Register one subcommand (only its module is imported: start-up stays fast)."""
+    module = importlib.import_module(f"tchat_tui.commands.{MODULES[name]}")
+    module.register(subparsers)

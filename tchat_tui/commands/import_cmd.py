@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import queue
 import sys
+import threading
 import time
 from collections import Counter
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tchat_tui.domain.chatpost import ChatPost
 from tchat_tui.domain.post import Post
+
+if TYPE_CHECKING:
+    from tchat_tui.session import ChatSession
 
 BATCH = 1000
 
@@ -49,6 +55,48 @@ def guess_tag(posts: list[Post]) -> str | None:
     return spelled[folded.most_common(1)[0][0]]
 
 
+class BatchWriter:
+    """Stores prepared batches in a thread while the next batch is parsed and classified.
+
+    sqlite3 releases the GIL while SQLite works, so parsing and storing overlap on two cores.
+    """
+
+    def __init__(self, session: ChatSession) -> None:
+        self.session = session
+        self.stored = 0
+        self.error: BaseException | None = None
+        self._queue: queue.Queue[list[ChatPost] | None] = queue.Queue(maxsize=4)
+        self._thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+        self._thread.start()
+        self._finished = False
+
+    def _run(self) -> None:
+        while (items := self._queue.get()) is not None:
+            if self.error is not None:
+                continue
+            try:
+                s = self.session
+                self.stored += len(s.store.add_posts(s.chat_id, items, checked=True))
+            except BaseException as exc:  # re-raised in the importing thread
+                self.error = exc
+
+    def put(self, items: list[ChatPost]) -> None:
+        """Queue a prepared batch (blocks while four are waiting)."""
+        if self.error is not None:
+            raise self.error
+        self._queue.put(items)
+
+    def finish(self) -> int:
+        """Wait for every queued batch; return how many posts were stored."""
+        if not self._finished:
+            self._finished = True
+            self._queue.put(None)
+            self._thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.stored
+
+
 def run(args: argparse.Namespace) -> int:
     """Import the file; print what was stored and skipped."""
     from tchat_tui.domain.plan import PlanError
@@ -83,27 +131,30 @@ def run(args: argparse.Namespace) -> int:
     stored = 0
     tty = sys.stderr.isatty()
     started = last = time.perf_counter()
+    writer = BatchWriter(session)
     try:
         posts = read_posts(args.file, stats)
         while True:
             batch = list(islice(posts, BATCH))
             if not batch:
                 break
-            stored += len(session.pipeline.process(batch))
+            writer.put(session.pipeline.prepare(batch))
             now = time.perf_counter()
             if tty and now - last > 0.2:
                 rate = stats.posts / max(now - started, 1e-9)
                 print(
-                    f"\rimporting: {stats.posts} posts read, {stored} stored,"
+                    f"\rimporting: {stats.posts} posts read, {writer.stored} stored,"
                     f" {stats.malformed} malformed ({rate:,.0f}/s)",
                     end="",
                     file=sys.stderr,
                 )
                 last = now
+        stored = writer.finish()
     except StoreError as exc:
         print(f"\ntchat-live import: {exc}", file=sys.stderr)
         return 2
     finally:
+        writer.finish()
         session.store.close()
     elapsed = time.perf_counter() - started
     if tty:

@@ -30,7 +30,7 @@ def _norm(handle: str | None) -> str:
     return (handle or "").lstrip("@＠").casefold()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Roster:
     """The chat's people by handle (without `@`, any case)."""
 
@@ -38,23 +38,23 @@ class Roster:
     guests: tuple[str, ...] = ()
     co_moderators: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Folded lookups, computed once: role_of runs for every post.
+        folded = {_norm(c): Role.COMODERATOR for c in self.co_moderators}
+        folded.update({_norm(g): Role.GUEST for g in self.guests})
+        if self.host:
+            folded[_norm(self.host)] = Role.HOST
+        object.__setattr__(self, "_roles", folded)
+
     def role_of(self, handle: str) -> Role:
         """The role of the author with this handle."""
-        h = _norm(handle)
-        if self.host and h == _norm(self.host):
-            return Role.HOST
-        if h in {_norm(g) for g in self.guests}:
-            return Role.GUEST
-        if h in {_norm(c) for c in self.co_moderators}:
-            return Role.COMODERATOR
-        return Role.PARTICIPANT
+        roles: dict[str, Role] = self._roles  # type: ignore[attr-defined]
+        return roles.get(_norm(handle), Role.PARTICIPANT)
 
     def speakers(self) -> set[str]:
         """Handles (folded) whom the audience addresses: the host and the guests."""
-        out = {_norm(g) for g in self.guests}
-        if self.host:
-            out.add(_norm(self.host))
-        return out
+        roles: dict[str, Role] = self._roles  # type: ignore[attr-defined]
+        return {h for h, r in roles.items() if r in (Role.HOST, Role.GUEST)}
 
 
 @dataclass(frozen=True, slots=True)

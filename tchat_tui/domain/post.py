@@ -90,7 +90,7 @@ class Post:
 
 def make_key(network: Network | str, native_id: str, instance: str | None = None) -> str:
     """Build the cross-network key of a post or an author."""
-    net = Network(network)
+    net = network if isinstance(network, Network) else Network(network)
     if net is Network.MASTODON and instance:
         return f"{net.value}:{instance}:{native_id}"
     return f"{net.value}:{native_id}"

@@ -28,6 +28,10 @@ class NotAChatDatabase(StoreError):
     """The file is an SQLite database (or not even that) but not a tchat-live one."""
 
 
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""One encoder for every row: json.dumps with options builds a new encoder per call."""
+
+
 def iso(dt: datetime) -> str:
     """Datetimes are stored as ISO 8601 UTC strings, which sort as text."""
     return dt.astimezone(UTC).isoformat(timespec="milliseconds")
@@ -42,6 +46,18 @@ def _now() -> str:
     return iso(datetime.now(UTC))
 
 
+_POST_COLUMNS = (
+    "key chat_id network native_id instance author_key author_handle author_name role text"
+    " created_at received_at reply_to_key root_key hashtags links mentions is_repost repost_of_key"
+    " lang metrics raw question_number answers audience_question promo_level promo_score"
+    " promo_reasons outgoing dry_run outbox_id"
+).split()
+_INSERT_POST = (
+    f"INSERT OR IGNORE INTO posts ({', '.join(_POST_COLUMNS)})"
+    f" VALUES ({', '.join(':' + c for c in _POST_COLUMNS)})"
+)
+
+
 class Store:
     """A chat database. Thread-safe: one connection guarded by a lock, one transaction per batch."""
 
@@ -50,6 +66,8 @@ class Store:
         self._conn = conn
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
+        self._authors_known: dict[str, tuple[str, str, str]] = {}
+        """Authors written in this session: (handle, name, role); unchanged ones are not rewritten."""
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -92,6 +110,8 @@ class Store:
         if self.path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        # Fewer, larger checkpoints: a busy chat writes ~1 KB a post (raw payload kept).
+        conn.execute("PRAGMA wal_autocheckpoint = 10000")
         conn.execute("PRAGMA foreign_keys = ON")
         for step in range(version, SCHEMA_VERSION):
             with self.db.atomic():
@@ -169,13 +189,18 @@ class Store:
 
     # -- posts ---------------------------------------------------------------------------------
 
-    def add_posts(self, chat_id: int, items: Sequence[ChatPost]) -> list[ChatPost]:
-        """Store a batch in one transaction; return those not stored before (none is stored twice)."""
+    def add_posts(
+        self, chat_id: int, items: Sequence[ChatPost], *, checked: bool = False
+    ) -> list[ChatPost]:
+        """Store a batch in one transaction; return those not stored before (none is stored twice).
+
+        `checked=True`: the caller already knows these keys are new (the pipeline keeps the set).
+        """
         if not items:
             return []
         with self._lock:
             keys = [cp.post.key for cp in items]
-            existing = self.existing_keys(keys)
+            existing = set() if checked else self.existing_keys(keys)
             fresh: list[ChatPost] = []
             seen: set[str] = set()
             for cp in items:
@@ -191,6 +216,10 @@ class Store:
             authors = {}
             for cp in fresh:
                 p = cp.post
+                seen = (p.author_handle, p.author_name, cp.classification.role.value)
+                if self._authors_known.get(p.author_key) == seen:
+                    continue
+                self._authors_known[p.author_key] = seen
                 authors[p.author_key] = {
                     "key": p.author_key,
                     "network": p.network.value,
@@ -201,7 +230,9 @@ class Store:
                     "first_seen": iso(p.created_at),
                 }
             with self.db.atomic():
-                self.db.table("posts").insert_all(rows, batch_size=100)
+                # The hot path: one executemany per batch (sqlite-utils' insert_all re-inspects
+                # every value and costs about 3x more; the schema itself is sqlite-utils').
+                self._conn.executemany(_INSERT_POST, rows)
                 self._conn.executemany(
                     "INSERT INTO authors (key, network, author_id, handle, name, role, first_seen)"
                     " VALUES (:key, :network, :author_id, :handle, :name, :role, :first_seen)"
@@ -268,24 +299,22 @@ class Store:
             "root_key": make_key(p.network, p.conversation_id, p.instance)
             if p.conversation_id
             else None,
-            "hashtags": json.dumps(p.hashtags, ensure_ascii=False),
-            "links": json.dumps([[lk.url, lk.expanded_url] for lk in p.links], ensure_ascii=False),
-            "mentions": json.dumps(p.mentions, ensure_ascii=False),
+            "hashtags": _json(p.hashtags) if p.hashtags else "[]",
+            "links": _json([[lk.url, lk.expanded_url] for lk in p.links]) if p.links else "[]",
+            "mentions": _json(p.mentions) if p.mentions else "[]",
             "is_repost": int(p.is_repost),
             "repost_of_key": make_key(p.network, p.repost_of_id, p.instance)
             if p.repost_of_id
             else None,
             "lang": p.lang,
-            "metrics": json.dumps(p.metrics) if p.metrics else None,
+            "metrics": _json(p.metrics) if p.metrics else None,
             "raw": p.raw,
             "question_number": c.question_number,
             "answers": c.answers,
             "audience_question": int(c.audience_question),
             "promo_level": cp.promo_level,
             "promo_score": cp.promo_score,
-            "promo_reasons": json.dumps(cp.promo_reasons, ensure_ascii=False)
-            if cp.promo_reasons
-            else None,
+            "promo_reasons": _json(cp.promo_reasons) if cp.promo_reasons else None,
             "outgoing": int(cp.outgoing),
             "dry_run": int(cp.dry_run),
             "outbox_id": cp.outbox_id,
@@ -336,6 +365,14 @@ class Store:
                 return
             yield from rows
             offset_key = (rows[-1]["created_at"], rows[-1]["key"])
+
+    def all_keys(self, chat_id: int | None = None) -> set[str]:
+        """Every stored post key (the pipeline's in-memory duplicate check)."""
+        if chat_id is None:
+            return {r[0] for r in self._conn.execute("SELECT key FROM posts")}
+        return {
+            r[0] for r in self._conn.execute("SELECT key FROM posts WHERE chat_id = ?", (chat_id,))
+        }
 
     def posts_by_author(self, chat_id: int, author_key: str, limit: int = 200) -> list[Row]:
         """An author's posts in this chat, oldest first."""
@@ -579,7 +616,12 @@ class Store:
         """Posts that are the console's own, come back from the network: key -> (outbox id, dry_run)."""
         out: dict[str, tuple[int, bool]] = {}
         by_native = {(p.network.value, p.native_id): p.key for p in posts}
-        if not by_native:
+        if (
+            not by_native
+            or not self._conn.execute(
+                "SELECT 1 FROM outbox WHERE remote_id IS NOT NULL LIMIT 1"
+            ).fetchone()
+        ):
             return out
         ids = [nid for _, nid in by_native]
         for i in range(0, len(ids), 500):
