@@ -1,0 +1,46 @@
+"""The pipeline's scorer: the promo tracker fed with each post's place in the chat."""
+
+from __future__ import annotations
+
+from tchat_tui.domain.classify import Classification, Roster
+from tchat_tui.domain.post import Post
+from tchat_tui.domain.promo import AuthorFlag, PostContext, PromoTracker
+from tchat_tui.domain.promo_config import PromoRules
+from tchat_tui.pipeline import Flag
+from tchat_tui.promo_rules import default_rules
+
+
+class PromoScorer:
+    """Scores every post for self-promotion and remembers it in the author's chat history."""
+
+    def __init__(self, tag: str, rules: PromoRules | None = None, lang: str = "en") -> None:
+        self.tag = tag.lstrip("#＃")
+        self.tracker = PromoTracker(rules or default_rules())
+        self.lang = lang
+        """Language of the reasons the moderators read."""
+
+    def score(
+        self, post: Post, classification: Classification, parent: Post | None, question: str | None
+    ) -> Flag:
+        """Score `post` in context and add it to its author's history."""
+        ctx = PostContext(
+            chat_tag=self.tag,
+            role=classification.role,
+            parent=parent,
+            question_text=question,
+            is_answer=classification.answers is not None,
+        )
+        result = self.tracker.score_and_record(post, ctx)
+        if not result.signals:
+            return Flag()
+        return Flag(result.level, round(result.score, 2), tuple(result.reasons(self.lang)))
+
+    def author_flag(self, author_key: str) -> AuthorFlag | None:
+        """The author-level flag ("4 of 6 posts promotional ..."), if any."""
+        return self.tracker.author_flag(author_key)
+
+
+def make_scorer(tag: str, roster: Roster) -> PromoScorer:
+    """The default scorer for a chat (roles come from each post's classification)."""
+    del roster
+    return PromoScorer(tag)
