@@ -1,0 +1,93 @@
+"""The filtered-stream line format: what X sends becomes one normalized Post."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tchat_tui.domain.post import Network
+from tchat_tui.sources.xline import MalformedLine, parse_stream_line
+
+LINE = {
+    "data": {
+        "id": "1861000000000000123",
+        "text": "@claire A2 on partage https://t.co/abcdefghij #AidantsChat",
+        "author_id": "42",
+        "created_at": "2026-11-26T18:14:05.000Z",
+        "conversation_id": "1861000000000000100",
+        "edit_history_tweet_ids": ["1861000000000000123"],
+        "in_reply_to_user_id": "7",
+        "lang": "fr",
+        "referenced_tweets": [{"type": "replied_to", "id": "1861000000000000100"}],
+        "entities": {
+            "hashtags": [{"start": 46, "end": 58, "tag": "AidantsChat"}],
+            "mentions": [{"start": 0, "end": 7, "username": "claire", "id": "7"}],
+            "urls": [
+                {
+                    "start": 22,
+                    "end": 45,
+                    "url": "https://t.co/abcdefghij",
+                    "expanded_url": "https://www.example.gouv.fr/rapport",
+                    "display_url": "example.gouv.fr/rapport",
+                }
+            ],
+        },
+        "public_metrics": {"retweet_count": 1, "like_count": 4},
+    },
+    "includes": {"users": [{"id": "42", "name": "نور Haddad", "username": "nour"}]},
+    "matching_rules": [{"id": "1", "tag": "aidantschat"}],
+}
+
+
+def test_a_stream_line_becomes_a_post() -> None:
+    """Ids, author, reply, entities, links (expanded) and metrics are carried over."""
+    post = parse_stream_line(json.dumps(LINE, ensure_ascii=False))
+    assert post is not None
+    assert post.key == "x:1861000000000000123" and post.network is Network.X
+    assert (post.author_handle, post.author_name) == ("nour", "نور Haddad")
+    assert post.reply_to_id == "1861000000000000100"
+    assert post.hashtags == ("AidantsChat",) and post.mentions == ("claire",)
+    assert post.links[0].expanded_url == "https://www.example.gouv.fr/rapport"
+    assert post.metrics == {"retweet_count": 1, "like_count": 4}
+    assert post.created_at.isoformat() == "2026-11-26T18:14:05+00:00"
+    assert json.loads(post.raw) == LINE
+
+
+def test_long_posts_use_the_note_tweet_text() -> None:
+    """A long post's full text is in note_tweet; `text` is truncated."""
+    line = json.loads(json.dumps(LINE))
+    line["data"]["note_tweet"] = {"text": "full " * 100, "entities": {}}
+    post = parse_stream_line(json.dumps(line))
+    assert post is not None and post.text == "full " * 100
+
+
+def test_retweets_are_marked() -> None:
+    """A retweet carries what it reposts."""
+    line = json.loads(json.dumps(LINE))
+    line["data"]["referenced_tweets"] = [{"type": "retweeted", "id": "99"}]
+    post = parse_stream_line(json.dumps(line))
+    assert post is not None and post.is_repost and post.repost_of_id == "99"
+
+
+@pytest.mark.parametrize("line", ["", "   ", "\r\n"])
+def test_keep_alives_are_not_posts(line: str) -> None:
+    """X sends a blank line every 20 s to keep the stream open."""
+    assert parse_stream_line(line) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "{not json",
+        "[1, 2]",
+        '{"errors": [{"title": "ConnectionException"}]}',
+        '{"data": {"id": "1"}}',
+        '{"data": {"id": "1", "text": "x", "author_id": "2", "created_at": "yesterday"}}',
+        '{"data": {"id": "1", "text": 5, "author_id": "2", "created_at": "2026-11-26T18:00:00Z"}}',
+    ],
+)
+def test_malformed_lines_raise(line: str) -> None:
+    """Anything that is not a post object is a MalformedLine, never another exception."""
+    with pytest.raises(MalformedLine):
+        parse_stream_line(line)
