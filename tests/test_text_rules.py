@@ -194,10 +194,20 @@ def test_rules_for(network: str, kwargs: dict[str, object], limit: int, classic:
     )
 
 
-def test_rules_for_unknown_network() -> None:
-    """An unknown network is refused."""
+@pytest.mark.parametrize(
+    ("network", "kwargs"),
+    [("myspace", {}), ("x", {"limit": 0}), ("mastodon", {"url_weight": 0})],
+)
+def test_rules_for_refuses_bad_input(network: str, kwargs: dict[str, object]) -> None:
+    """An unknown network, a limit or a URL weight below 1 is refused."""
     with pytest.raises(ValueError):
-        rules_for("myspace")
+        rules_for(network, **kwargs)  # type: ignore[arg-type]
+
+
+def test_mastodon_instance_url_weight() -> None:
+    """An instance's characters_reserved_per_url replaces the default 23."""
+    rules = rules_for("mastodon", limit=1000, url_weight=30)
+    assert text_length(f"see {LONG_URL}", rules) == 4 + 30
 
 
 @pytest.mark.parametrize(

@@ -49,7 +49,10 @@ _CTRL = "\x00-\x1f\x7f"
 
 _HASHTAG_LETTERS_AND_MARKS = r"\p{L}\p{M}"
 _HASHTAG_NUMERALS = r"\p{Nd}"
-_HASHTAG_SPECIAL = "_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003\u0f0b\u0f0c\xb7"
+_HASHTAG_SPECIAL = (  # joiners allowed inside a tag
+    "_\u200c\u200d\ua67e\u05be\u05f3\u05f4\uff5e\u301c\u309b\u309c\u30a0\u30fb\u3003"
+    "\u0f0b\u0f0c\xb7"
+)
 _HASHTAG_ALNUM = _HASHTAG_LETTERS_AND_MARKS + _HASHTAG_NUMERALS + _HASHTAG_SPECIAL
 
 _MAX_URL_LENGTH = 4096
@@ -72,10 +75,8 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
     def build(node: dict[str, Any]) -> str:
         children = sorted((ch, child) for ch, child in node.items() if ch)
-        leaves = [regex.escape(ch) for ch, child in children if list(child) == [""]]
-        branches = [
-            regex.escape(ch) + build(child) for ch, child in children if list(child) != [""]
-        ]
+        leaves = [re.escape(ch) for ch, child in children if list(child) == [""]]
+        branches = [re.escape(ch) + build(child) for ch, child in children if list(child) != [""]]
         if len(leaves) == 1:
             branches.append(leaves[0])
         elif leaves:
@@ -276,7 +277,10 @@ def extract_hashtags_with_indices(text: str) -> list[tuple[str, int, int]]:
     if not urls:
         return tags
     # Upstream: sort hashtags and URLs together, drop whatever overlaps the entity before it.
-    entities = sorted([(s, e, t) for t, s, e in tags] + [(s, e, None) for _, s, e in urls])
+    entities = sorted(
+        [(s, e, t) for t, s, e in tags] + [(s, e, None) for _, s, e in urls],
+        key=lambda entity: entity[0],
+    )
     kept: list[tuple[str, int, int]] = []
     prev_end = -1
     for start, end, tag in entities:
@@ -311,7 +315,7 @@ def normalize_tag(tag: str) -> str:
 
 
 def is_valid_tag(tag: str) -> bool:
-    """Whether `#tag` would be a hashtag entity (letters, marks, digits, joiners; not all digits)."""
+    """Whether `#tag` would be a hashtag entity: letters, marks, digits, joiners, not all digits."""
     return _VALID_TAG_RE.fullmatch(normalize_tag(tag)) is not None
 
 
@@ -371,7 +375,7 @@ _KEYCAP_BASES = "#*0123456789"
 
 
 def extract_emoji_with_indices(text: str) -> list[tuple[str, int, int]]:
-    """Emoji sequences (ZWJ, modifiers, flags, keycaps, tags) as (emoji, start, end), longest first."""
+    """Emoji sequences (ZWJ, modifiers, flags, keycaps, tags), longest first, with indices."""
     if text.isascii():
         return []
     trie = _emoji_trie()
@@ -402,7 +406,7 @@ def extract_emoji_with_indices(text: str) -> list[tuple[str, int, int]]:
 
 
 def prepare() -> None:
-    """Compile the URL and emoji patterns now (about half a second) rather than on first use."""
+    """Build the URL patterns and the emoji trie now (about 0.1 s) rather than on first use."""
     _url_regexes()
     _emoji_trie()
 
@@ -502,7 +506,7 @@ def _entities(text: str, config: WeightConfig) -> list[tuple[int, int, int]]:
 
 
 def parse_tweet(text: str, config: WeightConfig = CONFIG_V3) -> ParsedTweet:
-    """Weighted length, validity, permillage and valid/display ranges, as twitter-text computes them.
+    """Weighted length, validity, permillage and valid/display ranges, as twitter-text has them.
 
     NFC first; URLs count `transformed_url_length`; with emoji parsing a whole emoji sequence is one
     unit of the default weight; U+FFFE, U+FEFF and U+FFFF make the text invalid. The valid range
@@ -603,18 +607,34 @@ class NetworkRules:
 
 
 def rules_for(
-    network: Network | str, *, classic: bool = False, limit: int | None = None
+    network: Network | str,
+    *,
+    classic: bool = False,
+    limit: int | None = None,
+    url_weight: int | None = None,
 ) -> NetworkRules:
-    """The counting rules of a network: X 280 (140 classic), Mastodon 500 or the instance's limit,
-    Bluesky 300 graphemes."""
+    """The counting rules of a network: X 280 weighted (140 classic), Mastodon 500 graphemes,
+    Bluesky 300 graphemes.
+
+    Args:
+        network: the network, or its name (`x`, `mastodon`, `bluesky`).
+        classic: X only, the classic 140 rule (ignored elsewhere).
+        limit: another limit, such as the Mastodon instance's `max_characters`.
+        url_weight: another URL weight, such as the instance's `characters_reserved_per_url`.
+
+    Raises:
+        ValueError: for an unknown network or a limit or URL weight below 1.
+    """
     net = Network(network)
+    if limit is not None and limit < 1 or url_weight is not None and url_weight < 1:
+        raise ValueError(f"limit and URL weight must be at least 1, not {limit}, {url_weight}")
+    weight = 23 if url_weight is None else url_weight
     if net is Network.X:
-        return NetworkRules(
-            net, limit if limit is not None else (140 if classic else 280), 23, classic
-        )
+        default = 140 if classic else 280
+        return NetworkRules(net, default if limit is None else limit, weight, classic)
     if net is Network.MASTODON:
-        return NetworkRules(net, limit if limit is not None else 500)
-    return NetworkRules(net, limit if limit is not None else 300, max_bytes=_BLUESKY_MAX_BYTES)
+        return NetworkRules(net, 500 if limit is None else limit, weight)
+    return NetworkRules(net, 300 if limit is None else limit, weight, max_bytes=_BLUESKY_MAX_BYTES)
 
 
 @cache
@@ -624,7 +644,7 @@ def _x_config(rules: NetworkRules) -> WeightConfig:
 
 
 def _mastodon_length(text: str, url_weight: int) -> int:
-    """Mastodon's StatusLengthValidator: graphemes, a URL counts `url_weight`, `@u@host` counts `@u`.
+    """Mastodon's StatusLengthValidator: graphemes, a URL counts `url_weight`, `@u@host` is `@u`.
 
     Like Mastodon, only URLs written with their protocol get the concession.
     """
@@ -638,7 +658,7 @@ def _mastodon_length(text: str, url_weight: int) -> int:
     ]
     pieces: list[str] = []
     pos = 0
-    for start, end, replacement in sorted(entities):
+    for start, end, replacement in sorted(entities, key=lambda entity: entity[0]):
         if start < pos:
             continue  # overlaps the previous entity
         pieces.append(text[pos:start])
@@ -666,6 +686,7 @@ class TextCheck:
     limit: int
     over_by: int
     has_tag: bool
+    """The tag is there as a hashtag entity (True when no tag is required)."""
     valid: bool
     reason: str
     """Empty when valid, else the problems in words, separated by '; '."""
@@ -675,14 +696,11 @@ def check_text(text: str, rules: NetworkRules, tag: str | None) -> TextCheck:
     """Whether `text` fits the network and carries the chat's tag (no tag given: not required)."""
     name = _NETWORK_NAMES[rules.network]
     problems: list[str] = []
+    length = text_length(text, rules)
     if rules.network is Network.X:
-        parsed = parse_tweet(text, _x_config(rules))
-        length = parsed.weighted_length
         bad = sorted({f"U+{ord(ch):04X}" for ch in _INVALID_CHAR_RE.findall(text)})
         if bad:
             problems.append(f"contains characters X refuses ({', '.join(bad)})")
-    else:
-        length = text_length(text, rules)
     over_by = max(0, length - rules.limit)
     if not text.strip():
         problems.append("empty")
