@@ -384,3 +384,26 @@ def test_check_text_agrees_with_nfc_input() -> None:
     for network in ("x", "mastodon", "bluesky"):
         rules = rules_for(network)
         assert check_text(draft, rules, "FooChat") == check_text(nfc, rules, "FooChat")
+
+
+def test_any_input_gets_a_verdict_and_ensure_tag_always_tags() -> None:
+    """Untrusted text (lone surrogates, controls, odd URLs) never breaks the check or ensure_tag."""
+    pool = list("ab.#@/:-_ \n\r\t\u0301\u200d\ud800\udc00\ufffe\ufeff\u202a\u2066\xe9\u65e5") + [
+        "http://",
+        ".com",
+        "t.co/",
+        "xn--",
+        "@a@b.c",
+        "#FooChat",
+        "\uff03",
+        FAMILY,
+        FLAG_FR,
+        KEYCAP_1,
+    ]
+    every_rules = [rules_for(n) for n in ("x", "mastodon", "bluesky")]
+    rng = random.Random(5)
+    for _ in range(3000):
+        sample = "".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+        for rules in every_rules:
+            assert check_text(sample, rules, "FooChat").length >= 0
+        assert has_tag(ensure_tag(sample, "FooChat"), "FooChat"), ascii(sample)

@@ -453,7 +453,7 @@ class ParsedTweet:
 
 
 def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _char_weight(cp: int, config: WeightConfig) -> int:
@@ -707,7 +707,7 @@ def check_text(text: str, rules: NetworkRules, tag: str | None) -> TextCheck:
     elif over_by:
         problems.append(f"over the {name} limit by {over_by} ({length}/{rules.limit})")
     if rules.max_bytes is not None:
-        size = len(text.encode("utf-8"))
+        size = len(text.encode("utf-8", "surrogatepass"))
         if size > rules.max_bytes:
             problems.append(f"over the {name} size limit by {size - rules.max_bytes} bytes")
     tagged = True if tag is None else has_tag(text, tag)
