@@ -89,7 +89,9 @@ def judge_all(rules: PromoRules | None = None, eval_dir: Path = EVAL_DIR) -> lis
     for session in meta:
         with (eval_dir / session["file"]).open(encoding="utf-8", newline="") as fh:
             stream = read_stream(fh)
-        scorer = StreamScorer(Roster(session["host"], tuple(session["guests"])), session["tag"], rules)
+        scorer = StreamScorer(
+            Roster(session["host"], tuple(session["guests"])), session["tag"], rules
+        )
         mine: list[Judged] = []
         for post in stream.posts:
             mine.append(Judged(labels[post.native_id], scorer.feed(post), post.text))

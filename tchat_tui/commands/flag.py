@@ -160,7 +160,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 def _roster_and_tag(args: argparse.Namespace) -> tuple[Roster, str | None]:
     """The roster and tag from --plan, or from --host/--guest/--comod and --tag."""
     if args.plan is not None:
-        from tchat_tui.domain.plan import load_plan
+        from tchat_tui.domain.plan import load_plan  # type: ignore[import-not-found,unused-ignore]
 
         plan = load_plan(args.plan)
         roster = Roster(plan.host, tuple(plan.guests), tuple(plan.co_moderators))

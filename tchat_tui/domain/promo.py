@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
 
 from tchat_tui.domain.post import Post, Role
+from tchat_tui.domain.promo_authors import AuthorFlag, AuthorState, author_flag_for
 from tchat_tui.domain.promo_config import PromoRules, RulesError, parse_rules
 from tchat_tui.domain.promo_signals import (
     ContentFacts,
@@ -23,7 +23,7 @@ from tchat_tui.domain.promo_signals import (
     lexicon_hit,
     make_signal,
 )
-from tchat_tui.domain.promo_text import fold, jaccard, normalised, shingles, stems, words
+from tchat_tui.domain.promo_text import fold, jaccard, lower, normalised, shingles, stems, words
 
 __all__ = [
     "AuthorFlag",
@@ -38,7 +38,7 @@ __all__ = [
     "score_draft",
 ]
 
-Level = Literal["none", "amber", "red"]
+from tchat_tui.domain.promo_authors import Level
 
 
 def _num(value: float, lang: str) -> str:
@@ -91,21 +91,6 @@ class PostContext:
     is_answer: bool = False
 
 
-@dataclass(frozen=True)
-class AuthorFlag:
-    """An author whose posts are repeatedly promotional in this chat."""
-
-    author_key: str
-    handle: str
-    promo_posts: int
-    posts: int
-    top_domain: str | None
-    top_domain_share: float
-    reason: str
-    level: Level = "amber"
-    reason_fr: str = ""
-
-
 _ROLE_WORDS = {
     Role.HOST: ("host", "l'hôte"),
     Role.GUEST: ("guest", "un invité"),
@@ -125,23 +110,6 @@ class _Analysis:
     reply_user: str | None
 
 
-@dataclass(slots=True)
-class _Author:
-    """One author's bounded history in the chat."""
-
-    handle: str
-    history: deque[frozenset[int]]
-    times: deque[datetime]
-    posts: int = 0
-    promo: int = 0
-    links: int = 0
-    domains: Counter[str] = field(default_factory=Counter)
-    spray: dict[str, deque[tuple[datetime, str]]] = field(default_factory=dict)
-    hashes: deque[int] = field(default_factory=lambda: deque(maxlen=50))
-    sprayed: bool = False
-    coordinated: bool = False
-
-
 def _ordinal(n: int, lang: str) -> str:
     if lang == "fr":
         return f"{n}e"
@@ -157,7 +125,7 @@ class PromoTracker:
     def __init__(self, rules: PromoRules) -> None:
         """Start an empty chat under `rules`."""
         self.rules = rules
-        self._authors: dict[str, _Author] = {}
+        self._authors: dict[str, AuthorState] = {}
         self._texts: dict[int, set[str]] = {}
         self._promo_texts: set[int] = set()
         self._recent: deque[tuple[datetime, str]] = deque()
@@ -228,11 +196,11 @@ class PromoTracker:
         self.record(post, result)
         return result
 
-    def _author(self, post: Post) -> _Author:
+    def _author(self, post: Post) -> AuthorState:
         state = self._authors.get(post.author_key)
         if state is None:
             size = int(self.rules.author["history"])
-            state = _Author(post.author_handle, deque(maxlen=size), deque(maxlen=size))
+            state = AuthorState(post.author_handle, deque(maxlen=size), deque(maxlen=size))
             self._authors[post.author_key] = state
         return state
 
@@ -242,7 +210,12 @@ class PromoTracker:
             return _Analysis(post.key, _result(rules, []), frozenset(), None, [], None)
         urls = [link.expanded_url or link.url for link in post.links]
         facts = content_signals(
-            rules, post.text, post.hashtags, urls, ctx.chat_tag, post.author_handle,
+            rules,
+            post.text,
+            post.hashtags,
+            urls,
+            ctx.chat_tag,
+            post.author_handle,
             post.author_name,
         )
         sigs = facts.signals
@@ -268,12 +241,14 @@ class PromoTracker:
         positive = sum(s.weight for s in sigs)
         if positive > 0:
             self._mitigators(sigs, ctx, facts, word_list)
-        return _Analysis(post.key, _result(rules, sigs), shing, text_hash, facts.domains, reply_user)
+        return _Analysis(
+            post.key, _result(rules, sigs), shing, text_hash, facts.domains, reply_user
+        )
 
     def _history_signals(
         self,
         sigs: list[Signal],
-        author: _Author,
+        author: AuthorState,
         shing: frozenset[int],
         facts: ContentFacts,
         reply_user: str | None,
@@ -281,6 +256,16 @@ class PromoTracker:
     ) -> None:
         """D1 near-duplicate of own posts, R1 repeated domain, R2 reply spraying."""
         rules = self.rules
+        if author.promo and any(s.weight > 0 for s in facts.signals):
+            k = author.promo
+            sigs.append(
+                make_signal(
+                    rules,
+                    "repeat_promoter",
+                    f"{k} promotional post{'s' if k > 1 else ''}",
+                    f"{k} message{'s' if k > 1 else ''} promotionnel{'s' if k > 1 else ''}",
+                )
+            )
         if len(shing) >= rules.limit("duplicate_min_shingles"):
             best = max((jaccard(shing, old) for old in author.history), default=0.0)
             if best >= rules.limit("duplicate_jaccard"):
@@ -324,7 +309,7 @@ class PromoTracker:
         ctx: PostContext,
         facts: ContentFacts,
         word_list: list[str],
-        author: _Author | None,
+        author: AuthorState | None,
         now: datetime,
     ) -> None:
         """T1 off-topic answer, T2 tag hijack, F1 burst (participants only)."""
@@ -368,7 +353,7 @@ class PromoTracker:
         if facts.has_link or facts.has_call:
             for asked in (ctx.parent.text if ctx.parent else None, ctx.question_text):
                 if asked:
-                    hit = lexicon_hit(rules, "ask_link", asked, fold(asked))
+                    hit = lexicon_hit(rules, "ask_link", asked, lower(asked))
                     if hit:
                         sigs.append(make_signal(rules, "asked_for_link", hit))
                         break
@@ -386,44 +371,12 @@ class PromoTracker:
         a = self._authors.get(author_key)
         if a is None:
             return None
-        rules = self.rules
-        cfg = rules.author
-        p, n = a.promo, a.posts
-        if n == 0 or p < cfg["min_promo_posts"]:
-            return None
-        share = p / n
         coordinated = a.coordinated or any(
             h in self._promo_texts
-            and len(self._texts.get(h, ())) >= rules.limit("cross_author_accounts")
+            and len(self._texts.get(h, ())) >= self.rules.limit("cross_author_accounts")
             for h in a.hashes
         )
-        if not (share > cfg["amber_share"] or a.sprayed or coordinated):
-            return None
-        red = (p >= cfg["red_promo_posts"] and share >= cfg["red_share"]) or a.sprayed or coordinated
-        top, top_share = None, 0.0
-        if a.domains:
-            top, count = a.domains.most_common(1)[0]
-            top_share = count / a.links
-        guide = str(cfg.get("guide", "1 in 10"))
-        guide_fr = guide.replace(" in ", " sur ")
-        en = f"{p} of {n} posts promotional (guide: at most {guide})"
-        fr = f"{p} messages promotionnels sur {n} (repère : au plus {guide_fr})"
-        if top is not None:
-            pct = round(100 * top_share)
-            en += f"; top domain {top}, {pct}% of links"
-            fr += f" ; domaine principal {top}, {pct} % des liens"
-        if a.sprayed:
-            en += "; replied to many participants with the same domain"
-            fr += " ; a répondu à de nombreux participants avec le même domaine"
-        if coordinated:
-            en += "; same text as other accounts"
-            fr += " ; même texte que d'autres comptes"
-        en += f"; rules v{rules.version}"
-        fr += f" ; règles v{rules.version}"
-        return AuthorFlag(
-            author_key, a.handle, p, n, top, round(top_share, 3), en,
-            "red" if red else "amber", fr,
-        )
+        return author_flag_for(author_key, a, self.rules, coordinated)
 
     def author_flags(self) -> list[AuthorFlag]:
         """Every flagged author, red first, then by promotional posts."""
@@ -435,8 +388,14 @@ class PromoTracker:
 def _result(rules: PromoRules, sigs: list[Signal]) -> PromoResult:
     """Sum the weights (floored at 0) and pick the level."""
     score = round(max(0.0, sum(s.weight for s in sigs)), 2)
-    level: Level = "red" if score >= rules.red else "amber" if score >= rules.amber else "none"
-    return PromoResult(level, score, tuple(sigs), rules.version)
+    return PromoResult(_level(rules, score, sigs, rules.amber), score, tuple(sigs), rules.version)
+
+
+def _level(rules: PromoRules, score: float, sigs: list[Signal], amber: float) -> Level:
+    """Red from the red threshold when a spam pattern fired, amber from `amber`, else none."""
+    if score >= rules.red and (not rules.red_needs or any(s.id in rules.red_needs for s in sigs)):
+        return "red"
+    return "amber" if score >= amber else "none"
 
 
 _DRAFT_URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
@@ -451,5 +410,5 @@ def score_draft(
     tags = tuple(_DRAFT_TAG.findall(text))
     facts = content_signals(rules, text, tags, urls, chat_tag, author_handle, author_name)
     score = round(max(0.0, sum(s.weight for s in facts.signals)), 2)
-    level: Level = "red" if score >= rules.red else "amber" if score >= rules.draft else "none"
+    level = _level(rules, score, facts.signals, rules.draft)
     return PromoResult(level, score, tuple(facts.signals), rules.version)

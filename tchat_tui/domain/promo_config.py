@@ -20,6 +20,7 @@ LEXICONS = (
     "call_signup",
     "call_look",
     "call_contact",
+    "call_bio",
     "offer",
     "free",
     "engagement_bait",
@@ -36,6 +37,7 @@ SIGNAL_IDS = (
     "call_signup",
     "call_look",
     "call_contact",
+    "call_bio",
     "own_product",
     "offer",
     "free",
@@ -47,6 +49,7 @@ SIGNAL_IDS = (
     "engagement_bait",
     "self_duplicate",
     "cross_author_duplicate",
+    "repeat_promoter",
     "repeated_domain",
     "reply_spray",
     "off_topic_answer",
@@ -88,6 +91,8 @@ class PromoRules:
     amber: float
     red: float
     draft: float
+    red_needs: frozenset[str]
+    """A red score needs one of these signals (empty: no condition)."""
     author: dict[str, Any]
     limits: dict[str, float]
     signals: dict[str, SignalSpec]
@@ -166,6 +171,9 @@ def parse_rules(toml_text: str, source: str = "<rules>") -> PromoRules:
             raise fail(f"[thresholds] needs a number '{key}'", key, "[thresholds]")
     if not 0 < thresholds["amber"] <= thresholds["red"]:
         raise fail("[thresholds] needs 0 < amber <= red", "amber", "[thresholds]")
+    red_needs = thresholds.get("red_needs", [])
+    if not isinstance(red_needs, list) or not all(v in SIGNAL_IDS for v in red_needs):
+        raise fail("[thresholds] 'red_needs' must list known signal ids", "red_needs")
     limits = data.get("limits")
     if not isinstance(limits, dict):
         raise fail("missing [limits] table", "[limits]")
@@ -214,6 +222,7 @@ def parse_rules(toml_text: str, source: str = "<rules>") -> PromoRules:
         amber=float(thresholds["amber"]),
         red=float(thresholds["red"]),
         draft=float(thresholds["draft"]),
+        red_needs=frozenset(red_needs),
         author=dict(author),
         limits={k: float(limits[k]) for k in _NUMERIC_LIMITS},
         signals=signals,

@@ -10,8 +10,8 @@ from tchat_tui.domain.promo_text import (
     EMOJI,
     EXCLAIMS,
     PRICE,
-    fold,
     host_matches,
+    lower,
     own_site_match,
     registrable_domain,
     strip_entities,
@@ -61,7 +61,7 @@ class ContentFacts:
 
 
 _URL_OR_MENTION = re.compile(r"https?://\S+|(?<!\w)[@＠]\w+", re.IGNORECASE)
-_CALLS = ("call_buy", "call_signup", "call_look", "call_contact")
+_CALLS = ("call_buy", "call_signup", "call_look", "call_contact", "call_bio")
 _OFFERS = ("offer", "free")
 _STATEMENT_CALLS = frozenset({"call_buy", "call_signup", "call_look"})
 _OTHER_LEXICONS = ("engagement_bait",)
@@ -81,9 +81,7 @@ def _quote(original: str, folded: str, start: int, end: int) -> str:
     return quoted if len(quoted) <= _MAX_QUOTE else quoted[: _MAX_QUOTE - 1] + "…"
 
 
-def lexicon_hit(
-    rules: PromoRules, name: str, original: str, folded: str
-) -> str | None:
+def lexicon_hit(rules: PromoRules, name: str, original: str, folded: str) -> str | None:
     """The first phrase of lexicon `name` found in the text, as written, or None."""
     pattern = rules.lexicons.get(name)
     if pattern is None:
@@ -111,7 +109,7 @@ def content_signals(
     _link_signals(rules, facts, urls, handle, name)
 
     plain = _URL_OR_MENTION.sub(_blank, text)
-    folded = fold(plain)
+    folded = lower(plain)
     for sid in _CALLS:
         hit = lexicon_hit(rules, sid, plain, folded)
         if hit:
@@ -157,9 +155,7 @@ def _link_signals(
         plain.append(host)
         facts.domains.append(registrable_domain(host, rules.two_part_suffixes))
         if own is None:
-            own = own_site_match(
-                url, host, handle, name, rules.generic_labels, rules.profile_hosts
-            )
+            own = own_site_match(url, host, handle, name, rules.generic_labels, rules.profile_hosts)
         if short is None and host_matches(host, rules.shorteners):
             short = host
         if track is None:
@@ -193,8 +189,8 @@ def _form_signals(
     rules: PromoRules, out: list[Signal], text: str, hashtags: tuple[str, ...], chat_tag: str
 ) -> None:
     """Hashtag and mention stuffing, capitals, emoji and exclamation floods."""
-    tag = fold(chat_tag.lstrip("#"))
-    extra = {fold(h) for h in hashtags} - {tag}
+    tag = lower(chat_tag.lstrip("#"))
+    extra = {lower(h) for h in hashtags} - {tag}
     free_tags = int(rules.limit("hashtags_free"))
     if len(extra) > free_tags:
         spec = rules.signals["hashtag_stuffing"]
@@ -212,9 +208,10 @@ def _form_signals(
         if ch.isalpha():
             letters += 1
             upper += ch.isupper()
-    if letters >= rules.limit("capitals_min_letters") and upper > rules.limit(
-        "capitals_share"
-    ) * letters:
+    if (
+        letters >= rules.limit("capitals_min_letters")
+        and upper > rules.limit("capitals_share") * letters
+    ):
         pct = round(100 * upper / letters)
         out.append(make_signal(rules, "capitals", f"{pct}%", f"{pct} %"))
     emoji = len(EMOJI.findall(text))

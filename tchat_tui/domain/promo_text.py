@@ -7,27 +7,44 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlsplit
 
+_PUNCT = {ord("’"): ord("'"), ord("ʼ"): ord("'"), 0x202F: ord(" "), 0xA0: ord(" ")}
+
 
 def _build_fold_table() -> dict[int, int]:
     """Map each accented Latin letter to its base letter, one character to one character."""
-    table: dict[int, int] = {}
+    table: dict[int, int] = dict(_PUNCT)
     for code in range(0xC0, 0x250):
         base = unicodedata.normalize("NFD", chr(code))[0]
         if base != chr(code) and base.isascii():
             table[code] = ord(base)
-    table[ord("’")] = ord("'")
-    table[ord("ʼ")] = ord("'")
-    table[0x202F] = ord(" ")
-    table[0xA0] = ord(" ")
     return table
 
 
 _FOLD = _build_fold_table()
 
 
+def lower(text: str) -> str:
+    """Lower-case, one apostrophe and one space: the text lexicon regexes run on."""
+    return text.lower().translate(_PUNCT)
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip accents, keeping the length when possible (so offsets still match)."""
+    """Lower-case and strip accents (for word comparisons), keeping the length when possible."""
     return text.lower().translate(_FOLD)
+
+
+def _letter_pattern(token: str) -> str:
+    """Escape a token; an accented letter also matches its bare form (`é` -> `[ée]`)."""
+    out: list[str] = []
+    for ch in token:
+        base = _FOLD.get(ord(ch))
+        if base is not None and chr(base).isalpha():
+            out.append(f"[{ch}{chr(base)}]")
+        elif ch == "'":
+            out.append("['’]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
 
 
 _SEP = r"[\s\-]*"
@@ -35,11 +52,12 @@ _SEP = r"[\s\-]*"
 # not "buy".
 _WORD_END = r"(?!\w|-(?!(?:le|la|les|lui|leur|vous|toi|nous|moi|en|y)(?!\w))\w)"
 _WORD_START = r"(?<![\w@])"
+_NUMBER = r"\d+(?:[ .,]\d{3})*"
 
 
 def phrase_pattern(phrase: str) -> str:
-    """The regex for one lexicon phrase: flexible separators, either apostrophe, `*` suffix."""
-    phrase = fold(phrase.strip())
+    """The regex for one lexicon phrase: flexible separators, accents optional, `#`, `*`."""
+    phrase = lower(phrase.strip())
     star = phrase.endswith("*")
     if star:
         phrase = phrase[:-1]
@@ -50,18 +68,18 @@ def phrase_pattern(phrase: str) -> str:
         if parts:
             # French puts a (narrow) space before ? ! : ; that writers often leave out.
             parts.append(r"\s*" if not token[0].isalnum() else _SEP)
-        parts.append(re.escape(token).replace("'", "['’]"))
+        parts.append(_NUMBER if token == "#" else _letter_pattern(token))
     body = "".join(parts)
     if star:
         body += r"\w*"
-    start = _WORD_START if phrase[:1].isalnum() else ""
-    end = _WORD_END if phrase[-1:].isalnum() and not star else ""
+    start = _WORD_START if phrase[:1].isalnum() or phrase[:1] == "#" else ""
+    end = _WORD_END if (phrase[-1:].isalnum() or phrase[-1:] == "#") and not star else ""
     return start + body + end
 
 
 def compile_lexicon(phrases: Iterable[str]) -> re.Pattern[str] | None:
     """One merged alternation for a word list (longest phrases first), or None when empty."""
-    unique = sorted({fold(p.strip()) for p in phrases if p.strip()}, key=len, reverse=True)
+    unique = sorted({lower(p.strip()) for p in phrases if p.strip()}, key=len, reverse=True)
     if not unique:
         return None
     return re.compile("|".join(f"(?:{phrase_pattern(p)})" for p in unique))
@@ -71,8 +89,8 @@ def compile_product_lexicon(
     possessives: Iterable[str], products: Iterable[str]
 ) -> re.Pattern[str] | None:
     """`my (new) book` / `ma formation`: a possessive followed directly by a product noun."""
-    poss = sorted({fold(p) for p in possessives if p.strip()}, key=len, reverse=True)
-    prods = sorted({fold(p) for p in products if p.strip()}, key=len, reverse=True)
+    poss = sorted({lower(p) for p in possessives if p.strip()}, key=len, reverse=True)
+    prods = sorted({lower(p) for p in products if p.strip()}, key=len, reverse=True)
     if not poss or not prods:
         return None
     left = "|".join(phrase_pattern(p) for p in poss)
@@ -82,10 +100,10 @@ def compile_product_lexicon(
 
 def compile_subjects(words: Iterable[str]) -> re.Pattern[str] | None:
     """A pattern matching when the text just before a call ends with a subject ("I", "je", "j'")."""
-    alts = sorted({fold(w.strip()) for w in words if w.strip()}, key=len, reverse=True)
+    alts = sorted({lower(w.strip()) for w in words if w.strip()}, key=len, reverse=True)
     if not alts:
         return None
-    body = "|".join(re.escape(a).replace("'", "['’]") for a in alts)
+    body = "|".join(_letter_pattern(a) for a in alts)
     return re.compile(rf"(?:^|[^\w'’])(?:{body})\s*$")
 
 
@@ -236,6 +254,6 @@ PRICE = re.compile(
     r"(?<![\w])(?:[$€£]\s?\d{1,6}(?:[.,]\d{1,2})?(?!\d)"
     r"|\d{1,6}(?:[.,]\d{1,2})?\s?(?:€|\$|£|eur|euros?|usd|dollars?|chf)(?![\w])"
     r"|-\s?\d{1,2}(?:[.,]\d+)?\s?%"
-    r"|\d{1,2}\s?%\s?(?:off|de reduction|de remise|de rabais|discount))",
+    r"|\d{1,2}\s?%\s?(?:off|de r[ée]duction|de remise|de rabais|discount))",
     re.IGNORECASE,
 )
