@@ -198,6 +198,9 @@ class SeenIds:
         self.limit = limit
         self._ids: OrderedDict[str, None] = OrderedDict()
 
+    def __contains__(self, value: object) -> bool:
+        return value in self._ids
+
     def add(self, value: str) -> bool:
         """Remember `value`; False if it was already known."""
         if value in self._ids:
