@@ -144,6 +144,9 @@ class ChatSession:
             if self.plan
             else None,
             new=settings.new_chat,
+            # A live chat idle for 12 hours is over: the next one on the tag is a new chat.
+            # A recording always resumes its own chat (its posts are stored once, by key).
+            now=None if (replay or settings.dry_run) else settings.clock(),
         )
         for handle, role in self._roles():
             self.store.set_role(handle, role)

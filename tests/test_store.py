@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from tchat_tui.domain.classify import Classification
 from tchat_tui.domain.post import Network, Role
 from tchat_tui.store import NotAChatDatabase, Store, StoreError
 from tchat_tui.store.schema import SCHEMA_VERSION
-from tchat_tui.store.store import row_to_post
+from tchat_tui.store.store import parse_iso, row_to_post
 from tests.factories import make_post
 
 
@@ -120,3 +121,12 @@ def test_cursor_round_trip(tmp_path: Path) -> None:
     store.set_cursor(chat, "x-search", "1800")
     store.close()
     assert Store.open(path).get_cursor(chat, "x-search") == "1800"
+
+
+def test_next_weeks_chat_on_the_same_tag_is_a_new_chat(tmp_path: Path) -> None:
+    """A live chat idle for more than 12 hours is over; within that window it resumes."""
+    store = Store.open(tmp_path / "c.db")
+    first = store.ensure_chat("T")
+    start = parse_iso(store.chat(first)["created_at"])
+    assert store.ensure_chat("T", now=start + timedelta(hours=2)) == first
+    assert store.ensure_chat("T", now=start + timedelta(days=7)) != first

@@ -7,7 +7,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -140,15 +140,27 @@ class Store:
         duration_minutes: int = 60,
         plan_json: str | None = None,
         new: bool = False,
+        now: datetime | None = None,
+        idle: timedelta = timedelta(hours=12),
     ) -> int:
-        """The chat for `tag`: the latest one in this database, or a new one (`new=True` forces it)."""
+        """The chat for `tag`: the latest one in this database, or a new one.
+
+        A new chat starts when `new` is set, or when `now` is given and the latest chat has been
+        idle (no post, not created) for longer than `idle`: next week's chat on the same tag.
+        """
         tag = tag.lstrip("#＃")
         with self._lock:
             if not new:
                 row = self._conn.execute(
-                    "SELECT id FROM chats WHERE lower(tag) = lower(?) ORDER BY id DESC LIMIT 1",
+                    "SELECT id, created_at, (SELECT max(received_at) FROM posts"
+                    " WHERE chat_id = chats.id) FROM chats WHERE lower(tag) = lower(?)"
+                    " ORDER BY id DESC LIMIT 1",
                     (tag,),
                 ).fetchone()
+                if row and now is not None:
+                    last = max(v for v in (row[1], row[2]) if v)
+                    if now - parse_iso(last) > idle:
+                        row = None
                 if row:
                     chat_id = int(row[0])
                     updates: Row = {}
