@@ -24,11 +24,12 @@ from tchat_tui.domain.text import (
 )
 
 CONFORMANCE = Path(__file__).parent / "conformance"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
 
 
 def _load(name: str) -> dict[str, Any]:
     with (CONFORMANCE / name).open(encoding="utf-8") as f:
-        data: dict[str, Any] = yaml.safe_load(f)
+        data: dict[str, Any] = yaml.load(f, Loader=_LOADER)
     return data
 
 
