@@ -25,7 +25,7 @@ from tchat_tui.domain.post import Network, Post
 from tchat_tui.domain.text import extract_hashtags_with_indices, extract_mentions
 from tchat_tui.publish.base import OutboxRow, PublishResult
 from tchat_tui.sources.xline import parse_timestamp, post_from_tweet, stream_line
-from tchat_tui.xclient import CAN_POST, RateLimits, make_client
+from tchat_tui.xclient import CAN_POST, REST_TIMEOUT, RateLimits, make_client
 
 REPLY_REFUSED = (
     "X refuses replies unless the author mentioned the host (403): "
@@ -63,12 +63,13 @@ class XPublisher:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         origin: Callable[[str], str] | None = None,
         client: tweepy.Client | None = None,
+        timeout: tuple[float, float] = REST_TIMEOUT,
     ) -> None:
         missing = [k for k in CAN_POST if not credentials.get(k)]
         if missing and client is None:
             raise ValueError(f"cannot post on X without {', '.join(missing)}")
         self.rate = RateLimits()
-        self.client = client or make_client(credentials, rate=self.rate)
+        self.client = client or make_client(credentials, rate=self.rate, timeout=timeout)
         self.meter = meter
         self.clock = clock
         self.origin = origin or (lambda key: ENV_VARS["x"].get(key, key))
