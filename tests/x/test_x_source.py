@@ -20,7 +20,7 @@ from tchat_tui.sources.x import (
     snowflake_time,
 )
 from tchat_tui.sources.xline import parse_stream_line
-from xfixtures import (
+from tests.x.xfixtures import (
     BEARER,
     KEYS,
     RULES,
