@@ -67,6 +67,16 @@ NAMES = {
     "formapro_edu": "FormaPro Édu",
     "tchatedu_alice": "Alice | TchatEdu",
     "chercheur_tom": "Tom Lefèvre",
+    "writerschat_bea": "Bea | WritersChat",
+    "novelist_omar": "Omar Haddad",
+    "inkwell_press": "Inkwell Press",
+    "kdp_secrets": "KDP Secrets 💰",
+    "marco_author": "Marco Bellini, author",
+    "tchatvoyage_ines": "Inès | TchatVoyage",
+    "guide_mathieu": "Mathieu Roux",
+    "evasion_deals": "Évasion Deals",
+    "aventure_de_lou": "Lou | L'Aventure de Lou",
+    "voyage_pas_cher": "Voyage Pas Cher",
 }
 
 _URL = re.compile(r"<(https?://[^>]+)>")
