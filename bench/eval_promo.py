@@ -111,6 +111,7 @@ def evaluate(rules: PromoRules | None = None, eval_dir: Path = EVAL_DIR) -> Repo
         "fr": lambda j: j.label["lang"] == "fr",
         "dev": lambda j: j.label["split"] == "dev",
         "holdout": lambda j: j.label["split"] == "holdout",
+        "blind": lambda j: j.label["split"] == "blind",
     }
     for name, keep in groups.items():
         c = report.promo.setdefault(name, Counts())

@@ -359,7 +359,8 @@ class PromoTracker:
                         break
         role = _ROLE_WORDS.get(ctx.role)
         if role is not None:
-            sigs.append(make_signal(rules, "host_or_guest", role[0], role[1]))
+            sid = "host_or_guest" if ctx.role is Role.GUEST else "chat_host"
+            sigs.append(make_signal(rules, sid, role[0], role[1]))
         if ctx.is_answer and not facts.has_call and not facts.has_offer:
             content = [w for w in word_list if w not in rules.stopwords and len(w) > 2]
             if len(content) >= rules.limit("substantive_words"):

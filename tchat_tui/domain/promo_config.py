@@ -57,6 +57,7 @@ SIGNAL_IDS = (
     "burst",
     "asked_for_link",
     "host_or_guest",
+    "chat_host",
     "substantive_answer",
 )
 

@@ -251,8 +251,9 @@ EMOJI = re.compile(
 )
 EXCLAIMS = re.compile(r"[!！]{3,}")
 PRICE = re.compile(
-    r"(?<![\w])(?:[$€£]\s?\d{1,6}(?:[.,]\d{1,2})?(?!\d)"
-    r"|\d{1,6}(?:[.,]\d{1,2})?\s?(?:€|\$|£|eur|euros?|usd|dollars?|chf)(?![\w])"
+    r"(?<![\w])(?:[$€£]\s?(?:\d{1,3}(?:[,. ]\d{3})+|\d{1,6})(?:[.,]\d{1,2})?(?!\d)k?"
+    r"|(?:\d{1,3}(?:[,. ]\d{3})+|\d{1,6})(?:[.,]\d{1,2})?\s?(?:€|\$|£|eur|euros?|usd|dollars?|chf)"
+    r"(?![\w])"
     r"|-\s?\d{1,2}(?:[.,]\d+)?\s?%"
     r"|\d{1,2}\s?%\s?(?:off|de r[ée]duction|de remise|de rabais|discount))",
     re.IGNORECASE,

@@ -44,7 +44,7 @@ SESSIONS_EN: list[dict[str, Any]] = [
             ("growthguru_max", "A3: Companies should invest in their people 💯 Want to 10x your remote team's output? My Remote Leader masterclass starts Monday, only 20 seats left! DM me 'REMOTE' #RemoteChat", 17, A, "disguised_answer", "call_contact"),
             ("nina_ops", "@lena_park Manager training is so underrated. Where can I read more about that part of the study? #RemoteChat", 18, N, "", ""),
             ("lena_park", "Chapter 4 of the report covers it: <https://lenapark.com/research/remote-isolation-2026#managers> #RemoteChat", 20, N, "asked_link", "asked_for_link"),
-            ("remotechat_sam", "Thanks all for joining #RemoteChat! Next week: burnout, with @drkofi. Sign up for the reminder: <https://remotechat.org/next> See you Thursday!", None, N, "host_announce", "host_or_guest"),
+            ("remotechat_sam", "Thanks all for joining #RemoteChat! Next week: burnout, with @drkofi. Sign up for the reminder: <https://remotechat.org/next> See you Thursday!", None, N, "host_announce", "chat_host"),
         ],
     },
     {
@@ -77,7 +77,7 @@ SESSIONS_EN: list[dict[str, Any]] = [
             ("foodfirst_ngo", "A3: Registered dietitians and public health bodies. The WHO fact sheet on healthy diets is short and solid: <https://www.who.int/news-room/fact-sheets/detail/healthy-diet> #HealthChat", 17, N, "reference_link", "reference_link"),
             ("vitaboost_co", "A3: Reliable info? Our certified coaches have you covered 😉 Get 30% off our Vitality program with code CHAT30, today only! <https://vitaboost.co/program?utm_source=tw&coupon=CHAT30> #HealthChat #nutrition #wellness #weightloss #detox", 17, R, "disguised_answer", "offer"),
             ("ben_runs", "A3: WOW so many good answers tonight!!! 🙌🙌🙌🥦🥕 Loving this chat #HealthChat", 17, N, "enthusiasm", "emoji_flood"),
-            ("healthchat_jen", "That's a wrap! Thank you @kate_rd @ben_runs @foodfirst_ngo and everyone. Next #HealthChat in two weeks: gut health. Follow us for the reminder!", None, N, "host_announce", "host_or_guest"),
+            ("healthchat_jen", "That's a wrap! Thank you @kate_rd @ben_runs @foodfirst_ngo and everyone. Next #HealthChat in two weeks: gut health. Follow us for the reminder!", None, N, "host_announce", "chat_host"),
         ],
     },
     {
@@ -109,7 +109,7 @@ SESSIONS_EN: list[dict[str, Any]] = [
             ("ana_writes", "A3: Writing for everyone. The day I wrote for one imagined reader, replies tripled #MarketingChat", 14, N, "", ""),
             ("mia_content", "A3: SO MANY GOOD TIPS TONIGHT, I'M TAKING NOTES LIKE CRAZY 📝📝📝📝📝 #MarketingChat", 14, N, "enthusiasm", "capitals"),
             ("subjectai_tools", "Great tip! Want more opens? Our AI subject-line tool boosts open rates by 40%. Start your free trial: <https://subjectai.com/trial?utm_source=twitter> #MarketingChat", 15, A, "disguised_answer", "own_product"),
-            ("mktchat_host", "Thank you all! Next #MarketingChat is Jan 28 on LinkedIn content. Register here to get a reminder: <https://marketingchat.co/register> Have a great week!", None, N, "host_announce", "host_or_guest"),
+            ("mktchat_host", "Thank you all! Next #MarketingChat is Jan 28 on LinkedIn content. Register here to get a reminder: <https://marketingchat.co/register> Have a great week!", None, N, "host_announce", "chat_host"),
             ("pete_mkt", "Thanks @ana_writes, brilliant chat! See you on the 28th #MarketingChat", 21, N, "", ""),
         ],
     },
@@ -143,7 +143,7 @@ SESSIONS_EN: list[dict[str, Any]] = [
             ("sam_codes", "A3: Walk away. Seriously, I solve most bugs in the shower 🚿 #DevChat", 15, N, "", ""),
             ("codefast_academy", "Accountability is exactly what our mentors give you. Enroll now, early-bird price ends Friday: <https://codefast.academy/enroll?utm_campaign=devchat> #DevChat", 18, R, "brand_spray", "repeated_domain"),
             ("dana_learns", "A3 THIS CHAT IS SO MOTIVATING!!! THANK YOU ALL 💜💜💜💜💜 #DevChat", 15, N, "enthusiasm", "capitals"),
-            ("devchat_ola", "Thanks everyone! Next #DevChat: your first open-source contribution, Feb 10. Join us, and bring a friend! Details: <https://devchat.community/next>", None, N, "host_announce", "host_or_guest"),
+            ("devchat_ola", "Thanks everyone! Next #DevChat: your first open-source contribution, Feb 10. Join us, and bring a friend! Details: <https://devchat.community/next>", None, N, "host_announce", "chat_host"),
         ],
     },
     {
@@ -176,7 +176,7 @@ SESSIONS_EN: list[dict[str, Any]] = [
             ("budgetly_app", "Build that emergency fund automatically with Budgetly, free forever! Download it today 👉 <https://budgetly.app/download?utm_source=twitter> #FinChat", 17, R, "brand_spray", "reply_spray"),
             ("vip_signals_fx", "A3: Wish someone told me about our VIP trading signals 📈 92% win rate. Last chance: 50% off the yearly plan, use code FIN50 <https://bit.ly/vip-signals50> #FinChat #forex #trading #stocks #investing", 16, R, "short_affiliate", "offer"),
             ("mo_money", "A3: Don't buy a new car with your first paycheck. Just don't #FinChat", 16, N, "advice_imperative", ""),
-            ("finchat_rae", "Thank you all for a great #FinChat! Sign up for our monthly recap and next chat reminders: <https://finchat.club/newsletter> 💚", None, N, "host_announce", "host_or_guest"),
+            ("finchat_rae", "Thank you all for a great #FinChat! Sign up for our monthly recap and next chat reminders: <https://finchat.club/newsletter> 💚", None, N, "host_announce", "chat_host"),
         ],
     },
     {
@@ -209,7 +209,7 @@ SESSIONS_EN: list[dict[str, Any]] = [
             ("tom_drafts", "A3: On Writing by Stephen King. The toolbox chapter is gold #WritersChat", 15, N, "", ""),
             ("inkwell_press", "Stephen King is a legend! Want to write like him? Our 90 Days program shows you how. Enrollment closes Sunday, grab your spot: <https://inkwellpress.com/90days?utm_source=x> #WritersChat", 19, R, "brand_spray", "repeated_domain"),
             ("rhea_writes", "A3: I LOVE THIS CHAT!!! My to-read pile just doubled 📚📚📚📚📚 #WritersChat", 15, N, "enthusiasm", "emoji_flood"),
-            ("writerschat_bea", "That's all for tonight! Thanks @novelist_omar and everyone. Next #WritersChat on the 19th: editing. Subscribe to our newsletter for the questions in advance: <https://writerschat.net/newsletter>", None, N, "host_announce", "host_or_guest"),
+            ("writerschat_bea", "That's all for tonight! Thanks @novelist_omar and everyone. Next #WritersChat on the 19th: editing. Subscribe to our newsletter for the questions in advance: <https://writerschat.net/newsletter>", None, N, "host_announce", "chat_host"),
         ],
     },
 ]

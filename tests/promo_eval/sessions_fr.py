@@ -39,7 +39,7 @@ SESSIONS_FR: list[dict[str, Any]] = [
             ("coach_sabine", "R3 : Abonne-toi à ma newsletter, chaque semaine un conseil pour décrocher ton job 👉 lien en bio ! #TchatRH", 17, R, "bio_no_link", "call_contact"),
             ("thomas_pme", "R3 : Postulez même si vous n'avez pas 100 % des critères demandés. Personne ne les a ! #TchatRH", 17, N, "", ""),
             ("sophie_ecole", "R3 ENVOYEZ VOS CANDIDATURES, RELANCEZ, N'AYEZ PAS PEUR !!! 🚀🚀🚀🔥🔥 #TchatRH", 17, N, "enthusiasm", "capitals"),
-            ("tchatrh_camille", "Merci à toutes et tous ! Prochain #TchatRH le 12 février sur l'onboarding. Inscrivez-vous pour recevoir le rappel : <https://tchatrh.fr/prochain> 🙏", None, N, "host_announce", "host_or_guest"),
+            ("tchatrh_camille", "Merci à toutes et tous ! Prochain #TchatRH le 12 février sur l'onboarding. Inscrivez-vous pour recevoir le rappel : <https://tchatrh.fr/prochain> 🙏", None, N, "host_announce", "chat_host"),
         ],
     },
     {
@@ -72,7 +72,7 @@ SESSIONS_FR: list[dict[str, Any]] = [
             ("pierre_cyber", "Oui : 31 % de clics au premier test, 6 % au troisième. #CyberChatFR", 18, N, "", ""),
             ("lucie_formation", "Pour celles et ceux qui demandaient : la prochaine session de ma formation démarre lundi, plus que 5 places ! Écris-moi en MP 📩 #CyberChatFR", None, R, "dm_no_link", "call_contact"),
             ("julie_compta", "R3 : MERCI pour tous ces conseils, je vais tout partager à mon équipe demain !!! 🙏🙏🙏🙏🙏 #CyberChatFR", 14, N, "enthusiasm", "emoji_flood"),
-            ("cyberchat_anne", "Merci à tous ! Le prochain #CyberChatFR aura lieu le 11 février. Abonnez-vous à notre compte pour ne pas le rater 🔔", None, N, "host_announce", "host_or_guest"),
+            ("cyberchat_anne", "Merci à tous ! Le prochain #CyberChatFR aura lieu le 11 février. Abonnez-vous à notre compte pour ne pas le rater 🔔", None, N, "host_announce", "chat_host"),
         ],
     },
     {
@@ -105,7 +105,7 @@ SESSIONS_FR: list[dict[str, Any]] = [
             ("claire_ademe", "R3 : Découvrez le site « Longue vie aux objets », plein d'idées pour réparer et donner : <https://longuevieauxobjets.ademe.fr> #ZeroDechetTchat", 16, N, "gov_imperative", "reference_link"),
             ("ecolo_max", "R3 : Mes collègues ont adoré la gourde EcoPure, profitez vous aussi de -20 % avec le code ECO20 ! <https://ecopure-gourdes.fr/?code=ECO20> #ZeroDechetTchat", 16, R, "disguised_answer", "offer"),
             ("paul_velo", "R3 : TROP BIEN CE TCHAT, MERCI À TOUS 🌱🌱🌱🚲🚲 #ZeroDechetTchat", 16, N, "enthusiasm", "capitals"),
-            ("zerodechet_marion", "Merci à toutes et tous ! Le replay et les ressources sont sur notre site : <https://zerodechet-tchat.fr/replays> À dans deux semaines !", None, N, "host_announce", "host_or_guest"),
+            ("zerodechet_marion", "Merci à toutes et tous ! Le replay et les ressources sont sur notre site : <https://zerodechet-tchat.fr/replays> À dans deux semaines !", None, N, "host_announce", "chat_host"),
         ],
     },
     {
@@ -138,7 +138,7 @@ SESSIONS_FR: list[dict[str, Any]] = [
             ("nutri_emma", "R3 : Mon livre n'est pas encore sorti 😉 alors je conseille le calendrier des fruits et légumes de saison de l'ADEME, gratuit et bien fait : <https://agirpourlatransition.ademe.fr/particuliers/conso/alimentation/calendrier-fruits-legumes-saison> #CuisineTchat", 15, N, "reference_link", "reference_link"),
             ("maman_cuisine", "Marre de cuisiner tous les soirs ? 😩 Mon programme « Batch Malin » t'a préparé 4 semaines de menus. Rejoins les 3 000 familles, lien en bio 🔥🔥 #CuisineTchat", None, R, "bio_no_link", "call_contact"),
             ("sophie_m", "R3 : J'ADORE CE TCHAT, JE NOTE TOUT !!! 🍲🥕🥔 #CuisineTchat", 15, N, "enthusiasm", "emoji_flood"),
-            ("cuisinetchat_hugo", "Merci à toutes et à tous ! Retrouvez les recettes partagées ce soir dans notre récap, et rendez-vous le 20 pour le prochain #CuisineTchat : <https://cuisinetchat.fr/recap>", None, N, "host_announce", "host_or_guest"),
+            ("cuisinetchat_hugo", "Merci à toutes et à tous ! Retrouvez les recettes partagées ce soir dans notre récap, et rendez-vous le 20 pour le prochain #CuisineTchat : <https://cuisinetchat.fr/recap>", None, N, "host_announce", "chat_host"),
         ],
     },
     {
@@ -171,7 +171,7 @@ SESSIONS_FR: list[dict[str, Any]] = [
             ("claire_prof", "R3 : Je me suis inscrite à la formation en ligne de l'Inria sur la pensée informatique, je la recommande à tous les collègues ! <https://www.fun-mooc.fr/fr/cours/pensee-informatique/> #TchatEdu", 15, N, "subscribed_mention", ""),
             ("deals_gaming_fr", "🔥 SOLDES 🔥 Jusqu'à -70 % sur les casques gaming, vite avant rupture ! <https://cutt.ly/gaming-deals> #TchatEdu #gaming #soldes #promo #bonplan", None, R, "tag_hijack", "shortener"),
             ("julie_cpe", "R3 : SUPER ÉCHANGE CE SOIR, MERCI À TOUS !!! 🎉🎉🎉 #TchatEdu", 15, N, "enthusiasm", "capitals"),
-            ("tchatedu_alice", "Merci à tous pour ce #TchatEdu ! Prochaine session le 5 mars sur l'IA en classe. Abonnez-vous à la newsletter du tchat pour recevoir les questions à l'avance : <https://tchatedu.fr/newsletter>", None, N, "host_announce", "host_or_guest"),
+            ("tchatedu_alice", "Merci à tous pour ce #TchatEdu ! Prochaine session le 5 mars sur l'IA en classe. Abonnez-vous à la newsletter du tchat pour recevoir les questions à l'avance : <https://tchatedu.fr/newsletter>", None, N, "host_announce", "chat_host"),
         ],
     },
     {
@@ -204,7 +204,7 @@ SESSIONS_FR: list[dict[str, Any]] = [
             ("sarah_b", "R3 : Découvrez le guide « Partir en vacances autrement » du ministère de la Transition écologique : <https://www.ecologie.gouv.fr/partir-en-vacances-autrement> #TchatVoyage", 15, N, "gov_imperative", "reference_link"),
             ("evasion_deals", "Le train c'est bien, mais la Crète à -40 % c'est mieux ! Réservez avant minuit 👉 <https://evasion-deals.com/crete?aff=tchatvoyage> #TchatVoyage", 17, R, "brand_spray", "repeated_domain"),
             ("nico_rail", "R3 : QUEL TCHAT !!! Merci à tous, j'ai déjà envie de repartir 🚆🚆🚆🌍🌍 #TchatVoyage", 15, N, "enthusiasm", "emoji_flood"),
-            ("tchatvoyage_ines", "Merci à toutes et à tous pour ce #TchatVoyage ! Rendez-vous le 3 avril. Inscrivez-vous à notre lettre pour recevoir les questions : <https://tchatvoyage.fr/lettre> 🌍", None, N, "host_announce", "host_or_guest"),
+            ("tchatvoyage_ines", "Merci à toutes et à tous pour ce #TchatVoyage ! Rendez-vous le 3 avril. Inscrivez-vous à notre lettre pour recevoir les questions : <https://tchatvoyage.fr/lettre> 🌍", None, N, "host_announce", "chat_host"),
         ],
     },
 ]
