@@ -354,3 +354,30 @@ def test_jetstream_tag_filter(record: dict[str, object], kept: bool) -> None:
     }
     src = JetstreamSource("FinMariageEnfants", known=SeenIds())
     assert (src.handle_message(json.dumps(event), RecordingSink()) is not None) is kept
+
+
+async def test_jetstream_over_a_real_websocket_on_localhost() -> None:
+    """The websockets transport: subscribe with wantedCollections, read frames, reconnect when closed."""
+    from websockets.asyncio.server import ServerConnection, serve
+
+    paths: list[str] = []
+    recorded = lines("jetstream_first.jsonl")
+
+    async def handler(ws: ServerConnection) -> None:
+        assert ws.request is not None
+        paths.append(ws.request.path)
+        for line in recorded:
+            await ws.send(line)
+        await ws.send(recorded[-1].encode())  # a binary frame is read as UTF-8 text too
+
+    async with serve(handler, "127.0.0.1", 0) as server:
+        port = server.sockets[0].getsockname()[1]
+        sink, sleep = RecordingSink(), FakeSleep(2)
+        src = JetstreamSource(
+            "FinMariageEnfants", endpoint=f"ws://127.0.0.1:{port}/subscribe", sleep=sleep
+        )
+        with pytest.raises(Done):
+            await src.follow(sink)
+    assert sink.ids == [AMINA, LUCIE]
+    assert paths[0] == "/subscribe?wantedCollections=app.bsky.feed.post"
+    assert paths[1].startswith("/subscribe?wantedCollections=app.bsky.feed.post&cursor=")
