@@ -195,13 +195,22 @@ def own_site_match(
     for cand in candidates:
         if len(cand) < 4:
             continue
-        if handle_sq and len(handle_sq) >= 4 and (cand in handle_sq or handle_sq in cand):
-            return host
-        if name_sq and len(name_sq) >= 4 and (cand in name_sq or name_sq in cand):
-            return host
+        for whole in (handle_sq, name_sq):
+            if _same_or_inside(cand, whole):
+                return host
         if any(w == cand or (len(w) >= 5 and w in cand) for w in name_words):
             return host
     return None
+
+
+def _same_or_inside(a: str, b: str) -> bool:
+    """Equal (4+ letters), or the shorter one (5+ letters) inside the other."""
+    if len(a) < 4 or len(b) < 4:
+        return False
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 5 and short in long
 
 
 def strip_entities(text: str) -> str:
