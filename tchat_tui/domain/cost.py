@@ -101,7 +101,7 @@ class CostMeter:
             seen_day, seen = self._seen.get(kind, (day, set()))
             if seen_day != day:
                 seen = set()
-            fresh = [i for i in ids if i not in seen]
+            fresh = [i for i in dict.fromkeys(ids) if i not in seen]
             seen.update(fresh)
             self._seen[kind] = (day, seen)
             if fresh:

@@ -43,7 +43,7 @@ def test_reads_are_billed_once_per_utc_day() -> None:
     assert meter.read_posts(["2", "3", "4"], T0 + timedelta(minutes=5)) == 1
     assert meter.read_posts(["1"], T0 + timedelta(days=1)) == 1
     assert meter.counts()["post_read"] == 5
-    assert meter.read_users(["42"], T0) == 1
+    assert meter.read_users(["42", "42", "43"], T0) == 2
     assert meter.read_users(["42"], T0) == 0
 
 
