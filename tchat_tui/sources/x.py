@@ -597,3 +597,10 @@ def _short(exc: BaseException) -> str:
     if isinstance(exc, tweepy.HTTPException):
         return f"HTTP {exc.response.status_code}"
     return type(exc).__name__
+
+
+def connect_x(session: Any, credentials: Any, *, meter: CostMeter | None = None) -> Any:
+    """See `tchat_tui.xnetwork.connect_x` (here too, where `networks.connect` looks for it)."""
+    from tchat_tui.xnetwork import connect_x as connect
+
+    return connect(session, credentials, meter=meter)
