@@ -129,6 +129,7 @@ def test_stream_through_drops_errors_and_silence_stores_every_post_once(
     assert "backfilling" in states
     assert "reconnecting" in states
     assert any(s.startswith("rate-limited until ") for s in states)
+    assert any("no data for 0.6 s" in s.detail for s in runner.events), "silence is a drop"
     assert states.count("live") >= 2
     assert StoreCursor(store, chat_id).get() == max(expected, key=int)
     assert list(fake.rules) == ["1166916266197536000"], "our rule removed, theirs kept"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -13,6 +14,7 @@ from responses import matchers
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.sources.base import SourceError
 from tchat_tui.sources.x import (
+    Backoff,
     MemoryCursor,
     XSource,
     XTiming,
@@ -20,6 +22,7 @@ from tchat_tui.sources.x import (
     snowflake_time,
 )
 from tchat_tui.sources.xline import parse_stream_line
+from tchat_tui.xclient import make_client
 from tests.x.xfixtures import (
     BEARER,
     KEYS,
@@ -325,3 +328,47 @@ def test_stream_adds_its_rule_when_missing() -> None:
     sink = run(src, lambda s: len(s.received) >= 4)
     assert src.mode_used == "stream"
     assert len(sink.received) == 4
+
+
+def test_backoff_is_exponential_jittered_and_capped() -> None:
+    """Each wait is between half and all of base * 2^n, never above the cap; success resets."""
+    backoff = Backoff(1.0, 8.0, random.Random(7))
+    waits = [backoff.next() for _ in range(6)]
+    ceilings = [1, 2, 4, 8, 8, 8]
+    assert all(c / 2 <= w <= c for w, c in zip(waits, ceilings, strict=True))
+    assert len(set(waits)) == len(waits), "jittered, not fixed"
+    backoff.reset()
+    assert backoff.next() <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("interval", "found", "remaining", "reset_in", "expected"),
+    [
+        (10.0, 80, None, None, 5.0),  # busy: halve, floor poll_min
+        (10.0, 0, None, None, 15.0),  # quiet: slower
+        (50.0, 0, None, None, 60.0),  # but never slower than poll_max
+        (10.0, 3, None, None, 10.0),  # steady
+        (10.0, 80, 10, 300, 30.0),  # 10 calls left for 300 s: one per 30 s at most
+    ],
+)
+@responses.activate
+def test_poll_interval_adapts_to_volume_and_rate_limit(
+    interval: float, found: int, remaining: int | None, reset_in: int | None, expected: float
+) -> None:
+    """Faster when busy, slower when quiet, never faster than the remaining calls allow."""
+    headers = {}
+    if remaining is not None and reset_in is not None:
+        headers = {
+            "x-rate-limit-remaining": str(remaining),
+            "x-rate-limit-reset": str(int(NOW.timestamp()) + reset_in),
+        }
+    responses.get(SEARCH, json=fixture("search_empty.json"), headers=headers)
+    src = XSource(
+        "PyChat",
+        {"bearer_token": BEARER},
+        cursor=MemoryCursor(),
+        clock=lambda: NOW,
+        timing=XTiming(poll_min=5.0, poll_max=60.0, busy_poll=50),
+    )
+    make_client({"bearer_token": BEARER}, rate=src.rate).search_recent_tweets("#PyChat")
+    assert src._next_interval(interval, found) == pytest.approx(expected)
