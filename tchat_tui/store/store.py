@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import sqlite3
 import threading
@@ -58,6 +60,23 @@ _INSERT_POST = (
 )
 
 
+def _locked(cls: type[Store]) -> type[Store]:
+    """Every public method runs under the store's lock: the UI, the sources and the outbox share
+    one connection, and a transaction opened by one thread must not take in another's writes."""
+    for name, fn in list(vars(cls).items()):
+        if name.startswith("_") or not inspect.isfunction(fn) or inspect.isgeneratorfunction(fn):
+            continue
+
+        def wrapper(self: Store, *args: Any, __fn: Any = fn, **kwargs: Any) -> Any:
+            with self._lock:
+                return __fn(self, *args, **kwargs)
+
+        functools.update_wrapper(wrapper, fn)
+        setattr(cls, name, wrapper)
+    return cls
+
+
+@_locked
 class Store:
     """A chat database. Thread-safe: one connection guarded by a lock, one transaction per batch."""
 
@@ -123,6 +142,11 @@ class Store:
     def schema_version(self) -> int:
         """The schema version of the open database."""
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _rows(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
+        """Run a query under the lock and return its rows as dicts."""
+        with self._lock:
+            return list(self.db.query(sql, args))
 
     def close(self) -> None:
         """Close the connection."""
@@ -192,7 +216,7 @@ class Store:
 
     def chats(self) -> list[Row]:
         """All chats in this database, oldest first."""
-        return list(self.db.query("SELECT * FROM chats ORDER BY id"))
+        return list(self._rows("SELECT * FROM chats ORDER BY id"))
 
     def set_chat_start(self, chat_id: int, started_at: datetime) -> None:
         """Record when the chat started (first post seen when no plan says it)."""
@@ -228,10 +252,10 @@ class Store:
             authors = {}
             for cp in fresh:
                 p = cp.post
-                seen = (p.author_handle, p.author_name, cp.classification.role.value)
-                if self._authors_known.get(p.author_key) == seen:
+                known = (p.author_handle, p.author_name, cp.classification.role.value)
+                if self._authors_known.get(p.author_key) == known:
                     continue
-                self._authors_known[p.author_key] = seen
+                self._authors_known[p.author_key] = known
                 authors[p.author_key] = {
                     "key": p.author_key,
                     "network": p.network.value,
@@ -349,12 +373,12 @@ class Store:
 
     def post(self, key: str) -> Row | None:
         """One post's row, or None."""
-        rows = list(self.db.query("SELECT * FROM posts WHERE key = ?", [key]))
+        rows = list(self._rows("SELECT * FROM posts WHERE key = ?", [key]))
         return rows[0] if rows else None
 
     def recent_posts(self, chat_id: int, limit: int = 500) -> list[Row]:
         """The newest posts of the chat, oldest first (what the stream pane shows on start)."""
-        rows = self.db.query(
+        rows = self._rows(
             "SELECT p.*, a.muted AS author_muted FROM posts p LEFT JOIN authors a"
             " ON a.key = p.author_key WHERE p.chat_id = ? ORDER BY p.created_at DESC, p.key DESC"
             " LIMIT ?",
@@ -367,7 +391,7 @@ class Store:
         offset_key = ("", "")
         while True:
             rows = list(
-                self.db.query(
+                self._rows(
                     "SELECT * FROM posts WHERE chat_id = ? AND (created_at, key) > (?, ?)"
                     " ORDER BY created_at, key LIMIT ?",
                     [chat_id, offset_key[0], offset_key[1], batch],
@@ -389,7 +413,7 @@ class Store:
     def posts_by_author(self, chat_id: int, author_key: str, limit: int = 200) -> list[Row]:
         """An author's posts in this chat, oldest first."""
         return list(
-            self.db.query(
+            self._rows(
                 "SELECT * FROM posts WHERE chat_id = ? AND author_key = ? ORDER BY created_at LIMIT ?",
                 [chat_id, author_key, limit],
             )
@@ -406,7 +430,7 @@ class Store:
     def audience_questions(self, chat_id: int) -> list[Row]:
         """Audience questions, oldest first, with who claimed each and whether it was answered."""
         return list(
-            self.db.query(
+            self._rows(
                 "SELECT * FROM posts WHERE chat_id = ? AND audience_question = 1 AND hidden = 0"
                 " ORDER BY created_at",
                 [chat_id],
@@ -431,13 +455,13 @@ class Store:
     def questions(self, chat_id: int) -> list[Row]:
         """The chat's questions by number."""
         return list(
-            self.db.query("SELECT * FROM questions WHERE chat_id = ? ORDER BY number", [chat_id])
+            self._rows("SELECT * FROM questions WHERE chat_id = ? ORDER BY number", [chat_id])
         )
 
     def question_postings(self, chat_id: int) -> list[Row]:
         """Every stored posting of a question (number, native id, text, time), in time order."""
         return list(
-            self.db.query(
+            self._rows(
                 "SELECT question_number, native_id, text, created_at FROM posts"
                 " WHERE chat_id = ? AND question_number IS NOT NULL ORDER BY created_at",
                 [chat_id],
@@ -448,7 +472,7 @@ class Store:
 
     def author(self, key: str) -> Row | None:
         """An author's row, or None."""
-        rows = list(self.db.query("SELECT * FROM authors WHERE key = ?", [key]))
+        rows = list(self._rows("SELECT * FROM authors WHERE key = ?", [key]))
         return rows[0] if rows else None
 
     def set_role(self, handle: str, role: Role, network: Network | None = None) -> None:
@@ -557,7 +581,7 @@ class Store:
     def actions(self, chat_id: int, limit: int = 200) -> list[Row]:
         """The newest moderator actions, newest first."""
         return list(
-            self.db.query(
+            self._rows(
                 "SELECT * FROM actions WHERE chat_id = ? ORDER BY id DESC LIMIT ?", [chat_id, limit]
             )
         )
@@ -650,7 +674,7 @@ class Store:
 
     def outbox_row(self, outbox_id: int) -> Row | None:
         """One outbox row."""
-        rows = list(self.db.query("SELECT * FROM outbox WHERE id = ?", [outbox_id]))
+        rows = list(self._rows("SELECT * FROM outbox WHERE id = ?", [outbox_id]))
         return rows[0] if rows else None
 
     def outbox(self, chat_id: int | None = None, statuses: Sequence[str] = ()) -> list[Row]:
@@ -663,7 +687,7 @@ class Store:
         if statuses:
             sql += f" AND status IN ({','.join('?' * len(statuses))})"
             args.extend(statuses)
-        return list(self.db.query(sql + " ORDER BY id", args))
+        return list(self._rows(sql + " ORDER BY id", args))
 
 
 def row_to_post(row: Row) -> Post:
