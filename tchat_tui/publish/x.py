@@ -44,6 +44,18 @@ def comparable_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
 
+def mention_instead(text: str, author_handle: str) -> str:
+    """A refused reply's text as a new post that mentions the author (what X still accepts).
+
+    The mention goes first, as a reply's would; it is not added twice. Check the length again.
+    """
+    handle = author_handle.lstrip("@")
+    mentioned = {m.casefold() for m in extract_mentions(text)}
+    if handle.casefold() in mentioned:
+        return text
+    return f"@{handle} {text.lstrip()}"
+
+
 def _detail(exc: tweepy.HTTPException) -> str:
     messages = [str(m) for m in exc.api_messages if m]
     return " ".join("; ".join(messages).split())[:200]

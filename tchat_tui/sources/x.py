@@ -217,6 +217,10 @@ class XSource:
             self.credentials.get(k) for k in CAN_POST
         ):
             raise SourceError(f"no X credentials to read with: set {self.origin('bearer_token')}")
+        if self.mode == "stream" and not self.credentials.get("bearer_token"):
+            raise SourceError(
+                f"the filtered stream needs an app bearer token: set {self.origin('bearer_token')}"
+            )
         self._newest = self.cursor.get()
         rest = make_client(self.credentials, rate=self.rate)
         mode = self.mode
@@ -389,6 +393,10 @@ class XSource:
             raise SourceError(
                 f"X rejected the search {self.query!r} (400): {_api_detail(exc)}"
             ) from None
+        except tweepy.NotFound:
+            raise SourceError(
+                f"X answered 404 to recent search: check {self.origin('api_base')} if it is set"
+            ) from None
         except (tweepy.HTTPException, requests.RequestException) as exc:
             self._deliver(collected)
             wait = backoff.next()
@@ -452,12 +460,23 @@ class XSource:
                 self._stop.wait(self._rate_limited(exc.reset_time, "stream rules"))
             except tweepy.Unauthorized as exc:
                 raise self._auth_error(401, "the filtered stream", exc) from None
+            except tweepy.Forbidden:
+                raise
+            except tweepy.BadRequest as exc:
+                raise SourceError(
+                    f"X rejected the stream rule {self.query!r} (400): {_api_detail(exc)}"
+                ) from None
             except (tweepy.TwitterServerError, requests.RequestException) as exc:
                 wait = backoff.next()
                 self._state(
                     "reconnecting", f"stream rules failed ({_short(exc)}); retry in {wait:.0f} s"
                 )
                 self._stop.wait(wait)
+            except tweepy.HTTPException as exc:
+                raise SourceError(
+                    f"X answered {exc.response.status_code} to the stream rules: check "
+                    f"{self.origin('api_base')} if it is set"
+                ) from None
         return None
 
     def _ensure_rule(self, stream: TagStream, backoff: Backoff) -> str | None:
@@ -502,11 +521,13 @@ class XSource:
         if rule_id is None:
             return None
         self.mode_used = "stream"
+        # the catch-up search backs off on its own: its successes say nothing of the stream
+        catch_up = Backoff(self.timing.backoff_base, self.timing.backoff_cap, self.rng)
         gap = self._start_gap()
         ever_connected = False
         try:
             while not self._stop.is_set():
-                end, gap, lived = self._connection(stream, rest, gap, backoff)
+                end, gap, lived = self._connection(stream, rest, gap, catch_up)
                 if self._stop.is_set() or end.kind == "stopped":
                     break
                 ever_connected = ever_connected or lived is not None

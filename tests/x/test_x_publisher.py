@@ -11,7 +11,7 @@ import responses
 from responses import matchers
 
 from tchat_tui.domain.cost import CostMeter
-from tchat_tui.publish.x import REPLY_REFUSED, XPublisher, comparable_text
+from tchat_tui.publish.x import REPLY_REFUSED, XPublisher, comparable_text, mention_instead
 from tchat_tui.sources.xline import parse_stream_line
 from tests.x.xfixtures import API, KEYS, SECRETS, fixture
 
@@ -214,3 +214,17 @@ def test_needs_the_four_keys() -> None:
     with pytest.raises(ValueError, match="access_token_secret") as err:
         XPublisher({k: v for k, v in KEYS.items() if k != "access_token_secret"})
     assert not any(secret in str(err.value) for secret in SECRETS)
+
+
+@pytest.mark.parametrize(
+    ("text", "author", "expected"),
+    [
+        ("Great point! #PyChat", "ada", "@ada Great point! #PyChat"),
+        ("@ADA great point #PyChat", "@ada", "@ADA great point #PyChat"),
+        ("  thanks #PyChat", "bob_dev", "@bob_dev thanks #PyChat"),
+        ("cc @bob_dev #PyChat", "ada", "@ada cc @bob_dev #PyChat"),
+    ],
+)
+def test_mention_instead_of_a_refused_reply(text: str, author: str, expected: str) -> None:
+    """The offered new post mentions the author once, first."""
+    assert mention_instead(text, author) == expected
