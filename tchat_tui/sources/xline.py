@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tchat_tui.domain.post import Link, Network, Post
+from tchat_tui.domain.text import extract_hashtags, extract_mentions
 
 
 class MalformedLine(ValueError):
@@ -77,13 +78,17 @@ def post_from_tweet(tweet: dict[str, Any], users: dict[str, dict[str, Any]], raw
             str(h["tag"])
             for h in entities.get("hashtags") or ()
             if isinstance(h, dict) and "tag" in h
-        ),
+        )
+        if "hashtags" in entities
+        else tuple(extract_hashtags(text)),
         links=links,
         mentions=tuple(
             str(m["username"])
             for m in entities.get("mentions") or ()
             if isinstance(m, dict) and "username" in m
-        ),
+        )
+        if "mentions" in entities
+        else tuple(extract_mentions(text)),
         is_repost=repost_of is not None,
         repost_of_id=repost_of,
         lang=_opt_str(tweet.get("lang")),
