@@ -27,8 +27,9 @@ X_HOSTS = ("https://api.twitter.com", "https://api.x.com")
 REST_TIMEOUT = (5.0, 30.0)
 """Connect and read timeouts of a REST call: a call that hangs is a timeout, not a freeze."""
 
-STREAM_SILENCE = 20.0
-"""X sends a keep-alive every 20 s: a stream silent for longer than this counts as dropped."""
+STREAM_SILENCE = 21.0
+"""X sends a keep-alive every 20 s: a stream silent for more than 20 s (plus a second of network
+jitter, as tweepy allows) counts as dropped."""
 
 TWEET_FIELDS = [
     "created_at",

@@ -143,6 +143,8 @@ def test_restart_backfills_what_was_posted_while_closed(fake: FakeX, store: Stor
     runner.start(x_source(fake, store, chat_id))
     first = [fake.publish("2001", f"first run {i} #{TAG}")["id"] for i in range(3)]
     wait_for(lambda: set(stored_ids(store, chat_id)) >= set(first))
+    time.sleep(3 * FAST.silence)
+    assert fake.connections == 1, "keep-alives keep a quiet stream connected"
     runner.shutdown(timeout=5)
     gap = [fake.publish("2003", f"while closed {i} #{TAG}")["id"] for i in range(5)]
     runner2 = PipelineRunner(Pipeline(store, chat_id, Classifier(Roster("hostess", ()), TAG)))
