@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from bisect import bisect_left
 from collections import Counter, deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +24,13 @@ from tchat_tui.domain.promo_signals import (
     lexicon_hit,
     make_signal,
 )
-from tchat_tui.domain.promo_text import fold, jaccard, lower, normalised, shingles, stems, words
+from tchat_tui.domain.promo_text import (
+    fold,
+    lower,
+    shingles,
+    stems,
+    words,
+)
 
 __all__ = [
     "AuthorFlag",
@@ -102,7 +109,7 @@ _ROLE_WORDS = {
 class _Analysis:
     """What `score` worked out about a post, kept so that `record` need not redo it."""
 
-    key: str
+    post: Post
     result: PromoResult
     shingles: frozenset[int]
     text_hash: int | None
@@ -133,6 +140,10 @@ class PromoTracker:
         self._median = 1.0
         self._since_median = 0
         self._last: _Analysis | None = None
+        self._stems: dict[str, frozenset[str]] = {}
+        self._tag = ("", "")
+        self._rate_window = timedelta(minutes=rules.limit("rate_window_minutes"))
+        self._spray_window = timedelta(minutes=rules.limit("spray_window_minutes"))
 
     # -- scoring ---------------------------------------------------------------------------
     def score(self, post: Post, ctx: PostContext, now: datetime | None = None) -> PromoResult:
@@ -146,15 +157,15 @@ class PromoTracker:
         if post.is_repost:
             return
         a = self._last
-        if a is None or a.key != post.key:
+        if a is None or (a.post is not post and a.post.key != post.key):
             a = self._analyse(post, PostContext("", Role.PARTICIPANT), post.created_at)
-        rules = self.rules
-        author = self._author(post)
+        akey = post.author_key
+        author = self._author(post, akey)
         author.posts += 1
         promo = result.promo
         author.promo += promo
         if a.shingles:
-            author.history.append(a.shingles)
+            author.remember(a.shingles)
         author.times.append(post.created_at)
         ids = set(result.signal_ids)
         if promo and "reply_spray" in ids:
@@ -163,7 +174,7 @@ class PromoTracker:
             author.coordinated = True
         if a.text_hash is not None:
             group = self._texts.setdefault(a.text_hash, set())
-            group.add(post.author_key)
+            group.add(akey)
             author.hashes.append(a.text_hash)
             if promo:
                 self._promo_texts.add(a.text_hash)
@@ -177,9 +188,9 @@ class PromoTracker:
             if a.reply_user is not None:
                 trail = author.spray.setdefault(domain, deque(maxlen=50))
                 trail.append((post.created_at, a.reply_user))
-        window = timedelta(minutes=rules.limit("rate_window_minutes"))
-        self._recent.append((post.created_at, post.author_key))
-        self._recent_counts[post.author_key] += 1
+        window = self._rate_window
+        self._recent.append((post.created_at, akey))
+        self._recent_counts[akey] += 1
         while self._recent and self._recent[0][0] < post.created_at - window:
             _, key = self._recent.popleft()
             self._recent_counts[key] -= 1
@@ -196,18 +207,18 @@ class PromoTracker:
         self.record(post, result)
         return result
 
-    def _author(self, post: Post) -> AuthorState:
-        state = self._authors.get(post.author_key)
+    def _author(self, post: Post, akey: str) -> AuthorState:
+        state = self._authors.get(akey)
         if state is None:
             size = int(self.rules.author["history"])
             state = AuthorState(post.author_handle, deque(maxlen=size), deque(maxlen=size))
-            self._authors[post.author_key] = state
+            self._authors[akey] = state
         return state
 
     def _analyse(self, post: Post, ctx: PostContext, now: datetime) -> _Analysis:
         rules = self.rules
         if post.is_repost:
-            return _Analysis(post.key, _result(rules, []), frozenset(), None, [], None)
+            return _Analysis(post, _result(rules, []), frozenset(), None, [], None)
         urls = [link.expanded_url or link.url for link in post.links]
         facts = content_signals(
             rules,
@@ -219,21 +230,22 @@ class PromoTracker:
             post.author_name,
         )
         sigs = facts.signals
-        word_list = words(post.text)
+        word_list = facts.words
         shing = shingles(word_list)
-        norm = normalised(post.text)
+        norm = " ".join(word_list)
         text_hash = (
             hash(norm) if len(norm.split()) >= rules.limit("cross_author_min_words") else None
         )
         reply_user = post.reply_to_author_id or (ctx.parent.author_id if ctx.parent else None)
         if reply_user == post.author_id:
             reply_user = None
-        author = self._authors.get(post.author_key)
+        akey = post.author_key
+        author = self._authors.get(akey)
         staff = ctx.role in _ROLE_WORDS
         if author is not None:
             self._history_signals(sigs, author, shing, facts, reply_user, now)
         if text_hash is not None:
-            others = self._texts.get(text_hash, set()) - {post.author_key}
+            others = self._texts.get(text_hash, set()) - {akey}
             if len(others) + 1 >= rules.limit("cross_author_accounts"):
                 sigs.append(make_signal(rules, "cross_author_duplicate", len(others) + 1))
         if not staff:
@@ -241,9 +253,7 @@ class PromoTracker:
         positive = sum(s.weight for s in sigs)
         if positive > 0:
             self._mitigators(sigs, ctx, facts, word_list)
-        return _Analysis(
-            post.key, _result(rules, sigs), shing, text_hash, facts.domains, reply_user
-        )
+        return _Analysis(post, _result(rules, sigs), shing, text_hash, facts.domains, reply_user)
 
     def _history_signals(
         self,
@@ -267,7 +277,7 @@ class PromoTracker:
                 )
             )
         if len(shing) >= rules.limit("duplicate_min_shingles"):
-            best = max((jaccard(shing, old) for old in author.history), default=0.0)
+            best = author.best_overlap(shing)
             if best >= rules.limit("duplicate_jaccard"):
                 pct = round(100 * best)
                 sigs.append(make_signal(rules, "self_duplicate", f"{pct}%", f"{pct} %"))
@@ -285,7 +295,7 @@ class PromoTracker:
                 break
         if reply_user is None:
             return
-        window = timedelta(minutes=rules.limit("spray_window_minutes"))
+        window = self._spray_window
         for domain in dict.fromkeys(facts.domains):
             trail = author.spray.get(domain, ())
             users = {u for t, u in trail if now - t <= window} | {reply_user}
@@ -316,12 +326,12 @@ class PromoTracker:
         rules = self.rules
         carries = facts.has_link or facts.has_call
         if ctx.is_answer and ctx.question_text and carries:
-            q = stems(words(ctx.question_text), rules.stopwords)
+            q = self._question_stems(ctx.question_text)
             mine = stems(word_list, rules.stopwords)
             if q and not (q & mine):
                 sigs.append(make_signal(rules, "off_topic_answer"))
-        tag = fold(ctx.chat_tag.lstrip("#"))
-        tagged = bool(tag) and tag in {fold(h) for h in post.hashtags}
+        tag = self._folded_tag(ctx.chat_tag)
+        tagged = bool(tag) and any(fold(h) == tag for h in post.hashtags)
         if (
             tagged
             and not ctx.is_answer
@@ -331,8 +341,8 @@ class PromoTracker:
         ):
             sigs.append(make_signal(rules, "tag_hijack"))
         if author is not None:
-            window = timedelta(minutes=rules.limit("rate_window_minutes"))
-            recent = 1 + sum(1 for t in author.times if now - t <= window)
+            # Times are in arrival order: bisect finds the window's edge.
+            recent = 1 + len(author.times) - bisect_left(author.times, now - self._rate_window)
             need = max(rules.limit("rate_posts"), rules.limit("rate_median_factor") * self._median)
             if recent >= need:
                 mins = int(rules.limit("rate_window_minutes"))
@@ -344,6 +354,21 @@ class PromoTracker:
                         f"{recent} messages en {mins} min",
                     )
                 )
+
+    def _folded_tag(self, tag: str) -> str:
+        """The chat tag, folded, without `#` (cached: it is the same for every post)."""
+        if self._tag[0] != tag:
+            self._tag = (tag, fold(tag.lstrip("#＃")))
+        return self._tag[1]
+
+    def _question_stems(self, question: str) -> frozenset[str]:
+        """Content stems of a chat question (cached: every answer asks for them)."""
+        cached = self._stems.get(question)
+        if cached is None:
+            if len(self._stems) > 200:
+                self._stems.clear()
+            cached = self._stems[question] = frozenset(stems(words(question), self.rules.stopwords))
+        return cached
 
     def _mitigators(
         self, sigs: list[Signal], ctx: PostContext, facts: ContentFacts, word_list: list[str]

@@ -32,7 +32,8 @@ class AuthorState:
     """One author's bounded history in the chat."""
 
     handle: str
-    history: deque[frozenset[int]]
+    history: deque[tuple[int, frozenset[int]]]
+    """(sequence number, shingles) of the author's last posts."""
     times: deque[datetime]
     posts: int = 0
     promo: int = 0
@@ -42,6 +43,36 @@ class AuthorState:
     hashes: deque[int] = field(default_factory=lambda: deque(maxlen=50))
     sprayed: bool = False
     coordinated: bool = False
+    seq: int = 0
+    shingle_index: dict[int, set[int]] = field(default_factory=dict)
+    """Shingle -> sequence numbers of the kept posts that have it (for near-duplicates)."""
+
+    def remember(self, shingles: frozenset[int]) -> None:
+        """Keep a post's shingles, forgetting the oldest post beyond the history size."""
+        if self.history.maxlen is not None and len(self.history) == self.history.maxlen:
+            old_seq, old = self.history.popleft()
+            for h in old:
+                seqs = self.shingle_index.get(h)
+                if seqs is not None:
+                    seqs.discard(old_seq)
+                    if not seqs:
+                        del self.shingle_index[h]
+        self.history.append((self.seq, shingles))
+        for h in shingles:
+            self.shingle_index.setdefault(h, set()).add(self.seq)
+        self.seq += 1
+
+    def best_overlap(self, shingles: frozenset[int]) -> float:
+        """The highest Jaccard similarity between `shingles` and a kept post."""
+        shared: dict[int, int] = {}
+        for h in shingles:
+            for s in self.shingle_index.get(h, ()):
+                shared[s] = shared.get(s, 0) + 1
+        if not shared:
+            return 0.0
+        sizes = {s: len(sh) for s, sh in self.history if s in shared}
+        n = len(shingles)
+        return max(c / (n + sizes[s] - c) for s, c in shared.items())
 
 
 def author_flag_for(

@@ -12,6 +12,7 @@ from tchat_tui.domain.promo_text import (
     compile_product_lexicon,
     compile_subjects,
     fold,
+    phrase_key,
 )
 
 LANGUAGES = ("en", "fr")
@@ -107,6 +108,12 @@ class PromoRules:
     profile_hosts: frozenset[str]
     lexicons: dict[str, re.Pattern[str] | None]
     own_product: re.Pattern[str] | None
+    first_words: frozenset[str]
+    """Call, offer and bait phrases of one word (folded letters): a cheap first pass."""
+    first_pairs: frozenset[tuple[str, str]]
+    """The first two words of the longer phrases."""
+    first_prefixes: tuple[str, ...]
+    """First words of phrases whose first word ends in `*`."""
     subjects: re.Pattern[str] | None
     stopwords: frozenset[str]
 
@@ -215,6 +222,7 @@ def parse_rules(toml_text: str, source: str = "<rules>") -> PromoRules:
             words.get("possessives", []), words.get("products", [])
         )
         subjects = compile_subjects(words.get("subjects", []))
+        keys = [phrase_key(p) for key in LEXICONS if key != "ask_link" for p in words.get(key, [])]
     except re.error as exc:
         raise fail(f"a word list does not compile: {exc}", "[lexicon") from None
     return PromoRules(
@@ -237,6 +245,9 @@ def parse_rules(toml_text: str, source: str = "<rules>") -> PromoRules:
         profile_hosts=frozenset(domain_list("profile_hosts")),
         lexicons=lexicons,
         own_product=own_product,
+        first_words=frozenset(k[0] for k, star in keys if len(k) < 2 and not star),
+        first_pairs=frozenset((k[0], k[1]) for k, star in keys if len(k) == 2 and not star),
+        first_prefixes=tuple(sorted({k[0] for k, star in keys if star})),
         subjects=subjects,
         stopwords=frozenset(fold(w) for w in words.get("stopwords", [])),
     )

@@ -10,13 +10,16 @@ from tchat_tui.domain.promo_text import (
     EMOJI,
     EXCLAIMS,
     PRICE,
+    fold,
     host_matches,
     lower,
     own_site_match,
     registrable_domain,
+    starts_word,
     strip_entities,
     url_host,
     url_params,
+    words_of_bare,
 )
 
 
@@ -55,18 +58,23 @@ class ContentFacts:
     signals: list[Signal] = field(default_factory=list)
     domains: list[str] = field(default_factory=list)
     """Registrable domains of the non-reference links, in order."""
+    bare: str = ""
+    """The text without URLs, mentions and hashtags."""
+    words: list[str] = field(default_factory=list)
+    """Folded words of `bare`."""
     has_link: bool = False
     has_call: bool = False
     has_offer: bool = False
 
 
-_URL_OR_MENTION = re.compile(r"https?://\S+|(?<!\w)[@＠]\w+", re.IGNORECASE)
+# Patterns here avoid a leading look-behind: it would disable the engine's fast first-char scan.
+_URL_OR_MENTION = re.compile(r"[hH][tT][tT][pP][sS]?://\S+|[@＠]\w+")
 _CALLS = ("call_buy", "call_signup", "call_look", "call_contact", "call_bio")
 _OFFERS = ("offer", "free")
 _STATEMENT_CALLS = frozenset({"call_buy", "call_signup", "call_look"})
 _OTHER_LEXICONS = ("engagement_bait",)
 _LEADING_MENTIONS = re.compile(r"^(?:\s*[@＠]\w{1,50}[\s,:]*)+")
-_MENTION = re.compile(r"(?<!\w)[@＠]\w+")
+_MENTION = re.compile(r"[@＠]\w+")
 _MAX_QUOTE = 40
 
 
@@ -88,6 +96,8 @@ def lexicon_hit(rules: PromoRules, name: str, original: str, folded: str) -> str
         return None
     subjects = rules.subjects if name in _STATEMENT_CALLS else None
     for m in pattern.finditer(folded):
+        if not starts_word(folded, m.start()):
+            continue
         if subjects is not None and subjects.search(folded, max(0, m.start() - 16), m.start()):
             continue
         return _quote(original, folded, m.start(), m.end())
@@ -110,30 +120,42 @@ def content_signals(
 
     plain = _URL_OR_MENTION.sub(_blank, text)
     folded = lower(plain)
-    for sid in _CALLS:
+    facts.bare = strip_entities(text)
+    facts.words = words_of_bare(facts.bare)
+    # A first pass on words: most chat posts contain no first word of any phrase.
+    seen = set(facts.words)
+    seen.update(fold(tag) for tag in hashtags)
+    worded = (
+        "" in rules.first_words
+        or not rules.first_words.isdisjoint(seen)
+        or not rules.first_pairs.isdisjoint(zip(facts.words, facts.words[1:], strict=False))
+        or (bool(rules.first_prefixes) and any(w.startswith(rules.first_prefixes) for w in seen))
+    )
+    for sid in _CALLS if worded else ():
         hit = lexicon_hit(rules, sid, plain, folded)
         if hit:
             out.append(make_signal(rules, sid, hit))
             facts.has_call = True
     if rules.own_product is not None:
-        m = rules.own_product.search(folded)
-        if m:
-            out.append(make_signal(rules, "own_product", _quote(plain, folded, *m.span())))
-            facts.has_call = True
-    for sid in _OFFERS:
+        for m in rules.own_product.finditer(folded):
+            if starts_word(folded, m.start()):
+                out.append(make_signal(rules, "own_product", _quote(plain, folded, *m.span())))
+                facts.has_call = True
+                break
+    for sid in _OFFERS if worded else ():
         hit = lexicon_hit(rules, sid, plain, folded)
         if hit:
             out.append(make_signal(rules, sid, hit))
             facts.has_offer = True
             break  # offers count once: "free" adds nothing to "promo code"
-    m = PRICE.search(folded)
-    if m:
-        out.append(make_signal(rules, "price", _quote(plain, folded, *m.span())))
-    for sid in _OTHER_LEXICONS:
+    price = PRICE.search(folded)
+    if price:
+        out.append(make_signal(rules, "price", _quote(plain, folded, *price.span())))
+    for sid in _OTHER_LEXICONS if worded else ():
         hit = lexicon_hit(rules, sid, plain, folded)
         if hit:
             out.append(make_signal(rules, sid, hit))
-    _form_signals(rules, out, text, hashtags, chat_tag)
+    _form_signals(rules, out, text, facts.bare, hashtags, chat_tag)
     return facts
 
 
@@ -186,7 +208,12 @@ def _tracking(rules: PromoRules, url: str, host: str) -> str | None:
 
 
 def _form_signals(
-    rules: PromoRules, out: list[Signal], text: str, hashtags: tuple[str, ...], chat_tag: str
+    rules: PromoRules,
+    out: list[Signal],
+    text: str,
+    bare: str,
+    hashtags: tuple[str, ...],
+    chat_tag: str,
 ) -> None:
     """Hashtag and mention stuffing, capitals, emoji and exclamation floods."""
     tag = lower(chat_tag.lstrip("#"))
@@ -202,12 +229,9 @@ def _form_signals(
     mentions = len({m.lower() for m in _MENTION.findall(own_words)})
     if mentions >= rules.limit("mentions"):
         out.append(make_signal(rules, "mention_stuffing", mentions))
-    bare = strip_entities(text)
-    letters = upper = 0
-    for ch in bare:
-        if ch.isalpha():
-            letters += 1
-            upper += ch.isupper()
+    upper = sum(map(str.isupper, bare))
+    enough = upper >= rules.limit("capitals_min_letters") * rules.limit("capitals_share")
+    letters = sum(map(str.isalpha, bare)) if enough else 0
     if (
         letters >= rules.limit("capitals_min_letters")
         and upper > rules.limit("capitals_share") * letters

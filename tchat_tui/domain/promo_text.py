@@ -25,12 +25,16 @@ _FOLD = _build_fold_table()
 
 def lower(text: str) -> str:
     """Lower-case, one apostrophe and one space: the text lexicon regexes run on."""
-    return text.lower().translate(_PUNCT)
+    text = text.lower()
+    if text.isascii():
+        return text
+    return text.replace("’", "'").replace("ʼ", "'").replace("\u202f", " ").replace("\xa0", " ")
 
 
 def fold(text: str) -> str:
     """Lower-case and strip accents (for word comparisons), keeping the length when possible."""
-    return text.lower().translate(_FOLD)
+    text = text.lower()
+    return text if text.isascii() else text.translate(_FOLD)
 
 
 def _letter_pattern(token: str) -> str:
@@ -51,51 +55,100 @@ _SEP = r"[\s\-]*"
 # A hyphen ends a word only before a French clitic ("achetez-le", "inscrivez-vous"): "buy-in" is
 # not "buy".
 _WORD_END = r"(?!\w|-(?!(?:le|la|les|lui|leur|vous|toi|nous|moi|en|y)(?!\w))\w)"
-_WORD_START = r"(?<![\w@])"
 _NUMBER = r"\d+(?:[ .,]\d{3})*"
 
 
-def phrase_pattern(phrase: str) -> str:
-    """The regex for one lexicon phrase: flexible separators, accents optional, `#`, `*`."""
+def phrase_atoms(phrase: str) -> list[str]:
+    """One phrase as regex atoms: one per letter, separators, `#` numbers, `*`, the word end."""
     phrase = lower(phrase.strip())
     star = phrase.endswith("*")
     if star:
         phrase = phrase[:-1]
-    parts: list[str] = []
+    atoms: list[str] = []
     for token in re.split(r"[\s\-]+", phrase):
         if not token:
             continue
-        if parts:
+        if atoms:
             # French puts a (narrow) space before ? ! : ; that writers often leave out.
-            parts.append(r"\s*" if not token[0].isalnum() else _SEP)
-        parts.append(_NUMBER if token == "#" else _letter_pattern(token))
-    body = "".join(parts)
+            atoms.append(r"\s*" if not token[0].isalnum() else _SEP)
+        if token == "#":
+            atoms.append(_NUMBER)
+        else:
+            atoms.extend(_letter_pattern(ch) for ch in token)
     if star:
-        body += r"\w*"
-    start = _WORD_START if phrase[:1].isalnum() or phrase[:1] == "#" else ""
-    end = _WORD_END if (phrase[-1:].isalnum() or phrase[-1:] == "#") and not star else ""
-    return start + body + end
+        atoms.append(r"\w*")
+    elif phrase[-1:].isalnum() or phrase[-1:] == "#":
+        atoms.append(_WORD_END)
+    # No look-behind at the start: it would defeat the regex engine's first-character scan.
+    # Callers check the start with `starts_word`.
+    return atoms
+
+
+def phrase_pattern(phrase: str) -> str:
+    """The regex for one lexicon phrase: flexible separators, accents optional, `#`, `*`."""
+    return "".join(phrase_atoms(phrase))
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_regex(node: _Trie) -> str:
+    """A regex for a trie of atoms: shared prefixes are matched once (fast for long lists)."""
+    alts = [atom + _trie_regex(child) for atom, child in node.items() if atom]
+    if not alts:
+        return ""
+    body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+    if "" in node:  # a phrase ends here; a longer one may go on (greedy: longest wins)
+        body = f"(?:{body})?"
+    return body
+
+
+def trie_pattern(phrases: Iterable[str]) -> str:
+    """One regex matching any of `phrases`, built as a trie of their atoms."""
+    root: _Trie = {}
+    for phrase in phrases:
+        node = root
+        for atom in phrase_atoms(phrase):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+    return _trie_regex(root)
+
+
+def phrase_key(phrase: str) -> tuple[tuple[str, ...], bool]:
+    """The first one or two words of a phrase (folded letter runs), and whether a `*` cuts the
+    first one ("inscri*"). Any text the phrase matches contains these words, in this order."""
+    runs = _WORDS.findall(fold(phrase))
+    if not runs:
+        return ("",), False
+    star = fold(phrase.strip()).startswith(runs[0] + "*")
+    return (tuple(runs[:1]) if star else tuple(runs[:2])), star
+
+
+def starts_word(text: str, start: int) -> bool:
+    """True when a match at `start` begins a word (or does not begin with a letter at all)."""
+    if start == 0 or not text[start].isalnum():
+        return True
+    before = text[start - 1]
+    return not (before.isalnum() or before in "_@")
 
 
 def compile_lexicon(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    """One merged alternation for a word list (longest phrases first), or None when empty."""
-    unique = sorted({lower(p.strip()) for p in phrases if p.strip()}, key=len, reverse=True)
+    """One merged regex for a word list (a trie of the phrases), or None when empty."""
+    unique = {lower(p.strip()) for p in phrases if p.strip()}
     if not unique:
         return None
-    return re.compile("|".join(f"(?:{phrase_pattern(p)})" for p in unique))
+    return re.compile(trie_pattern(sorted(unique)))
 
 
 def compile_product_lexicon(
     possessives: Iterable[str], products: Iterable[str]
 ) -> re.Pattern[str] | None:
     """`my (new) book` / `ma formation`: a possessive followed directly by a product noun."""
-    poss = sorted({lower(p) for p in possessives if p.strip()}, key=len, reverse=True)
-    prods = sorted({lower(p) for p in products if p.strip()}, key=len, reverse=True)
+    poss = sorted({lower(p) for p in possessives if p.strip()})
+    prods = sorted({lower(p) for p in products if p.strip()})
     if not poss or not prods:
         return None
-    left = "|".join(phrase_pattern(p) for p in poss)
-    right = "|".join(phrase_pattern(p) for p in prods)
-    return re.compile(rf"(?:{left})\s+(?:{right})")
+    return re.compile(rf"(?:{trie_pattern(poss)})\s+(?:{trie_pattern(prods)})")
 
 
 def compile_subjects(words: Iterable[str]) -> re.Pattern[str] | None:
@@ -109,12 +162,9 @@ def compile_subjects(words: Iterable[str]) -> re.Pattern[str] | None:
 
 # --- links and domains ------------------------------------------------------------------------
 
-_URL_IN_TEXT = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
-_MENTION = re.compile(r"(?<!\w)[@＠]\w+")
-_HASHTAG = re.compile(r"(?<![\w&])[#＃](\w+)")
-_DIGITS = re.compile(r"\d+")
+_ENTITY = re.compile(r"[hH][tT][tT][pP][sS]?://\S+|[wW][wW][wW]\.\S+|[@＠#＃]\w+")
 _NON_WORD = re.compile(r"[^\w]+")
-_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 def url_host(url: str) -> str:
@@ -215,19 +265,22 @@ def _same_or_inside(a: str, b: str) -> bool:
 
 def strip_entities(text: str) -> str:
     """The text without URLs, @mentions and #hashtags (for capitals, words and duplicates)."""
-    text = _URL_IN_TEXT.sub(" ", text)
-    text = _MENTION.sub(" ", text)
-    return _HASHTAG.sub(" ", text)
+    return _ENTITY.sub(" ", text)
 
 
 def words(text: str) -> list[str]:
     """Folded words (letters, with an inner apostrophe kept) of a text without entities."""
-    return _WORDS.findall(fold(strip_entities(text)))
+    return words_of_bare(strip_entities(text))
+
+
+def words_of_bare(bare: str) -> list[str]:
+    """Folded words of a text already stripped of entities (digits and punctuation dropped)."""
+    return _WORDS.findall(fold(bare))
 
 
 def normalised(text: str) -> str:
     """Text for duplicate checks: folded, no URLs, mentions, hashtags, digits or punctuation."""
-    return " ".join(_WORDS.findall(_DIGITS.sub(" ", fold(strip_entities(text)))))
+    return " ".join(words(text))
 
 
 def shingles(word_list: list[str], size: int = 3) -> frozenset[int]:
@@ -241,6 +294,8 @@ def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     """Jaccard similarity of two shingle sets."""
     if not a or not b:
         return 0.0
+    if len(a) > len(b):
+        a, b = b, a
     inter = len(a & b)
     return inter / (len(a) + len(b) - inter)
 
