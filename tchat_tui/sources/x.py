@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import requests
 import tweepy
@@ -37,6 +37,13 @@ from tchat_tui.xclient import (
     RateLimits,
     make_client,
 )
+
+if TYPE_CHECKING:
+    from tchat_tui.credentials import Credentials
+    from tchat_tui.domain.post import Network
+    from tchat_tui.publish.base import Publisher
+    from tchat_tui.session import ChatSession
+    from tchat_tui.sources.base import Source
 
 SOURCE_NAME = "x"
 RULE_TAG_PREFIX = "tchat-live:"
@@ -565,7 +572,8 @@ class XSource:
 
     def _on_line(self, raw: bytes) -> None:
         self._lines.append(raw)
-        self._wake.set()
+        if not self._wake.is_set():  # Event.set takes a lock: skip it when already set
+            self._wake.set()
 
     def _connection(
         self, stream: TagStream, rest: tweepy.Client, gap: Gap | None, backoff: Backoff
@@ -620,7 +628,9 @@ def _short(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def connect_x(session: Any, credentials: Any, *, meter: CostMeter | None = None) -> Any:
+def connect_x(
+    session: ChatSession, credentials: Credentials, *, meter: CostMeter | None = None
+) -> tuple[list[Source], dict[Network, Publisher], str]:
     """See `tchat_tui.xnetwork.connect_x` (here too, where `networks.connect` looks for it)."""
     from tchat_tui.xnetwork import connect_x as connect
 
