@@ -141,6 +141,11 @@ class Outbox:
             self.pipeline.process(
                 [post], outgoing={post.key: (int(row["id"]), bool(row["dry_run"]))}
             )
+        if result.remote_id:
+            # The stream may have delivered our post before the network answered the call.
+            self.store.link_outgoing(
+                Network(row["network"]), str(result.remote_id), int(row["id"]), bool(row["dry_run"])
+            )
         sent = self.store.outbox_row(row["id"]) or row
         self.finished.append(sent)
         return sent

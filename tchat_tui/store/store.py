@@ -672,6 +672,18 @@ class Store:
                     out[key] = (int(oid), bool(dry))
         return out
 
+    def link_outgoing(
+        self, network: Network, remote_id: str, outbox_id: int, dry_run: bool
+    ) -> bool:
+        """Mark an already stored post as the console's own (it came back before the row was sent)."""
+        with self.db.atomic():
+            cur = self._conn.execute(
+                "UPDATE posts SET outgoing = 1, outbox_id = ?, dry_run = ?"
+                " WHERE network = ? AND native_id = ?",
+                (outbox_id, int(dry_run), network.value, remote_id),
+            )
+            return cur.rowcount > 0
+
     def outbox_row(self, outbox_id: int) -> Row | None:
         """One outbox row."""
         rows = list(self._rows("SELECT * FROM outbox WHERE id = ?", [outbox_id]))

@@ -261,10 +261,6 @@ def test_outbox_rows_all_end_sent_or_failed_and_come_back_once(fake: FakeX, stor
     assert len(ids) == len(set(ids)) == 2 + len(remote), "each host post stored once"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Outbox._sent must link a post the stream stored before the row was sent (reported)",
-)
 def test_host_post_seen_on_the_stream_first_is_still_linked_to_its_row(
     fake: FakeX, store: Store
 ) -> None:
