@@ -1,0 +1,302 @@
+"""The after-chat summary: what the renderers (Markdown, HTML, JSON) show, and the thank-you posts.
+
+The figures come from SQL aggregates (`report.queries`); this module only holds them, ranks
+answers and drafts thanks. Hidden, deleted and never-sent (dry-run) posts are not in any figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+
+from tchat_tui.domain.post import Role
+from tchat_tui.domain.text import NetworkRules, check_text
+
+TOP_ANSWERS = 5
+"""Answers shown under each question in Markdown and HTML (JSON lists them all)."""
+TOP_CONTRIBUTORS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryPost:
+    """A post quoted in the summary."""
+
+    native_id: str
+    network: str
+    author_handle: str
+    author_name: str
+    role: str
+    text: str
+    created_at: datetime
+    starred: bool = False
+    engagement: int = 0
+    """Likes + reposts + quotes + replies, when the network gave them."""
+    answers: int | None = None
+    instance: str | None = None
+
+    @property
+    def url(self) -> str | None:
+        """The post on its network's website."""
+        return post_url(self.network, self.native_id, self.author_handle, self.instance)
+
+
+def post_url(network: str, native_id: str, handle: str, instance: str | None = None) -> str | None:
+    """A link to a post: x.com status, Mastodon `@user/id` on its instance, bsky.app post."""
+    if network == "x":
+        return f"https://x.com/{handle}/status/{native_id}"
+    if network == "mastodon" and instance:
+        return f"https://{instance}/@{handle.split('@')[0]}/{native_id}"
+    if network == "bluesky" and native_id.startswith("at://"):
+        parts = native_id[len("at://") :].split("/")
+        if len(parts) == 3 and parts[1] == "app.bsky.feed.post":
+            return f"https://bsky.app/profile/{parts[0]}/post/{parts[2]}"
+    return None
+
+
+def answer_rank(post: SummaryPost) -> tuple[int, int, int, datetime, str]:
+    """Sort key of an answer: starred first, then guests, then by engagement, then by time.
+
+    `report.queries` orders answers in SQL by the same rule; a test keeps the two equal.
+    """
+    return (
+        -int(post.starred),
+        -int(post.role == Role.GUEST.value),
+        -post.engagement,
+        post.created_at,
+        post.native_id,
+    )
+
+
+def rank_answers(posts: Iterable[SummaryPost]) -> list[SummaryPost]:
+    """Answers in the summary's order."""
+    return sorted(posts, key=answer_rank)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSummary:
+    """A question and what it drew."""
+
+    number: int
+    text: str
+    post_id: str | None
+    """Native id of its first posting (None when planned but never posted)."""
+    post_ids: tuple[str, ...] = ()
+    """Every posting (a bilingual chat posts each question twice)."""
+    posted_at: datetime | None = None
+    answer_ids: tuple[str, ...] = ()
+    """Native ids of all its answers, in the summary's order."""
+    answerers: int = 0
+    top_answers: tuple[SummaryPost, ...] = ()
+
+    @property
+    def answer_count(self) -> int:
+        """How many answers it drew."""
+        return len(self.answer_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Contributor:
+    """One author's part in the chat."""
+
+    handle: str
+    name: str
+    network: str
+    role: str
+    posts: int
+    answers: int
+    first_time: bool = False
+    thank: bool = True
+    """Worth a thank-you: not muted, no post flagged as spam."""
+
+
+@dataclass(frozen=True, slots=True)
+class MinuteCount:
+    """Posts written in one minute."""
+
+    minute: datetime
+    posts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """The chat's figures (original posts; reposts counted apart)."""
+
+    posts: int
+    reposts: int
+    participants: int
+    first_time_participants: int
+    answers: int
+    audience_questions: int
+    starred: int
+    peak_minute: datetime | None
+    peak_posts: int
+    per_network: dict[str, int]
+    hidden: int
+    """Posts hidden by a moderator: counted here, absent everywhere else."""
+    deleted: int
+    """Posts their authors deleted."""
+    flagged: int
+    """Posts the promo scorer flagged amber or red (hidden or not)."""
+    flagged_red: int
+    muted_authors: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready figures."""
+        return {
+            "posts": self.posts,
+            "reposts": self.reposts,
+            "participants": self.participants,
+            "first_time_participants": self.first_time_participants,
+            "answers": self.answers,
+            "audience_questions": self.audience_questions,
+            "starred": self.starred,
+            "peak_minute": self.peak_minute.isoformat() if self.peak_minute else None,
+            "peak_minute_posts": self.peak_posts,
+            "per_network": dict(self.per_network),
+            "hidden": self.hidden,
+            "deleted": self.deleted,
+            "flagged": self.flagged,
+            "flagged_red": self.flagged_red,
+            "muted_authors": self.muted_authors,
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything the summary shows about one chat."""
+
+    chat_id: int
+    tag: str
+    """With its '#'."""
+    topic: str
+    start: datetime | None
+    end: datetime | None
+    zone: tzinfo
+    """The time zone the summary shows times in (the plan's, else UTC)."""
+    host: str | None
+    guests: tuple[str, ...]
+    co_moderators: tuple[str, ...]
+    networks: tuple[str, ...]
+    stats: Stats
+    questions: tuple[QuestionSummary, ...]
+    highlights: tuple[SummaryPost, ...]
+    top_contributors: tuple[Contributor, ...]
+    participants: tuple[str, ...]
+    """Handles of everyone who wrote a visible post, most active first."""
+    first_timers: tuple[str, ...]
+    to_thank: tuple[str, ...]
+    """Participants (not host, co-moderators or guests, nor muted or spam-flagged), busiest first."""
+    per_minute: tuple[MinuteCount, ...]
+    limit: int = 280
+    classic: bool = False
+    thanks_template: str | None = None
+    """The plan's filled `thanks` template, when there is one."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        """'#Tag: topic'."""
+        return f"{self.tag}: {self.topic}" if self.topic else self.tag
+
+    def local(self, dt: datetime) -> datetime:
+        """A time in the summary's time zone."""
+        return dt.astimezone(self.zone)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON summary: questions with their answers' native ids, participants, stats."""
+
+        def iso(dt: datetime | None) -> str | None:
+            return self.local(dt).isoformat() if dt else None
+
+        return {
+            "chat": {
+                "id": self.chat_id,
+                "tag": self.tag,
+                "topic": self.topic,
+                "start": iso(self.start),
+                "end": iso(self.end),
+                "host": self.host,
+                "guests": list(self.guests),
+                "co_moderators": list(self.co_moderators),
+                "networks": list(self.networks),
+            },
+            "stats": {**self.stats.to_dict(), "peak_minute": iso(self.stats.peak_minute)},
+            "questions": [
+                {
+                    "number": q.number,
+                    "text": q.text,
+                    "post_id": q.post_id,
+                    "post_ids": list(q.post_ids),
+                    "posted_at": iso(q.posted_at),
+                    "answer_count": q.answer_count,
+                    "answerers": q.answerers,
+                    "answers": list(q.answer_ids),
+                }
+                for q in self.questions
+            ],
+            "highlights": [
+                {
+                    "post_id": p.native_id,
+                    "network": p.network,
+                    "author": p.author_handle,
+                    "role": p.role,
+                    "created_at": iso(p.created_at),
+                    "text": p.text,
+                    "url": p.url,
+                }
+                for p in self.highlights
+            ],
+            "top_contributors": [
+                {
+                    "handle": c.handle,
+                    "network": c.network,
+                    "role": c.role,
+                    "posts": c.posts,
+                    "answers": c.answers,
+                    "first_time": c.first_time,
+                }
+                for c in self.top_contributors
+            ],
+            "participants": list(self.participants),
+            "first_time_participants": list(self.first_timers),
+            "to_thank": list(self.to_thank),
+            "posts_per_minute": [
+                {"minute": iso(m.minute), "posts": m.posts} for m in self.per_minute
+            ],
+        }
+
+
+def thanks_posts(
+    handles: Sequence[str],
+    tag: str,
+    rules: Sequence[NetworkRules],
+    lead: str = "Thank you for joining {tag}!",
+) -> list[str]:
+    """Thank-you posts mentioning every handle, each fitting every network's limit with the tag.
+
+    Mentions are packed greedily in the given order; `{tag}` in `lead` becomes the tag, and the tag
+    is added at the end when `lead` does not carry it. A handle too long to fit even alone is
+    left out (no network allows such a handle).
+    """
+    head = lead.replace("{tag}", tag)
+    tail = "" if tag.lstrip("#＃").casefold() in head.casefold() else f" {tag}"
+
+    def fits(mentions: list[str]) -> bool:
+        text = f"{head} {' '.join(mentions)}{tail}"
+        return all(check_text(text, r, tag).valid for r in rules)
+
+    posts: list[str] = []
+    current: list[str] = []
+    for handle in dict.fromkeys(h.lstrip("@＠") for h in handles if h.strip("@＠ ")):
+        mention = f"@{handle}"
+        if fits([*current, mention]):
+            current.append(mention)
+            continue
+        if current:
+            posts.append(f"{head} {' '.join(current)}{tail}")
+        current = [mention] if fits([mention]) else []
+    if current:
+        posts.append(f"{head} {' '.join(current)}{tail}")
+    return posts

@@ -1,0 +1,73 @@
+"""The summary as Markdown: post texts are escaped so a participant cannot inject links or HTML."""
+
+from __future__ import annotations
+
+import re
+
+from tchat_tui.domain.summary import Summary, SummaryPost
+from tchat_tui.report.wording import (
+    clock,
+    figure_rows,
+    moderation_line,
+    people,
+    role_note,
+    when,
+)
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+_SPACES = re.compile(r"\s+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def escape(text: str) -> str:
+    """Untrusted text as literal Markdown: one line, punctuation backslash-escaped."""
+    flat = _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+    return _SPECIAL.sub(r"\\\1", flat)
+
+
+def _link(label: str, url: str | None) -> str:
+    return f"[{label}](<{url}>)" if url else label
+
+
+def _post_line(s: Summary, p: SummaryPost) -> str:
+    star = "⭐ " if p.starred else ""
+    when_ = _link(clock(s, p.created_at), p.url)
+    return f"- {star}**@{escape(p.author_handle)}**{role_note(p.role)}, {when_}: {escape(p.text)}"
+
+
+def render_markdown(s: Summary) -> str:
+    """The whole summary in Markdown."""
+    out = [f"# {escape(s.title)}", "", f"{when(s)}  "]
+    out += [f"**{label}:** {escape(value)}  " for label, value in people(s)]
+    out += ["", "## Figures", "", "| | |", "|---|---|"]
+    out += [f"| {label} | {escape(value)} |" for label, value in figure_rows(s)]
+    out += ["", "## Questions", ""]
+    if not s.questions:
+        out += ["No question was planned or posted.", ""]
+    for q in s.questions:
+        out += [f"### Q{q.number}: {escape(q.text)}", ""]
+        if q.post_id is None:
+            out += ["Not posted.", ""]
+            continue
+        drew = f"{q.answer_count:,} answer{'s' if q.answer_count != 1 else ''}"
+        if q.answer_count:
+            drew += f" from {q.answerers:,} participant{'s' if q.answerers != 1 else ''}"
+        out += [f"Posted at {clock(s, q.posted_at)}: {drew}.", ""]
+        out += [_post_line(s, p) for p in q.top_answers]
+        more = q.answer_count - len(q.top_answers)
+        if more > 0:
+            out.append(f"- … and {more:,} more")
+        out.append("")
+    out += ["## Highlights", ""]
+    out += [_post_line(s, p) for p in s.highlights] or ["No post was starred."]
+    out += ["", "## Top contributors", "", "| Who | Posts | Answers |", "|---|---:|---:|"]
+    for c in s.top_contributors:
+        new = " · first time" if c.first_time else ""
+        out.append(f"| @{escape(c.handle)}{role_note(c.role)}{new} | {c.posts:,} | {c.answers:,} |")
+    out += ["", "## Thank you", ""]
+    if s.to_thank:
+        out.append("To everyone who took part: " + ", ".join(f"@{escape(h)}" for h in s.to_thank))
+    else:
+        out.append("No participant besides the host and guests.")
+    out += ["", "## Moderation", "", moderation_line(s), ""]
+    return "\n".join(out)

@@ -1,0 +1,108 @@
+"""The transcript export: one row per post (CSV or JSON), in time order, read in batches.
+
+Every post of the chat is there, hidden ones too, with their `hidden` flag, so the record is
+complete; `visible_only` leaves hidden, deleted and dry-run posts out. Credentials are never in
+the database, so never here; the raw network payload is not exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import sqlite_utils
+
+from tchat_tui.domain.summary import post_url
+from tchat_tui.report import queries as q
+
+COLUMNS = (
+    "post_id network author author_name role time text question answers audience_question"
+    " reply_to repost flag flag_score flag_reasons starred hidden deleted dry_run likes"
+    " reposts url"
+).split()
+"""The export's columns (CSV header and JSON keys), in order."""
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _native(key: str | None) -> str | None:
+    if not key:
+        return None
+    head, _, rest = key.partition(":")
+    if head == "mastodon" and ":" in rest:
+        return rest.split(":", 1)[1]
+    return rest or None
+
+
+def export_rows(
+    db: sqlite_utils.Database, chat: int, *, visible_only: bool = False
+) -> Iterator[dict[str, Any]]:
+    """The transcript's rows as dicts keyed by `COLUMNS`."""
+    for r in q.transcript(db, chat):
+        if visible_only and (r["hidden"] or r["deleted"] or r["dry_run"]):
+            continue
+        metrics = json.loads(r["metrics"]) if r["metrics"] else {}
+        reasons = json.loads(r["promo_reasons"]) if r["promo_reasons"] else []
+        yield {
+            "post_id": r["native_id"],
+            "network": r["network"],
+            "author": r["author_handle"],
+            "author_name": r["author_name"],
+            "role": r["role"],
+            "time": r["created_at"],
+            "text": r["text"],
+            "question": r["question_number"],
+            "answers": r["answers"],
+            "audience_question": bool(r["audience_question"]),
+            "reply_to": _native(r["reply_to_key"]),
+            "repost": bool(r["is_repost"]),
+            "flag": r["promo_level"] or "none",
+            "flag_score": r["promo_score"],
+            "flag_reasons": list(reasons),
+            "starred": bool(r["starred"]),
+            "hidden": bool(r["hidden"]),
+            "deleted": bool(r["deleted"]),
+            "dry_run": bool(r["dry_run"]),
+            "likes": metrics.get("like_count"),
+            "reposts": metrics.get("retweet_count", metrics.get("repost_count")),
+            "url": post_url(r["network"], r["native_id"], r["author_handle"], r["instance"]),
+        }
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, list):
+        value = "; ".join(map(str, value))
+    if not isinstance(value, str):
+        return str(value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def to_csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """CSV text in chunks: a header, then one line per post."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for i, row in enumerate(rows, 1):
+        writer.writerow([_cell(row[c]) for c in COLUMNS])
+        if i % 1000 == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def to_json(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """A JSON array of post objects, in chunks (texts exactly as stored)."""
+    yield "["
+    sep = "\n"
+    for row in rows:
+        yield sep + json.dumps(row, ensure_ascii=False)
+        sep = ",\n"
+    yield "\n]\n"
