@@ -259,6 +259,9 @@ def test_outbox_rows_all_end_sent_or_failed_and_come_back_once(fake: FakeX, stor
     runner.shutdown(timeout=5)
     ids = stored_ids(store, chat_id)
     assert len(ids) == len(set(ids)) == 2 + len(remote), "each host post stored once"
+    for rid in remote:
+        stored = store.post(f"x:{rid}")
+        assert stored is not None and stored["outgoing"] == 1, "and marked as the host's"
 
 
 def test_host_post_seen_on_the_stream_first_is_still_linked_to_its_row(
