@@ -1,0 +1,206 @@
+"""The composer: reply context, the draft, a live count per network, and why sending is blocked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.reactive import var
+from textual.widgets import Input, Static
+
+from tchat_tui.domain.post import Network
+from tchat_tui.text import TextCheck, check_text, ensure_tag, rules_for
+from tchat_tui.ui.entries import StreamEntry
+from tchat_tui.ui.messages import DraftReady
+from tchat_tui.ui.safe import one_line
+
+NETWORK_NAMES = {Network.X: "X", Network.MASTODON: "Mastodon", Network.BLUESKY: "Bluesky"}
+
+
+@cache
+def _promo_rules() -> Any:
+    """The default promo rules, or None when the promo module is unavailable."""
+    try:
+        from tchat_tui.promo_rules import default_rules
+
+        return default_rules()
+    except Exception:  # the composer works without promo warnings
+        return None
+
+
+def promo_warning(text: str, tag: str) -> str:
+    """Why the host's draft reads as promotional ('' when it does not)."""
+    rules = _promo_rules()
+    if rules is None or not text.strip():
+        return ""
+    from tchat_tui.domain.promo import score_draft
+
+    result = score_draft(text, tag, rules)
+    if not result.promo:
+        return ""
+    return "; ".join(result.reasons("en")[:-1])
+
+
+class Composer(Vertical):
+    """Writes a post, a reply, or the next question; the tag is added automatically."""
+
+    DEFAULT_CSS = """
+    Composer { height: auto; padding: 0 1; border-top: solid $primary; }
+    Composer #reply-context { height: 1; color: $text-muted; }
+    Composer #draft { border: tall $primary-darken-2; }
+    Composer #draft:focus { border: tall $accent; }
+    Composer #draft-check { height: 2; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Back to stream", id="composer-cancel"),
+        Binding("ctrl+t", "toggle_tag", "Auto tag", id="toggle-tag"),
+    ]
+
+    reply_to: var[StreamEntry | None] = var(None)
+    """The post being replied to, if any."""
+    auto_tag: var[bool] = var(True)
+    """Add the chat's tag when the draft lacks it."""
+
+    def __init__(
+        self, tag: str, networks: Sequence[Network], *, classic: bool = False, **kw: str
+    ) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.tag = tag
+        self.networks = tuple(networks)
+        self.rules = {n: rules_for(n, classic=classic) for n in self.networks}
+        self.checks: list[TextCheck] = []
+        self.kind = "post"
+
+    def compose(self) -> ComposeResult:
+        """Reply context, the draft, the checks."""
+        yield Static(id="reply-context")
+        yield Input(
+            placeholder="Write a post (i) · Enter sends · Esc back",
+            id="draft",
+            select_on_focus=False,
+        )
+        yield Static(id="draft-check")
+
+    def on_mount(self) -> None:
+        """Show the empty state."""
+        self._show_context()
+        self._check()
+
+    @property
+    def draft(self) -> Input:
+        """The draft input."""
+        return self.query_one("#draft", Input)
+
+    def final_text(self) -> str:
+        """The text that would be sent: the draft with the tag added when auto-tag is on."""
+        text = self.draft.value.strip()
+        if self.auto_tag and text and self.tag:
+            try:
+                return ensure_tag(text, self.tag)
+            except ValueError:
+                return text
+        return text
+
+    def start(self, text: str = "", reply_to: StreamEntry | None = None) -> None:
+        """Begin a draft (a reply when `reply_to` is given) and focus it."""
+        self.kind = "reply" if reply_to is not None else "post"
+        self.reply_to = reply_to
+        self.draft.value = text
+        self.draft.cursor_position = len(text)
+        self.draft.focus()
+        self._check()
+
+    def watch_reply_to(self) -> None:
+        """Show whom we reply to."""
+        if self.is_mounted:
+            self._show_context()
+
+    def watch_auto_tag(self) -> None:
+        """Re-check with or without the automatic tag."""
+        if self.is_mounted:
+            self._show_context()
+            self._check()
+
+    def _show_context(self) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        entry = self.reply_to
+        if entry is not None:
+            line.append("↳ replying to ", "bold")
+            line.append(f"@{entry.handle}: ", "bold cyan")
+            line.append(entry.text)
+        else:
+            line.append("new post", "bold")
+        line.append(f"   tag #{one_line(self.tag)} {'added' if self.auto_tag else 'NOT added'}")
+        line.append(" automatically (ctrl+t)", "dim")
+        self.query_one("#reply-context", Static).update(line)
+
+    @on(Input.Changed, "#draft")
+    def _changed(self) -> None:
+        self._check()
+
+    def _check(self) -> None:
+        text = self.final_text()
+        self.checks = [check_text(text, self.rules[n], self.tag or None) for n in self.networks]
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for i, c in enumerate(self.checks):
+            if i:
+                line.append(" · ")
+            ok = c.valid or not text
+            line.append(
+                f"{NETWORK_NAMES.get(c.network, c.network.value)} {c.length}/{c.limit}",
+                "green" if ok else "bold red",
+            )
+        reasons = self.block_reason()
+        if reasons and text:
+            line.append(f"   not sendable: {reasons}", "bold red")
+        warn = Text(no_wrap=True, overflow="ellipsis")
+        promo = promo_warning(text, self.tag)
+        if promo:
+            warn.append(" ⚠ reads as promotional ", "bold black on dark_orange")
+            warn.append(f" {one_line(promo)}")
+        self.query_one("#draft-check", Static).update(Text("\n").join([line, warn]))
+
+    def block_reason(self) -> str:
+        """Why the draft cannot be sent ('' when it can)."""
+        if not self.final_text():
+            return "empty"
+        bad = [c for c in self.checks if not c.valid]
+        return "; ".join(
+            f"{NETWORK_NAMES.get(c.network, c.network.value)}: {c.reason}" for c in bad
+        )
+
+    @on(Input.Submitted, "#draft")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._check()
+        reason = self.block_reason()
+        if reason:
+            self.app.bell()
+            self.notify(f"Not sent: {reason}", severity="error", timeout=6)
+            return
+        self.post_message(DraftReady(self.final_text(), self.kind, self.reply_to))
+        self.clear()
+
+    def clear(self) -> None:
+        """Empty the draft and forget the reply context."""
+        self.draft.value = ""
+        self.reply_to = None
+        self.kind = "post"
+        self._check()
+
+    def action_cancel(self) -> None:
+        """Leave the composer (the draft stays) and go back to the stream."""
+        if self.reply_to is not None and not self.draft.value:
+            self.reply_to = None
+            self.kind = "post"
+        self.screen.query_one("StreamPane").focus()
+
+    def action_toggle_tag(self) -> None:
+        """Turn the automatic tag on or off."""
+        self.auto_tag = not self.auto_tag

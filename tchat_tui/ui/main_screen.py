@@ -1,0 +1,381 @@
+"""The console's main screen: header, stream, selected post, question queue, composer."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import var
+from textual.widgets import Footer
+
+from tchat_tui.domain.post import Network
+from tchat_tui.session import ChatSession
+from tchat_tui.ui.commands import ConsoleCommands, PaletteEntry
+from tchat_tui.ui.composer import Composer
+from tchat_tui.ui.entries import StreamEntry, StreamFilter
+from tchat_tui.ui.feed import Feed
+from tchat_tui.ui.messages import DraftReady
+from tchat_tui.ui.moderation import ModerationScreen
+from tchat_tui.ui.pacing import DEFAULT_GAP, hour_clock, next_question, pacing_label
+from tchat_tui.ui.panes import ChatHeader, HeaderFacts, PostDetail, QuestionQueue, QueueFacts
+from tchat_tui.ui.stream import StreamPane
+
+DRAIN_INTERVAL = 0.05
+"""The workers' queues are drained every 50 ms: one batched update per tick."""
+CLOCK_INTERVAL = 1.0
+
+FILTER_KEYS = {
+    "1": StreamFilter.ALL,
+    "2": StreamFilter.TO_US,
+    "3": StreamFilter.GUESTS,
+    "4": StreamFilter.CURRENT,
+    "5": StreamFilter.STARRED,
+    "6": StreamFilter.FLAGGED,
+}
+
+
+class MainScreen(ModerationScreen):
+    """Moderating the live chat. Receives the session; everything it shows comes from the store."""
+
+    COMMANDS = {ConsoleCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reply", "Reply", id="reply"),
+        Binding("t", "repost", "Retweet", id="repost"),
+        Binding("s", "star", "Star", id="star"),
+        Binding("h", "hide", "Hide", id="hide"),
+        Binding("m", "mute", "Mute", id="mute"),
+        Binding("a", "allow", "Allow flag", id="allow", show=False),
+        Binding("c", "claim", "Claim", id="claim", show=False),
+        Binding("d", "answered", "Answered", id="answered", show=False),
+        Binding("enter", "author_card", "Author", id="author-card"),
+        Binding("p", "pause", "Pause", id="pause"),
+        Binding("f", "cycle_filter", "Filter", id="cycle-filter"),
+        *[
+            Binding(
+                k,
+                f"filter('{f.name}')",
+                f"Filter: {f.value}",
+                id=f"filter-{f.name.lower()}",
+                show=False,
+            )
+            for k, f in FILTER_KEYS.items()
+        ],
+        Binding("n", "next_question", "Next Q", id="next-question"),
+        Binding("i", "compose", "Write", id="compose"),
+        Binding("ctrl+n", "next_question", "Next Q", id="next-question-anywhere", show=False),
+        Binding("ctrl+o", "switch_duty", "Switch duty", id="switch-duty", priority=True),
+        Binding("ctrl+l", "action_log", "Action log", id="action-log"),
+        Binding("f1,question_mark", "help", "Help", id="help"),
+    ]
+
+    paused: var[bool] = var(False)
+    """The stream is frozen for reading; posts are still stored and counted as new."""
+
+    def __init__(self, session: ChatSession) -> None:
+        super().__init__()
+        self.session = session
+        self.feed = Feed(session)
+        self.held: list[StreamEntry] = []
+        """Posts that arrived while paused."""
+        self.held_count = 0
+        self.last_hidden: StreamEntry | None = None
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Header, stream + detail on the left, the queue on the right, composer, footer."""
+        s = self.session
+        yield ChatHeader(id="header")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield StreamPane(id="stream", empty_note=s.network_note if not s.sources else "")
+                yield PostDetail(id="detail")
+            yield QuestionQueue(id="queue")
+        networks = [n for n in s.settings.networks if n in s.publishers] or list(s.publishers)
+        yield Composer(s.tag, networks, classic=s.settings.classic, id="composer")
+        yield Footer()
+
+    @property
+    def stream(self) -> StreamPane:
+        """The stream pane."""
+        return self.query_one(StreamPane)
+
+    @property
+    def composer(self) -> Composer:
+        """The composer."""
+        return self.query_one(Composer)
+
+    def on_mount(self) -> None:
+        """Show what the database holds, then start the workers and the timers."""
+        stream = self.stream
+        stream.muted = self.session.store.muted_authors()
+        stream.current_question = self.feed.current_question
+        stream.add(self.feed.load(stream.max_posts))
+        stream.current_question = self.feed.current_question
+        stream.focus()
+        self._title_stream()
+        self.refresh_panes()
+        if self.session.settings.start_sources:
+            self.session.start()
+        if not self.session.sources:
+            self.notify(self.session.network_note, title="No source", timeout=10)
+        self.set_interval(DRAIN_INTERVAL, self.drain)
+        self.set_interval(CLOCK_INTERVAL, self.refresh_panes)
+
+    # -- the tick ----------------------------------------------------------------------------
+
+    def drain(self) -> None:
+        """Take what the workers queued and show it in one batched update."""
+        news = self.feed.drain()
+        if news.entries:
+            for e in news.entries:
+                e.allowed = e.key in self.feed.allowed
+            if self.paused:
+                self.held.extend(news.entries)
+                self.held_count += len(news.entries)
+                overflow = len(self.held) - self.stream.max_posts
+                if overflow > 0:
+                    del self.held[:overflow]
+                self._title_stream()
+            else:
+                self.stream.add(news.entries)
+        for key in news.edited:
+            self._apply_edit(key)
+        for row in news.failed:
+            self.notify(
+                f"Not sent to {row['network']}: {row.get('error') or 'failed'}"
+                " (palette: Retry failed sends)",
+                severity="error",
+                timeout=10,
+            )
+        if news.questions_changed:
+            self.stream.current_question = self.feed.current_question
+        if news.questions_changed or news.sources_changed or any(e.audience for e in news.entries):
+            self.refresh_panes()
+
+    def _apply_edit(self, key: str) -> None:
+        entry = self.stream.by_key.get(key)
+        row = self.session.store.post(key)
+        if entry is None or row is None:
+            return
+        fresh = StreamEntry.from_row(row)
+        entry.text, entry.raw_text = fresh.text, fresh.raw_text
+        if row.get("deleted"):
+            entry.text = "[deleted by its author] " + entry.text
+        self.stream.update_entry(entry)
+
+    def refresh_panes(self) -> None:
+        """Redraw the header, the queue and the detail (clock ticks, new questions, claims)."""
+        s = self.session
+        now = s.clock.now()
+        feed = self.feed
+        started = s.started_at or feed.first_post_at
+        current = feed.current_question
+        nxt = next_question(feed.questions, DEFAULT_GAP)
+        question = ""
+        if current is not None:
+            text = next((q.text for q in feed.questions if q.number == current), "")
+            question = f"Q{current}: {text}" if text else f"Q{current}"
+        pacing = ""
+        if nxt is not None and nxt[1] is not None:
+            pacing = pacing_label(nxt[0], nxt[1], now)
+        self.query_one(ChatHeader).show(
+            HeaderFacts(
+                tag=s.tag,
+                topic=s.topic,
+                clock=hour_clock(started, s.duration, now),
+                question=question,
+                pacing=pacing,
+                on_duty=s.on_duty,
+                sources=feed.source_line(),
+                per_minute=feed.per_minute(now),
+                note=s.network_note,
+                malformed=s.runner.malformed_count,
+            )
+        )
+        self.query_one(QuestionQueue).show(
+            QueueFacts(
+                questions=feed.questions,
+                current=current,
+                next_number=nxt[0] if nxt else None,
+                next_due=nxt[1] if nxt else None,
+                audience=feed.audience,
+                now=now,
+            )
+        )
+        self.query_one(PostDetail).show(self.stream.selected, current)
+
+    def _title_stream(self) -> None:
+        stream = self.stream
+        title = f"Stream · {stream.stream_filter.value}"
+        if self.paused:
+            title += f" · PAUSED · {self.held_count} new"
+        stream.border_title = title
+
+    @on(StreamPane.Selected)
+    def _selected(self, event: StreamPane.Selected) -> None:
+        self.query_one(PostDetail).show(event.entry, self.feed.current_question)
+
+    # -- stream actions ----------------------------------------------------------------------
+
+    def action_pause(self) -> None:
+        """Freeze or unfreeze the stream; posts are stored either way."""
+        self.paused = not self.paused
+        if not self.paused:
+            self.stream.add(self.held)
+            self.held.clear()
+            self.held_count = 0
+        self._title_stream()
+
+    def action_filter(self, name: str) -> None:
+        """Show only one kind of post."""
+        self.stream.stream_filter = StreamFilter[name]
+        self._title_stream()
+
+    def action_cycle_filter(self) -> None:
+        """The next filter."""
+        order = list(StreamFilter)
+        i = order.index(self.stream.stream_filter)
+        self.action_filter(order[(i + 1) % len(order)].name)
+
+    def action_compose(self) -> None:
+        """Go to the composer (a new post, or the draft in progress)."""
+        self.composer.draft.focus()
+
+    def action_reply(self) -> None:
+        """Reply to the selected post."""
+        entry = self.selected_or_warn()
+        if entry is not None:
+            self.composer.start(reply_to=entry)
+
+    def action_next_question(self) -> None:
+        """Put the next prepared question, `Qn: ... #tag`, in the composer."""
+        nxt = next_question(self.feed.questions, DEFAULT_GAP)
+        if nxt is None:
+            self.notify("No prepared question left.", severity="warning")
+            return
+        number = nxt[0]
+        text = next((q.text for q in self.feed.questions if q.number == number), "")
+        if not text:
+            self.notify(f"Q{number} is not in the plan: write it after the prefix.")
+        tag = f" #{self.session.tag}" if self.session.tag else ""
+        self.composer.start(f"Q{number}: {text}{tag}" if text else f"Q{number}: ")
+
+    def action_insert_template(self, name: str) -> None:
+        """Put one of the plan's templates (welcome, rules, thanks...) in the composer."""
+        plan = self.session.plan
+        template = plan.templates.get(name) if plan else None
+        if not template:
+            self.notify(f"No template {name!r} in the plan.", severity="warning")
+            return
+        roster = self.session.roster
+        values = {
+            "tag": f"#{self.session.tag}",
+            "topic": self.session.topic,
+            "host": f"@{roster.host}" if roster.host else "",
+            "guests": ", ".join(f"@{g}" for g in roster.guests),
+        }
+        for field, value in values.items():
+            template = template.replace("{" + field + "}", value)
+        self.composer.start(template)
+
+    @on(DraftReady)
+    def _send(self, event: DraftReady) -> None:
+        s = self.session
+        networks = list(self.composer.networks)
+        target = event.reply_to.as_reply_target() if event.reply_to else None
+        if event.reply_to is not None:
+            networks = [n for n in networks if n.value == event.reply_to.network] or networks
+        try:
+            rows = s.outbox.submit(
+                event.text, networks, moderator=s.on_duty, kind=event.kind, reply_to=target
+            )
+        except ValueError as exc:
+            self.notify(f"Not sent: {exc}", severity="error")
+            return
+        dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
+        what = "Reply" if event.kind == "reply" else "Post"
+        self.notify(f"{what} queued{dry} by {s.on_duty}", timeout=3)
+        self.stream.focus()
+
+    def action_repost(self) -> None:
+        """Retweet (repost) the selected post on its own network."""
+        entry = self.selected_or_warn()
+        if entry is None:
+            return
+        s = self.session
+        network = Network(entry.network)
+        if network not in s.publishers:
+            self.notify(f"No publisher for {network.value}.", severity="error")
+            return
+        rows = s.outbox.submit(
+            entry.raw_text,
+            [network],
+            moderator=s.on_duty,
+            kind="repost",
+            reply_to=entry.as_reply_target(),
+        )
+        dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
+        self.notify(f"Retweet of @{entry.handle} queued{dry}", timeout=3)
+
+    def action_retry_failed(self) -> None:
+        """Queue every failed outgoing post again."""
+        failed = self.session.store.outbox(self.session.chat_id, ("failed",))
+        for row in failed:
+            self.session.outbox.retry(int(row["id"]))
+        self.notify(f"{len(failed)} failed posts queued again.")
+
+    # -- palette -----------------------------------------------------------------------------
+
+    def palette_entries(self) -> list[PaletteEntry]:
+        """Every action for the command palette: title, help, action."""
+        entries: list[PaletteEntry] = []
+        for b in self.BINDINGS:
+            assert isinstance(b, Binding)
+            key = b.key.split(",")[0]
+            entries.append((b.description, f"{b.tooltip or b.description} [{key}]", b.action))
+        entries += [
+            ("Unhide the last hidden post", "Bring back the post hidden last", "unhide_last"),
+            ("Retry failed sends", "Queue failed outgoing posts again", "retry_failed"),
+            ("Note on author", "Open the author card to write a note", "author_card"),
+            ("Toggle automatic tag", "Add the chat's tag to drafts or not", "toggle_tag"),
+        ]
+        plan = self.session.plan
+        for name in plan.templates if plan else ():
+            entries.append(
+                (
+                    f"Template: {name}",
+                    f"Put the plan's {name!r} text in the composer",
+                    f"insert_template('{name}')",
+                )
+            )
+        return entries
+
+    def action_toggle_tag(self) -> None:
+        """Turn the composer's automatic tag on or off."""
+        self.composer.action_toggle_tag()
+
+    def action_help(self) -> None:
+        """Show every key."""
+        from tchat_tui.ui.modals import HelpScreen
+
+        def rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
+            out = []
+            for b in bindings:
+                if isinstance(b, Binding):
+                    out.append((b.key.replace("question_mark", "?"), b.description))
+            return out
+
+        self.app.push_screen(
+            HelpScreen(
+                [
+                    ("Console", rows(self.BINDINGS)),
+                    ("Stream", rows(StreamPane.BINDINGS)),
+                    ("Composer", rows(Composer.BINDINGS) + [("enter", "Send")]),
+                    ("Anywhere", [("ctrl+p", "Command palette"), ("ctrl+q", "Quit")]),
+                ]
+            )
+        )

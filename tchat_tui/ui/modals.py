@@ -1,0 +1,203 @@
+"""Screens over the console: author card, action log, help."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from tchat_tui.store.store import Store
+from tchat_tui.ui.entries import PROMO_MARKS, ROLE_BADGES, local_time
+from tchat_tui.ui.safe import multi_line, one_line
+
+
+class AuthorCard(ModalScreen[str | None]):
+    """An author: role, mute state, the moderators' note, their posts here and promo reasons.
+
+    Dismisses with 'mute', 'unmute', 'note' or None.
+    """
+
+    DEFAULT_CSS = """
+    AuthorCard { align: center middle; }
+    AuthorCard > Vertical {
+        width: 90%; height: 85%; border: thick $accent; background: $surface; padding: 0 1;
+    }
+    AuthorCard #card-head { height: auto; }
+    AuthorCard #card-posts { height: 1fr; border: round $primary-darken-2; }
+    AuthorCard Horizontal { height: auto; }
+    AuthorCard Input { width: 1fr; }
+    """
+    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="card-close")]
+
+    def __init__(self, store: Store, chat_id: int, author_key: str) -> None:
+        super().__init__()
+        self.store = store
+        self.chat_id = chat_id
+        self.author_key = author_key
+        self.author: dict[str, Any] = store.author(author_key) or {"key": author_key}
+        self.muted = bool(self.author.get("muted"))
+
+    def compose(self) -> ComposeResult:
+        """Head, posts, note and buttons."""
+        with Vertical():
+            yield Static(self._head(), id="card-head")
+            with VerticalScroll(id="card-posts"):
+                yield Static(self._posts())
+            with Horizontal():
+                yield Input(
+                    value=self.author.get("notes") or "",
+                    placeholder="moderators' note on this author",
+                    id="note",
+                )
+                yield Button("Save note", id="save-note")
+                yield Button("Unmute" if self.muted else "Mute", id="mute", variant="warning")
+                yield Button("Close", id="close")
+
+    def _head(self) -> Text:
+        a = self.author
+        role = a.get("role") or "participant"
+        head = Text()
+        head.append(one_line(a.get("name") or a.get("handle") or self.author_key), "bold")
+        head.append(f"  @{one_line(a.get('handle') or '')}", "dim")
+        head.append(f"  {ROLE_BADGES.get(role, role)}", "cyan")
+        if self.muted:
+            head.append("  MUTED", "bold red")
+        first = a.get("first_seen")
+        if first:
+            head.append(f"  first seen {local_time(datetime.fromisoformat(first))}", "dim")
+        return head
+
+    def _posts(self) -> Group | Text:
+        rows = self.store.posts_by_author(self.chat_id, self.author_key)
+        if not rows:
+            return Text("No posts in this chat.", style="dim")
+        parts: list[Text] = [Text(f"{len(rows)} posts in this chat", style="bold")]
+        for r in rows:
+            line = Text()
+            line.append(local_time(datetime.fromisoformat(r["created_at"])) + " ", "dim")
+            mark = PROMO_MARKS.get(r.get("promo_level") or "none")
+            if mark:
+                line.append(f"{mark[0]} ", mark[1])
+            if r.get("hidden"):
+                line.append("[hidden] ", "italic red")
+            if r.get("starred"):
+                line.append("★ ", "yellow")
+            line.append(multi_line(r["text"] or ""))
+            parts.append(line)
+            if mark and r.get("promo_reasons"):
+                reasons = "; ".join(one_line(x) for x in json.loads(r["promo_reasons"]))
+                parts.append(Text(f"    promo: {reasons}", style="dark_orange"))
+        return Group(*parts)
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#mute")
+    def _mute(self) -> None:
+        self.dismiss("unmute" if self.muted else "mute")
+
+    @on(Button.Pressed, "#save-note")
+    @on(Input.Submitted, "#note")
+    def _note(self) -> None:
+        self.dismiss("note")
+
+    @property
+    def note(self) -> str:
+        """The note as typed."""
+        return self.query_one("#note", Input).value
+
+
+class ActionLog(ModalScreen[None]):
+    """Who did what: the moderators' actions, newest first."""
+
+    DEFAULT_CSS = """
+    ActionLog { align: center middle; }
+    ActionLog > VerticalScroll {
+        width: 90%; height: 85%; border: thick $accent; background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="log-close")]
+
+    def __init__(self, store: Store, chat_id: int, limit: int = 300) -> None:
+        super().__init__()
+        self.store = store
+        self.chat_id = chat_id
+        self.limit = limit
+
+    def compose(self) -> ComposeResult:
+        """The log as a table."""
+        with VerticalScroll():
+            yield Static(self._table(), id="action-table")
+
+    def _target(self, target: str) -> str:
+        post = self.store.post(target)
+        if post:
+            return f"@{post['author_handle']}: {post['text']}"
+        author = self.store.author(target)
+        if author:
+            return f"@{author['handle']}"
+        return target
+
+    def _table(self) -> Table:
+        table = Table(title="Moderator actions (newest first)", expand=True, show_edge=False)
+        table.add_column("time", no_wrap=True, style="dim")
+        table.add_column("moderator", no_wrap=True, style="bold green")
+        table.add_column("action", no_wrap=True, style="bold")
+        table.add_column("on", ratio=1, no_wrap=True, overflow="ellipsis")
+        table.add_column("detail", max_width=30, no_wrap=True, overflow="ellipsis")
+        for row in self.store.actions(self.chat_id, self.limit):
+            table.add_row(
+                local_time(datetime.fromisoformat(row["at"])),
+                Text(one_line(row["moderator"] or "")),
+                Text(one_line(row["action"] or "")),
+                Text(one_line(self._target(row["target"] or ""))),
+                Text(one_line(row["detail"] or "")),
+            )
+        return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the console, from the bindings themselves."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 80; height: 90%; border: thick $accent; background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS = [Binding("escape,q,f1", "dismiss(None)", "Close", id="help-close")]
+
+    def __init__(self, sections: Iterable[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__()
+        self.sections = list(sections)
+
+    def compose(self) -> ComposeResult:
+        """One table per section."""
+        with VerticalScroll():
+            yield Static(Text("tchat-live keys", style="bold"))
+            for title, keys in self.sections:
+                table = Table(title=title, show_header=False, expand=True, show_edge=False)
+                table.add_column("key", style="bold cyan", no_wrap=True, width=18)
+                table.add_column("does")
+                for key, what in keys:
+                    table.add_row(key, what)
+                yield Static(table)
+            yield Static(
+                Text(
+                    "Every action is also in the command palette (ctrl+p). Keys avoid the tmux and"
+                    " screen prefixes ctrl+b and ctrl+a.",
+                    style="dim",
+                )
+            )

@@ -1,0 +1,268 @@
+"""The stream pane: a Line API view over a bounded list of posts, with a cursor and filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import var
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tchat_tui.ui.entries import StreamEntry, StreamFilter, matches, stream_line
+
+MAX_POSTS = 5000
+"""Posts kept in the pane; older ones are still in the database (the pane is O(window))."""
+TRIM_STEP = 500
+
+
+class StreamPane(ScrollView, can_focus=True):
+    """Newest posts, one line each; the source's posts arrive in batches from the screen's drain."""
+
+    DEFAULT_CSS = """
+    StreamPane {
+        background: $surface;
+        overflow-y: scroll;
+        overflow-x: hidden;
+    }
+    StreamPane > .stream--cursor { background: $accent 40%; }
+    StreamPane > .stream--empty { color: $text-muted; text-style: italic; }
+    """
+    COMPONENT_CLASSES = {"stream--cursor", "stream--empty"}
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end,G", "last", "Newest", show=False),
+    ]
+
+    class Selected(Message):
+        """The cursor moved to another post (or to none)."""
+
+        def __init__(self, entry: StreamEntry | None) -> None:
+            super().__init__()
+            self.entry = entry
+
+    stream_filter: var[StreamFilter] = var(StreamFilter.ALL)
+    """Which posts are shown."""
+    current_question: var[int | None] = var(None)
+    """The question whose answers the CURRENT filter shows."""
+
+    def __init__(self, *, max_posts: int = MAX_POSTS, empty_note: str = "", **kw: str) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self.max_posts = max_posts
+        self.empty_note = empty_note
+        self.entries: list[StreamEntry] = []
+        self.by_key: dict[str, StreamEntry] = {}
+        self.muted: set[str] = set()
+        self.rows: list[StreamEntry] = []
+        self.cursor = -1
+        self.follow = True
+        """The cursor sits on the newest post and moves with it."""
+        self._cache: LRUCache[tuple[str, int, bool, int], Strip] = LRUCache(1024)
+        self._selected: StreamEntry | None = None
+
+    # -- content -----------------------------------------------------------------------------
+
+    def shown(self, entry: StreamEntry) -> bool:
+        """Whether the entry is in the view under the current filter."""
+        return (
+            not entry.hidden
+            and entry.author_key not in self.muted
+            and matches(entry, self.stream_filter, self.current_question)
+        )
+
+    def add(self, new: Iterable[StreamEntry]) -> int:
+        """Append posts (oldest first); return how many were new to the pane."""
+        added = 0
+        appended: list[StreamEntry] = []
+        for entry in new:
+            if entry.key in self.by_key:
+                continue
+            self.entries.append(entry)
+            self.by_key[entry.key] = entry
+            added += 1
+            if self.shown(entry):
+                appended.append(entry)
+        if len(self.entries) > self.max_posts + TRIM_STEP:
+            for old in self.entries[: len(self.entries) - self.max_posts]:
+                del self.by_key[old.key]
+            del self.entries[: len(self.entries) - self.max_posts]
+            self._rebuild(keep=self._selected)
+        elif appended:
+            self.rows.extend(appended)
+            self._after_change()
+        return added
+
+    def update_entry(self, entry: StreamEntry) -> None:
+        """An entry changed (starred, hidden, allowed...): redraw it or take it out of the view."""
+        entry.changed()
+        if self.shown(entry) != self.update_contains(entry):
+            self._rebuild(keep=self._selected)
+        else:
+            self.refresh()
+
+    def refilter(self) -> None:
+        """Apply a changed filter, mute list or current question."""
+        self._rebuild(keep=self._selected)
+
+    def watch_stream_filter(self) -> None:
+        """A new filter: rebuild the view."""
+        self._rebuild(keep=self._selected)
+
+    def watch_current_question(self) -> None:
+        """The current question changed: the CURRENT filter follows it."""
+        if self.stream_filter is StreamFilter.CURRENT:
+            self._rebuild(keep=self._selected)
+
+    def _visible_set(self) -> set[int]:
+        return {id(e) for e in self.rows}
+
+    def update_contains(self, entry: StreamEntry) -> bool:
+        """Whether the entry is currently in the view."""
+        return id(entry) in self._visible_set()
+
+    def _rebuild(self, keep: StreamEntry | None) -> None:
+        self.rows = [e for e in self.entries if self.shown(e)]
+        if self.follow or keep is None:
+            self.cursor = len(self.rows) - 1
+        else:
+            try:
+                self.cursor = self.rows.index(keep)
+            except ValueError:
+                self.cursor = self._nearest_index(keep)
+        self._after_change(rebuilt=True)
+
+    def _nearest_index(self, keep: StreamEntry) -> int:
+        """The position of the first visible post not older than `keep`."""
+        for i, e in enumerate(self.rows):
+            if (e.created_at, e.key) >= (keep.created_at, keep.key):
+                return i
+        return len(self.rows) - 1
+
+    def _after_change(self, rebuilt: bool = False) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        if self.follow:
+            self.cursor = len(self.rows) - 1
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        elif rebuilt:
+            self._scroll_to_cursor()
+        self._announce()
+        self.refresh()
+
+    # -- cursor ------------------------------------------------------------------------------
+
+    @property
+    def selected(self) -> StreamEntry | None:
+        """The post under the cursor."""
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor]
+        return None
+
+    def _announce(self) -> None:
+        entry = self.selected
+        if entry is not self._selected:
+            self._selected = entry
+            self.post_message(self.Selected(entry))
+
+    def move_cursor(self, to: int) -> None:
+        """Put the cursor on line `to` (clamped); it follows new posts only on the last line."""
+        if not self.rows:
+            return
+        self.cursor = max(0, min(to, len(self.rows) - 1))
+        self.follow = self.cursor == len(self.rows) - 1
+        self._scroll_to_cursor()
+        self._announce()
+        self.refresh()
+
+    def _scroll_to_cursor(self) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        """Move to the previous post."""
+        self.move_cursor(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        """Move to the next post."""
+        self.move_cursor(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        """Move a page up."""
+        self.move_cursor(self.cursor - max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_down(self) -> None:
+        """Move a page down."""
+        self.move_cursor(self.cursor + max(1, self.scrollable_content_region.height - 1))
+
+    def action_first(self) -> None:
+        """Move to the oldest post in the pane."""
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        """Move to the newest post and follow new ones."""
+        self.move_cursor(len(self.rows) - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        """Select the clicked post."""
+        self.move_cursor(int(self.scroll_offset.y) + event.y)
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        """Styles changed: cached lines are stale."""
+        super().notify_style_update()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        """Render one line of the view (Line API)."""
+        scroll_x, scroll_y = self.scroll_offset
+        index = int(scroll_y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not self.rows:
+            return self._empty_line(y, width, base)
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        entry = self.rows[index]
+        selected = index == self.cursor
+        cache_key = (entry.key, entry.version, selected, width if selected else 0)
+        strip = self._cache.get(cache_key)
+        if strip is None:
+            text = stream_line(entry)
+            text.stylize(base)
+            if selected:
+                text.stylize(self.get_component_rich_style("stream--cursor"))
+            segments = list(text.render(self.app.console))
+            strip = Strip(segments)
+            if selected:
+                strip = strip.extend_cell_length(
+                    max(width, strip.cell_length),
+                    base + self.get_component_rich_style("stream--cursor"),
+                )
+            self._cache[cache_key] = strip
+        return strip.crop_extend(0, width, base).apply_offsets(int(scroll_x), index)
+
+    def _empty_line(self, y: int, width: int, base: Style) -> Strip:
+        lines = ["No posts yet."]
+        if self.empty_note:
+            lines.append(self.empty_note)
+        if y >= len(lines):
+            return Strip.blank(width, base)
+        style = base + self.get_component_rich_style("stream--empty")
+        text = Text(" " + lines[y], style=style, no_wrap=True, overflow="ellipsis")
+        segments: list[Segment] = list(text.render(self.app.console))
+        return Strip(segments).crop_extend(0, width, base)
