@@ -75,7 +75,11 @@ class RecordingWriter:
 
     def state(self, state: SourceState) -> None:
         """Say on stderr what the source is doing (once per change)."""
-        text = state.state + (f" ({state.detail})" if state.detail else "")
+        text = state.state
+        if state.until is not None:
+            text += f" until {state.until.astimezone():%H:%M}"
+        if state.detail:
+            text += f" ({state.detail})"
         if text != self.last_state:
             self.last_state = text
             print(f"{PROG}: {text}", file=sys.stderr, flush=True)

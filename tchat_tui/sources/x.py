@@ -250,12 +250,13 @@ class XSource:
         self._sink.state(SourceState(self.name, state, detail, until))
 
     def _rate_limited(self, reset: int | None, what: str) -> float:
-        """Report 'rate-limited until 17:42' and return the seconds to wait."""
+        """Report 'rate-limited' with the reset instant (shown 'until 17:42'); return the wait."""
         now = self.clock().timestamp()
         wait = (reset - now) if reset is not None else self.timing.rate_limit_default
         wait = max(wait, self.timing.rate_limit_min)
         until = datetime.fromtimestamp(now + wait, UTC)
-        self._state(f"rate-limited until {until.astimezone().strftime('%H:%M')}", what, until=until)
+        # the header renders state + until: "x: rate-limited until 17:42 (recent search)"
+        self._state("rate-limited", what, until=until)
         return wait
 
     def _auth_error(self, status: int, what: str, exc: tweepy.HTTPException | None) -> SourceError:
