@@ -560,16 +560,13 @@ class XSource:
         finally:
             stream.close()
             self._drain_stream()
-            self._save_cursor_if(gap is None)
+            if gap is None:  # never move the cursor past a gap not yet caught up
+                self._save_cursor()
             try:
                 stream.delete_rules([rule_id])
             except Exception:  # best effort: a stale rule is reused on the next start
                 pass
         return None
-
-    def _save_cursor_if(self, caught_up: bool) -> None:
-        if caught_up:
-            self._save_cursor()
 
     def _on_line(self, raw: bytes) -> None:
         self._lines.append(raw)
