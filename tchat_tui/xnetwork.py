@@ -11,7 +11,8 @@ from tchat_tui.domain.post import Network
 from tchat_tui.publish.base import DryRunPublisher, Publisher
 from tchat_tui.publish.x import XPublisher
 from tchat_tui.sources.base import Source
-from tchat_tui.sources.x import StoreCursor, XSource
+from tchat_tui.sources.x import XSource
+from tchat_tui.sources.xresume import StoreCursor
 from tchat_tui.xclient import CAN_POST, ApiBaseError, check_api_base
 
 if TYPE_CHECKING:

@@ -106,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
     from tchat_tui.domain.cost import CostMeter
     from tchat_tui.domain.text import is_valid_tag, normalize_tag
     from tchat_tui.sources.base import SourceError
-    from tchat_tui.sources.x import MemoryCursor, XSource
+    from tchat_tui.sources.x import XSource
+    from tchat_tui.sources.xresume import MemoryCursor
     from tchat_tui.xclient import CAN_POST, ApiBaseError, check_api_base
 
     tag = normalize_tag(args.tag or "")

@@ -14,9 +14,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import requests
 import tweepy
@@ -26,12 +25,20 @@ from tchat_tui.domain.cost import CostMeter
 from tchat_tui.domain.post import Post
 from tchat_tui.sources.base import SourceError, SourceSink, SourceState
 from tchat_tui.sources.xline import MalformedLine, post_from_tweet, stream_line
+from tchat_tui.sources.xresume import (
+    SOURCE_NAME,
+    Backoff,
+    Cursor,
+    Gap,
+    XTiming,
+    _id_key,
+    snowflake_before,
+    snowflake_time,
+)
 from tchat_tui.sources.xstream import StreamEnd, TagStream
-from tchat_tui.store.store import Store
 from tchat_tui.xclient import (
     CAN_POST,
     EXPANSIONS,
-    STREAM_SILENCE,
     TWEET_FIELDS,
     USER_FIELDS,
     RateLimits,
@@ -45,124 +52,12 @@ if TYPE_CHECKING:
     from tchat_tui.session import ChatSession
     from tchat_tui.sources.base import Source
 
-SOURCE_NAME = "x"
 RULE_TAG_PREFIX = "tchat-live:"
-TWITTER_EPOCH_MS = 1288834974657
-"""Snowflake ids carry their creation time: (id >> 22) + this, in milliseconds."""
+DEFAULT_TIMING = XTiming()
 SEARCH_WINDOW = timedelta(days=7) - timedelta(minutes=5)
 """Recent search covers the last 7 days; an older cursor restarts at the window's edge."""
 MAX_PAGES = 100
 """At most 10,000 posts per catch-up: a runaway query must not spend the month's budget."""
-
-
-@dataclass(frozen=True, slots=True)
-class XTiming:
-    """Every wait the source makes; tests shrink them to milliseconds."""
-
-    silence: float = STREAM_SILENCE
-    backoff_base: float = 1.0
-    backoff_cap: float = 320.0
-    poll_start: float = 15.0
-    poll_min: float = 5.0
-    poll_max: float = 60.0
-    busy_poll: int = 50
-    """A poll returning this many posts halves the interval; an empty one lengthens it."""
-    rate_limit_default: float = 60.0
-    """Wait when X says 429 without a reset time."""
-    rate_limit_min: float = 1.0
-    drain_every: float = 0.1
-    backfill_margin: float = 5.0
-    """Seconds before the cursor re-read on catch-up (the stream's order is only roughly by id)."""
-    stable_after: float = 30.0
-    """A connection that lived this long resets the backoff."""
-
-
-class Backoff:
-    """Exponential backoff with 'equal jitter': a wait between half and all of base * 2^n."""
-
-    def __init__(self, base: float, cap: float, rng: random.Random) -> None:
-        self.base, self.cap, self.rng = base, cap, rng
-        self.failures = 0
-
-    def next(self) -> float:
-        """The wait before the next attempt."""
-        ceiling = min(self.cap, self.base * (2**self.failures))
-        self.failures += 1
-        return self.rng.uniform(ceiling / 2, ceiling)
-
-    def reset(self) -> None:
-        """A success: start again from the base."""
-        self.failures = 0
-
-
-class Cursor(Protocol):
-    """Where the source keeps the newest post id it has fully caught up to."""
-
-    def get(self) -> str | None:
-        """The stored cursor, or None."""
-
-    def set(self, value: str) -> None:
-        """Persist a new cursor."""
-
-
-class StoreCursor:
-    """The cursor in the chat database."""
-
-    def __init__(self, store: Store, chat_id: int, source: str = SOURCE_NAME) -> None:
-        self.store, self.chat_id, self.source = store, chat_id, source
-
-    def get(self) -> str | None:
-        """The stored since_id."""
-        return self.store.get_cursor(self.chat_id, self.source)
-
-    def set(self, value: str) -> None:
-        """Persist the since_id."""
-        self.store.set_cursor(self.chat_id, self.source, value)
-
-
-class MemoryCursor:
-    """A cursor that lives as long as the process (`record`)."""
-
-    def __init__(self, value: str | None = None) -> None:
-        self.value = value
-
-    def get(self) -> str | None:
-        """The current since_id."""
-        return self.value
-
-    def set(self, value: str) -> None:
-        """Remember the since_id."""
-        self.value = value
-
-
-@dataclass(frozen=True, slots=True)
-class Gap:
-    """What a catch-up search must cover: posts after `since_id`, or since `start_time`."""
-
-    since_id: str | None = None
-    start_time: datetime | None = None
-
-
-def snowflake_time(native_id: str) -> datetime | None:
-    """When an X id was created (None for an id that is not a snowflake)."""
-    try:
-        ms = (int(native_id) >> 22) + TWITTER_EPOCH_MS
-    except ValueError:
-        return None
-    return datetime.fromtimestamp(ms / 1000, UTC) if ms > TWITTER_EPOCH_MS else None
-
-
-def snowflake_before(native_id: str, seconds: float) -> str:
-    """An id `seconds` older than `native_id` (to re-read a short overlap)."""
-    value = int(native_id) - (int(seconds * 1000) << 22)
-    return str(max(value, 1))
-
-
-def _id_key(native_id: str) -> int:
-    try:
-        return int(native_id)
-    except ValueError:
-        return -1
 
 
 def _api_detail(exc: tweepy.HTTPException) -> str:
@@ -185,7 +80,7 @@ class XSource:
         cursor: Cursor,
         meter: CostMeter | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        timing: XTiming = XTiming(),
+        timing: XTiming = DEFAULT_TIMING,
         mode: str = "auto",
         initial_backfill: timedelta | None = timedelta(minutes=15),
         origin: Callable[[str], str] | None = None,

@@ -22,7 +22,8 @@ from tchat_tui.pipeline import Pipeline, PipelineRunner
 from tchat_tui.publish.outbox import Outbox
 from tchat_tui.publish.x import REPLY_REFUSED, XPublisher
 from tchat_tui.sources.base import SourceError
-from tchat_tui.sources.x import StoreCursor, XSource, XTiming
+from tchat_tui.sources.x import XSource
+from tchat_tui.sources.xresume import StoreCursor, XTiming
 from tchat_tui.store import Store
 from tests.x.fake_x_server import FakeX, StreamPlan
 from tests.x.xfixtures import KEYS

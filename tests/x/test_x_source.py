@@ -13,15 +13,15 @@ from responses import matchers
 
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.sources.base import SourceError
-from tchat_tui.sources.x import (
+from tchat_tui.sources.x import XSource
+from tchat_tui.sources.xline import parse_stream_line
+from tchat_tui.sources.xresume import (
     Backoff,
     MemoryCursor,
-    XSource,
     XTiming,
     snowflake_before,
     snowflake_time,
 )
-from tchat_tui.sources.xline import parse_stream_line
 from tchat_tui.xclient import make_client
 from tests.x.xfixtures import (
     BEARER,
