@@ -52,7 +52,7 @@ def _zone(plan: dict[str, Any]) -> tzinfo:
     return UTC
 
 
-def _post(row: dict[str, Any]) -> SummaryPost:
+def _post(row: dict[str, Any], engagement: int) -> SummaryPost:
     return SummaryPost(
         native_id=str(row["native_id"]),
         network=str(row["network"]),
@@ -62,7 +62,7 @@ def _post(row: dict[str, Any]) -> SummaryPost:
         text=str(row["text"] or ""),
         created_at=datetime.fromisoformat(row["created_at"]),
         starred=bool(row["starred"]),
-        engagement=int(row["engagement"] or 0),
+        engagement=engagement,
         answers=row["answers"],
         instance=row["instance"],
     )
@@ -114,49 +114,69 @@ def build_summary(
         plan = {}
     if not isinstance(plan, dict):
         plan = {}
-    fig = q.figures(db, chat)
-    mod = q.moderation(db, chat)
+
+    authors = q.author_figures(db, chat)
     minutes = [
         MinuteCount(datetime.fromisoformat(m + ":00+00:00"), n) for m, n in q.per_minute(db, chat)
     ]
     peak = max(minutes, key=lambda m: m.posts, default=None)  # the earliest of equal minutes
 
-    start = _time(row.get("started_at")) or _time(fig["first_at"])
-    if row.get("started_at") and start is not None:
-        end: datetime | None = start + timedelta(minutes=int(row.get("duration_minutes") or 60))
-    else:
-        end = _time(fig["last_at"])
+    def total(name: str) -> int:
+        return sum(int(a[name] or 0) for a in authors)
 
-    plan_people = {
-        **{str(h).casefold(): Role.COMODERATOR for h in plan.get("co_moderators") or ()},
-        **{str(h).casefold(): Role.GUEST for h in plan.get("guests") or ()},
-    }
-    if plan.get("host"):
-        plan_people[str(plan["host"]).casefold()] = Role.HOST
+    def earliest(name: str) -> str | None:
+        return min((a[name] for a in authors if a[name]), default=None)
 
+    first_any = earliest("first_any")
     known: set[str] = set()
-    if mod["first_any"]:
-        known = q.known_before(db, mod["first_any"])
+    if first_any:
+        known = q.known_before(db, first_any)
         if look_in_folder:
             for other in q.sibling_databases(store.path):
-                known |= q.known_before_in(other, mod["first_any"])
+                known |= q.known_before_in(other, first_any)
 
+    plan_roles = {str(h).casefold(): Role.COMODERATOR for h in plan.get("co_moderators") or ()}
+    plan_roles.update({str(h).casefold(): Role.GUEST for h in plan.get("guests") or ()})
+    if plan.get("host"):
+        plan_roles[str(plan["host"]).casefold()] = Role.HOST
     people: list[Contributor] = []
-    for c in q.contributors(db, chat):
-        handle = str(c["handle"])
-        role = plan_people.get(handle.casefold(), _ROLES[int(c["role_rank"])])
+    per_network: dict[str, int] = {}
+    for a in authors:
+        if not a["posts"]:
+            continue
+        handle = str(a["handle"])
+        role = plan_roles.get(handle.casefold(), _ROLES[int(a["role_rank"])])
+        per_network[a["network"]] = per_network.get(a["network"], 0) + int(a["posts"])
         people.append(
             Contributor(
                 handle=handle,
-                name=str(c["name"] or handle),
-                network=str(c["network"]),
+                name=str(a["name"] or handle),
+                network=str(a["network"]),
                 role=role.value,
-                posts=int(c["posts"]),
-                answers=int(c["answers"]),
-                first_time=c["author_key"] not in known,
-                thank=not (c["red"] or c["muted"]),
+                posts=int(a["posts"]),
+                answers=int(a["answers"]),
+                first_time=a["author_key"] not in known,
+                thank=not (a["red"] or a["muted"]),
             )
         )
+
+    stats = Stats(
+        posts=total("posts"),
+        reposts=total("reposts"),
+        participants=len(people),
+        first_time_participants=sum(p.first_time for p in people),
+        answers=total("answers"),
+        audience_questions=total("audience_questions"),
+        starred=total("starred"),
+        peak_minute=peak.minute if peak else None,
+        peak_posts=peak.posts if peak else 0,
+        per_network=dict(sorted(per_network.items())),
+        hidden=total("hidden"),
+        deleted=total("deleted"),
+        flagged=total("flagged"),
+        flagged_red=total("red"),
+        muted_authors=sum(bool(a["muted"]) for a in authors),
+    )
 
     def with_role(role: Role) -> tuple[str, ...]:
         return tuple(dict.fromkeys(p.handle for p in people if p.role == role.value))
@@ -164,42 +184,15 @@ def build_summary(
     host = plan.get("host") or next(iter(with_role(Role.HOST)), None)
     guests = tuple(plan.get("guests") or ()) or with_role(Role.GUEST)
     comods = tuple(plan.get("co_moderators") or ()) or with_role(Role.COMODERATOR)
-    participants = tuple(dict.fromkeys(p.handle for p in people))
-    first_timers = tuple(dict.fromkeys(p.handle for p in people if p.first_time))
-
-    stats = Stats(
-        posts=int(fig["posts"]),
-        reposts=int(fig["reposts"]),
-        participants=len(people),
-        first_time_participants=sum(p.first_time for p in people),
-        answers=int(fig["answers"]),
-        audience_questions=int(fig["audience_questions"]),
-        starred=int(fig["starred"]),
-        peak_minute=peak.minute if peak else None,
-        peak_posts=peak.posts if peak else 0,
-        per_network=q.per_network(db, chat),
-        hidden=int(mod["hidden"]),
-        deleted=int(mod["deleted"]),
-        flagged=int(mod["flagged"]),
-        flagged_red=int(mod["flagged_red"]),
-        muted_authors=int(mod["muted_authors"]),
-    )
-
     tag = "#" + str(row.get("tag") or plan.get("tag") or "").lstrip("#＃")
     topic = str(row.get("topic") or plan.get("topic") or "")
-    templates = plan.get("templates") if isinstance(plan.get("templates"), dict) else {}
-    thanks = templates.get("thanks") if templates else None
-    thanks_text = None
-    if isinstance(thanks, str):
-        values = {
-            "tag": tag,
-            "topic": topic,
-            "host": f"@{host}" if host else "",
-            "guests": ", ".join(f"@{g}" for g in guests),
-        }
-        thanks_text = fill(thanks, values)
+    start = _time(row.get("started_at")) or _time(earliest("first_at"))
+    if row.get("started_at") and start is not None:
+        end: datetime | None = start + timedelta(minutes=int(row.get("duration_minutes") or 60))
+    else:
+        end = _time(max((a["last_at"] for a in authors if a["last_at"]), default=None))
+    questions, highlights = _quoted(store, chat, top_answers)
     limit = int(plan.get("limit") or 280)
-    networks = tuple(plan.get("networks") or stats.per_network or ("x",))
     return Summary(
         chat_id=chat,
         tag=tag,
@@ -210,47 +203,80 @@ def build_summary(
         host=host,
         guests=tuple(guests),
         co_moderators=tuple(comods),
-        networks=networks,
+        networks=tuple(plan.get("networks") or per_network or ("x",)),
         stats=stats,
-        questions=_questions(store, chat, top_answers),
-        highlights=tuple(_post(r) for r in q.highlights(db, chat)),
+        questions=questions,
+        highlights=highlights,
         top_contributors=tuple(people[:TOP_CONTRIBUTORS]),
-        participants=participants,
-        first_timers=first_timers,
+        participants=tuple(dict.fromkeys(p.handle for p in people)),
+        first_timers=tuple(dict.fromkeys(p.handle for p in people if p.first_time)),
         to_thank=tuple(
             dict.fromkeys(p.handle for p in people if p.role == Role.PARTICIPANT.value and p.thank)
         ),
         per_minute=tuple(minutes),
         limit=limit,
         classic=limit == 140,
-        thanks_template=thanks_text,
+        thanks_template=_thanks(plan, tag, topic, host, guests),
     )
 
 
-def _questions(store: Store, chat: int, top: int) -> tuple[QuestionSummary, ...]:
-    db = store.db
-    postings: dict[int, list[dict[str, Any]]] = {}
-    for p in q.question_postings(db, chat):
-        postings.setdefault(int(p["number"]), []).append(p)
-    counts = q.answer_counts(db, chat)
-    ids = q.answer_ids(db, chat)
-    tops: dict[int, list[SummaryPost]] = {}
-    for r in q.top_answers(db, chat, top) if top > 0 else []:
-        tops.setdefault(int(r["answers"]), []).append(_post(r))
+def _thanks(
+    plan: dict[str, Any], tag: str, topic: str, host: str | None, guests: tuple[str, ...]
+) -> str | None:
+    """The plan's `thanks` template, filled."""
+    templates = plan.get("templates")
+    thanks = templates.get("thanks") if isinstance(templates, dict) else None
+    if not isinstance(thanks, str):
+        return None
+    values = {
+        "tag": tag,
+        "topic": topic,
+        "host": f"@{host}" if host else "",
+        "guests": ", ".join(f"@{g}" for g in guests),
+    }
+    return fill(thanks, values)
+
+
+def _quoted(
+    store: Store, chat: int, top: int
+) -> tuple[tuple[QuestionSummary, ...], tuple[SummaryPost, ...]]:
+    """The questions with their answers, and the highlights, from one ordered pass."""
+    postings: dict[int, list[tuple[str, str]]] = {}
+    ids: dict[int, list[str]] = {}
+    answerers: dict[int, set[str]] = {}
+    tops: dict[int, list[tuple[str, int]]] = {}
+    starred: list[tuple[str, str, str]] = []
+    for answer_to, native_id, key, author_key, qnum, star, created_at, engagement in q.quoted_rows(
+        store.db, chat
+    ):
+        if answer_to is not None:
+            # The answer ids are listed in full anyway; the answerer count rides along.
+            ids.setdefault(answer_to, []).append(native_id)
+            answerers.setdefault(answer_to, set()).add(author_key)
+            if len(ids[answer_to]) <= top:
+                tops.setdefault(answer_to, []).append((key, int(engagement or 0)))
+        if qnum is not None:
+            postings.setdefault(qnum, []).append((created_at, native_id))
+        if star:
+            starred.append((created_at, native_id, key))
+    starred.sort()
+    wanted = [k for group in tops.values() for k, _ in group] + [k for _, _, k in starred]
+    rows = q.posts_by_key(store.db, wanted)
     out = []
-    for row in q.questions(db, chat):
-        n = int(row["number"])
-        posted = postings.get(n, [])
+    for qrow in q.questions(store.db, chat):
+        n = int(qrow["number"])
+        posted = sorted(postings.get(n, []))
         out.append(
             QuestionSummary(
                 number=n,
-                text=str(row["text"] or ""),
-                post_id=str(posted[0]["native_id"]) if posted else None,
-                post_ids=tuple(str(p["native_id"]) for p in posted),
-                posted_at=_time(posted[0]["created_at"]) if posted else None,
+                text=str(qrow["text"] or ""),
+                post_id=posted[0][1] if posted else None,
+                post_ids=tuple(p[1] for p in posted),
+                posted_at=_time(posted[0][0]) if posted else None,
                 answer_ids=tuple(ids.get(n, ())),
-                answerers=counts.get(n, (0, 0))[1],
-                top_answers=tuple(tops.get(n, ())),
+                answerers=len(answerers.get(n, ())),
+                top_answers=tuple(_post(rows[k], e) for k, e in tops.get(n, ()) if k in rows),
             )
         )
-    return tuple(out)
+    highlights = tuple(_post(rows[k], 0) for _, _, k in starred if k in rows)
+    return tuple(out), highlights

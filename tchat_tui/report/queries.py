@@ -1,13 +1,23 @@
-"""The summary's SQL: aggregates over one chat's posts, run by SQLite, never a Python scan of rows.
+"""The summary's SQL: three passes over one chat's posts, every figure an SQL aggregate.
+
+1. `author_figures`: one row per author (GROUP BY author_key) carrying every count the summary
+   needs; the chat's totals are sums over these few thousand rows, not over the posts.
+2. `per_minute`: original posts per minute, for the chart and the peak minute.
+3. `quoted_rows`: the answers in the summary's order (their native ids are listed in the JSON),
+   plus the question postings and the starred posts; full rows of the few posts quoted are then
+   fetched by key.
+
+Each pass costs about one scan of the chat's rows; a dozen separate aggregates would cost a dozen.
 
 A post counts when it is visible: not hidden by a moderator, not deleted by its author, and not
-a dry-run post that never reached a network. Reposts are counted apart from original posts.
+a dry-run post that never reached a network. Reposts are counted apart from original posts. An
+answer is a visible original post linked to a question, not written by the host or a moderator.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,31 +25,34 @@ import sqlite_utils
 
 from tchat_tui.store.schema import APPLICATION_ID
 
-VISIBLE = "chat_id = :chat AND hidden = 0 AND deleted = 0 AND dry_run = 0"
-ORIGINAL = f"{VISIBLE} AND is_repost = 0"
-ANSWER = f"{ORIGINAL} AND answers IS NOT NULL AND role NOT IN ('host', 'co-moderator')"
-"""An answer: a visible original post linked to a question, not the host's or a moderator's."""
-ENGAGEMENT = " + ".join(
-    f"coalesce(json_extract(metrics, '$.{k}'), 0)"
-    for k in ("like_count", "retweet_count", "repost_count", "quote_count", "reply_count")
+VISIBLE = "(hidden = 0 AND deleted = 0 AND dry_run = 0)"
+IS_ANSWER = (
+    f"({VISIBLE} AND is_repost = 0 AND answers IS NOT NULL"
+    " AND role NOT IN ('host', 'co-moderator'))"
 )
-"""Likes, reposts, quotes and replies as the networks reported them (X, Mastodon, Bluesky keys)."""
-ANSWER_ORDER = f"starred DESC, (role = 'guest') DESC, ({ENGAGEMENT}) DESC, created_at, native_id"
+ENGAGEMENT = (
+    "CASE WHEN metrics GLOB '*[1-9]*' THEN "
+    + " + ".join(
+        f"coalesce(json_extract(metrics, '$.{k}'), 0)"
+        for k in ("like_count", "retweet_count", "repost_count", "quote_count", "reply_count")
+    )
+    + " ELSE 0 END"
+)
+"""Likes, reposts, quotes and replies as the networks reported them (X, Mastodon, Bluesky keys).
+
+Metrics without a non-zero digit are all zeros (a live post counted as it arrived): no JSON parse.
+"""
+ANSWER_ORDER = "starred DESC, (role = 'guest') DESC, engagement DESC, created_at, native_id"
 """The rule of `domain.summary.answer_rank`, in SQL."""
+ROLE_RANK = "CASE role WHEN 'host' THEN 0 WHEN 'co-moderator' THEN 1 WHEN 'guest' THEN 2 ELSE 3 END"
 
 Row = dict[str, Any]
 
 
-def _rows(db: sqlite_utils.Database, sql: str, params: dict[str, Any]) -> list[Row]:
+def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[Row]:
     cur = db.execute(sql, params)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
-def latest_chat(db: sqlite_utils.Database) -> int | None:
-    """The newest chat in the database."""
-    row = db.execute("SELECT max(id) FROM chats").fetchone()
-    return None if row is None or row[0] is None else int(row[0])
 
 
 def chat_row(db: sqlite_utils.Database, chat: int) -> Row | None:
@@ -48,55 +61,40 @@ def chat_row(db: sqlite_utils.Database, chat: int) -> Row | None:
     return rows[0] if rows else None
 
 
-def figures(db: sqlite_utils.Database, chat: int) -> Row:
-    """Posts, reposts, participants, answers, audience questions, starred, first and last post."""
+def author_figures(db: sqlite_utils.Database, chat: int) -> list[Row]:
+    """Every author of the chat with their counts, most active first.
+
+    Visible posts: posts (originals), reposts, answers, audience_questions, starred, first_at,
+    last_at. All posts: hidden, deleted, flagged (amber or red), red, first_any. `role_rank` is
+    the author's highest role in this chat (0 host, 1 co-moderator, 2 guest, 3 participant),
+    `muted` whether a moderator muted them.
+    """
     sql = f"""
-        SELECT count(*) FILTER (WHERE is_repost = 0) AS posts,
-               count(*) FILTER (WHERE is_repost = 1) AS reposts,
-               count(DISTINCT author_key) FILTER (WHERE is_repost = 0) AS participants,
-               count(*) FILTER (
-                   WHERE is_repost = 0 AND answers IS NOT NULL
-                   AND role NOT IN ('host', 'co-moderator')) AS answers,
-               count(*) FILTER (WHERE audience_question = 1) AS audience_questions,
-               count(*) FILTER (WHERE starred = 1) AS starred,
-               min(created_at) AS first_at,
-               max(created_at) AS last_at
-        FROM posts WHERE {VISIBLE}"""
-    return _rows(db, sql, {"chat": chat})[0]
-
-
-def moderation(db: sqlite_utils.Database, chat: int) -> Row:
-    """Counts only: hidden, deleted, flagged (amber or red), red, muted authors; first post time."""
-    sql = """
-        SELECT count(*) FILTER (WHERE hidden = 1) AS hidden,
-               count(*) FILTER (WHERE deleted = 1) AS deleted,
+        SELECT author_key, max(author_handle) AS handle, max(author_name) AS name,
+               max(network) AS network,
+               count(*) FILTER (WHERE {VISIBLE} AND is_repost = 0) AS posts,
+               count(*) FILTER (WHERE {VISIBLE} AND is_repost = 1) AS reposts,
+               count(*) FILTER (WHERE {IS_ANSWER}) AS answers,
+               count(*) FILTER (WHERE {VISIBLE} AND audience_question = 1) AS audience_questions,
+               count(*) FILTER (WHERE {VISIBLE} AND starred = 1) AS starred,
+               min(created_at) FILTER (WHERE {VISIBLE}) AS first_at,
+               max(created_at) FILTER (WHERE {VISIBLE}) AS last_at,
+               sum(hidden) AS hidden, sum(deleted) AS deleted,
                count(*) FILTER (WHERE promo_level IN ('amber', 'red')) AS flagged,
-               count(*) FILTER (WHERE promo_level = 'red') AS flagged_red,
-               min(created_at) AS first_any
-        FROM posts WHERE chat_id = :chat"""
-    row = _rows(db, sql, {"chat": chat})[0]
-    row["muted_authors"] = db.execute(
-        "SELECT count(*) FROM authors WHERE muted = 1 AND key IN"
-        " (SELECT DISTINCT author_key FROM posts WHERE chat_id = :chat)",
-        {"chat": chat},
-    ).fetchone()[0]
-    return row
-
-
-def per_network(db: sqlite_utils.Database, chat: int) -> dict[str, int]:
-    """Original posts on each network."""
-    cur = db.execute(
-        f"SELECT network, count(*) FROM posts WHERE {ORIGINAL} GROUP BY network ORDER BY network",
-        {"chat": chat},
-    )
-    return {str(n): int(c) for n, c in cur.fetchall()}
+               count(*) FILTER (WHERE promo_level = 'red') AS red,
+               min(created_at) AS first_any,
+               min({ROLE_RANK}) FILTER (WHERE {VISIBLE} AND is_repost = 0) AS role_rank,
+               (SELECT muted FROM authors WHERE key = author_key) AS muted
+        FROM posts WHERE chat_id = :chat GROUP BY author_key
+        ORDER BY posts DESC, answers DESC, first_at, author_key"""
+    return _rows(db, sql, {"chat": chat})
 
 
 def per_minute(db: sqlite_utils.Database, chat: int) -> list[tuple[str, int]]:
     """Original posts per minute: ('2026-11-26T18:05', n), in time order (UTC minutes)."""
     cur = db.execute(
-        f"SELECT substr(created_at, 1, 16) AS m, count(*) FROM posts WHERE {ORIGINAL}"
-        " GROUP BY m ORDER BY m",
+        f"SELECT substr(created_at, 1, 16) AS m, count(*) FROM posts"
+        f" WHERE chat_id = :chat AND {VISIBLE} AND is_repost = 0 GROUP BY m ORDER BY m",
         {"chat": chat},
     )
     return [(str(m), int(c)) for m, c in cur.fetchall()]
@@ -106,87 +104,48 @@ def questions(db: sqlite_utils.Database, chat: int) -> list[Row]:
     """The chat's questions (planned or posted) by number."""
     return _rows(
         db,
-        "SELECT number, text, posted_at FROM questions WHERE chat_id = :chat ORDER BY number",
+        "SELECT number, text FROM questions WHERE chat_id = :chat ORDER BY number",
         {"chat": chat},
     )
 
 
-def question_postings(db: sqlite_utils.Database, chat: int) -> list[Row]:
-    """Every visible posting of a question, in time order."""
-    return _rows(
-        db,
-        f"SELECT question_number AS number, native_id, created_at FROM posts"
-        f" WHERE {VISIBLE} AND question_number IS NOT NULL ORDER BY created_at, native_id",
+def quoted_rows(db: sqlite_utils.Database, chat: int) -> sqlite3.Cursor:
+    """Answers, question postings and starred posts, answers grouped by question in rank order.
+
+    Columns: answer_to (the question it answers, None when not an answer), native_id, key,
+    author_key, question_number, starred, created_at, engagement. Non-answers come first.
+    """
+    return db.execute(
+        f"""
+        SELECT answer_to, native_id, key, author_key, question_number, starred, created_at,
+               engagement FROM (
+            SELECT CASE WHEN {IS_ANSWER} THEN answers END AS answer_to, native_id, key,
+                   author_key, question_number, starred, created_at, role,
+                   CASE WHEN {IS_ANSWER} THEN {ENGAGEMENT} ELSE 0 END AS engagement
+            FROM posts
+            WHERE chat_id = :chat AND {VISIBLE}
+              AND (answers IS NOT NULL OR question_number IS NOT NULL OR starred = 1)
+        ) WHERE answer_to IS NOT NULL OR question_number IS NOT NULL OR starred = 1
+        ORDER BY answer_to, {ANSWER_ORDER}""",
         {"chat": chat},
     )
-
-
-def answer_counts(db: sqlite_utils.Database, chat: int) -> dict[int, tuple[int, int]]:
-    """Question number -> (answers, distinct answerers)."""
-    cur = db.execute(
-        f"SELECT answers, count(*), count(DISTINCT author_key) FROM posts"
-        f" WHERE {ANSWER} GROUP BY answers",
-        {"chat": chat},
-    )
-    return {int(n): (int(c), int(a)) for n, c, a in cur.fetchall()}
-
-
-def answer_ids(db: sqlite_utils.Database, chat: int) -> dict[int, list[str]]:
-    """Question number -> native ids of all its answers, in the summary's order."""
-    out: dict[int, list[str]] = {}
-    cur = db.execute(
-        f"SELECT answers, native_id FROM posts WHERE {ANSWER} ORDER BY answers, {ANSWER_ORDER}",
-        {"chat": chat},
-    )
-    for number, native_id in cur.fetchall():
-        out.setdefault(int(number), []).append(str(native_id))
-    return out
 
 
 _POST_FIELDS = (
-    "native_id, network, instance, author_handle, author_name, role, text, created_at,"
-    f" starred, answers, ({ENGAGEMENT}) AS engagement"
+    "key, native_id, network, instance, author_handle, author_name, role, text, created_at,"
+    " starred, answers"
 )
 
 
-def top_answers(db: sqlite_utils.Database, chat: int, per_question: int) -> list[Row]:
-    """The first `per_question` answers of each question, in the summary's order."""
-    sql = f"""
-        SELECT * FROM (
-            SELECT {_POST_FIELDS},
-                   row_number() OVER (PARTITION BY answers ORDER BY {ANSWER_ORDER}) AS rank
-            FROM posts WHERE {ANSWER}
-        ) WHERE rank <= :n ORDER BY answers, rank"""
-    return _rows(db, sql, {"chat": chat, "n": per_question})
-
-
-def highlights(db: sqlite_utils.Database, chat: int, limit: int = 200) -> list[Row]:
-    """Starred posts, in time order."""
-    return _rows(
-        db,
-        f"SELECT {_POST_FIELDS} FROM posts WHERE {VISIBLE} AND starred = 1"
-        " ORDER BY created_at, native_id LIMIT :n",
-        {"chat": chat, "n": limit},
-    )
-
-
-def contributors(db: sqlite_utils.Database, chat: int) -> list[Row]:
-    """Every author of a visible original post: posts, answers, role; most active first.
-
-    `role_rank` is the author's highest role in this chat: 0 host, 1 co-moderator, 2 guest, 3;
-    `red` says one of their posts was flagged red (spam-like), `muted` that a moderator muted them.
-    """
-    sql = f"""
-        SELECT author_key, max(author_handle) AS handle, max(author_name) AS name,
-               max(network) AS network, count(*) AS posts,
-               count(answers) FILTER (WHERE role NOT IN ('host', 'co-moderator')) AS answers,
-               min(CASE role WHEN 'host' THEN 0 WHEN 'co-moderator' THEN 1
-                   WHEN 'guest' THEN 2 ELSE 3 END) AS role_rank,
-               max(promo_level = 'red') AS red,
-               (SELECT muted FROM authors WHERE key = author_key) AS muted
-        FROM posts WHERE {ORIGINAL} GROUP BY author_key
-        ORDER BY posts DESC, answers DESC, min(created_at), author_key"""
-    return _rows(db, sql, {"chat": chat})
+def posts_by_key(db: sqlite_utils.Database, keys: Sequence[str]) -> dict[str, Row]:
+    """Full rows of a few posts (those quoted in the summary), by key."""
+    out: dict[str, Row] = {}
+    for i in range(0, len(keys), 500):
+        chunk = list(keys[i : i + 500])
+        marks = ",".join("?" * len(chunk))
+        for row in _rows(db, f"SELECT {_POST_FIELDS} FROM posts WHERE key IN ({marks})", chunk):
+            out[row["key"]] = row
+    return out
 
 
 def known_before(db: sqlite_utils.Database, before: str) -> set[str]:

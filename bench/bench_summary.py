@@ -1,0 +1,180 @@
+"""Summary speed: the after-chat summary of a 100,000-post chat beside one full scan of its posts.
+
+Run: .venv/bin/python bench/bench_summary.py [--posts N] [--keep DB]
+Target (issue 6): the summary of a 100,000-post chat in under a second.
+
+The database is built through `Store.add_posts` with generated, classified posts: 10 questions by
+the host, labelled answers (guests among them), replies, reposts, engagement metrics, a few
+starred, hidden and flagged posts, 3,000 authors. The baseline is one pass over every row of the
+chat (`count(*)` and `sum(length(text))`), measured on the same database in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tchat_tui.domain.chatpost import ChatPost  # noqa: E402
+from tchat_tui.domain.classify import Classification  # noqa: E402
+from tchat_tui.domain.post import Network, Post, Role  # noqa: E402
+from tchat_tui.report.build import build_summary  # noqa: E402
+from tchat_tui.report.render import render  # noqa: E402
+from tchat_tui.report.transcript import export_rows, to_csv  # noqa: E402
+from tchat_tui.store.store import Store  # noqa: E402
+
+WORDS = (
+    "care family sister respite nurse tired help thanks question guilt time rest merci aidant "
+    "soutien fatigue temps famille répit infirmière aide courage ensemble parler écoute"
+).split()
+GUESTS = ("guest_a", "guest_b", "guest_c")
+RAW = (
+    '{"data":{"id":"%d","text":%r,"author_id":"1234567890","created_at":"2026-11-26T18:00:00.000Z",'
+    '"conversation_id":"1900000000000000000","edit_history_tweet_ids":["1900000000000000000"],'
+    '"lang":"en","entities":{"hashtags":[{"start":0,"end":10,"tag":"BenchChat"}]},'
+    '"public_metrics":{"retweet_count":1,"reply_count":0,"like_count":4,"quote_count":0}},'
+    '"includes":{"users":[{"id":"1234567890","name":"Someone","username":"someone"}]},'
+    '"matching_rules":[{"id":"1866000000000000001","tag":"benchchat"}]}'
+)
+"""About the size of a real X filtered-stream payload, which the database keeps."""
+
+
+def build_db(path: Path, n: int, seed: int = 6) -> tuple[Store, int]:
+    """A 60-minute chat of `n` posts stored in batches of 1,000, as the pipeline stores them."""
+    rng = random.Random(seed)
+    store = Store.open(path)
+    chat = store.ensure_chat("BenchChat", topic="Benchmarks", started_at=T0, duration_minutes=60)
+    batch: list[ChatPost] = []
+    per_question = max(1, n // 10)
+    for i in range(n):
+        at = T0 + timedelta(milliseconds=i * 3_600_000 // n)
+        number = min(10, i // per_question + 1)
+        body = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(8, 30)))
+        handle, role, answers, qnum, repost = (
+            f"user{rng.randrange(3000)}",
+            Role.PARTICIPANT,
+            None,
+            None,
+            False,
+        )
+        if i % per_question == 0:
+            handle, role, qnum, text = (
+                "hostess",
+                Role.HOST,
+                number,
+                f"Q{number}: {body}? #BenchChat",
+            )
+        elif rng.random() < 0.03:
+            handle, role = rng.choice(GUESTS), Role.GUEST
+            answers, text = number, f"A{number} {body} #BenchChat"
+        elif rng.random() < 0.55:
+            answers, text = number, f"A{number} {body} #BenchChat"
+        elif rng.random() < 0.1:
+            repost, text = True, f"RT @hostess: {body}"
+        else:
+            text = f"@hostess {body} #BenchChat"
+        post = Post(
+            network=Network.X,
+            native_id=str(1_900_000_000_000_000_000 + i),
+            author_id=f"id-{handle}",
+            author_handle=handle,
+            author_name=handle.title(),
+            text=text,
+            created_at=at,
+            hashtags=("BenchChat",),
+            is_repost=repost,
+            repost_of_id="1" if repost else None,
+            lang="en",
+            raw=RAW % (i, text),
+            metrics={"like_count": rng.randrange(0, 30), "retweet_count": rng.randrange(0, 5)},
+        )
+        level = "red" if rng.random() < 0.002 else "amber" if rng.random() < 0.01 else "none"
+        batch.append(
+            ChatPost(
+                post,
+                Classification(role=role, question_number=qnum, answers=answers),
+                promo_level=level,
+            )
+        )
+        if len(batch) == 1000:
+            store.add_posts(chat, batch, checked=True)
+            batch = []
+    store.add_posts(chat, batch, checked=True)
+    conn = store.db.conn
+    with store.db.atomic():
+        conn.execute("UPDATE posts SET starred = 1 WHERE rowid % 997 = 0")
+        conn.execute("UPDATE posts SET hidden = 1 WHERE rowid % 1499 = 0")
+    return store, chat
+
+
+T0 = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
+
+
+def best_of(runs: int, fn: object) -> float:
+    """The fastest of `runs` timings of fn() in seconds."""
+    assert callable(fn)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> int:
+    """Build, then time the baseline, the summary model and each format."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=100_000)
+    parser.add_argument("--keep", type=Path, help="build the database here and keep it")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.keep or Path(tmp) / "bench.db"
+        if path.exists():
+            path.unlink()
+        t = time.perf_counter()
+        store, chat = build_db(path, args.posts)
+        print(f"built {args.posts:,} posts in {time.perf_counter() - t:.1f} s ({path.name})")
+
+        def scan() -> None:
+            store.db.execute(
+                "SELECT count(*), sum(length(text)) FROM posts WHERE chat_id = ?", [chat]
+            ).fetchone()
+
+        base = best_of(5, scan)
+        model = best_of(3, lambda: build_summary(store, chat))
+        summary = build_summary(store, chat)
+        print(f"baseline full scan of the chat's posts: {base * 1000:8.1f} ms")
+        print(
+            f"summary model (all SQL aggregates):     {model * 1000:8.1f} ms"
+            f"  ({model / base:.1f}x the scan)"
+        )
+        worst = model
+        for fmt in ("md", "html", "json"):
+            total = best_of(3, lambda f=fmt: render(build_summary(store, chat), f))  # type: ignore[misc]
+            worst = max(worst, total)
+            size = len(render(summary, fmt).encode())
+            print(
+                f"summary --format {fmt:<5} end to end:    {total * 1000:8.1f} ms"
+                f"  ({total / base:.1f}x the scan, {size / 1024:,.0f} KiB)"
+            )
+        export = best_of(1, lambda: sum(len(c) for c in to_csv(export_rows(store.db, chat))))
+        print(f"export --format csv (for scale):        {export * 1000:8.1f} ms")
+        verdict = "OK" if worst < 1.0 else "OVER"
+        print(f"target: summary under 1 s for {args.posts:,} posts: {verdict} ({worst:.2f} s)")
+        print(
+            f"figures: {summary.stats.posts:,} posts, {summary.stats.participants:,} participants,"
+            f" {summary.stats.answers:,} answers, {summary.stats.hidden} hidden"
+        )
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
