@@ -43,14 +43,16 @@ class MainScreen(ModerationScreen):
     COMMANDS = {ConsoleCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reply", "Reply", id="reply"),
-        Binding("t", "repost", "Retweet", id="repost"),
+        Binding(
+            "t", "repost", "Retweet", id="repost", tooltip="Retweet (repost) the selected post"
+        ),
         Binding("s", "star", "Star", id="star"),
         Binding("h", "hide", "Hide", id="hide"),
         Binding("m", "mute", "Mute", id="mute"),
         Binding("a", "allow", "Allow flag", id="allow", show=False),
         Binding("c", "claim", "Claim", id="claim", show=False),
         Binding("d", "answered", "Answered", id="answered", show=False),
-        Binding("enter", "author_card", "Author", id="author-card"),
+        Binding("enter", "author_card", "Author", id="author-card", tooltip="Author card"),
         Binding("p", "pause", "Pause", id="pause"),
         Binding("f", "cycle_filter", "Filter", id="cycle-filter"),
         *[
@@ -66,8 +68,15 @@ class MainScreen(ModerationScreen):
         Binding("n", "next_question", "Next Q", id="next-question"),
         Binding("i", "compose", "Write", id="compose"),
         Binding("ctrl+n", "next_question", "Next Q", id="next-question-anywhere", show=False),
-        Binding("ctrl+o", "switch_duty", "Switch duty", id="switch-duty", priority=True),
-        Binding("ctrl+l", "action_log", "Action log", id="action-log"),
+        Binding(
+            "ctrl+o",
+            "switch_duty",
+            "Duty",
+            id="switch-duty",
+            priority=True,
+            tooltip="Switch the moderator on duty",
+        ),
+        Binding("ctrl+l", "action_log", "Log", id="action-log", tooltip="Moderator action log"),
         Binding("f1,question_mark", "help", "Help", id="help"),
     ]
 
@@ -333,10 +342,14 @@ class MainScreen(ModerationScreen):
     def palette_entries(self) -> list[PaletteEntry]:
         """Every action for the command palette: title, help, action."""
         entries: list[PaletteEntry] = []
+        seen: set[str] = set()
         for b in self.BINDINGS:
             assert isinstance(b, Binding)
-            key = b.key.split(",")[0]
-            entries.append((b.description, f"{b.tooltip or b.description} [{key}]", b.action))
+            if b.action in seen:
+                continue
+            seen.add(b.action)
+            key = b.key.split(",")[0].replace("question_mark", "?")
+            entries.append((b.tooltip or b.description, f"key: {key}", b.action))
         entries += [
             ("Unhide the last hidden post", "Bring back the post hidden last", "unhide_last"),
             ("Retry failed sends", "Queue failed outgoing posts again", "retry_failed"),
@@ -366,7 +379,7 @@ class MainScreen(ModerationScreen):
             out = []
             for b in bindings:
                 if isinstance(b, Binding):
-                    out.append((b.key.replace("question_mark", "?"), b.description))
+                    out.append((b.key.replace("question_mark", "?"), b.tooltip or b.description))
             return out
 
         self.app.push_screen(

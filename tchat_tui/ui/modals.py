@@ -82,7 +82,8 @@ class AuthorCard(ModalScreen[str | None]):
         rows = self.store.posts_by_author(self.chat_id, self.author_key)
         if not rows:
             return Text("No posts in this chat.", style="dim")
-        parts: list[Text] = [Text(f"{len(rows)} posts in this chat", style="bold")]
+        count = f"{len(rows)} post{'s' if len(rows) != 1 else ''} in this chat"
+        parts: list[Text] = [Text(count, style="bold")]
         for r in rows:
             line = Text()
             line.append(local_time(datetime.fromisoformat(r["created_at"])) + " ", "dim")
@@ -189,8 +190,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("tchat-live keys", style="bold"))
             for title, keys in self.sections:
                 table = Table(title=title, show_header=False, expand=True, show_edge=False)
-                table.add_column("key", style="bold cyan", no_wrap=True, width=18)
-                table.add_column("does")
+                table.add_column("key", style="bold cyan", no_wrap=True, ratio=1)
+                table.add_column("does", ratio=3)
                 for key, what in keys:
                     table.add_row(key, what)
                 yield Static(table)

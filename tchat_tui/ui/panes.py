@@ -102,7 +102,7 @@ class PostDetail(Static):
         parts: list[Text] = [head]
         mark = PROMO_MARKS.get(entry.promo_level)
         if mark:
-            flag = Text(no_wrap=True, overflow="ellipsis")
+            flag = Text()
             label = "allowed" if entry.allowed else entry.promo_level
             flag.append(f" {mark[0]} promo {label} ", mark[1])
             flag.append(" " + "; ".join(one_line(r) for r in entry.promo_reasons))

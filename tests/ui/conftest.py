@@ -39,8 +39,17 @@ CHAT = [
     stream_line("109", "A2 guilt, mostly #T", "ada", minute=9),
     stream_line("110", "R2 la paperasse #T", "nour", minute=10),
     stream_line("111", "@guest1 @hostess is respite care paid for? #T", "dee", minute=11),
+    stream_line(
+        "112",
+        "Buy my course now! 50% off today only https://shop.example.com/deal?utm_source=chat #T",
+        "deals4u",
+        minute=11.5,
+    ),
+    stream_line(
+        "113", "Need help? DM me for my coaching program, link in bio #T", "kim", minute=11.7
+    ),
 ]
-"""A small recorded chat: host, one guest, answers A1/R2 and by reply, audience questions."""
+"""A small recorded chat: host, one guest, answers A1/R2 and by reply, audience questions, promo."""
 
 
 class TopLevelSVG(SVGImageExtension):

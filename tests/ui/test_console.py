@@ -62,7 +62,7 @@ async def test_the_replayed_chat_is_stored_and_shown(make_app: Any) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
         pane = screen_of(pilot).stream
-        assert [e.native_id for e in pane.rows] == [str(n) for n in range(100, 112)]
+        assert [e.native_id for e in pane.rows] == [str(n) for n in range(100, 114)]
         assert app.session.store.count_posts(app.session.chat_id) == ALL
 
 
@@ -203,11 +203,12 @@ async def test_claim_and_answer_an_audience_question(make_app: Any) -> None:
 @pytest.mark.parametrize(
     ("key", "flt", "shown"),
     [
-        ("1", StreamFilter.ALL, [str(n) for n in range(100, 112)]),
+        ("1", StreamFilter.ALL, [str(n) for n in range(100, 114)]),
         ("2", StreamFilter.TO_US, ["104", "111"]),
         ("3", StreamFilter.GUESTS, ["107"]),
         ("4", StreamFilter.CURRENT, ["108", "109", "110"]),
         ("5", StreamFilter.STARRED, []),
+        ("6", StreamFilter.FLAGGED, ["112", "113"]),
     ],
 )
 async def test_filters(make_app: Any, key: str, flt: StreamFilter, shown: list[str]) -> None:
@@ -305,3 +306,33 @@ async def test_no_source_still_opens_and_says_so(make_app: Any) -> None:
         pane = screen_of(pilot).stream
         assert pane.entries == [] and isinstance(pane, StreamPane)
         assert "dry-run" in pane.empty_note
+
+
+async def test_allow_clears_a_flag_and_is_stored(make_app: Any) -> None:
+    """a on a flagged post allows it: the decision is stored and the flagged filter drops it."""
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        entry = await select(pilot, "112")
+        assert entry.flagged and entry.promo_reasons
+        await pilot.press("a")
+        assert not entry.flagged
+        assert actions(app)[-1] == ("ana", "allow", "x:112")
+        await pilot.press("6")
+        assert [e.native_id for e in screen_of(pilot).stream.rows] == ["113"]
+
+
+async def test_author_card_saves_a_note(make_app: Any) -> None:
+    """Enter opens the author card; a note typed there is stored with the moderator's name."""
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        entry = await select(pilot, "113")
+        await pilot.press("enter")
+        assert type(app.screen).__name__ == "AuthorCard"
+        await pilot.click("#note")
+        await pilot.press(*"sells coaching", "enter")
+        assert type(app.screen).__name__ == "MainScreen"
+        author = app.session.store.author(entry.author_key)
+        assert author is not None and author["notes"] == "sells coaching"
+        assert actions(app)[-1] == ("ana", "note", entry.author_key)

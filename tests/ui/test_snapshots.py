@@ -1,0 +1,117 @@
+"""Snapshots of the console: fixed size, frozen clock, a small replay at full speed, no blinking.
+
+Review the SVGs in `snapshots/` (and the report pytest writes on failure) before accepting an update
+with `--snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from tchat_tui.ui.main_screen import MainScreen
+from tests.ui.conftest import CHAT, settle
+
+SIZE = (140, 40)
+
+
+async def ready(pilot: Pilot[Any]) -> MainScreen:
+    """Every post shown, the replay ended, no cursor blink, no toasts."""
+    await settle(pilot, len(CHAT))
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    while (
+        screen.feed.sources.get("replay") is None or screen.feed.sources["replay"].state != "ended"
+    ):
+        await pilot.pause(0.05)
+    screen.query_one("#draft", Input).cursor_blink = False
+    screen.refresh_panes()
+    await pilot.pause(0.1)
+    return screen
+
+
+async def put_cursor(pilot: Pilot[Any], native_id: str) -> None:
+    """Select a post in the stream."""
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    pane = screen.stream
+    pane.move_cursor(next(i for i, e in enumerate(pane.rows) if e.native_id == native_id))
+    await pilot.pause(0.1)
+
+
+class TestMainScreen:
+    """The main screen in its everyday states."""
+
+    def test_after_the_replay(self, snap_compare: Any, make_app: Any) -> None:
+        """Header, stream with badges, A1/R2 links, audience marks, promo flags; queue; composer."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await ready(pilot)
+            await put_cursor(pilot, "112")
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+    def test_paused_and_filtered(self, snap_compare: Any, make_app: Any) -> None:
+        """Starred and claimed posts; paused with '2 new'; the 'questions to us' filter."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            screen = await ready(pilot)
+            await put_cursor(pilot, "104")
+            await pilot.press("s", "c", "p")
+            from tests.factories import make_post
+
+            screen.session.runner.posts(
+                [
+                    make_post("200", "@guest1 does it get easier? #T", "eve", minute=12),
+                    make_post("201", "A2 the waiting lists #T", "fay", minute=12.5),
+                ]
+            )
+            while screen.held_count < 2:
+                await pilot.pause(0.05)
+            await pilot.press("2")
+            screen.refresh_panes()
+            await pilot.pause(0.1)
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+    def test_reply_blocked_over_the_limit(self, snap_compare: Any, make_app: Any) -> None:
+        """Replying: the reply context, the live count over the limit, the reason, a promo warning."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await ready(pilot)
+            await put_cursor(pilot, "111")
+            await pilot.press("r")
+            draft = pilot.app.screen.query_one("#draft", Input)
+            draft.value = "Buy my course now! 50% off https://shop.example.com/deal " + "x" * 240
+            draft.cursor_position = 0
+            await pilot.pause(0.1)
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+class TestScreensOver:
+    """Screens opened over the console."""
+
+    def test_author_card(self, snap_compare: Any, make_app: Any) -> None:
+        """The author card: role, posts in this chat with promo reasons, note, mute."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await ready(pilot)
+            await put_cursor(pilot, "112")
+            await pilot.press("enter")
+            pilot.app.screen.query_one("#note", Input).cursor_blink = False
+            await pilot.pause(0.1)
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+    def test_help(self, snap_compare: Any, make_app: Any) -> None:
+        """The help screen lists every key."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await ready(pilot)
+            await pilot.press("f1")
+            await pilot.pause(0.1)
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
