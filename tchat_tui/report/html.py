@@ -5,7 +5,8 @@ Every text from the database (posts, names, handles, questions) goes through `ht
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape as _escape
 
 from tchat_tui.domain.summary import Summary, SummaryPost
 from tchat_tui.report.chart import posts_per_minute_svg
@@ -17,6 +18,14 @@ from tchat_tui.report.wording import (
     role_note,
     when,
 )
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def escape(text: str, quote: bool = True) -> str:
+    """Text for HTML: markup escaped, control characters (terminal escapes) dropped."""
+    return _escape(_CONTROL.sub("", text), quote=quote)
+
 
 _STYLE = """
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222;

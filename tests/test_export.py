@@ -1,0 +1,80 @@
+"""`tchat-live export`: the transcript, one row per post, hidden ones marked; safe CSV cells."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tchat_tui.cli import main
+from tchat_tui.report.transcript import COLUMNS
+from tests.test_summary import SECRET, build_chat, chat_post
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "care.db"
+    store, chat = build_chat(path)
+    store.add_posts(chat, [chat_post("16", '=HYPERLINK("http://x") #CareChat', "mal", 30)])
+    store.close()
+    return path
+
+
+def export(db: Path, fmt: str, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    assert main(["export", "--db", str(db), "--format", fmt, *extra]) == 0
+    return capsys.readouterr().out
+
+
+def test_csv_one_row_per_post(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every stored post, in time order, with the issue's columns."""
+    rows = list(csv.DictReader(io.StringIO(export(db, "csv", capsys))))
+    assert list(rows[0]) == COLUMNS
+    assert len(rows) == 16
+    times = [r["time"] for r in rows]
+    assert times == sorted(times)
+    by_id = {r["post_id"]: r for r in rows}
+    assert by_id["5"]["role"] == "guest" and by_id["5"]["answers"] == "1"
+    assert by_id["1"]["question"] == "1" and by_id["1"]["role"] == "host"
+    assert by_id["6"]["starred"] == "1" and by_id["8"]["hidden"] == "1"
+    assert by_id["11"]["flag"] == "red" and by_id["15"]["deleted"] == "1"
+    assert by_id["3"]["likes"] == "10" and by_id["3"]["url"] == "https://x.com/ada/status/3"
+
+
+def test_csv_cells_never_run_as_formulas(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A text a spreadsheet would run gets a leading apostrophe in CSV (JSON keeps it exact)."""
+    rows = {r["post_id"]: r for r in csv.DictReader(io.StringIO(export(db, "csv", capsys)))}
+    assert rows["16"]["text"].startswith("'=HYPERLINK")
+    data = {r["post_id"]: r for r in json.loads(export(db, "json", capsys))}
+    assert data["16"]["text"].startswith("=HYPERLINK")
+
+
+def test_json_rows(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """JSON: a list of objects with the same keys, booleans and numbers typed."""
+    data = json.loads(export(db, "json", capsys))
+    assert len(data) == 16 and list(data[0]) == COLUMNS
+    row = next(r for r in data if r["post_id"] == "8")
+    assert row["hidden"] is True and row["answers"] == 1
+
+
+def test_visible_only_leaves_out_hidden(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--visible-only: no hidden, deleted or dry-run post, and no hidden text."""
+    out = export(db, "csv", capsys, "--visible-only")
+    ids = {r["post_id"] for r in csv.DictReader(io.StringIO(out))}
+    assert {"8", "14", "15"}.isdisjoint(ids) and len(ids) == 13
+    assert SECRET not in out
+
+
+def test_export_never_overwrites_without_force(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An existing --out is kept unless --force; with it, the file is replaced."""
+    out = tmp_path / "t.csv"
+    out.write_text("mine", encoding="utf-8")
+    assert main(["export", "--db", str(db), "--format", "csv", "--out", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "mine"
+    assert main(["export", "--db", str(db), "--format", "csv", "--out", str(out), "--force"]) == 0
+    assert out.read_text(encoding="utf-8").startswith("post_id,network,author")

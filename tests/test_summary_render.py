@@ -1,0 +1,117 @@
+"""Summary formats: Markdown and HTML escape post text, HTML stands alone, JSON has the ids."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tchat_tui.domain.summary import Summary
+from tchat_tui.report.build import build_summary
+from tchat_tui.report.chart import posts_per_minute_svg
+from tchat_tui.report.markdown import escape
+from tchat_tui.report.render import render
+from tests.test_summary import SECRET, build_chat
+
+
+@pytest.fixture
+def summary(tmp_path: Path) -> Summary:
+    store, _ = build_chat(tmp_path / "care.db")
+    return build_summary(store)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json"])
+def test_every_format_has_the_essentials(summary: Summary, fmt: str) -> None:
+    """Title, date, host, guests, figures, each question with its count; no hidden text."""
+    out = render(summary, fmt)
+    for words in ("CareChat", "Caring for a parent", "claire", "nadia", "What helps you most?"):
+        assert words in out
+    assert SECRET not in out
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Thursday 26 November 2026, 19:00-20:00 (UTC+01:00)",
+        "| Posts | 11 (and 1 reposts) |",
+        "| First-time participants | 7 |",
+        "| Peak minute | 19:06, 2 posts |",
+        "| Per network | X 11 |",
+        "### Q1: What helps you most?",
+        "Posted at 19:05: 4 answers from 4 participants.",
+        "## Highlights",
+        "To everyone who took part: @bob, @ada, @cyd",
+        "1 post hidden; 1 flagged as promotion (1 red); 1 deleted by their authors; 0 authors muted.",
+    ],
+)
+def test_markdown_sections(summary: Summary, words: str) -> None:
+    """The Markdown summary carries each part the issue lists."""
+    assert words in render(summary, "md")
+
+
+def test_markdown_answers_in_rank_order(summary: Summary) -> None:
+    """Under Q1: the starred answer, then the guest's, then by engagement."""
+    md = render(summary, "md")
+    q1 = md.split("### Q1", 1)[1].split("### Q2", 1)[0]
+    order = [q1.index(f"@{h}") for h in ("cyd", "nadia", "bob", "ada")]
+    assert order == sorted(order)
+    assert "⭐ **@cyd**" in q1
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("[link](http://evil)", r"\[link\](http://evil)"),
+        ("<img src=x onerror=alert(1)>", r"\<img src=x onerror=alert(1)\>"),
+        ("*bold* _it_ `code`", r"\*bold\* \_it\_ \`code\`"),
+        ("line\nbreak\x1b[31m", r"line break\[31m"),
+        ("a | b", r"a \| b"),
+    ],
+)
+def test_markdown_escapes_post_text(text: str, escaped: str) -> None:
+    """A participant's text cannot add links, HTML, emphasis or table cells."""
+    assert escape(text) == escaped
+
+
+def test_html_escapes_post_text(summary: Summary) -> None:
+    """The starred post's markup is shown as text, never run."""
+    html = render(summary, "html")
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; [link]" in html
+
+
+def test_html_is_self_contained(summary: Summary) -> None:
+    """No script, stylesheet, image or font is loaded from anywhere: it reads offline."""
+    html = render(summary, "html")
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    assert "<svg" in html and "<style>" in html
+    for needle in ("<script", "<link", "<img", "src=", "@import", "url(", "<iframe"):
+        assert needle not in html
+    assert all(h.startswith("https://x.com/") for h in re.findall(r'href="([^"]*)"', html))
+
+
+def test_chart_marks_each_question(summary: Summary) -> None:
+    """One bar per minute with posts, a dashed mark and a label at each question's time."""
+    svg = posts_per_minute_svg(summary)
+    assert svg.count("<rect") == len(summary.per_minute)
+    assert svg.count("stroke-dasharray") == 2
+    assert ">Q1<title>Q1 at 19:05: What helps you most?</title>" in svg
+    assert ">Q2<title>Q2 at 19:20" in svg
+
+
+def test_json_shape(summary: Summary) -> None:
+    """questions [{number, text, post_id, answers}], participants [handles], stats {...}."""
+    data = json.loads(render(summary, "json"))
+    q1 = data["questions"][0]
+    assert {k: q1[k] for k in ("number", "text", "post_id", "answers")} == {
+        "number": 1,
+        "text": "What helps you most?",
+        "post_id": "1",
+        "answers": ["6", "5", "4", "3"],
+    }
+    assert set(data["participants"]) == {"claire", "ada", "bob", "nadia", "cyd", "spammy", "tom"}
+    assert data["stats"]["posts"] == 11 and data["stats"]["hidden"] == 1
+    assert data["stats"]["peak_minute"] == "2026-11-26T19:06:00+01:00"
+    assert [h["post_id"] for h in data["highlights"]] == ["6", "12"]
