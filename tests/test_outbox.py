@@ -114,3 +114,24 @@ def test_unknown_kind_is_refused(tmp_path: Path) -> None:
     box = make(tmp_path, DryRunPublisher())
     with pytest.raises(ValueError):
         box.submit("x", [Network.X], moderator="m", kind="quote")
+
+
+def test_when_the_network_cannot_be_asked_the_row_is_not_resent(tmp_path: Path) -> None:
+    """A retry whose lookup fails keeps the row failed (retryable) instead of posting blindly."""
+    from tchat_tui.publish.base import LookupFailed
+
+    class Unreachable(FlakyPublisher):
+        def find_existing(self, row: OutboxRow) -> str | None:
+            raise LookupFailed("could not look for the post on X (ConnectionError)")
+
+    pub = Unreachable([PublishResult(ok=False, error="timeout")])
+    box = make(tmp_path, pub)
+    [row] = box.submit("maybe sent #T", [Network.X], moderator="m")
+    box.process_pending()
+    box.retry(row["id"])
+    [again] = box.process_pending()
+    assert again["status"] == "failed" and "could not look" in again["error"]
+    assert pub.calls == ["maybe sent #T"]
+    box.store.outbox_update(row["id"], status="sending")
+    box.recover()
+    assert box.store.outbox_row(row["id"])["status"] == "failed"  # type: ignore[index]

@@ -28,6 +28,10 @@ class PublishResult:
     """The created post, normalized, when the network returns it (stored at once as outgoing)."""
 
 
+class LookupFailed(Exception):
+    """`find_existing` could not ask the network: whether the post went out is unknown."""
+
+
 class Publisher(Protocol):
     """Publishes outbox rows to one network."""
 
@@ -38,7 +42,10 @@ class Publisher(Protocol):
         """Send one row (post, reply or repost). Must not raise for network errors."""
 
     def find_existing(self, row: OutboxRow) -> str | None:
-        """After an ambiguous failure or a restart: the remote id if the post already went out."""
+        """After an ambiguous failure or a restart: the remote id if the post already went out.
+
+        Raises LookupFailed when the network cannot be asked (the outbox then does not resend).
+        """
 
 
 class DryRunPublisher:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from tchat_tui.domain.post import Network, Post
 from tchat_tui.pipeline import Pipeline
-from tchat_tui.publish.base import OutboxRow, Publisher, PublishResult
+from tchat_tui.publish.base import LookupFailed, OutboxRow, Publisher, PublishResult
 from tchat_tui.store.store import Store
 
 KINDS = ("post", "reply", "repost")
@@ -92,7 +92,13 @@ class Outbox:
             publisher = self.publishers.get(Network(row["network"]))
             if publisher is None:
                 continue
-            remote = publisher.find_existing(row)
+            try:
+                remote = publisher.find_existing(row)
+            except LookupFailed as exc:
+                self.store.outbox_update(
+                    row["id"], status="failed", retryable=1, error=f"{exc}; retry to check again"
+                )
+                continue
             if remote:
                 self.store.outbox_update(row["id"], status="sent", remote_id=remote)
             else:
@@ -112,7 +118,11 @@ class Outbox:
         attempts = int(row["attempts"] or 0) + 1
         self.store.outbox_update(row["id"], status="sending", attempts=attempts)
         if attempts > 1:
-            remote = publisher.find_existing(row)
+            try:
+                remote = publisher.find_existing(row)
+            except LookupFailed as exc:
+                result = PublishResult(ok=False, error=f"{exc}; retry to check again")
+                return self._failed(row, result)
             if remote:
                 return self._sent(row, PublishResult(ok=True, remote_id=remote))
         try:
@@ -121,6 +131,9 @@ class Outbox:
             result = PublishResult(ok=False, error=f"{type(exc).__name__}: {exc}".splitlines()[0])
         if result.ok:
             return self._sent(row, result)
+        return self._failed(row, result)
+
+    def _failed(self, row: OutboxRow, result: PublishResult) -> OutboxRow:
         self.store.outbox_update(
             row["id"],
             status="failed",

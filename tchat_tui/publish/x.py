@@ -23,7 +23,7 @@ from tchat_tui.credentials import ENV_VARS
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.domain.post import Network, Post
 from tchat_tui.domain.text import extract_hashtags_with_indices, extract_mentions
-from tchat_tui.publish.base import OutboxRow, PublishResult
+from tchat_tui.publish.base import LookupFailed, OutboxRow, PublishResult
 from tchat_tui.sources.xline import parse_timestamp, post_from_tweet, stream_line
 from tchat_tui.xclient import CAN_POST, REST_TIMEOUT, RateLimits, make_client
 
@@ -239,7 +239,10 @@ class XPublisher:
     # -- looking before resending --------------------------------------------------------------
 
     def find_existing(self, row: OutboxRow) -> str | None:
-        """The id of this row's post among the host's recent posts, or None (also when unsure)."""
+        """The id of this row's post among the host's recent posts, or None.
+
+        Raises LookupFailed when X cannot be asked: resending blindly could post twice.
+        """
         self.last_lookup_error = ""
         try:
             me = self.me()
@@ -257,7 +260,7 @@ class XPublisher:
             )
         except Exception as exc:  # the outbox must not die on a lookup; say why
             self.last_lookup_error = f"could not look for the post on X ({type(exc).__name__})"
-            return None
+            raise LookupFailed(self.last_lookup_error) from None
         tweets = list(response.data or ())
         if self.meter is not None:
             self.meter.read_owned(len(tweets), self.clock())

@@ -187,12 +187,16 @@ def test_find_existing_among_the_hosts_recent_posts(
 
 @responses.activate
 def test_find_existing_that_cannot_look_says_so() -> None:
-    """A failed lookup returns None (the outbox decides) and keeps the reason, without secrets."""
+    """A failed lookup raises LookupFailed (never a blind resend) with the reason, no secrets."""
+    from tchat_tui.publish.base import LookupFailed
+
     responses.get(ME, json=fixture("users_me.json"))
     responses.get(TIMELINE, status=503, json=fixture("error_503.json"))
     pub = publisher()
-    assert pub.find_existing(row()) is None
+    with pytest.raises(LookupFailed, match="could not look for the post on X"):
+        pub.find_existing(row())
     assert pub.last_lookup_error.startswith("could not look for the post on X")
+    assert KEYS["consumer_secret"] not in pub.last_lookup_error
 
 
 @pytest.mark.parametrize(
