@@ -150,6 +150,16 @@ class CostMeter:
             if counts.get(kind)
         ]
 
+    def totals(self) -> dict[str, tuple[int, float]]:
+        """kind -> (billable units, estimated USD) since the meter started (what the store keeps)."""
+        return {k: (n, n * self.prices[k]) for k, n in self.counts().items()}
+
+    def restore(self, counts: dict[str, int], at: datetime) -> None:
+        """Add totals saved by an earlier run of the same chat (charged at `at`)."""
+        for kind, count in counts.items():
+            if kind in self.prices:
+                self._add(kind, count, at)
+
     def header_text(self, now: datetime) -> str:
         """One short line: '$0.42/h est.'."""
         return f"${self.last_hour(now):.2f}/h est."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tchat_tui.domain.promo_text import (
@@ -84,6 +84,68 @@ class SignalSpec:
     cap: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class PhraseKeys:
+    """Which word lists may match a text, from the first one or two words of their phrases."""
+
+    by_word: dict[str, frozenset[str]]
+    by_pair: dict[tuple[str, str], frozenset[str]]
+    prefixes: tuple[tuple[str, str], ...]
+    """(first-word prefix, list) for phrases like "inscri*"."""
+    always: frozenset[str]
+    """Lists with a phrase that has no letters at all: always run."""
+
+    @classmethod
+    def of(cls, lists: dict[str, list[str]]) -> PhraseKeys:
+        """Keys of the named word lists."""
+        by_word: dict[str, set[str]] = {}
+        by_pair: dict[tuple[str, str], set[str]] = {}
+        prefixes: set[tuple[str, str]] = set()
+        always: set[str] = set()
+        for name, phrases in lists.items():
+            for phrase in phrases:
+                if not phrase.strip():
+                    continue
+                key, star = phrase_key(phrase)
+                if key == ("",):
+                    always.add(name)
+                elif star:
+                    prefixes.add((key[0], name))
+                elif len(key) == 1:
+                    by_word.setdefault(key[0], set()).add(name)
+                else:
+                    by_pair.setdefault((key[0], key[1]), set()).add(name)
+        return cls(
+            {k: frozenset(v) for k, v in by_word.items()},
+            {k: frozenset(v) for k, v in by_pair.items()},
+            tuple(sorted(prefixes)),
+            frozenset(always),
+        )
+
+    def candidates(self, words: list[str], extra: set[str]) -> set[str]:
+        """The lists that may match a text with these words (in order) and extra words."""
+        out = set(self.always)
+        get_word, get_pair = self.by_word.get, self.by_pair.get
+        for w in extra:
+            hit = get_word(w)
+            if hit:
+                out |= hit
+        prev = ""
+        for w in words:
+            hit = get_word(w)
+            if hit:
+                out |= hit
+            if prev:
+                hit = get_pair((prev, w))
+                if hit:
+                    out |= hit
+            prev = w
+        for prefix, name in self.prefixes:
+            if any(w.startswith(prefix) for w in words):
+                out.add(name)
+        return out
+
+
 @dataclass(frozen=True)
 class PromoRules:
     """Parsed, compiled rules: thresholds, limits, signals, domain lists and lexicon regexes."""
@@ -108,14 +170,12 @@ class PromoRules:
     profile_hosts: frozenset[str]
     lexicons: dict[str, re.Pattern[str] | None]
     own_product: re.Pattern[str] | None
-    first_words: frozenset[str]
-    """Call, offer and bait phrases of one word (folded letters): a cheap first pass."""
-    first_pairs: frozenset[tuple[str, str]]
-    """The first two words of the longer phrases."""
-    first_prefixes: tuple[str, ...]
-    """First words of phrases whose first word ends in `*`."""
+    keys: PhraseKeys
+    """Which word lists may match a text: a cheap first pass before their regexes."""
     subjects: re.Pattern[str] | None
     stopwords: frozenset[str]
+    cache: dict[tuple[str, ...], object] = field(default_factory=dict, compare=False, repr=False)
+    """Per-URL and per-author analyses (pure functions of the rules and their input)."""
 
     def limit(self, name: str) -> float:
         """A numeric limit from `[limits]`."""
@@ -222,7 +282,7 @@ def parse_rules(toml_text: str, source: str = "<rules>") -> PromoRules:
             words.get("possessives", []), words.get("products", [])
         )
         subjects = compile_subjects(words.get("subjects", []))
-        keys = [phrase_key(p) for key in LEXICONS if key != "ask_link" for p in words.get(key, [])]
+        keys = PhraseKeys.of({key: words.get(key, []) for key in LEXICONS})
     except re.error as exc:
         raise fail(f"a word list does not compile: {exc}", "[lexicon") from None
     return PromoRules(
@@ -245,9 +305,7 @@ def parse_rules(toml_text: str, source: str = "<rules>") -> PromoRules:
         profile_hosts=frozenset(domain_list("profile_hosts")),
         lexicons=lexicons,
         own_product=own_product,
-        first_words=frozenset(k[0] for k, star in keys if len(k) < 2 and not star),
-        first_pairs=frozenset((k[0], k[1]) for k, star in keys if len(k) == 2 and not star),
-        first_prefixes=tuple(sorted({k[0] for k, star in keys if star})),
+        keys=keys,
         subjects=subjects,
         stopwords=frozenset(fold(w) for w in words.get("stopwords", [])),
     )

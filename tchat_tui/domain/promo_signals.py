@@ -12,9 +12,11 @@ from tchat_tui.domain.promo_text import (
     PRICE,
     fold,
     host_matches,
+    identity,
     lower,
     own_site_match,
     registrable_domain,
+    site_candidates,
     starts_word,
     strip_entities,
     url_host,
@@ -75,6 +77,8 @@ _STATEMENT_CALLS = frozenset({"call_buy", "call_signup", "call_look"})
 _OTHER_LEXICONS = ("engagement_bait",)
 _LEADING_MENTIONS = re.compile(r"^(?:\s*[@＠]\w{1,50}[\s,:]*)+")
 _MENTION = re.compile(r"[@＠]\w+")
+# Upper-case letters of the Latin scripts (the capitals rule is about Latin-script shouting).
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞĀĂĄĆĈĊČĎĐĒĔĖĘĚĜĞĠĢĤĦĨĪĬĮİĲĴĶĹĻĽĿŁŃŅŇŊŌŎŐŒŔŖŘŚŜŞŠŢŤŦŨŪŬŮŰŲŴŶŸŹŻŽ]")
 _MAX_QUOTE = 40
 
 
@@ -123,15 +127,10 @@ def content_signals(
     facts.bare = strip_entities(text)
     facts.words = words_of_bare(facts.bare)
     # A first pass on words: most chat posts contain no first word of any phrase.
-    seen = set(facts.words)
-    seen.update(fold(tag) for tag in hashtags)
-    worded = (
-        "" in rules.first_words
-        or not rules.first_words.isdisjoint(seen)
-        or not rules.first_pairs.isdisjoint(zip(facts.words, facts.words[1:], strict=False))
-        or (bool(rules.first_prefixes) and any(w.startswith(rules.first_prefixes) for w in seen))
-    )
-    for sid in _CALLS if worded else ():
+    may = rules.keys.candidates(facts.words, {fold(tag) for tag in hashtags})
+    for sid in _CALLS:
+        if sid not in may:
+            continue
         hit = lexicon_hit(rules, sid, plain, folded)
         if hit:
             out.append(make_signal(rules, sid, hit))
@@ -142,7 +141,9 @@ def content_signals(
                 out.append(make_signal(rules, "own_product", _quote(plain, folded, *m.span())))
                 facts.has_call = True
                 break
-    for sid in _OFFERS if worded else ():
+    for sid in _OFFERS:
+        if sid not in may:
+            continue
         hit = lexicon_hit(rules, sid, plain, folded)
         if hit:
             out.append(make_signal(rules, sid, hit))
@@ -151,7 +152,9 @@ def content_signals(
     price = PRICE.search(folded)
     if price:
         out.append(make_signal(rules, "price", _quote(plain, folded, *price.span())))
-    for sid in _OTHER_LEXICONS if worded else ():
+    for sid in _OTHER_LEXICONS:
+        if sid not in may:
+            continue
         hit = lexicon_hit(rules, sid, plain, folded)
         if hit:
             out.append(make_signal(rules, sid, hit))
@@ -167,21 +170,27 @@ def _link_signals(
     refs: list[str] = []
     own = short = track = None
     for url in urls:
-        host = url_host(url)
-        if not host:
+        info = _url_info(rules, url)
+        if info is None:
             continue
-        ref = host_matches(host, rules.reference)
-        if ref is not None:
+        host = info.host
+        if info.reference:
             refs.append(host)
             continue
         plain.append(host)
-        facts.domains.append(registrable_domain(host, rules.two_part_suffixes))
+        facts.domains.append(info.domain)
         if own is None:
-            own = own_site_match(url, host, handle, name, rules.generic_labels, rules.profile_hosts)
-        if short is None and host_matches(host, rules.shorteners):
+            who = rules.cache.get(("who", handle, name))
+            if who is None:
+                who = rules.cache[("who", handle, name)] = identity(
+                    handle, name, rules.generic_labels
+                )
+            if own_site_match(info.candidates, who):  # type: ignore[arg-type]
+                own = host
+        if short is None and info.shortener:
             short = host
         if track is None:
-            track = _tracking(rules, url, host)
+            track = info.tracking
     facts.has_link = bool(plain or refs)
     out = facts.signals
     if plain:
@@ -194,6 +203,41 @@ def _link_signals(
         out.append(make_signal(rules, "shortener", short))
     if track:
         out.append(make_signal(rules, "tracking", track))
+
+
+@dataclass(frozen=True, slots=True)
+class UrlInfo:
+    """What a link's expanded URL says, independent of who posted it."""
+
+    host: str
+    domain: str
+    reference: bool
+    shortener: bool
+    tracking: str | None
+    candidates: list[str]
+
+
+def _url_info(rules: PromoRules, url: str) -> UrlInfo | None:
+    """Analyse a URL once (cached in the rules: the same links come back in a chat)."""
+    key = ("url", url)
+    cached = rules.cache.get(key)
+    if cached is not None or key in rules.cache:
+        return cached  # type: ignore[return-value]
+    host = url_host(url)
+    info = None
+    if host:
+        info = UrlInfo(
+            host=host,
+            domain=registrable_domain(host, rules.two_part_suffixes),
+            reference=host_matches(host, rules.reference) is not None,
+            shortener=host_matches(host, rules.shorteners) is not None,
+            tracking=_tracking(rules, url, host),
+            candidates=site_candidates(url, host, rules.generic_labels, rules.profile_hosts),
+        )
+    if len(rules.cache) > 4096:
+        rules.cache.clear()
+    rules.cache[key] = info
+    return info
 
 
 def _tracking(rules: PromoRules, url: str, host: str) -> str | None:
@@ -216,20 +260,22 @@ def _form_signals(
     chat_tag: str,
 ) -> None:
     """Hashtag and mention stuffing, capitals, emoji and exclamation floods."""
-    tag = lower(chat_tag.lstrip("#"))
-    extra = {lower(h) for h in hashtags} - {tag}
     free_tags = int(rules.limit("hashtags_free"))
+    extra: set[str] = set()
+    if len(hashtags) > free_tags:
+        extra = {lower(h) for h in hashtags} - {lower(chat_tag.lstrip("#"))}
     if len(extra) > free_tags:
         spec = rules.signals["hashtag_stuffing"]
         weight = spec.weight * (len(extra) - free_tags)
         if spec.cap is not None:
             weight = min(weight, spec.cap)
         out.append(make_signal(rules, "hashtag_stuffing", len(extra), weight=weight))
-    own_words = _LEADING_MENTIONS.sub("", text, count=1)
-    mentions = len({m.lower() for m in _MENTION.findall(own_words)})
-    if mentions >= rules.limit("mentions"):
-        out.append(make_signal(rules, "mention_stuffing", mentions))
-    upper = sum(map(str.isupper, bare))
+    if text.count("@") + text.count("＠") >= rules.limit("mentions"):
+        own_words = _LEADING_MENTIONS.sub("", text, count=1)
+        mentions = len({m.lower() for m in _MENTION.findall(own_words)})
+        if mentions >= rules.limit("mentions"):
+            out.append(make_signal(rules, "mention_stuffing", mentions))
+    upper = len(_UPPER.findall(bare))
     enough = upper >= rules.limit("capitals_min_letters") * rules.limit("capitals_share")
     letters = sum(map(str.isalpha, bare)) if enough else 0
     if (
@@ -238,8 +284,8 @@ def _form_signals(
     ):
         pct = round(100 * upper / letters)
         out.append(make_signal(rules, "capitals", f"{pct}%", f"{pct} %"))
-    emoji = len(EMOJI.findall(text))
+    emoji = 0 if text.isascii() else len(EMOJI.findall(text))
     if emoji >= rules.limit("emoji"):
         out.append(make_signal(rules, "emoji_flood", f"{emoji} emoji"))
-    elif EXCLAIMS.search(text):
+    elif ("!!!" in text or "！" in text) and EXCLAIMS.search(text):
         out.append(make_signal(rules, "emoji_flood", "'!!!'", "« !!! »"))

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlsplit
+from zlib import crc32
 
 _PUNCT = {ord("’"): ord("'"), ord("ʼ"): ord("'"), 0x202F: ord(" "), 0xA0: ord(" ")}
 
@@ -31,10 +32,15 @@ def lower(text: str) -> str:
     return text.replace("’", "'").replace("ʼ", "'").replace("\u202f", " ").replace("\xa0", " ")
 
 
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
 def fold(text: str) -> str:
-    """Lower-case and strip accents (for word comparisons), keeping the length when possible."""
+    """Lower-case and strip accents, for word comparisons (the length may change)."""
     text = text.lower()
-    return text if text.isascii() else text.translate(_FOLD)
+    if text.isascii():
+        return text
+    return _COMBINING.sub("", unicodedata.normalize("NFD", text)).replace("’", "'")
 
 
 def _letter_pattern(token: str) -> str:
@@ -225,32 +231,33 @@ def squash(text: str) -> str:
     return _NON_WORD.sub("", fold(text)).replace("_", "")
 
 
-def own_site_match(
-    url: str,
-    host: str,
-    handle: str,
-    name: str,
-    generic: frozenset[str],
-    profile_hosts: frozenset[str],
-) -> str | None:
-    """Why a link points at the author's own site, judged from its host (or profile path)."""
-    handle_sq = squash(handle)
-    name_words = [squash(w) for w in re.split(r"[\s\-_.|,]+", name)]
-    name_words = [w for w in name_words if len(w) >= 4 and w not in generic]
-    name_sq = squash(name)
-    labels = [lab for lab in host.split(".")[:-1] if lab not in generic]
-    candidates = [squash(lab) for lab in labels]
+def identity(handle: str, name: str, generic: frozenset[str]) -> tuple[str, str, list[str]]:
+    """An author's handle and display name squashed, and the name's distinctive words."""
+    words = [squash(w) for w in re.split(r"[\s\-_.|,]+", name)]
+    return squash(handle), squash(name), [w for w in words if len(w) >= 4 and w not in generic]
+
+
+def site_candidates(
+    url: str, host: str, generic: frozenset[str], profile_hosts: frozenset[str]
+) -> list[str]:
+    """The parts of a link that could name its owner: host labels, or a profile's path."""
     if host_matches(host, profile_hosts):
-        candidates = [squash(url_first_segment(url))]
+        return [squash(url_first_segment(url))]
+    return [squash(lab) for lab in host.split(".")[:-1] if lab not in generic]
+
+
+def own_site_match(candidates: list[str], who: tuple[str, str, list[str]]) -> bool:
+    """True when a link's owner candidates match the author's handle or display name."""
+    handle_sq, name_sq, name_words = who
     for cand in candidates:
         if len(cand) < 4:
             continue
         for whole in (handle_sq, name_sq):
             if _same_or_inside(cand, whole):
-                return host
+                return True
         if any(w == cand or (len(w) >= 5 and w in cand) for w in name_words):
-            return host
-    return None
+            return True
+    return False
 
 
 def _same_or_inside(a: str, b: str) -> bool:
@@ -283,11 +290,22 @@ def normalised(text: str) -> str:
     return " ".join(words(text))
 
 
-def shingles(word_list: list[str], size: int = 3) -> frozenset[int]:
-    """Hashes of the word `size`-grams of a text (a short text gives one shingle of all of it)."""
-    if len(word_list) < size:
-        return frozenset({hash(tuple(word_list))}) if word_list else frozenset()
-    return frozenset(hash(tuple(word_list[i : i + size])) for i in range(len(word_list) - size + 1))
+SKETCH = 16
+"""Shingles kept per post: the smallest hashes (a bottom-k sketch), so that comparing a post with
+an author's history costs the same for long posts; short posts (most chat posts) keep them all."""
+
+
+def shingles(word_list: list[str]) -> frozenset[int]:
+    """Hashes of the word 3-grams of a text, at most SKETCH of them (the smallest)."""
+    # Words become CRC-32 numbers first: Python's string hash changes from run to run, and the
+    # sketch (and so the flags) must not.
+    ids = [crc32(w.encode()) for w in word_list]
+    if len(ids) < 3:
+        return frozenset({hash(tuple(ids))}) if ids else frozenset()
+    hashes = set(map(hash, zip(ids, ids[1:], ids[2:], strict=False)))
+    if len(hashes) > SKETCH:
+        return frozenset(sorted(hashes)[:SKETCH])
+    return frozenset(hashes)
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
