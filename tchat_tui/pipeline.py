@@ -161,11 +161,16 @@ class PipelineRunner(SourceSink):
         self.stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._on_error = on_error
+        self.on_stored: Callable[[list[ChatPost]], None] | None = None
+        """Called in the source's thread after each stored batch (cost estimates, counters)."""
 
     # SourceSink
     def posts(self, posts: list[Post]) -> None:
         """Store a batch from a source and queue the new posts for the screen."""
-        self.fresh.extend(self.pipeline.process(posts))
+        fresh = self.pipeline.process(posts)
+        self.fresh.extend(fresh)
+        if self.on_stored is not None and fresh:
+            self.on_stored(fresh)
 
     def state(self, state: SourceState) -> None:
         """Queue a source state for the header."""

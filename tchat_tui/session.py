@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
+from tchat_tui.domain.chatpost import ChatPost
 from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.cost import PRICES_READ_ON, CostMeter
 from tchat_tui.domain.post import Network, Role
 from tchat_tui.pipeline import Pipeline, PipelineRunner, PostScorer
 from tchat_tui.publish.base import DryRunPublisher, Publisher
@@ -175,6 +177,11 @@ class ChatSession:
             self.sources.append(self.replay_source)
         self.publishers: dict[Network, Publisher] = {}
         self.network_note = ""
+        self.cost_meter = CostMeter()
+        """What the hour costs at X's pay-per-use prices (estimated from a replay)."""
+        saved = {r["kind"]: int(r["count"]) for r in self.store.costs(self.chat_id)}
+        self.cost_meter.restore(saved, settings.clock())
+        self._costs_saved_at = 0.0
         self._connect_networks(bool(replay))
         moderators = settings.moderators or (getpass.getuser(),)
         self.moderators: tuple[str, ...] = tuple(moderators)
@@ -188,6 +195,10 @@ class ChatSession:
             clock=self.clock.now,
         )
         self._outbox_thread: threading.Thread | None = None
+        if replay or self.settings.dry_run:
+            # No live reads happen: estimate what reading these posts on X would have cost.
+            self.runner.on_stored = self._estimate_reads
+            self.outbox.on_sent = self._estimate_write
 
     def _roles(self) -> list[tuple[str, Role]]:
         out: list[tuple[str, Role]] = []
@@ -228,6 +239,32 @@ class ChatSession:
         self.store.record_action(self.chat_id, self.on_duty, "on duty", self.on_duty)
         return self.on_duty
 
+    def _estimate_reads(self, fresh: list[ChatPost]) -> None:
+        x_posts = [c for c in fresh if c.post.network is Network.X and not c.outgoing]
+        for c in x_posts:
+            self.cost_meter.read_posts([c.post.native_id], c.post.created_at)
+            self.cost_meter.read_users([c.post.author_id], c.post.created_at)
+        self.save_costs(every=5.0)
+
+    def _estimate_write(self, row: dict[str, Any]) -> None:
+        if row["network"] != Network.X.value or not row["dry_run"]:
+            return
+        if row["kind"] == "repost":
+            self.cost_meter.retweeted(self.clock.now())
+        else:
+            self.cost_meter.created_post(
+                str(row["text"]), self.clock.now(), reply=row["kind"] == "reply"
+            )
+        self.save_costs(every=5.0)
+
+    def save_costs(self, every: float = 0.0) -> None:
+        """Persist the cost meter's totals (at most once every `every` seconds)."""
+        now = time.monotonic()
+        if every and now - self._costs_saved_at < every:
+            return
+        self._costs_saved_at = now
+        self.store.save_costs(self.chat_id, self.cost_meter.totals(), PRICES_READ_ON)
+
     def start(self) -> None:
         """Start the sources and the outbox worker threads."""
         for source in self.sources:
@@ -238,11 +275,12 @@ class ChatSession:
         self._outbox_thread.start()
 
     def shutdown(self) -> None:
-        """Stop the workers and close the database."""
+        """Stop the workers, save the cost totals and close the database."""
         self.runner.shutdown()
         self.outbox.wake.set()
         if self._outbox_thread:
             self._outbox_thread.join(2.0)
+        self.save_costs()
         self.store.close()
 
     def info(self) -> dict[str, Any]:

@@ -40,6 +40,8 @@ class Outbox:
         self.clock = clock
         self.finished: deque[OutboxRow] = deque()
         """Rows that ended sent or failed, waiting for the screen."""
+        self.on_sent: Callable[[OutboxRow], None] | None = None
+        """Called after a row ends sent (the session estimates dry-run costs with it)."""
         self.wake = threading.Event()
         self._lock = threading.Lock()
 
@@ -160,6 +162,8 @@ class Outbox:
                 Network(row["network"]), str(result.remote_id), int(row["id"]), bool(row["dry_run"])
             )
         sent = self.store.outbox_row(row["id"]) or row
+        if self.on_sent is not None:
+            self.on_sent(sent)
         self.finished.append(sent)
         return sent
 

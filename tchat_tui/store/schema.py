@@ -155,7 +155,22 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1]
+def _v2(db: sqlite_utils.Database) -> None:
+    """The cost meter's totals, so the summary can say what the hour cost."""
+    db.table("costs").create(
+        {
+            "chat_id": int,
+            "kind": str,
+            "count": int,
+            "usd": float,
+            "prices_read_on": str,
+            "updated_at": str,
+        },
+        pk=("chat_id", "kind"),
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
 """MIGRATIONS[i] takes the schema from version i to i + 1; append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

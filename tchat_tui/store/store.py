@@ -605,6 +605,25 @@ class Store:
                 (chat_id, source, value, _now()),
             )
 
+    # -- costs ---------------------------------------------------------------------------------
+
+    def save_costs(
+        self, chat_id: int, counts: dict[str, tuple[int, float]], prices_read_on: str
+    ) -> None:
+        """Replace the chat's cost totals: kind -> (billable units, estimated USD)."""
+        now = _now()
+        with self.db.atomic():
+            self._conn.execute("DELETE FROM costs WHERE chat_id = ?", (chat_id,))
+            self._conn.executemany(
+                "INSERT INTO costs (chat_id, kind, count, usd, prices_read_on, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [(chat_id, k, n, usd, prices_read_on, now) for k, (n, usd) in counts.items()],
+            )
+
+    def costs(self, chat_id: int) -> list[Row]:
+        """The chat's cost totals per kind."""
+        return self._rows("SELECT * FROM costs WHERE chat_id = ? ORDER BY kind", [chat_id])
+
     # -- outbox --------------------------------------------------------------------------------
 
     def enqueue(

@@ -1,0 +1,66 @@
+"""A console session over the bundled demo: roles, questions, resume, and the cost estimate."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tchat_tui.domain.post import Network
+from tchat_tui.session import ChatSession, Settings
+
+NOW = datetime(2026, 11, 26, 18, 30, tzinfo=UTC)
+
+
+def demo(tmp_path: Path) -> ChatSession:
+    return ChatSession(
+        Settings(tag="", demo=True, speed=0, db_path=tmp_path / "demo.db", clock=lambda: NOW)
+    )
+
+
+def play(session: ChatSession) -> None:
+    assert session.replay_source is not None
+    session.replay_source.run(session.runner, threading.Event())
+
+
+def test_demo_plays_through_the_pipeline(tmp_path: Path) -> None:
+    """The demo's host, guests and eight questions are recognised; every post is stored once."""
+    session = demo(tmp_path)
+    assert session.tag == "AidantsChat" and session.roster.host == "claire_morel"
+    play(session)
+    stored = session.store.count_posts(session.chat_id)
+    assert stored == len(session.runner.fresh) >= 400
+    assert [q["number"] for q in session.store.questions(session.chat_id)] == list(range(1, 9))
+    assert all(q["posted_at"] for q in session.store.questions(session.chat_id))
+    assert session.classifier.current_question() == 8
+    assert session.publishers[Network.X].dry_run
+
+
+def test_restart_resumes_the_same_chat(tmp_path: Path) -> None:
+    """Close and reopen the demo on the same database: same chat, same questions, no doubles."""
+    first = demo(tmp_path)
+    play(first)
+    count = first.store.count_posts(first.chat_id)
+    first.shutdown()
+    second = demo(tmp_path)
+    assert second.restored == count
+    assert second.classifier.current_question() == 8
+    play(second)
+    assert len(second.runner.fresh) == 0
+    assert second.store.count_posts(second.chat_id) == count
+
+
+def test_replay_estimates_what_reading_it_on_x_costs(tmp_path: Path) -> None:
+    """Each replayed post is one post read and its author a user read (once a day)."""
+    session = demo(tmp_path)
+    play(session)
+    session.outbox.submit("Merci à tous ! #AidantsChat", [Network.X], moderator="m")
+    session.outbox.process_pending()
+    totals = session.cost_meter.totals()
+    posts = session.store.count_posts(session.chat_id) - 1
+    assert totals["post_read"][0] == posts
+    assert 40 <= totals["user_read"][0] <= 60
+    assert totals["post_created"][0] == 1
+    session.shutdown()
+    reopened = demo(tmp_path)
+    assert reopened.cost_meter.totals() == totals
