@@ -17,13 +17,14 @@ class ChatApp(App[int]):
     def __init__(self, session: ChatSession) -> None:
         super().__init__()
         self.session = session
+        """The open chat (the caller shuts it down after the app exits)."""
         self.title = f"tchat-live #{session.tag}"
 
-    def on_mount(self) -> None:
-        """Open the main screen."""
-        self.push_screen(MainScreen(self.session))
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the first thing painted (no blank screen before it)."""
+        return MainScreen(self.session)
 
 
 def build_app(session: ChatSession) -> ChatApp:
-    """The console for `session` (the caller starts nothing else and shuts the session down)."""
+    """The console for `session`; it starts the session's workers when the screen mounts."""
     return ChatApp(session)

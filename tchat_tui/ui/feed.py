@@ -14,6 +14,8 @@ from tchat_tui.ui.entries import StreamEntry
 from tchat_tui.ui.pacing import QuestionState, current_question, question_states
 
 PER_MINUTE_WINDOW = 60.0
+AUDIENCE_KEPT = 2000
+"""Audience questions kept for the queue (the newest; the database keeps them all)."""
 
 
 @dataclass(slots=True)
@@ -117,6 +119,8 @@ class Feed:
                 self.audience.append(e)
             if self.first_post_at is None or e.created_at < self.first_post_at:
                 self.first_post_at = e.created_at
+        if len(self.audience) > AUDIENCE_KEPT + 200:
+            del self.audience[: len(self.audience) - AUDIENCE_KEPT]
         self.total += len(out.entries)
         if out.questions_changed:
             self.reload_questions()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 
 from tchat_tui.session import ChatSession, Settings
 from tchat_tui.ui.app import ChatApp, build_app
+from tchat_tui.ui.stream import StreamPane
 from tests.factories import T0, stream_line
 
 os.environ["TZ"] = "UTC"  # post times are shown in local time: make it the same everywhere
@@ -100,19 +101,33 @@ def settings(tmp_path: Path, chat_file: Path) -> Settings:
     )
 
 
-@pytest.fixture
-def make_app(settings: Settings) -> Iterator[Callable[..., ChatApp]]:
-    """Build console apps on sessions that are shut down after the test."""
-    sessions: list[ChatSession] = []
+class AppMaker:
+    """Builds console apps on sessions from the test's settings and shuts each down once."""
 
-    def make(**changes: Any) -> ChatApp:
-        session = ChatSession(replace(settings, **changes))
-        sessions.append(session)
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.open: list[ChatSession] = []
+
+    def __call__(self, **changes: Any) -> ChatApp:
+        """A console on a new session (settings changed as given)."""
+        session = ChatSession(replace(self.settings, **changes))
+        self.open.append(session)
         return build_app(session)
 
-    yield make
-    for s in sessions:
-        s.shutdown()
+    def close(self, app: ChatApp) -> None:
+        """Shut the app's session down (as the command line does after the app exits)."""
+        if app.session in self.open:
+            self.open.remove(app.session)
+            app.session.shutdown()
+
+
+@pytest.fixture
+def make_app(settings: Settings) -> Iterator[AppMaker]:
+    """Build console apps on sessions that are shut down after the test."""
+    maker = AppMaker(settings)
+    yield maker
+    for session in list(maker.open):
+        session.shutdown()
 
 
 async def settle(pilot: Pilot[Any], shown: int, timeout: float = 10.0) -> None:
@@ -123,7 +138,7 @@ async def settle(pilot: Pilot[Any], shown: int, timeout: float = 10.0) -> None:
     while time.monotonic() < deadline:
         screen = app.screen
         runner = app.session.runner
-        pane = getattr(screen, "stream", None)
+        pane = screen.query(StreamPane).first() if screen.query(StreamPane) else None
         if pane is not None and len(pane.entries) >= shown and not runner.fresh:
             break
         await pilot.pause(0.05)
@@ -132,8 +147,3 @@ async def settle(pilot: Pilot[Any], shown: int, timeout: float = 10.0) -> None:
     pane = screen.stream  # type: ignore[attr-defined]
     sources = screen.feed.sources  # type: ignore[attr-defined]
     assert len(pane.entries) >= shown, f"only {len(pane.entries)} posts shown; sources {sources}"
-
-
-def frozen(moment: datetime = NOW) -> Callable[[], datetime]:
-    """A clock stuck at `moment`."""
-    return lambda: moment.astimezone(UTC)

@@ -255,7 +255,7 @@ async def test_restart_resumes_without_doubles(make_app: Any) -> None:
             [q.number for q in screen.feed.questions],
             [e.key for e in screen.feed.audience],
         )
-    first.session.shutdown()
+    make_app.close(first)
     again = make_app()
     async with again.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
