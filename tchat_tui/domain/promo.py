@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import statistics
 from bisect import bisect_left
-from collections import Counter, deque
+from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -133,7 +133,8 @@ class PromoTracker:
         """Start an empty chat under `rules`."""
         self.rules = rules
         self._authors: dict[str, AuthorState] = {}
-        self._texts: dict[int, set[str]] = {}
+        # Ordered so that the oldest text can be dropped in O(1) (a plain dict's first key is not).
+        self._texts: OrderedDict[int, set[str]] = OrderedDict()
         self._promo_texts: set[int] = set()
         self._recent: deque[tuple[datetime, str]] = deque()
         self._recent_counts: Counter[str] = Counter()
@@ -142,6 +143,7 @@ class PromoTracker:
         self._last: _Analysis | None = None
         self._stems: dict[str, frozenset[str]] = {}
         self._tag = ("", "")
+        self._asks: dict[str, str | None] = {}
         self._rate_window = timedelta(minutes=rules.limit("rate_window_minutes"))
         self._spray_window = timedelta(minutes=rules.limit("spray_window_minutes"))
 
@@ -179,8 +181,7 @@ class PromoTracker:
             if promo:
                 self._promo_texts.add(a.text_hash)
             if len(self._texts) > self._TEXT_INDEX_CAP:
-                oldest = next(iter(self._texts))
-                del self._texts[oldest]
+                oldest, _ = self._texts.popitem(last=False)
                 self._promo_texts.discard(oldest)
         for domain in a.domains:
             author.links += 1
@@ -361,6 +362,15 @@ class PromoTracker:
             self._tag = (tag, fold(tag.lstrip("#＃")))
         return self._tag[1]
 
+    def _asks_for_link(self, text: str) -> str | None:
+        """The words by which a post asks for a link or source (cached: parents get many replies)."""
+        if text in self._asks:
+            return self._asks[text]
+        if len(self._asks) > 2000:
+            self._asks.clear()
+        hit = self._asks[text] = lexicon_hit(self.rules, "ask_link", text, lower(text))
+        return hit
+
     def _question_stems(self, question: str) -> frozenset[str]:
         """Content stems of a chat question (cached: every answer asks for them)."""
         cached = self._stems.get(question)
@@ -378,7 +388,7 @@ class PromoTracker:
         if facts.has_link or facts.has_call:
             for asked in (ctx.parent.text if ctx.parent else None, ctx.question_text):
                 if asked:
-                    hit = lexicon_hit(rules, "ask_link", asked, lower(asked))
+                    hit = self._asks_for_link(asked)
                     if hit:
                         sigs.append(make_signal(rules, "asked_for_link", hit))
                         break
