@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -115,19 +117,30 @@ def build_summary(
     if not isinstance(plan, dict):
         plan = {}
 
-    authors = q.author_figures(db, chat)
-    minutes = [
-        MinuteCount(datetime.fromisoformat(m + ":00+00:00"), n) for m, n in q.per_minute(db, chat)
-    ]
+    with q.chat_snapshot(db, chat):
+        return _build(store, chat, row, plan, top_answers, look_in_folder)
+
+
+def _build(
+    store: Store,
+    chat: int,
+    row: dict[str, Any],
+    plan: dict[str, Any],
+    top_answers: int,
+    look_in_folder: bool,
+) -> Summary:
+    db = store.db
+    quoted = _quoted(store, chat, top_answers)
+    minutes: list[MinuteCount] = []
+    reposts = 0
+    for m, repost, n in q.per_minute(db):
+        if repost:
+            reposts += n
+        else:
+            minutes.append(MinuteCount(datetime.fromisoformat(m + ":00+00:00"), n))
     peak = max(minutes, key=lambda m: m.posts, default=None)  # the earliest of equal minutes
 
-    def total(name: str) -> int:
-        return sum(int(a[name] or 0) for a in authors)
-
-    def earliest(name: str) -> str | None:
-        return min((a[name] for a in authors if a[name]), default=None)
-
-    first_any = earliest("first_any")
+    first_any = q.first_post_at(db, chat)
     known: set[str] = set()
     if first_any:
         known = q.known_before(db, first_any)
@@ -139,12 +152,14 @@ def build_summary(
     plan_roles.update({str(h).casefold(): Role.GUEST for h in plan.get("guests") or ()})
     if plan.get("host"):
         plan_roles[str(plan["host"]).casefold()] = Role.HOST
+    authors = [a for a in q.author_figures(db) if a["posts"]]
+    authors.sort(
+        key=lambda a: (-a["posts"], -quoted.answers_by.get(a["author_key"], 0), a["first_at"])
+    )
     people: list[Contributor] = []
     per_network: dict[str, int] = {}
     for a in authors:
-        if not a["posts"]:
-            continue
-        handle = str(a["handle"])
+        handle = str(a["handle"] or a["author_key"])
         role = plan_roles.get(handle.casefold(), _ROLES[int(a["role_rank"])])
         per_network[a["network"]] = per_network.get(a["network"], 0) + int(a["posts"])
         people.append(
@@ -154,27 +169,28 @@ def build_summary(
                 network=str(a["network"]),
                 role=role.value,
                 posts=int(a["posts"]),
-                answers=int(a["answers"]),
+                answers=quoted.answers_by.get(a["author_key"], 0),
                 first_time=a["author_key"] not in known,
                 thank=not (a["red"] or a["muted"]),
             )
         )
 
+    mod = q.moderation(db)
     stats = Stats(
-        posts=total("posts"),
-        reposts=total("reposts"),
+        posts=sum(m.posts for m in minutes),
+        reposts=reposts,
         participants=len(people),
         first_time_participants=sum(p.first_time for p in people),
-        answers=total("answers"),
-        audience_questions=total("audience_questions"),
-        starred=total("starred"),
+        answers=sum(quoted.answers_by.values()),
+        audience_questions=quoted.audience,
+        starred=len(quoted.highlights),
         peak_minute=peak.minute if peak else None,
         peak_posts=peak.posts if peak else 0,
         per_network=dict(sorted(per_network.items())),
-        hidden=total("hidden"),
-        deleted=total("deleted"),
-        flagged=total("flagged"),
-        flagged_red=total("red"),
+        hidden=int(mod["hidden"]),
+        deleted=int(mod["deleted"]),
+        flagged=int(mod["flagged"]),
+        flagged_red=int(mod["red"]),
         muted_authors=sum(bool(a["muted"]) for a in authors),
     )
 
@@ -186,12 +202,12 @@ def build_summary(
     comods = tuple(plan.get("co_moderators") or ()) or with_role(Role.COMODERATOR)
     tag = "#" + str(row.get("tag") or plan.get("tag") or "").lstrip("#＃")
     topic = str(row.get("topic") or plan.get("topic") or "")
-    start = _time(row.get("started_at")) or _time(earliest("first_at"))
+    # Without a planned start, the chat spans the minutes it has posts in.
+    start = _time(row.get("started_at")) or (minutes[0].minute if minutes else None)
     if row.get("started_at") and start is not None:
         end: datetime | None = start + timedelta(minutes=int(row.get("duration_minutes") or 60))
     else:
-        end = _time(max((a["last_at"] for a in authors if a["last_at"]), default=None))
-    questions, highlights = _quoted(store, chat, top_answers)
+        end = minutes[-1].minute + timedelta(minutes=1) if minutes else None
     limit = int(plan.get("limit") or 280)
     return Summary(
         chat_id=chat,
@@ -205,8 +221,8 @@ def build_summary(
         co_moderators=tuple(comods),
         networks=tuple(plan.get("networks") or per_network or ("x",)),
         stats=stats,
-        questions=questions,
-        highlights=highlights,
+        questions=quoted.questions,
+        highlights=quoted.highlights,
         top_contributors=tuple(people[:TOP_CONTRIBUTORS]),
         participants=tuple(dict.fromkeys(p.handle for p in people)),
         first_timers=tuple(dict.fromkeys(p.handle for p in people if p.first_time)),
@@ -237,31 +253,43 @@ def _thanks(
     return fill(thanks, values)
 
 
-def _quoted(
-    store: Store, chat: int, top: int
-) -> tuple[tuple[QuestionSummary, ...], tuple[SummaryPost, ...]]:
-    """The questions with their answers, and the highlights, from one ordered pass."""
+@dataclass
+class _Quoted:
+    """What the ordered pass over answers, questions, stars and audience questions yields."""
+
+    questions: tuple[QuestionSummary, ...]
+    highlights: tuple[SummaryPost, ...]
+    answers_by: dict[str, int]
+    """Author key -> answers written."""
+    audience: int
+
+
+def _quoted(store: Store, chat: int, top: int) -> _Quoted:
+    """The questions with their answers, the highlights and the audience questions, in one pass."""
     postings: dict[int, list[tuple[str, str]]] = {}
     ids: dict[int, list[str]] = {}
     answerers: dict[int, set[str]] = {}
-    tops: dict[int, list[tuple[str, int]]] = {}
-    starred: list[tuple[str, str, str]] = []
-    for answer_to, native_id, key, author_key, qnum, star, created_at, engagement in q.quoted_rows(
-        store.db, chat
-    ):
+    answers_by: Counter[str] = Counter()
+    tops: dict[int, list[tuple[int, int]]] = {}
+    starred: list[tuple[str, str, int]] = []
+    audience = 0
+    for row in q.quoted_rows(store.db):
+        answer_to, native_id, rid, author_key, qnum, star, asked, created_at, engagement = row
         if answer_to is not None:
-            # The answer ids are listed in full anyway; the answerer count rides along.
+            # The answer ids are listed in full anyway; the answerer counts ride along.
             ids.setdefault(answer_to, []).append(native_id)
             answerers.setdefault(answer_to, set()).add(author_key)
+            answers_by[author_key] += 1
             if len(ids[answer_to]) <= top:
-                tops.setdefault(answer_to, []).append((key, int(engagement or 0)))
+                tops.setdefault(answer_to, []).append((rid, int(engagement or 0)))
         if qnum is not None:
             postings.setdefault(qnum, []).append((created_at, native_id))
         if star:
-            starred.append((created_at, native_id, key))
+            starred.append((created_at, native_id, rid))
+        audience += bool(asked)
     starred.sort()
     wanted = [k for group in tops.values() for k, _ in group] + [k for _, _, k in starred]
-    rows = q.posts_by_key(store.db, wanted)
+    rows = q.posts_by_rowid(store.db, wanted)
     out = []
     for qrow in q.questions(store.db, chat):
         n = int(qrow["number"])
@@ -279,4 +307,4 @@ def _quoted(
             )
         )
     highlights = tuple(_post(rows[k], 0) for _, _, k in starred if k in rows)
-    return tuple(out), highlights
+    return _Quoted(tuple(out), highlights, dict(answers_by), audience)

@@ -1,13 +1,16 @@
-"""The summary's SQL: three passes over one chat's posts, every figure an SQL aggregate.
+"""The summary's SQL: one read of the chat's posts, then SQL aggregates over a narrow copy.
 
-1. `author_figures`: one row per author (GROUP BY author_key) carrying every count the summary
-   needs; the chat's totals are sums over these few thousand rows, not over the posts.
-2. `per_minute`: original posts per minute, for the chart and the peak minute.
-3. `quoted_rows`: the answers in the summary's order (their native ids are listed in the JSON),
-   plus the question postings and the starred posts; full rows of the few posts quoted are then
-   fetched by key.
+`chat_snapshot` reads the columns the summary needs (no text, no payload) from every post of the
+chat into `temp.summary_posts`, held in memory. Reading the wide `posts` rows is the expensive
+part: one pass instead of one per figure. Then, over the narrow copy:
 
-Each pass costs about one scan of the chat's rows; a dozen separate aggregates would cost a dozen.
+1. `author_figures`: one row per author (GROUP BY author_key): posts, role, spam flag.
+2. `per_minute`: visible posts per minute, originals and reposts apart (the chart, the peak
+   minute, the post and repost totals are sums over these few rows).
+3. `moderation`: hidden, deleted and flagged counts.
+4. `quoted_rows`: the answers in the summary's order (their native ids are listed in the JSON),
+   the question postings, the starred posts and the audience questions; the few posts quoted in
+   full are then fetched from `posts` by rowid.
 
 A post counts when it is visible: not hidden by a moderator, not deleted by its author, and not
 a dry-run post that never reached a network. Reposts are counted apart from original posts. An
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +46,20 @@ ENGAGEMENT = (
 
 Metrics without a non-zero digit are all zeros (a live post counted as it arrived): no JSON parse.
 """
-ANSWER_ORDER = "starred DESC, (role = 'guest') DESC, engagement DESC, created_at, native_id"
-"""The rule of `domain.summary.answer_rank`, in SQL."""
 ROLE_RANK = "CASE role WHEN 'host' THEN 0 WHEN 'co-moderator' THEN 1 WHEN 'guest' THEN 2 ELSE 3 END"
+ANSWER_ORDER = "starred DESC, (role_rank = 2) DESC, engagement DESC, created_at, native_id"
+"""The rule of `domain.summary.answer_rank` (starred, guests, engagement, time), in SQL."""
+SNAPSHOT = "temp.summary_posts"
+
+_SNAPSHOT_SQL = f"""
+    CREATE TEMP TABLE summary_posts AS
+    SELECT rowid AS rid, native_id, author_key, network, created_at,
+           substr(created_at, 1, 16) AS minute, {VISIBLE} AS visible, is_repost,
+           {ROLE_RANK} AS role_rank, promo_level, hidden, deleted, starred, audience_question,
+           question_number,
+           CASE WHEN {IS_ANSWER} THEN answers END AS answer_to,
+           CASE WHEN {IS_ANSWER} THEN {ENGAGEMENT} END AS engagement
+    FROM posts WHERE chat_id = :chat"""
 
 Row = dict[str, Any]
 
@@ -55,49 +70,74 @@ def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] | dict[str,
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
+@contextmanager
+def chat_snapshot(db: sqlite_utils.Database, chat: int) -> Iterator[None]:
+    """Copy the chat's narrow columns into `temp.summary_posts` (in memory); dropped on exit.
+
+    The temporary table belongs to this connection; the database file is never written.
+    """
+    previous = db.execute("PRAGMA temp_store").fetchone()[0]
+    db.execute("PRAGMA temp_store = MEMORY")
+    db.execute(f"DROP TABLE IF EXISTS {SNAPSHOT}")
+    try:
+        db.execute(_SNAPSHOT_SQL, {"chat": chat})
+        yield
+    finally:
+        db.execute(f"DROP TABLE IF EXISTS {SNAPSHOT}")
+        db.execute(f"PRAGMA temp_store = {int(previous)}")
+
+
 def chat_row(db: sqlite_utils.Database, chat: int) -> Row | None:
     """The chat's row, or None."""
     rows = _rows(db, "SELECT * FROM chats WHERE id = :chat", {"chat": chat})
     return rows[0] if rows else None
 
 
-def author_figures(db: sqlite_utils.Database, chat: int) -> list[Row]:
-    """Every author of the chat with their counts, most active first.
+def author_figures(db: sqlite_utils.Database) -> list[Row]:
+    """Every author of a visible original post (or of a red-flagged one), with their counts.
 
-    Visible posts: posts (originals), reposts, answers, audience_questions, starred, first_at,
-    last_at. All posts: hidden, deleted, flagged (amber or red), red, first_any. `role_rank` is
-    the author's highest role in this chat (0 host, 1 co-moderator, 2 guest, 3 participant),
-    `muted` whether a moderator muted them.
+    `posts` counts visible originals; `red` says a post of theirs was flagged red (spam-like);
+    `role_rank` is their highest role in this chat (0 host, 1 co-moderator, 2 guest,
+    3 participant); handle, name and `muted` come from the authors table.
     """
     sql = f"""
-        SELECT author_key, max(author_handle) AS handle, max(author_name) AS name,
-               max(network) AS network,
-               count(*) FILTER (WHERE {VISIBLE} AND is_repost = 0) AS posts,
-               count(*) FILTER (WHERE {VISIBLE} AND is_repost = 1) AS reposts,
-               count(*) FILTER (WHERE {IS_ANSWER}) AS answers,
-               count(*) FILTER (WHERE {VISIBLE} AND audience_question = 1) AS audience_questions,
-               count(*) FILTER (WHERE {VISIBLE} AND starred = 1) AS starred,
-               min(created_at) FILTER (WHERE {VISIBLE}) AS first_at,
-               max(created_at) FILTER (WHERE {VISIBLE}) AS last_at,
-               sum(hidden) AS hidden, sum(deleted) AS deleted,
-               count(*) FILTER (WHERE promo_level IN ('amber', 'red')) AS flagged,
-               count(*) FILTER (WHERE promo_level = 'red') AS red,
-               min(created_at) AS first_any,
-               min({ROLE_RANK}) FILTER (WHERE {VISIBLE} AND is_repost = 0) AS role_rank,
-               (SELECT muted FROM authors WHERE key = author_key) AS muted
-        FROM posts WHERE chat_id = :chat GROUP BY author_key
-        ORDER BY posts DESC, answers DESC, first_at, author_key"""
-    return _rows(db, sql, {"chat": chat})
+        SELECT g.*, a.handle, a.name, a.muted FROM (
+            SELECT author_key, max(network) AS network,
+                   count(*) FILTER (WHERE visible AND is_repost = 0) AS posts,
+                   max(promo_level = 'red') AS red, min(role_rank) AS role_rank,
+                   min(created_at) AS first_at
+            FROM {SNAPSHOT}
+            WHERE (visible AND is_repost = 0) OR promo_level = 'red'
+            GROUP BY author_key
+        ) AS g LEFT JOIN authors AS a ON a.key = g.author_key"""
+    return _rows(db, sql, {})
 
 
-def per_minute(db: sqlite_utils.Database, chat: int) -> list[tuple[str, int]]:
-    """Original posts per minute: ('2026-11-26T18:05', n), in time order (UTC minutes)."""
+def per_minute(db: sqlite_utils.Database) -> list[tuple[str, bool, int]]:
+    """Visible posts per minute, originals and reposts apart: ('2026-11-26T18:05', repost, n)."""
     cur = db.execute(
-        f"SELECT substr(created_at, 1, 16) AS m, count(*) FROM posts"
-        f" WHERE chat_id = :chat AND {VISIBLE} AND is_repost = 0 GROUP BY m ORDER BY m",
-        {"chat": chat},
+        f"SELECT minute, is_repost, count(*) FROM {SNAPSHOT} WHERE visible"
+        " GROUP BY minute, is_repost ORDER BY minute"
     )
-    return [(str(m), int(c)) for m, c in cur.fetchall()]
+    return [(str(m), bool(r), int(c)) for m, r, c in cur.fetchall()]
+
+
+def first_post_at(db: sqlite_utils.Database, chat: int) -> str | None:
+    """The time of the chat's first stored post, hidden or not (read from the index)."""
+    row = db.execute("SELECT min(created_at) FROM posts WHERE chat_id = ?", [chat]).fetchone()
+    return None if row is None or row[0] is None else str(row[0])
+
+
+def moderation(db: sqlite_utils.Database) -> Row:
+    """Counts only: hidden, deleted, flagged (amber or red) and red posts, hidden or not."""
+    sql = f"""
+        SELECT count(*) FILTER (WHERE hidden = 1) AS hidden,
+               count(*) FILTER (WHERE deleted = 1) AS deleted,
+               count(*) FILTER (WHERE promo_level IN ('amber', 'red')) AS flagged,
+               count(*) FILTER (WHERE promo_level = 'red') AS red
+        FROM {SNAPSHOT}
+        WHERE hidden = 1 OR deleted = 1 OR promo_level IN ('amber', 'red')"""
+    return _rows(db, sql, {})[0]
 
 
 def questions(db: sqlite_utils.Database, chat: int) -> list[Row]:
@@ -109,42 +149,38 @@ def questions(db: sqlite_utils.Database, chat: int) -> list[Row]:
     )
 
 
-def quoted_rows(db: sqlite_utils.Database, chat: int) -> sqlite3.Cursor:
-    """Answers, question postings and starred posts, answers grouped by question in rank order.
+def quoted_rows(db: sqlite_utils.Database) -> sqlite3.Cursor:
+    """Answers, question postings, starred posts and audience questions (all visible).
 
-    Columns: answer_to (the question it answers, None when not an answer), native_id, key,
-    author_key, question_number, starred, created_at, engagement. Non-answers come first.
+    Answers come grouped by question in the summary's order; other rows first. Columns:
+    answer_to (the question it answers, None when not an answer), native_id, rid, author_key,
+    question_number, starred, audience_question, created_at, engagement.
     """
     return db.execute(
         f"""
-        SELECT answer_to, native_id, key, author_key, question_number, starred, created_at,
-               engagement FROM (
-            SELECT CASE WHEN {IS_ANSWER} THEN answers END AS answer_to, native_id, key,
-                   author_key, question_number, starred, created_at, role,
-                   CASE WHEN {IS_ANSWER} THEN {ENGAGEMENT} ELSE 0 END AS engagement
-            FROM posts
-            WHERE chat_id = :chat AND {VISIBLE}
-              AND (answers IS NOT NULL OR question_number IS NOT NULL OR starred = 1)
-        ) WHERE answer_to IS NOT NULL OR question_number IS NOT NULL OR starred = 1
-        ORDER BY answer_to, {ANSWER_ORDER}""",
-        {"chat": chat},
+        SELECT answer_to, native_id, rid, author_key, question_number, starred,
+               audience_question, created_at, engagement
+        FROM {SNAPSHOT}
+        WHERE visible AND (answer_to IS NOT NULL OR question_number IS NOT NULL
+                           OR starred = 1 OR audience_question = 1)
+        ORDER BY answer_to, {ANSWER_ORDER}"""
     )
 
 
 _POST_FIELDS = (
-    "key, native_id, network, instance, author_handle, author_name, role, text, created_at,"
-    " starred, answers"
+    "rowid AS rid, native_id, network, instance, author_handle, author_name, role, text,"
+    " created_at, starred, answers"
 )
 
 
-def posts_by_key(db: sqlite_utils.Database, keys: Sequence[str]) -> dict[str, Row]:
-    """Full rows of a few posts (those quoted in the summary), by key."""
-    out: dict[str, Row] = {}
-    for i in range(0, len(keys), 500):
-        chunk = list(keys[i : i + 500])
+def posts_by_rowid(db: sqlite_utils.Database, rids: Sequence[int]) -> dict[int, Row]:
+    """Full rows of a few posts (those quoted in the summary), by rowid."""
+    out: dict[int, Row] = {}
+    for i in range(0, len(rids), 500):
+        chunk = list(rids[i : i + 500])
         marks = ",".join("?" * len(chunk))
-        for row in _rows(db, f"SELECT {_POST_FIELDS} FROM posts WHERE key IN ({marks})", chunk):
-            out[row["key"]] = row
+        for row in _rows(db, f"SELECT {_POST_FIELDS} FROM posts WHERE rowid IN ({marks})", chunk):
+            out[int(row["rid"])] = row
     return out
 
 
