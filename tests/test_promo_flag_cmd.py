@@ -115,3 +115,35 @@ def test_control_characters_never_reach_the_terminal() -> None:
     line = flag.dumps({"reasons": ["call to buy: 'b\x9buy\x7f'"]})
     assert "\x9b" not in line and "\x7f" not in line
     assert json.loads(line)["reasons"] == ["call to buy: 'b\x9buy\x7f'"]
+
+
+PLAN = """\
+tag = "#FinChat"
+topic = "Budgeting in your first year of work"
+start = 2026-02-12T21:00:00+00:00
+duration_minutes = 60
+host = "finchat_rae"
+guests = ["econ_paul"]
+questions = ["First rule?", "Apps?", "Advice at 22?", "Four?", "Five?", "Six?"]
+"""
+
+
+def test_plan_gives_roster_and_tag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--plan gives host, guests and tag: the host's announcement is mitigated as the host's."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text(PLAN, encoding="utf-8")
+    path = EVAL / "sessions" / "en-finance.jsonl"
+    code, objs, err = run([str(path), "--plan", str(plan)], capsys)
+    assert code == 0 and err == ""
+    last = objs[-1]
+    assert last["author"] == "finchat_rae" and not last["promo"]
+    assert any("host" in r for r in last["reasons"])
+
+
+def test_bad_plan_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A plan that does not parse: one line naming it, exit 2."""
+    plan = tmp_path / "plan.toml"
+    plan.write_text("tag = \n", encoding="utf-8")
+    code = flag.run(parse([str(EVAL / "sessions" / "en-dev.jsonl"), "--plan", str(plan)]))
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1 and "plan.toml" in err

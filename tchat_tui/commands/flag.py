@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.plan import PlanError, load_plan
 from tchat_tui.domain.post import Post
 from tchat_tui.domain.promo import AuthorFlag, PostContext, PromoResult, PromoTracker
 from tchat_tui.domain.promo_config import PromoRules, RulesError
@@ -160,8 +161,6 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 def _roster_and_tag(args: argparse.Namespace) -> tuple[Roster, str | None]:
     """The roster and tag from --plan, or from --host/--guest/--comod and --tag."""
     if args.plan is not None:
-        from tchat_tui.domain.plan import load_plan  # type: ignore[import-not-found,unused-ignore]
-
         plan = load_plan(args.plan)
         roster = Roster(plan.host, tuple(plan.guests), tuple(plan.co_moderators))
         return roster, args.tag or plan.tag
@@ -181,8 +180,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         roster, tag = _roster_and_tag(args)
-    except Exception as exc:  # the plan loader's own errors: one line, no traceback
-        print(f"{prog}: cannot use plan {args.plan}: {exc}", file=sys.stderr)
+    except PlanError as exc:
+        print(f"{prog}: {exc}", file=sys.stderr)
         return 2
     try:
         with args.file.open(encoding="utf-8", errors="replace", newline="") as fh:

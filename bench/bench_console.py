@@ -1,0 +1,344 @@
+"""The console under a flood: 1,000 posts/s for 10 s while the host types, against the same app idle.
+
+Run: .venv/bin/python bench/bench_console.py [--rate 1000] [--seconds 10] [--total 100000]
+
+Prints posts produced / stored / delivered to the screen, key-to-frame latency p50/p95 flooded and idle
+(ratio), frames per second, RSS after 100,000 posts, and the time to the first painted screen beside a
+minimal Textual app started the same way (ratio). Method: /work/shared/notes/textual-performance.md §7
+(keys go in through the driver like terminal input; frames are timed at the end of
+`Screen._compositor_refresh`, a private method: Textual is pinned exactly).
+Targets (issue 3): p95 <= 2x idle and < 50 ms; no post lost; < 100 MB for 100k posts; startup <= 1.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WORDS = (
+    "care family sister respite nurse tired help thanks question guilt time rest merci aidant "
+    "soutien fatigue temps famille répit infirmière aide courage ensemble parler écoute"
+).split()
+TAG = "BenchChat"
+
+
+def rss_mb() -> float:
+    """Resident set size of this process, MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pct(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) of the values, nan if none."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+class Producer(threading.Thread):
+    """A source thread: hands the pipeline `rate` posts/s in 10 ms batches (seeded)."""
+
+    def __init__(self, sink: Any, rate: float, count: int, start_id: int, seed: int = 3) -> None:
+        super().__init__(name="bench-producer", daemon=True)
+        self.sink, self.rate, self.count, self.next_id = sink, rate, count, start_id
+        self.rng = random.Random(seed)
+        self.produced = 0
+
+    def make(self) -> Any:
+        from tchat_tui.domain.post import Network, Post
+
+        rng, i = self.rng, self.next_id
+        self.next_id += 1
+        handle = f"user{rng.randrange(3000)}"
+        body = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(6, 28)))
+        roll = rng.random()
+        if roll < 0.45:
+            text = f"A{rng.randrange(1, 9)} {body} #{TAG}"
+        elif roll < 0.5:
+            text = f"@guest1 {body}? #{TAG}"
+        elif roll < 0.52:
+            text = f"Buy my course now, 50% off https://shop.example.com/?utm_source=x #{TAG}"
+        else:
+            text = f"{body} #{TAG}"
+        return Post(
+            network=Network.X,
+            native_id=str(2_000_000_000 + i),
+            author_id=f"id-{handle}",
+            author_handle=handle,
+            author_name=handle.title(),
+            text=text,
+            created_at=datetime.now(UTC),
+            hashtags=(TAG,),
+        )
+
+    def run(self) -> None:
+        batch_size = max(1, round(self.rate / 100)) if self.rate > 0 else 500
+        start = time.perf_counter()
+        while self.produced < self.count:
+            n = min(batch_size, self.count - self.produced)
+            self.sink.posts([self.make() for _ in range(n)])
+            self.produced += n
+            if self.rate > 0:
+                due = start + self.produced / self.rate
+                delay = due - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+
+
+@dataclass
+class Run:
+    """What one console run measured."""
+
+    latencies_ms: list[float] = field(default_factory=list)
+    handled_ms: list[float] = field(default_factory=list)
+    fps: float = 0.0
+    lag_p95_ms: float = 0.0
+    produced: int = 0
+    stored: int = 0
+    delivered: int = 0
+    in_pane: int = 0
+    rss_empty: float = 0.0
+    rss_full: float = 0.0
+    total_posts: int = 0
+
+
+async def console_run(rate: float, seconds: float, total: int) -> Run:
+    """Open the console on a fresh database, type into the composer, flood it when rate > 0."""
+    from textual import events
+    from textual.screen import Screen
+    from textual.widgets import Input
+
+    from tchat_tui.session import ChatSession, Settings
+    from tchat_tui.ui.app import build_app
+    from tchat_tui.ui.main_screen import MainScreen
+
+    out = Run()
+    frames: list[float] = []
+    original = Screen._compositor_refresh
+
+    def timed_refresh(self: Screen[Any]) -> None:
+        original(self)
+        frames.append(time.perf_counter())
+
+    Screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]
+    handled: list[float] = []
+
+    def hook(message: Any) -> None:
+        if isinstance(message, Input.Changed):
+            handled.append(time.perf_counter())
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-console-"))
+    session = ChatSession(
+        Settings(
+            tag=TAG,
+            db_path=tmp / "chat.db",
+            host="hostess",
+            guests=("guest1", "guest2"),
+            moderators=("ana",),
+            dry_run=True,
+        )
+    )
+    app = build_app(session)
+    try:
+        async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+            await pilot.pause(0.5)
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            screen.composer.draft.focus()
+            await pilot.pause(0.2)
+            gc.collect()
+            out.rss_empty = rss_mb()
+            producer = Producer(session.runner, rate, int(rate * seconds), 0) if rate else None
+            driver = app._driver
+            assert driver is not None
+            sent: list[float] = []
+            lags: list[float] = []
+            t_start = time.perf_counter()
+            first_frame = len(frames)
+            if producer:
+                producer.start()
+            keys = 0
+            while time.perf_counter() - t_start < seconds:
+                if keys and keys % 100 == 0:
+                    driver.send_message(events.Key("ctrl+u", None))  # clear the draft
+                    await asyncio.sleep(0.05)
+                ch = "abcdefghij"[keys % 10]
+                sent.append(time.perf_counter())
+                mark = len(handled)
+                driver.send_message(events.Key(ch, ch))
+                keys += 1
+                before = time.perf_counter()
+                await asyncio.sleep(0.05)
+                lags.append((time.perf_counter() - before - 0.05) * 1000)
+                _ = mark
+            t_end = time.perf_counter()
+            out.fps = (len(frames) - first_frame) / (t_end - t_start)
+            out.lag_p95_ms = pct(lags, 0.95)
+            await asyncio.sleep(0.3)
+            # Pair each key with the first Changed after it and the first frame after that.
+            h_i = f_i = 0
+            for t in sent:
+                while h_i < len(handled) and handled[h_i] < t:
+                    h_i += 1
+                if h_i == len(handled):
+                    break
+                while f_i < len(frames) and frames[f_i] < handled[h_i]:
+                    f_i += 1
+                if f_i == len(frames):
+                    break
+                out.handled_ms.append((handled[h_i] - t) * 1000)
+                out.latencies_ms.append((frames[f_i] - t) * 1000)
+                h_i += 1
+            if producer:
+                producer.join()
+                out.produced = producer.produced
+                if total > producer.produced:
+                    rest = Producer(session.runner, 0, total - producer.produced, producer.next_id)
+                    rest.start()
+                    while rest.is_alive():
+                        await asyncio.sleep(0.05)
+                    out.produced += rest.produced
+                deadline = time.perf_counter() + 30
+                while screen.feed.total < out.produced and time.perf_counter() < deadline:
+                    await asyncio.sleep(0.05)
+                await asyncio.sleep(0.2)
+                gc.collect()
+                out.rss_full = rss_mb()
+            out.stored = session.store.count_posts(session.chat_id)
+            out.delivered = screen.feed.total
+            out.in_pane = len(screen.stream.entries)
+            out.total_posts = out.produced
+    finally:
+        Screen._compositor_refresh = original  # type: ignore[method-assign]
+        session.shutdown()
+    return out
+
+
+# -- start-up ---------------------------------------------------------------------------------
+
+
+def child(kind: str) -> None:
+    """Run one app headless; print the wall time of its first painted frame, then exit."""
+    from textual.app import App, ComposeResult
+    from textual.screen import Screen
+    from textual.widgets import Footer, Header, Input, Log
+
+    class Minimal(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Log()
+            yield Input()
+            yield Footer()
+
+    original = Screen._compositor_refresh
+
+    def first_frame(self: Screen[Any]) -> None:
+        original(self)
+        if not getattr(first_frame, "done", False):
+            first_frame.done = True  # type: ignore[attr-defined]
+            print(json.dumps({"painted": time.time()}), flush=True)
+            self.app.exit()
+
+    Screen._compositor_refresh = first_frame  # type: ignore[method-assign]
+    if kind == "minimal":
+        Minimal().run(headless=True, size=(120, 40))
+        return
+    from tchat_tui.session import ChatSession, Settings
+    from tchat_tui.ui.app import build_app
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-start-"))
+    session = ChatSession(Settings(tag="", demo=True, db_path=tmp / "demo.db"))
+    try:
+        build_app(session).run(headless=True, size=(120, 40))
+    finally:
+        session.shutdown()
+
+
+def startup(kind: str) -> float:
+    """Seconds from spawning the interpreter to the app's first painted frame."""
+    t0 = time.time()
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind], capture_output=True, text=True, check=True
+    )
+    painted = next(
+        json.loads(line)["painted"] for line in out.stdout.splitlines() if line.startswith("{")
+    )
+    return float(painted - t0)
+
+
+def median_of(runs: int, fn: Callable[[], float]) -> float:
+    """The median of `runs` calls."""
+    return statistics.median(fn() for _ in range(runs))
+
+
+def main() -> int:
+    """Flood, idle, memory, start-up; print figures and ratios."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rate", type=float, default=1000.0, help="posts per second during the flood")
+    p.add_argument("--seconds", type=float, default=10.0, help="length of the flood")
+    p.add_argument("--total", type=int, default=100_000, help="posts before measuring memory")
+    p.add_argument("--startup-runs", type=int, default=5)
+    p.add_argument("--child", choices=("minimal", "console"), help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.child:
+        child(args.child)
+        return 0
+
+    idle = asyncio.run(console_run(0, args.seconds, 0))
+    flood = asyncio.run(console_run(args.rate, args.seconds, args.total))
+    i50, i95 = pct(idle.latencies_ms, 0.5), pct(idle.latencies_ms, 0.95)
+    f50, f95 = pct(flood.latencies_ms, 0.5), pct(flood.latencies_ms, 0.95)
+    print(f"flood: {args.rate:.0f} posts/s for {args.seconds:.0f} s, typing a key every 50 ms")
+    print(
+        f"  posts produced {flood.produced}, stored {flood.stored}, delivered to the screen"
+        f" {flood.delivered} (pane window {flood.in_pane}); lost {flood.produced - flood.delivered}"
+    )
+    print(
+        f"  key->frame ms  idle p50 {i50:.1f} p95 {i95:.1f} | flood p50 {f50:.1f} p95 {f95:.1f}"
+        f" | p95 ratio {f95 / i95:.2f}x (target <= 2x and < 50 ms)"
+    )
+    print(
+        f"  key->handled ms p95 idle {pct(idle.handled_ms, 0.95):.1f}"
+        f" flood {pct(flood.handled_ms, 0.95):.1f}; samples {len(idle.latencies_ms)}"
+        f"/{len(flood.latencies_ms)}"
+    )
+    print(
+        f"  frames/s idle {idle.fps:.1f} flood {flood.fps:.1f};"
+        f" event-loop lag p95 idle {idle.lag_p95_ms:.1f} ms flood {flood.lag_p95_ms:.1f} ms"
+    )
+    print(
+        f"memory: RSS {flood.rss_empty:.0f} MB empty -> {flood.rss_full:.0f} MB after"
+        f" {flood.total_posts} posts (+{flood.rss_full - flood.rss_empty:.0f} MB, target < 100 MB)"
+    )
+    minimal = median_of(args.startup_runs, lambda: startup("minimal"))
+    console = median_of(args.startup_runs, lambda: startup("console"))
+    print(
+        f"start-up to first painted screen (median of {args.startup_runs}): minimal Textual app"
+        f" {minimal * 1000:.0f} ms, console on the demo {console * 1000:.0f} ms,"
+        f" ratio {console / minimal:.2f}x (target <= 1.5x)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
