@@ -195,6 +195,7 @@ class ChatSession:
             clock=self.clock.now,
         )
         self._outbox_thread: threading.Thread | None = None
+        self._closed = False
         if replay or self.settings.dry_run:
             # No live reads happen: estimate what reading these posts on X would have cost.
             self.runner.on_stored = self._estimate_reads
@@ -275,11 +276,14 @@ class ChatSession:
         self._outbox_thread.start()
 
     def shutdown(self) -> None:
-        """Stop the workers, save the cost totals and close the database."""
+        """Stop the workers, save the cost totals and close the database (once)."""
+        if self._closed:
+            return
+        self._closed = True
         self.runner.shutdown()
         self.outbox.wake.set()
         if self._outbox_thread:
-            self._outbox_thread.join(2.0)
+            self._outbox_thread.join(5.0)
         self.save_costs()
         self.store.close()
 

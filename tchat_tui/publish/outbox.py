@@ -42,6 +42,8 @@ class Outbox:
         """Rows that ended sent or failed, waiting for the screen."""
         self.on_sent: Callable[[OutboxRow], None] | None = None
         """Called after a row ends sent (the session estimates dry-run costs with it)."""
+        self.error = ""
+        """Why the worker stopped, if it did (shown on the screen)."""
         self.wake = threading.Event()
         self._lock = threading.Lock()
 
@@ -189,8 +191,12 @@ class Outbox:
 
     def run(self, stop: threading.Event, interval: float = 0.5) -> None:
         """Worker loop: send pending rows whenever woken (or every `interval` seconds)."""
-        self.recover()
-        while not stop.is_set():
-            self.process_pending()
-            self.wake.wait(interval)
-            self.wake.clear()
+        try:
+            self.recover()
+            while not stop.is_set():
+                self.process_pending()
+                self.wake.wait(interval)
+                self.wake.clear()
+        except Exception as exc:  # the database closed under us at shutdown, or broke
+            if not stop.is_set():
+                self.error = f"outbox stopped: {type(exc).__name__}: {exc}".splitlines()[0]
