@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -181,6 +182,10 @@ def test_first_timers_across_the_folder(tmp_path: Path) -> None:
     assert set(s.first_timers) == {"claire", "bob", "nadia", "cyd", "spammy", "tom"}
     assert s.stats.first_time_participants == 6
     assert "ada" in build_summary(store, look_in_folder=False).first_timers
+    store.close()
+    shutil.copy(tmp_path / "care.db", tmp_path / "care-backup.db")
+    again = build_summary(Store.open(tmp_path / "care.db"))
+    assert again.first_timers == s.first_timers, "a copy of the same chat is not an earlier one"
 
 
 def test_first_timers_in_the_same_database(tmp_path: Path) -> None:

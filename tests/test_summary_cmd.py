@@ -107,3 +107,23 @@ def test_thanks_drafts_fit(db: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert posts[1] == "Thank you for joining #CareChat! @bob @ada @cyd"
     for text in posts:
         assert check_text(text, rules_for("x"), "#CareChat").valid
+
+
+def test_demo_chat_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The bundled demo, imported with its plan: every question has answers, the figures add up."""
+    root = Path(__file__).resolve().parent.parent / "tchat_tui" / "data" / "demo"
+    db = tmp_path / "demo.db"
+    argv = ["import", str(root / "chat.jsonl"), "--db", str(db), "--plan", str(root / "plan.toml")]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert main(["summary", "--db", str(db), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [q["number"] for q in data["questions"]] == list(range(1, 9))
+    assert all(q["post_id"] and len(q["answers"]) >= 10 for q in data["questions"])
+    stats = data["stats"]
+    assert stats["posts"] + stats["reposts"] == 414
+    assert sum(stats["per_network"].values()) == stats["posts"]
+    assert stats["participants"] == len(data["participants"]) >= 40
+    assert data["chat"]["host"] == "claire_morel"
+    assert main(["summary", "--db", str(db), "--format", "html"]) == 0
+    assert capsys.readouterr().out.count(">Q") >= 8

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,14 @@ def test_html_escapes_post_text(summary: Summary) -> None:
     html = render(summary, "html")
     assert "<script" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; [link]" in html
+
+
+def test_html_drops_terminal_escapes(summary: Summary) -> None:
+    """Control characters in a post never reach the HTML file."""
+    post = summary.highlights[1]
+    tricky = replace(summary, highlights=(replace(post, text="red \x1b[31mtext\x07"),))
+    html = render(tricky, "html")
+    assert "red [31mtext" in html and "\x1b" not in html and "\x07" not in html
 
 
 def test_html_is_self_contained(summary: Summary) -> None:
