@@ -71,17 +71,28 @@ def export_rows(
         }
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell; text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, list):
-        value = "; ".join(map(str, value))
-    if not isinstance(value, str):
-        return str(value)
-    return "'" + value if value.startswith(_FORMULA_START) else value
+_TEXT_CELLS = [COLUMNS.index(c) for c in ("post_id", "author", "author_name", "text", "reply_to")]
+_BOOL_CELLS = [
+    COLUMNS.index(c)
+    for c in ("audience_question", "repost", "starred", "hidden", "deleted", "dry_run")
+]
+_REASONS_CELL = COLUMNS.index("flag_reasons")
+
+
+def csv_cells(row: dict[str, Any]) -> list[Any]:
+    """One CSV line's cells: booleans as 0/1, reasons joined with '; ', None as empty.
+
+    A text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`...) gets a leading apostrophe.
+    """
+    cells = [row[c] for c in COLUMNS]
+    for i in _TEXT_CELLS:
+        value = cells[i]
+        if value and value.startswith(_FORMULA_START):
+            cells[i] = "'" + value
+    for i in _BOOL_CELLS:
+        cells[i] = int(cells[i])
+    cells[_REASONS_CELL] = "; ".join(cells[_REASONS_CELL])
+    return cells
 
 
 def to_csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
@@ -90,7 +101,7 @@ def to_csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for i, row in enumerate(rows, 1):
-        writer.writerow([_cell(row[c]) for c in COLUMNS])
+        writer.writerow(csv_cells(row))
         if i % 1000 == 0:
             yield buf.getvalue()
             buf.seek(0)
