@@ -161,7 +161,12 @@ thanks = "Thank you all for this {{tag}}, and a big thank you to {{guests}}! The
 
 
 def _cell(check: TextCheck) -> str:
-    verdict = "ok" if check.valid else (f"over by {check.over_by}" if check.over_by else "NO")
+    if check.valid:
+        verdict = "ok"
+    elif check.over_by:
+        verdict = f"over by {check.over_by}"
+    else:
+        verdict = "no tag" if not check.has_tag else "refused"
     return f"{check.length}/{check.limit} {verdict}"
 
 
