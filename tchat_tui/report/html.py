@@ -117,7 +117,7 @@ def render_html(s: Summary) -> str:
         '<table><tr><th>Who</th><th class="n">Posts</th><th class="n">Answers</th></tr>',
     ]
     for c in s.top_contributors:
-        new = " · first time" if c.first_time else ""
+        new = " · first time" if c.first_time and c.role == "participant" else ""
         out.append(
             f"<tr><td>@{escape(c.handle)}{escape(role_note(c.role))}{new}</td>"
             f'<td class="n">{c.posts:,}</td><td class="n">{c.answers:,}</td></tr>'

@@ -62,7 +62,7 @@ def render_markdown(s: Summary) -> str:
     out += [_post_line(s, p) for p in s.highlights] or ["No post was starred."]
     out += ["", "## Top contributors", "", "| Who | Posts | Answers |", "|---|---:|---:|"]
     for c in s.top_contributors:
-        new = " · first time" if c.first_time else ""
+        new = " · first time" if c.first_time and c.role == "participant" else ""
         out.append(f"| @{escape(c.handle)}{role_note(c.role)}{new} | {c.posts:,} | {c.answers:,} |")
     out += ["", "## Thank you", ""]
     if s.to_thank:
