@@ -1,9 +1,9 @@
 """Follow a hashtag on one Mastodon instance: the SSE hashtag stream, with a REST backfill
 after every (re)connect.
 
-The first half of this module is shared by every httpx network client (Mastodon and Bluesky,
-sources and publishers): backoff with jitter, rate-limit headers, error classification, and
-running an asyncio loop inside a source thread until `stop` is set.
+The plumbing shared with Bluesky (backoff, rate limits, error classification, the reconnect
+loop) is in `tchat_tui.sources.netutil`; the names the publishers and tests import from here
+are re-exported.
 """
 
 from __future__ import annotations
@@ -11,13 +11,10 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import threading
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -25,191 +22,20 @@ from httpx_sse import SSEError, aconnect_sse
 
 from tchat_tui.domain.html_text import html_to_text
 from tchat_tui.domain.post import Network, Post, make_key
-from tchat_tui.sources.base import SourceError, SourceSink, SourceState
-
-Sleep = Callable[[float], Awaitable[None]]
-"""How a client waits (asyncio.sleep live; a recorder in tests)."""
-Clock = Callable[[], datetime]
-
-DEFAULT_TIMEOUT = httpx.Timeout(10.0, read=60.0)
-"""Connect/write 10 s; read 60 s, longer than Mastodon's 15 s heartbeat, so a stall is noticed."""
-SEEN_LIMIT = 5000
-"""How many recent post ids a source remembers to drop duplicates across reconnects."""
-
-
-# --- shared by the httpx clients -------------------------------------------------------------
-
-
-class AuthFailed(Exception):
-    """401/403: the network refused the credentials; retrying cannot help."""
-
-
-class RateLimited(Exception):
-    """429: wait until `until`."""
-
-    def __init__(self, until: datetime, detail: str = "") -> None:
-        super().__init__(detail or f"rate-limited until {until:%H:%M:%S}")
-        self.until = until
-
-
-class Transient(Exception):
-    """A failure worth retrying after a backoff (5xx, dropped connection, garbled reply)."""
-
-
-class Rejected(Exception):
-    """The network refused the request itself (4xx other than 401/403/429): do not retry."""
-
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
-
-
-class Backoff:
-    """Exponential backoff with full jitter: `base` doubling up to `cap`, reset after success."""
-
-    def __init__(
-        self, base: float = 1.0, cap: float = 60.0, rand: Callable[[], float] = random.random
-    ) -> None:
-        self.base = base
-        self.cap = cap
-        self.rand = rand
-        self.attempt = 0
-
-    def next(self) -> float:
-        """The next delay in seconds (uniform in [0, min(cap, base * 2**attempt)])."""
-        ceiling = min(self.cap, self.base * (1 << min(self.attempt, 30)))
-        self.attempt += 1
-        return self.rand() * ceiling
-
-    def reset(self) -> None:
-        """A good event arrived: start from `base` again."""
-        self.attempt = 0
-
-
-def reset_time(headers: Mapping[str, str], now: datetime, default: float = 60.0) -> datetime:
-    """When a 429 ends, from `Retry-After` (seconds or HTTP date), `X-RateLimit-Reset` (ISO time,
-    Mastodon) or `RateLimit-Reset` (epoch or delta seconds, Bluesky); `default` seconds if none."""
-    lowered = {k.lower(): v for k, v in headers.items()}
-    value = lowered.get("retry-after")
-    if value:
-        if value.strip().isdigit():
-            return now + timedelta(seconds=int(value))
-        try:
-            return parsedate_to_datetime(value).astimezone(UTC)
-        except (TypeError, ValueError):
-            pass
-    for name in ("x-ratelimit-reset", "ratelimit-reset"):
-        value = lowered.get(name)
-        if not value:
-            continue
-        try:
-            number = float(value)
-        except ValueError:
-            try:
-                return parse_time(value)
-            except ValueError:
-                continue
-        if number > 1_000_000_000:  # an epoch timestamp, not a delta
-            return datetime.fromtimestamp(number, UTC)
-        return now + timedelta(seconds=number)
-    return now + timedelta(seconds=default)
-
-
-def error_detail(response: httpx.Response) -> str:
-    """The server's one-line reason (`error` / `message` in JSON bodies), never a credential."""
-    try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError):
-        body = None
-    parts: list[str] = []
-    if isinstance(body, dict):
-        for name in ("error", "message", "error_description"):
-            value = body.get(name)
-            if isinstance(value, str) and value and value not in parts:
-                parts.append(value)
-    reason = ": ".join(parts) or response.reason_phrase or "error"
-    return f"HTTP {response.status_code} {reason}".splitlines()[0][:200]
-
-
-def raise_for(response: httpx.Response, now: datetime) -> None:
-    """Turn a non-2xx reply into AuthFailed, RateLimited, Transient or Rejected (needs a read body)."""
-    status = response.status_code
-    if status < 300:
-        return
-    detail = error_detail(response)
-    if status in (401, 403):
-        raise AuthFailed(detail)
-    if status == 429:
-        raise RateLimited(reset_time(response.headers, now), detail)
-    if status >= 500 or status == 408:
-        raise Transient(detail)
-    raise Rejected(status, detail)
-
-
-async def run_until_stopped(main: Coroutine[Any, Any, None], stop: threading.Event) -> None:
-    """Run `main` until it returns or `stop` is set (then it is cancelled)."""
-    task = asyncio.ensure_future(main)
-    while not task.done():
-        if stop.is_set():
-            task.cancel()
-        await asyncio.wait({task}, timeout=0.05)
-    if task.cancelled():
-        return
-    task.result()
-
-
-def parse_time(value: str) -> datetime:
-    """An ISO 8601 time ('Z' or offset) as an aware UTC datetime."""
-    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC)
-
-
-class Cursor(Protocol):
-    """Where a source keeps its resume point (the store's cursors table in the app)."""
-
-    def load(self) -> str | None:
-        """The saved value, or None before the first run."""
-
-    def save(self, value: str) -> None:
-        """Persist a new value."""
-
-
-class MemoryCursor:
-    """A cursor kept in memory (tests, one-off runs)."""
-
-    def __init__(self, value: str | None = None) -> None:
-        self.value = value
-
-    def load(self) -> str | None:
-        """The current value."""
-        return self.value
-
-    def save(self, value: str) -> None:
-        """Remember a new value."""
-        self.value = value
-
-
-class SeenIds:
-    """A bounded set of recently seen ids: drops duplicates across reconnects and backfills."""
-
-    def __init__(self, limit: int = SEEN_LIMIT) -> None:
-        self.limit = limit
-        self._ids: OrderedDict[str, None] = OrderedDict()
-
-    def __contains__(self, value: object) -> bool:
-        return value in self._ids
-
-    def add(self, value: str) -> bool:
-        """Remember `value`; False if it was already known."""
-        if value in self._ids:
-            self._ids.move_to_end(value)
-            return False
-        self._ids[value] = None
-        if len(self._ids) > self.limit:
-            self._ids.popitem(last=False)
-        return True
+from tchat_tui.sources.base import SourceSink
+from tchat_tui.sources.netutil import DEFAULT_TIMEOUT, Cursor, ReconnectingSource, Sleep
+from tchat_tui.sources.netutil import AuthFailed as AuthFailed
+from tchat_tui.sources.netutil import Backoff as Backoff
+from tchat_tui.sources.netutil import Clock as Clock
+from tchat_tui.sources.netutil import MemoryCursor as MemoryCursor
+from tchat_tui.sources.netutil import RateLimited as RateLimited
+from tchat_tui.sources.netutil import Rejected as Rejected
+from tchat_tui.sources.netutil import SeenIds as SeenIds
+from tchat_tui.sources.netutil import Transient as Transient
+from tchat_tui.sources.netutil import one_line as one_line
+from tchat_tui.sources.netutil import parse_time as parse_time
+from tchat_tui.sources.netutil import raise_for as raise_for
+from tchat_tui.sources.netutil import reset_time as reset_time
 
 
 def base_url(instance: str) -> str:
@@ -223,9 +49,6 @@ def base_url(instance: str) -> str:
 def host_of(instance: str) -> str:
     """The host name of an instance ('https://mastodon.social' -> 'mastodon.social')."""
     return urlsplit(base_url(instance)).netloc.lower()
-
-
-# --- Mastodon ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -342,8 +165,12 @@ def rewind_id(status_id: str, seconds: float) -> str:
     return str(max(ms, 0) << 16)
 
 
-class MastodonSource:
+class MastodonSource(ReconnectingSource):
     """The hashtag on one instance: backfill over REST, then the SSE stream, forever."""
+
+    name = "mastodon"
+    retry_on = (httpx.HTTPError, Transient, Rejected, SSEError, ValueError)
+    credentials_hint = "check TCHAT_MASTODON_TOKEN"
 
     def __init__(
         self,
@@ -362,17 +189,14 @@ class MastodonSource:
         page_limit: int = 40,
         max_pages: int = 50,
     ) -> None:
+        super().__init__(sleep, rand, clock)
         self.base_url = base_url(instance)
         self.host = host_of(instance)
-        self.name = "mastodon"
         self.tag = tag.lstrip("#＃")
         self.cursor = cursor or MemoryCursor()
         self.info = info or InstanceInfo(self.host)
         self.transport = transport
         self.timeout = timeout
-        self.sleep = sleep
-        self.clock = clock
-        self.backoff = Backoff(rand=rand)
         self.rewind_seconds = rewind_seconds
         self.page_limit = page_limit
         self.max_pages = max_pages
@@ -380,56 +204,55 @@ class MastodonSource:
         self.connects = 0
         """How many times the stream was opened (for tests and the header)."""
         self._token = token
+        self._client: httpx.AsyncClient | None = None
 
     def __repr__(self) -> str:  # never show the token
         return f"MastodonSource({self.host!r}, tag={self.tag!r})"
 
-    def run(self, sink: SourceSink, stop: threading.Event) -> None:
-        """Backfill and stream until `stop` is set; raise SourceError on 401/403."""
-        asyncio.run(run_until_stopped(self.follow(sink), stop))
+    def refused(self, exc: AuthFailed) -> tuple[str, str]:
+        """Name the instance: several may be configured over time."""
+        return (
+            f"Mastodon {self.host} refused the token: {exc}",
+            f"Mastodon {self.host} refused the token ({exc}); {self.credentials_hint}",
+        )
 
-    def _state(
-        self, sink: SourceSink, state: str, detail: str = "", until: datetime | None = None
-    ) -> None:
-        sink.state(SourceState(self.name, state, detail, until))
+    def retry_detail(self, exc: Exception) -> str:
+        """A refused request is said as the server said it (the other errors with their type)."""
+        return str(exc) if isinstance(exc, Rejected) else one_line(exc)
 
     async def follow(self, sink: SourceSink) -> None:
         """The reconnect loop (runs until cancelled or the credentials are refused)."""
-        headers = {"Authorization": f"Bearer {self._token}"}
         async with httpx.AsyncClient(
             base_url=self.base_url,
-            headers=headers,
+            headers={"Authorization": f"Bearer {self._token}"},
             transport=self.transport,
             timeout=self.timeout,
             follow_redirects=True,
         ) as client:
-            while True:
-                try:
-                    if not self.info.loaded:
-                        self._state(sink, "connecting", self.host)
-                        await load_instance(client, self.info, self.clock)
-                    self._state(sink, "backfilling", f"#{self.tag} on {self.host}")
-                    await self.backfill(client, sink)
-                    await self.stream(client, sink)
-                    delay = self.backoff.next()
-                    self._state(sink, "reconnecting", "stream closed by the server")
-                except AuthFailed as exc:
-                    self._state(sink, "failed", f"Mastodon {self.host} refused the token: {exc}")
-                    raise SourceError(
-                        f"Mastodon {self.host} refused the token ({exc}); check TCHAT_MASTODON_TOKEN"
-                    ) from None
-                except RateLimited as exc:
-                    delay = max(0.0, (exc.until - self.clock()).total_seconds())
-                    self._state(sink, "rate-limited", str(exc), exc.until)
-                except Rejected as exc:
-                    if exc.status == 404:  # wrong streaming host: ask the instance again
-                        self.info.loaded = False
-                    delay = self.backoff.next()
-                    self._state(sink, "reconnecting", str(exc))
-                except (httpx.HTTPError, Transient, SSEError, ValueError) as exc:
-                    delay = self.backoff.next()
-                    self._state(sink, "reconnecting", one_line(exc))
-                await self.sleep(delay)
+            self._client = client
+            try:
+                await super().follow(sink)
+            finally:
+                self._client = None
+
+    async def once(self, sink: SourceSink) -> float:
+        """Backfill, then stream until the server closes it; then wait a jittered backoff."""
+        client = self._client
+        assert client is not None
+        try:
+            if not self.info.loaded:
+                self._state(sink, "connecting", self.host)
+                await load_instance(client, self.info, self.clock)
+            self._state(sink, "backfilling", f"#{self.tag} on {self.host}")
+            await self.backfill(client, sink)
+            await self.stream(client, sink)
+        except Rejected as exc:
+            if exc.status == 404:  # wrong streaming host: ask the instance again
+                self.info.loaded = False
+            raise
+        delay = self.backoff.next()
+        self._state(sink, "reconnecting", "stream closed by the server")
+        return delay
 
     async def backfill(self, client: httpx.AsyncClient, sink: SourceSink) -> int:
         """Fetch what the tag timeline has after the cursor, page by page until empty."""
@@ -520,9 +343,3 @@ class MastodonSource:
         current = self.cursor.load()
         if current is None or id_order(status_id) > id_order(current):
             self.cursor.save(status_id)
-
-
-def one_line(exc: BaseException) -> str:
-    """An exception as one short line: its type and the first line of its message."""
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
