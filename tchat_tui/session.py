@@ -102,6 +102,12 @@ class ChatClock:
         if self._latest is None or created_at > self._latest:
             self._latest = created_at
 
+    def rebase(self, at: datetime) -> None:
+        """Make `at` the chat time now (a resumed replay goes on from there)."""
+        if self.speed is not None:
+            self._origin = at
+            self._mono0 = time.monotonic()
+
     def now(self) -> datetime:
         """The current chat time."""
         if self.speed is None or self._origin is None:
@@ -175,6 +181,15 @@ class ChatSession:
         if replay:
             self.replay_source = ReplaySource(replay, speed=speed)
             self.sources.append(self.replay_source)
+            latest = self.store.latest_post_time(self.chat_id)
+            self.replay_source.resume_at = latest
+            start_at = self.replay_source.first_post_time()
+            if start_at is not None:
+                # The replay clock starts at the recording's first post (or where we resume).
+                self.clock.observe(start_at)
+                if latest is not None and latest > start_at:
+                    self.clock.observe(latest)
+                    self.clock.rebase(latest)
         self.publishers: dict[Network, Publisher] = {}
         self.network_note = ""
         self.cost_meter = CostMeter()

@@ -125,3 +125,26 @@ def test_replay_paces_by_created_at(tmp_path: Path) -> None:
     ReplaySource(write(tmp_path, lines), speed=60, clock=clock).run(runner, Stop())
     assert 9.9 <= now[0] <= 10.3  # ten minutes at 60x
     assert len(runner.fresh) == 2
+
+
+def test_a_resumed_replay_skips_ahead_to_where_it_stopped(tmp_path: Path) -> None:
+    """Posts stored by the earlier run come at once; pacing starts from the resume point."""
+    from tests.factories import T0
+
+    now = [0.0]
+
+    class Stop(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            now[0] += timeout or 0
+            return False
+
+    pipe = pipeline(tmp_path / "c.db")
+    runner = PipelineRunner(pipe)
+    lines = [stream_line(str(i), f"p{i} #T", minute=10 * i) for i in range(3)]
+    source = ReplaySource(write(tmp_path, lines), speed=60, clock=lambda: now[0])
+    from datetime import timedelta
+
+    source.resume_at = T0 + timedelta(minutes=10)
+    source.run(runner, Stop())
+    assert 9.9 <= now[0] <= 10.3  # only the last ten minutes are paced
+    assert len(runner.fresh) == 3

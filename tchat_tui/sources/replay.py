@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from tchat_tui.domain.post import Post
@@ -96,6 +97,14 @@ class ReplaySource:
         self.max_batch = max_batch
         self.clock = clock
         self.stats = ReplayStats()
+        self.resume_at: datetime | None = None
+        """Posts up to this time were stored by an earlier run: deliver them without pacing."""
+
+    def first_post_time(self) -> datetime | None:
+        """When the recording starts (the replay clock's origin)."""
+        for post in read_posts(self.path):
+            return post.created_at
+        return None
 
     def run(self, sink: SourceSink, stop: threading.Event) -> None:
         """Read the file, pacing posts by `created_at`, and hand them over in small batches."""
@@ -108,9 +117,14 @@ class ReplaySource:
         for post in read_posts(self.path, self.stats):
             if stop.is_set():
                 break
-            if self.speed > 0:
+            caught_up = self.resume_at is None or post.created_at > self.resume_at
+            if self.speed > 0 and caught_up:
                 t = post.created_at.timestamp()
                 if first_post_time is None:
+                    if self.resume_at is not None:
+                        # Resume: pace from where the earlier run stopped, not from the start.
+                        first_post_time = self.resume_at.timestamp()
+                        wall_start = self.clock()
                     first_post_time = t
                 due = wall_start + max(0.0, t - first_post_time) / self.speed
                 while not stop.is_set():

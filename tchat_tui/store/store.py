@@ -419,6 +419,13 @@ class Store:
             )
         )
 
+    def latest_post_time(self, chat_id: int) -> datetime | None:
+        """The time of the chat's newest stored post."""
+        row = self._conn.execute(
+            "SELECT max(created_at) FROM posts WHERE chat_id = ? AND outgoing = 0", (chat_id,)
+        ).fetchone()
+        return parse_iso(row[0]) if row and row[0] else None
+
     def count_posts(self, chat_id: int) -> int:
         """How many posts the chat has stored."""
         return int(
