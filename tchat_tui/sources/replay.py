@@ -125,7 +125,8 @@ class ReplaySource:
                         # Resume: pace from where the earlier run stopped, not from the start.
                         first_post_time = self.resume_at.timestamp()
                         wall_start = self.clock()
-                    first_post_time = t
+                    else:
+                        first_post_time = t
                 due = wall_start + max(0.0, t - first_post_time) / self.speed
                 while not stop.is_set():
                     wait = due - self.clock()
