@@ -15,6 +15,7 @@ from tchat_tui.domain.post import Network
 from tchat_tui.domain.text import NetworkRules, TextCheck, check_text, rules_for
 from tchat_tui.publish.base import Publisher
 from tchat_tui.sources.base import Source
+from tchat_tui.sources.netutil import SeenIds, StoreCursor
 from tchat_tui.store.store import Store
 
 _LABEL = {Network.X: "X", Network.MASTODON: "Mastodon", Network.BLUESKY: "Bluesky"}
@@ -34,23 +35,6 @@ class CredentialsLike(Protocol):
     def get(self, network: str) -> dict[str, str]:
         """One network's credentials (empty when none)."""
         ...
-
-
-class StoreCursor:
-    """A source's resume point in the chat database's cursors table."""
-
-    def __init__(self, store: Store, chat_id: int, source: str) -> None:
-        self.store = store
-        self.chat_id = chat_id
-        self.source = source
-
-    def load(self) -> str | None:
-        """The saved value, or None."""
-        return self.store.get_cursor(self.chat_id, self.source)
-
-    def save(self, value: str) -> None:
-        """Persist a new value."""
-        self.store.set_cursor(self.chat_id, self.source, value)
 
 
 def stored_uri(store: Store) -> Callable[[str], str | None]:
@@ -117,14 +101,9 @@ def connect_bluesky(
 ) -> tuple[list[Source], dict[Network, Publisher], str]:
     """Search polling plus the Jetstream live feed, and a publisher, sharing one login session."""
     from tchat_tui.publish.bluesky import BlueskyPublisher
-    from tchat_tui.sources.bluesky import (
-        BlueskyAuth,
-        BlueskySearchSource,
-        JetstreamSource,
-        SessionFile,
-        profile_lookup,
-    )
-    from tchat_tui.sources.mastodon import SeenIds
+    from tchat_tui.sources.bluesky_jetstream import JetstreamSource, profile_lookup
+    from tchat_tui.sources.bluesky_search import BlueskySearchSource
+    from tchat_tui.sources.bluesky_session import BlueskyAuth, SessionFile
 
     values = credentials.get("bluesky")
     if not values.get("handle") or not values.get("app_password"):
