@@ -47,31 +47,44 @@ class AuthorState:
     shingle_index: dict[int, set[int]] = field(default_factory=dict)
     """Shingle -> sequence numbers of the kept posts that have it (for near-duplicates)."""
 
+    sizes: dict[int, int] = field(default_factory=dict)
+    """Sequence number -> number of shingles of each kept post."""
+
     def remember(self, shingles: frozenset[int]) -> None:
         """Keep a post's shingles, forgetting the oldest post beyond the history size."""
+        index = self.shingle_index
         if self.history.maxlen is not None and len(self.history) == self.history.maxlen:
             old_seq, old = self.history.popleft()
+            del self.sizes[old_seq]
             for h in old:
-                seqs = self.shingle_index.get(h)
+                seqs = index.get(h)
                 if seqs is not None:
                     seqs.discard(old_seq)
                     if not seqs:
-                        del self.shingle_index[h]
-        self.history.append((self.seq, shingles))
+                        del index[h]
+        seq = self.seq
+        self.history.append((seq, shingles))
+        self.sizes[seq] = len(shingles)
         for h in shingles:
-            self.shingle_index.setdefault(h, set()).add(self.seq)
-        self.seq += 1
+            seqs = index.get(h)
+            if seqs is None:
+                index[h] = {seq}
+            else:
+                seqs.add(seq)
+        self.seq = seq + 1
 
     def best_overlap(self, shingles: frozenset[int]) -> float:
         """The highest Jaccard similarity between `shingles` and a kept post."""
-        shared: dict[int, int] = {}
+        shared: Counter[int] = Counter()
+        index = self.shingle_index
         for h in shingles:
-            for s in self.shingle_index.get(h, ()):
-                shared[s] = shared.get(s, 0) + 1
+            seqs = index.get(h)
+            if seqs:
+                shared.update(seqs)
         if not shared:
             return 0.0
-        sizes = {s: len(sh) for s, sh in self.history if s in shared}
         n = len(shingles)
+        sizes = self.sizes
         return max(c / (n + sizes[s] - c) for s, c in shared.items())
 
 

@@ -170,6 +170,8 @@ class PromoRules:
     profile_hosts: frozenset[str]
     lexicons: dict[str, re.Pattern[str] | None]
     own_product: re.Pattern[str] | None
+    possessives: frozenset[str]
+    """First words of the possessives ("my", "notre"): `own_product` runs only if one is there."""
     keys: PhraseKeys
     """Which word lists may match a text: a cheap first pass before their regexes."""
     subjects: re.Pattern[str] | None
@@ -305,6 +307,7 @@ def parse_rules(toml_text: str, source: str = "<rules>") -> PromoRules:
         profile_hosts=frozenset(domain_list("profile_hosts")),
         lexicons=lexicons,
         own_product=own_product,
+        possessives=frozenset(phrase_key(p)[0][0] for p in words.get("possessives", [])),
         keys=keys,
         subjects=subjects,
         stopwords=frozenset(fold(w) for w in words.get("stopwords", [])),

@@ -135,7 +135,7 @@ def content_signals(
         if hit:
             out.append(make_signal(rules, sid, hit))
             facts.has_call = True
-    if rules.own_product is not None:
+    if rules.own_product is not None and not rules.possessives.isdisjoint(facts.words):
         for m in rules.own_product.finditer(folded):
             if starts_word(folded, m.start()):
                 out.append(make_signal(rules, "own_product", _quote(plain, folded, *m.span())))

@@ -295,11 +295,22 @@ SKETCH = 16
 an author's history costs the same for long posts; short posts (most chat posts) keep them all."""
 
 
+_CRC: dict[str, int] = {}
+
+
+def _crc(word: str) -> int:
+    """CRC-32 of a word, remembered (a chat reuses its words; the memo is bounded)."""
+    if len(_CRC) > 100_000:
+        _CRC.clear()
+    value = _CRC[word] = crc32(word.encode()) or 1
+    return value
+
+
 def shingles(word_list: list[str]) -> frozenset[int]:
     """Hashes of the word 3-grams of a text, at most SKETCH of them (the smallest)."""
     # Words become CRC-32 numbers first: Python's string hash changes from run to run, and the
     # sketch (and so the flags) must not.
-    ids = [crc32(w.encode()) for w in word_list]
+    ids = [_CRC.get(w) or _crc(w) for w in word_list]
     if len(ids) < 3:
         return frozenset({hash(tuple(ids))}) if ids else frozenset()
     hashes = set(map(hash, zip(ids, ids[1:], ids[2:], strict=False)))
