@@ -11,8 +11,9 @@ from tchat_tui.domain.post import Network
 from tchat_tui.publish.base import DryRunPublisher, Publisher
 from tchat_tui.publish.x import XPublisher
 from tchat_tui.sources.base import Source
+from tchat_tui.sources.netutil import StoreCursor
 from tchat_tui.sources.x import XSource
-from tchat_tui.sources.xresume import StoreCursor
+from tchat_tui.sources.xresume import SOURCE_NAME
 from tchat_tui.xclient import CAN_POST, ApiBaseError, check_api_base
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def connect_x(
             XSource(
                 session.tag,
                 x,
-                cursor=StoreCursor(session.store, session.chat_id),
+                cursor=StoreCursor(session.store, session.chat_id, SOURCE_NAME),
                 meter=meter,
                 clock=clock,
                 origin=origin,

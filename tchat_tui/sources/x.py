@@ -24,12 +24,12 @@ from tchat_tui.credentials import ENV_VARS
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.domain.post import Post
 from tchat_tui.sources.base import SourceError, SourceSink, SourceState
+from tchat_tui.sources.netutil import Backoff, Cursor
 from tchat_tui.sources.xline import MalformedLine, post_from_tweet, stream_line
 from tchat_tui.sources.xresume import (
     SOURCE_NAME,
-    Backoff,
-    Cursor,
     Gap,
+    XBackoff,
     XTiming,
     _id_key,
     snowflake_before,
@@ -123,7 +123,7 @@ class XSource:
             raise SourceError(
                 f"the filtered stream needs an app bearer token: set {self.origin('bearer_token')}"
             )
-        self._newest = self.cursor.get()
+        self._newest = self.cursor.load()
         rest = make_client(self.credentials, rate=self.rate)
         mode = self.mode
         if mode == "auto":
@@ -318,12 +318,12 @@ class XSource:
         return None
 
     def _save_cursor(self) -> None:
-        if self._newest is not None and self._newest != self.cursor.get():
-            self.cursor.set(self._newest)
+        if self._newest is not None and self._newest != self.cursor.load():
+            self.cursor.save(self._newest)
 
     def _run_search(self, rest: tweepy.Client) -> None:
         gap = self._start_gap() or Gap(start_time=self.clock())
-        backoff = Backoff(self.timing.backoff_base, self.timing.backoff_cap, self.rng)
+        backoff = XBackoff.of(self.timing, self.rng)
         interval = self.timing.poll_start
         while not self._stop.is_set():
             result = self._search(rest, gap, backoff)
@@ -416,7 +416,7 @@ class XSource:
             silence=self.timing.silence,
             rate=self.rate,
         )
-        backoff = Backoff(self.timing.backoff_base, self.timing.backoff_cap, self.rng)
+        backoff = XBackoff.of(self.timing, self.rng)
         try:
             rule_id = self._ensure_rule(stream, backoff)
         except tweepy.Forbidden:
@@ -425,7 +425,7 @@ class XSource:
             return None
         self.mode_used = "stream"
         # the catch-up search backs off on its own: its successes say nothing of the stream
-        catch_up = Backoff(self.timing.backoff_base, self.timing.backoff_cap, self.rng)
+        catch_up = XBackoff.of(self.timing, self.rng)
         gap = self._start_gap()
         ever_connected = False
         try:

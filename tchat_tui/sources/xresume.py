@@ -1,14 +1,21 @@
-"""How the live X source waits and resumes: timings, jittered backoff, cursors, snowflake times."""
+"""How the live X source waits and resumes: timings, jittered backoff, cursors, snowflake times.
+
+The backoff and the cursors are `tchat_tui.sources.netutil`'s, with X's own jitter and names.
+"""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-from tchat_tui.store.store import Store
+from tchat_tui.sources import netutil
+from tchat_tui.sources.netutil import Backoff
 from tchat_tui.xclient import STREAM_SILENCE
+
+if TYPE_CHECKING:
+    from tchat_tui.store.store import Store
 
 SOURCE_NAME = "x"
 TWITTER_EPOCH_MS = 1288834974657
@@ -37,62 +44,37 @@ class XTiming:
     """A connection that lived this long resets the backoff."""
 
 
-class Backoff:
-    """Exponential backoff with 'equal jitter': a wait between half and all of base * 2^n."""
+class XBackoff(Backoff):
+    """X's backoff: "equal jitter", a wait between half and all of base * 2^n, from `rng`."""
 
     def __init__(self, base: float, cap: float, rng: random.Random) -> None:
-        self.base, self.cap, self.rng = base, cap, rng
-        self.failures = 0
+        super().__init__(base, cap, rng.random, floor=0.5)
 
-    def next(self) -> float:
-        """The wait before the next attempt."""
-        ceiling = min(self.cap, self.base * (2**self.failures))
-        self.failures += 1
-        return self.rng.uniform(ceiling / 2, ceiling)
-
-    def reset(self) -> None:
-        """A success: start again from the base."""
-        self.failures = 0
+    @classmethod
+    def of(cls, timing: XTiming, rng: random.Random) -> XBackoff:
+        """A fresh backoff with the source's timings."""
+        return cls(timing.backoff_base, timing.backoff_cap, rng)
 
 
-class Cursor(Protocol):
-    """Where the source keeps the newest post id it has fully caught up to."""
-
-    def get(self) -> str | None:
-        """The stored cursor, or None."""
-
-    def set(self, value: str) -> None:
-        """Persist a new cursor."""
+# The X source once had cursors of its own, read with `get` and written with `set`; `record`,
+# the bench and the X tests still say so, and these two answer to both spellings.
 
 
-class StoreCursor:
-    """The cursor in the chat database."""
+class StoreCursor(netutil.StoreCursor):
+    """The X source's cursor in the chat database (source 'x' unless told otherwise)."""
 
     def __init__(self, store: Store, chat_id: int, source: str = SOURCE_NAME) -> None:
-        self.store, self.chat_id, self.source = store, chat_id, source
+        super().__init__(store, chat_id, source)
 
-    def get(self) -> str | None:
-        """The stored since_id."""
-        return self.store.get_cursor(self.chat_id, self.source)
-
-    def set(self, value: str) -> None:
-        """Persist the since_id."""
-        self.store.set_cursor(self.chat_id, self.source, value)
+    get = netutil.StoreCursor.load
+    set = netutil.StoreCursor.save
 
 
-class MemoryCursor:
+class MemoryCursor(netutil.MemoryCursor):
     """A cursor that lives as long as the process (`record`)."""
 
-    def __init__(self, value: str | None = None) -> None:
-        self.value = value
-
-    def get(self) -> str | None:
-        """The current since_id."""
-        return self.value
-
-    def set(self, value: str) -> None:
-        """Remember the since_id."""
-        self.value = value
+    get = netutil.MemoryCursor.load
+    set = netutil.MemoryCursor.save
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,12 @@ from tchat_tui.sources.base import SourceError
 from tchat_tui.sources.x import XSource
 from tchat_tui.sources.xline import parse_stream_line
 from tchat_tui.sources.xresume import (
-    Backoff,
     MemoryCursor,
     XTiming,
     snowflake_before,
     snowflake_time,
 )
+from tchat_tui.sources.xresume import XBackoff as Backoff
 from tchat_tui.xclient import make_client
 from tests.x.xfixtures import (
     BEARER,
