@@ -1,6 +1,8 @@
 """Public text rules: weighted length, hashtags, URLs, per-network limits and the one draft check.
 
-Everything lives in `tchat_tui.domain.text`; this module is the stable import path.
+The chat's rules live in `tchat_tui.domain.text`, the twitter-text port (extraction, weighted
+length) in `tchat_tui.domain.twitter_text`; `domain.text` re-exports both, and this module is the
+stable import path.
 """
 
 from __future__ import annotations
