@@ -15,14 +15,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tchat_tui.domain.post import Post, Role
-from tchat_tui.domain.promo_authors import AuthorFlag, AuthorState, author_flag_for
+from tchat_tui.domain.promo_authors import AuthorFlag, AuthorState, Level, author_flag_for
 from tchat_tui.domain.promo_config import PromoRules, RulesError, parse_rules
 from tchat_tui.domain.promo_signals import (
     ContentFacts,
+    PromoResult,
     Signal,
     content_signals,
+    level_of,
     lexicon_hit,
     make_signal,
+    result_of,
 )
 from tchat_tui.domain.promo_text import (
     fold,
@@ -44,44 +47,6 @@ __all__ = [
     "parse_rules",
     "score_draft",
 ]
-
-from tchat_tui.domain.promo_authors import Level
-
-
-def _num(value: float, lang: str) -> str:
-    """A weight as `+1.5` (English) or `+1,5` (French)."""
-    text = f"{value:+.1f}"
-    return text.replace(".", ",") if lang == "fr" else text
-
-
-@dataclass(frozen=True)
-class PromoResult:
-    """A post's level, score, the signals behind it and the rules version that produced it."""
-
-    level: Level
-    score: float
-    signals: tuple[Signal, ...]
-    rules_version: str
-
-    @property
-    def promo(self) -> bool:
-        """True when the post is promotional (amber) or spam-like (red)."""
-        return self.level != "none"
-
-    def reasons(self, lang: str = "en") -> list[str]:
-        """Each signal in words with its weight, then the rules version (`rules v1`)."""
-        fr = lang.lower().startswith("fr")
-        out = [
-            f"{s.reason_fr if fr else s.reason_en} ({_num(s.weight, 'fr' if fr else 'en')})"
-            for s in self.signals
-        ]
-        out.append(f"{'règles' if fr else 'rules'} v{self.rules_version}")
-        return out
-
-    @property
-    def signal_ids(self) -> tuple[str, ...]:
-        """The ids of the fired signals, in order."""
-        return tuple(s.id for s in self.signals)
 
 
 @dataclass(frozen=True)
@@ -155,7 +120,11 @@ class PromoTracker:
         return analysis.result
 
     def record(self, post: Post, result: PromoResult) -> None:
-        """Add a scored post to its author's history and to the chat's indexes."""
+        """Add a scored post to its author's history and to the chat's indexes.
+
+        Call it right after `score` for the same post, which it reuses; otherwise the post is
+        analysed again (as a participant's post, without context).
+        """
         if post.is_repost:
             return
         a = self._last
@@ -219,7 +188,7 @@ class PromoTracker:
     def _analyse(self, post: Post, ctx: PostContext, now: datetime) -> _Analysis:
         rules = self.rules
         if post.is_repost:
-            return _Analysis(post, _result(rules, []), frozenset(), None, [], None)
+            return _Analysis(post, result_of(rules, []), frozenset(), None, [], None)
         urls = [link.expanded_url or link.url for link in post.links]
         facts = content_signals(
             rules,
@@ -254,7 +223,7 @@ class PromoTracker:
         positive = sum(s.weight for s in sigs)
         if positive > 0:
             self._mitigators(sigs, ctx, facts, word_list)
-        return _Analysis(post, _result(rules, sigs), shing, text_hash, facts.domains, reply_user)
+        return _Analysis(post, result_of(rules, sigs), shing, text_hash, facts.domains, reply_user)
 
     def _history_signals(
         self,
@@ -421,19 +390,6 @@ class PromoTracker:
         return flags
 
 
-def _result(rules: PromoRules, sigs: list[Signal]) -> PromoResult:
-    """Sum the weights (floored at 0) and pick the level."""
-    score = round(max(0.0, sum(s.weight for s in sigs)), 2)
-    return PromoResult(_level(rules, score, sigs, rules.amber), score, tuple(sigs), rules.version)
-
-
-def _level(rules: PromoRules, score: float, sigs: list[Signal], amber: float) -> Level:
-    """Red from the red threshold when a spam pattern fired, amber from `amber`, else none."""
-    if score >= rules.red and (not rules.red_needs or any(s.id in rules.red_needs for s in sigs)):
-        return "red"
-    return "amber" if score >= amber else "none"
-
-
 _DRAFT_URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
 _DRAFT_TAG = re.compile(r"(?<![\w&])[#＃](\w+)")
 
@@ -446,5 +402,5 @@ def score_draft(
     tags = tuple(_DRAFT_TAG.findall(text))
     facts = content_signals(rules, text, tags, urls, chat_tag, author_handle, author_name)
     score = round(max(0.0, sum(s.weight for s in facts.signals)), 2)
-    level = _level(rules, score, facts.signals, rules.draft)
+    level = level_of(rules, score, facts.signals, rules.draft)
     return PromoResult(level, score, tuple(facts.signals), rules.version)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tchat_tui.domain.promo_authors import Level
 from tchat_tui.domain.promo_config import PromoRules
 from tchat_tui.domain.promo_text import (
     EMOJI,
@@ -289,3 +290,52 @@ def _form_signals(
         out.append(make_signal(rules, "emoji_flood", f"{emoji} emoji"))
     elif ("!!!" in text or "！" in text) and EXCLAIMS.search(text):
         out.append(make_signal(rules, "emoji_flood", "'!!!'", "« !!! »"))
+
+
+def _num(value: float, lang: str) -> str:
+    """A weight as `+1.5` (English) or `+1,5` (French)."""
+    text = f"{value:+.1f}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+@dataclass(frozen=True)
+class PromoResult:
+    """A post's level, score, the signals behind it and the rules version that produced it."""
+
+    level: Level
+    score: float
+    signals: tuple[Signal, ...]
+    rules_version: str
+
+    @property
+    def promo(self) -> bool:
+        """True when the post is promotional (amber) or spam-like (red)."""
+        return self.level != "none"
+
+    def reasons(self, lang: str = "en") -> list[str]:
+        """Each signal in words with its weight, then the rules version (`rules v1`)."""
+        fr = lang.lower().startswith("fr")
+        out = [
+            f"{s.reason_fr if fr else s.reason_en} ({_num(s.weight, 'fr' if fr else 'en')})"
+            for s in self.signals
+        ]
+        out.append(f"{'règles' if fr else 'rules'} v{self.rules_version}")
+        return out
+
+    @property
+    def signal_ids(self) -> tuple[str, ...]:
+        """The ids of the fired signals, in order."""
+        return tuple(s.id for s in self.signals)
+
+
+def result_of(rules: PromoRules, sigs: list[Signal]) -> PromoResult:
+    """Sum the weights (floored at 0) and pick the level."""
+    score = round(max(0.0, sum(s.weight for s in sigs)), 2)
+    return PromoResult(level_of(rules, score, sigs, rules.amber), score, tuple(sigs), rules.version)
+
+
+def level_of(rules: PromoRules, score: float, sigs: list[Signal], amber: float) -> Level:
+    """Red from the red threshold when a spam pattern fired, amber from `amber`, else none."""
+    if score >= rules.red and (not rules.red_needs or any(s.id in rules.red_needs for s in sigs)):
+        return "red"
+    return "amber" if score >= amber else "none"
