@@ -27,7 +27,6 @@ from tchat_tui.sources.netutil import (
     DEFAULT_TIMEOUT,
     Clock,
     Cursor,
-    MemoryCursor,
     SeenIds,
     Sleep,
     Transient,
@@ -105,11 +104,8 @@ class JetstreamSource(BlueskyRounds):
         rand: Callable[[], float] = random.random,
         clock: Clock = lambda: datetime.now(UTC),
     ) -> None:
-        super().__init__(sleep, rand, clock)
-        self.tag = tag.lstrip("#＃")
+        super().__init__(tag, cursor, known, sleep, rand, clock)
         self._needle = self.tag.casefold() if self.tag.isascii() else ""
-        self.cursor = cursor or MemoryCursor()
-        self.known = known or SeenIds()
         self.connect = connect
         self.profiles = profiles
         self.endpoint = endpoint

@@ -21,7 +21,6 @@ from tchat_tui.sources.netutil import (
     DEFAULT_TIMEOUT,
     Clock,
     Cursor,
-    MemoryCursor,
     SeenIds,
     Sleep,
     parse_time,
@@ -60,11 +59,8 @@ class BlueskySearchSource(BlueskyRounds):
         rand: Callable[[], float] = random.random,
         clock: Clock = lambda: datetime.now(UTC),
     ) -> None:
-        super().__init__(sleep, rand, clock)
+        super().__init__(tag, cursor, known, sleep, rand, clock)
         self.auth = auth
-        self.tag = tag.lstrip("#＃")
-        self.cursor = cursor or MemoryCursor()
-        self.known = known or SeenIds()
         self.interval = interval
         self.rewind = rewind
         self.page_limit = page_limit
@@ -72,23 +68,17 @@ class BlueskySearchSource(BlueskyRounds):
         self.transport = transport
         self.timeout = timeout
         self.polls = 0
-        self._client: httpx.AsyncClient | None = None
 
-    async def follow(self, sink: SourceSink) -> None:
-        """Poll until cancelled, with one HTTP client for the whole run."""
-        async with httpx.AsyncClient(transport=self.transport, timeout=self.timeout) as client:
-            self._client = client
-            try:
-                await super().follow(sink)
-            finally:
-                self._client = None
+    def open_client(self) -> httpx.AsyncClient:
+        """One client for the whole run (the PDS can change at login, so no base URL)."""
+        return httpx.AsyncClient(transport=self.transport, timeout=self.timeout)
 
     async def once(self, sink: SourceSink) -> float:
         """Poll once and deliver what is new; wait `interval` (with a little jitter) after."""
-        assert self._client is not None
+        assert self.client is not None
         if self.polls == 0:
             self._state(sink, "backfilling", f"#{self.tag} on Bluesky")
-        await self.poll(self._client, sink)
+        await self.poll(self.client, sink)
         self.polls += 1
         self.backoff.reset()
         self._state(sink, "live", f"#{self.tag} on Bluesky (search every {self.interval:g} s)")

@@ -12,7 +12,7 @@ import base64
 import json
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,8 +24,11 @@ import platformdirs
 from tchat_tui.sources.netutil import (
     AuthFailed,
     Clock,
+    Cursor,
     ReconnectingSource,
     Rejected,
+    SeenIds,
+    Sleep,
     Transient,
     raise_for,
 )
@@ -295,3 +298,16 @@ class BlueskyRounds(ReconnectingSource):
     name = "bluesky"
     retry_on = (httpx.HTTPError, Transient, Rejected, ValueError, KeyError, OSError)
     credentials_hint = "check TCHAT_BLUESKY_HANDLE and TCHAT_BLUESKY_APP_PASSWORD"
+
+    def __init__(
+        self,
+        tag: str,
+        cursor: Cursor | None,
+        known: SeenIds | None,
+        sleep: Sleep,
+        rand: Callable[[], float],
+        clock: Clock,
+    ) -> None:
+        super().__init__(tag, cursor, sleep, rand, clock)
+        self.known = known or SeenIds()
+        """AT-URIs delivered already (shared by search and Jetstream: each drops the other's)."""

@@ -189,11 +189,9 @@ class MastodonSource(ReconnectingSource):
         page_limit: int = 40,
         max_pages: int = 50,
     ) -> None:
-        super().__init__(sleep, rand, clock)
+        super().__init__(tag, cursor, sleep, rand, clock)
         self.base_url = base_url(instance)
         self.host = host_of(instance)
-        self.tag = tag.lstrip("#＃")
-        self.cursor = cursor or MemoryCursor()
         self.info = info or InstanceInfo(self.host)
         self.transport = transport
         self.timeout = timeout
@@ -204,7 +202,6 @@ class MastodonSource(ReconnectingSource):
         self.connects = 0
         """How many times the stream was opened (for tests and the header)."""
         self._token = token
-        self._client: httpx.AsyncClient | None = None
 
     def __repr__(self) -> str:  # never show the token
         return f"MastodonSource({self.host!r}, tag={self.tag!r})"
@@ -220,24 +217,19 @@ class MastodonSource(ReconnectingSource):
         """A refused request is said as the server said it (the other errors with their type)."""
         return str(exc) if isinstance(exc, Rejected) else one_line(exc)
 
-    async def follow(self, sink: SourceSink) -> None:
-        """The reconnect loop (runs until cancelled or the credentials are refused)."""
-        async with httpx.AsyncClient(
+    def open_client(self) -> httpx.AsyncClient:
+        """One client for the run, on the instance with the token."""
+        return httpx.AsyncClient(
             base_url=self.base_url,
             headers={"Authorization": f"Bearer {self._token}"},
             transport=self.transport,
             timeout=self.timeout,
             follow_redirects=True,
-        ) as client:
-            self._client = client
-            try:
-                await super().follow(sink)
-            finally:
-                self._client = None
+        )
 
     async def once(self, sink: SourceSink) -> float:
         """Backfill, then stream until the server closes it; then wait a jittered backoff."""
-        client = self._client
+        client = self.client
         assert client is not None
         try:
             if not self.info.loaded:

@@ -196,61 +196,6 @@ async def run_until_stopped(main: Coroutine[Any, Any, None], stop: threading.Eve
     task.result()
 
 
-class ReconnectingSource:
-    """An asyncio source run in its worker thread: rounds of `once` with a wait between,
-    a jittered backoff after an error, the reset time after a 429, and a stop (SourceError)
-    when the credentials are refused."""
-
-    name = "source"
-    retry_on: tuple[type[Exception], ...] = (httpx.HTTPError, Transient, Rejected, ValueError)
-    """Errors that end a round but not the source (a backoff, then another round)."""
-    credentials_hint = "check the credentials"
-    """How to fix refused credentials, ending the SourceError message."""
-
-    def __init__(self, sleep: Sleep, rand: Callable[[], float], clock: Clock) -> None:
-        self.sleep = sleep
-        self.clock = clock
-        self.backoff = Backoff(rand=rand)
-
-    def _state(
-        self, sink: SourceSink, state: str, detail: str = "", until: datetime | None = None
-    ) -> None:
-        sink.state(SourceState(self.name, state, detail, until))
-
-    def run(self, sink: SourceSink, stop: threading.Event) -> None:
-        """Follow the tag until `stop` is set; raise SourceError when the credentials are refused."""
-        asyncio.run(run_until_stopped(self.follow(sink), stop))
-
-    async def follow(self, sink: SourceSink) -> None:
-        """Run `once` forever: waits between rounds, backs off on errors, stops on 401/403."""
-        while True:
-            try:
-                delay = await self.once(sink)
-            except AuthFailed as exc:
-                detail, message = self.refused(exc)
-                self._state(sink, "failed", detail)
-                raise SourceError(message) from None
-            except RateLimited as exc:
-                delay = max(0.0, (exc.until - self.clock()).total_seconds())
-                self._state(sink, "rate-limited", str(exc), exc.until)
-            except self.retry_on as exc:
-                delay = self.backoff.next()
-                self._state(sink, "reconnecting", self.retry_detail(exc))
-            await self.sleep(delay)
-
-    async def once(self, sink: SourceSink) -> float:
-        """One round; returns how long to wait before the next."""
-        raise NotImplementedError
-
-    def refused(self, exc: AuthFailed) -> tuple[str, str]:
-        """The 'failed' state's detail and the SourceError message for refused credentials."""
-        return str(exc), f"{exc}; {self.credentials_hint}"
-
-    def retry_detail(self, exc: Exception) -> str:
-        """What the 'reconnecting' state says about an error."""
-        return one_line(exc)
-
-
 # --- resuming --------------------------------------------------------------------------------
 
 
@@ -315,3 +260,84 @@ class SeenIds:
         if len(self._ids) > self.limit:
             self._ids.popitem(last=False)
         return True
+
+
+# --- the reconnect loop ----------------------------------------------------------------------
+
+
+class ReconnectingSource:
+    """An asyncio source following one tag from its worker thread: rounds of `once` with a wait
+    between, a jittered backoff after an error, the reset time after a 429, and a stop
+    (SourceError) when the credentials are refused."""
+
+    name = "source"
+    retry_on: tuple[type[Exception], ...] = (httpx.HTTPError, Transient, Rejected, ValueError)
+    """Errors that end a round but not the source (a backoff, then another round)."""
+    credentials_hint = "check the credentials"
+    """How to fix refused credentials, ending the SourceError message."""
+
+    def __init__(
+        self, tag: str, cursor: Cursor | None, sleep: Sleep, rand: Callable[[], float], clock: Clock
+    ) -> None:
+        self.tag = tag.lstrip("#＃")
+        self.cursor = cursor or MemoryCursor()
+        self.sleep = sleep
+        self.clock = clock
+        self.backoff = Backoff(rand=rand)
+        self.client: httpx.AsyncClient | None = None
+        """The HTTP client of the current run (see `open_client`)."""
+
+    def _state(
+        self, sink: SourceSink, state: str, detail: str = "", until: datetime | None = None
+    ) -> None:
+        sink.state(SourceState(self.name, state, detail, until))
+
+    def run(self, sink: SourceSink, stop: threading.Event) -> None:
+        """Follow the tag until `stop` is set; raise SourceError when the credentials are refused."""
+        asyncio.run(run_until_stopped(self.follow(sink), stop))
+
+    def open_client(self) -> httpx.AsyncClient | None:
+        """A client to keep open for the whole run (None: the source needs none)."""
+        return None
+
+    async def follow(self, sink: SourceSink) -> None:
+        """Run `once` until cancelled or the credentials are refused, in `open_client()`."""
+        client = self.open_client()
+        if client is None:
+            await self._rounds(sink)
+            return
+        async with client:
+            self.client = client
+            try:
+                await self._rounds(sink)
+            finally:
+                self.client = None
+
+    async def _rounds(self, sink: SourceSink) -> None:
+        """Run `once` forever: waits between rounds, backs off on errors, stops on 401/403."""
+        while True:
+            try:
+                delay = await self.once(sink)
+            except AuthFailed as exc:
+                detail, message = self.refused(exc)
+                self._state(sink, "failed", detail)
+                raise SourceError(message) from None
+            except RateLimited as exc:
+                delay = max(0.0, (exc.until - self.clock()).total_seconds())
+                self._state(sink, "rate-limited", str(exc), exc.until)
+            except self.retry_on as exc:
+                delay = self.backoff.next()
+                self._state(sink, "reconnecting", self.retry_detail(exc))
+            await self.sleep(delay)
+
+    async def once(self, sink: SourceSink) -> float:
+        """One round; returns how long to wait before the next."""
+        raise NotImplementedError
+
+    def refused(self, exc: AuthFailed) -> tuple[str, str]:
+        """The 'failed' state's detail and the SourceError message for refused credentials."""
+        return str(exc), f"{exc}; {self.credentials_hint}"
+
+    def retry_detail(self, exc: Exception) -> str:
+        """What the 'reconnecting' state says about an error."""
+        return one_line(exc)
