@@ -11,6 +11,7 @@ Usage: `.venv/bin/python bench/bench_promo.py [--posts N] [--authors N]`. Target
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import sys
@@ -140,9 +141,11 @@ def main() -> int:
     base_r, content_r, tracker_r = rate(n, base_s), rate(n, content_s), rate(n, tracker_s)
     print(f"promo scoring benchmark: {n} posts, {args.authors} authors (~{per_author:.0f} each,")
     print(f"  history capped at {rules.author['history']}), one core, rules v{rules.version}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"  best of {args.repeat} runs, CPU time; machine load average {load:.1f}")
     print(f"baseline (one regex search) {base_r:>12,.0f} posts/s  ({hits} hits)")
     print(
-        f"content signals only        {content_r:>12,.0f} posts/s  ({base_r / content_r:.0f}x slower)"
+        f"content only (score_draft)  {content_r:>12,.0f} posts/s  ({base_r / content_r:.0f}x slower)"
     )
     print(
         f"tracker score + record      {tracker_r:>12,.0f} posts/s  ({base_r / tracker_r:.0f}x slower;"
