@@ -202,9 +202,10 @@ class PromoTracker:
         sigs = facts.signals
         word_list = facts.words
         shing = shingles(word_list)
-        norm = " ".join(word_list)
         text_hash = (
-            hash(norm) if len(norm.split()) >= rules.limit("cross_author_min_words") else None
+            hash(" ".join(word_list))
+            if len(word_list) >= rules.limit("cross_author_min_words")
+            else None
         )
         reply_user = post.reply_to_author_id or (ctx.parent.author_id if ctx.parent else None)
         if reply_user == post.author_id:
