@@ -24,8 +24,8 @@ NETWORK_NAMES = {Network.X: "X", Network.MASTODON: "Mastodon", Network.BLUESKY: 
 
 
 @cache
-def _promo_rules() -> Any:
-    """The default promo rules, or None when the promo module is unavailable."""
+def _default_promo_rules() -> Any:
+    """The default promo rules, or None when they cannot be loaded."""
     try:
         from tchat_tui.promo_rules import default_rules
 
@@ -34,10 +34,12 @@ def _promo_rules() -> Any:
         return None
 
 
-def promo_warning(text: str, tag: str) -> str:
+def promo_warning(text: str, tag: str, rules: Any = None) -> str:
     """Why the host's draft reads as promotional ('' when it does not)."""
-    rules = _promo_rules()
-    if rules is None or not text.strip():
+    if not text.strip():
+        return ""
+    rules = rules if rules is not None else _default_promo_rules()
+    if rules is None:
         return ""
     from tchat_tui.domain.promo import score_draft
 
@@ -68,10 +70,18 @@ class Composer(Vertical):
     """Add the chat's tag when the draft lacks it."""
 
     def __init__(
-        self, tag: str, networks: Sequence[Network], *, classic: bool = False, **kw: str
+        self,
+        tag: str,
+        networks: Sequence[Network],
+        *,
+        classic: bool = False,
+        promo_rules: Any = None,
+        **kw: str,
     ) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]
         self.tag = tag
+        self.promo_rules = promo_rules
+        """The chat's promo rules (the scorer's), for the warning on the host's draft."""
         self.networks = tuple(networks)
         self.rules = {n: rules_for(n, classic=classic) for n in self.networks}
         self.checks: list[TextCheck] = []
@@ -138,7 +148,7 @@ class Composer(Vertical):
             line.append("new post", "bold")
         line.append(f"   tag #{one_line(self.tag)} {'added' if self.auto_tag else 'NOT added'}")
         line.append(" automatically (ctrl+t)", "dim")
-        self.query_one("#reply-context", Static).update(line)
+        self.query_one("#reply-context", Static).update(line, layout=False)
 
     @on(Input.Changed, "#draft")
     def _changed(self) -> None:
@@ -160,11 +170,11 @@ class Composer(Vertical):
         if reasons and text:
             line.append(f"   not sendable: {reasons}", "bold red")
         warn = Text(no_wrap=True, overflow="ellipsis")
-        promo = promo_warning(text, self.tag)
+        promo = promo_warning(text, self.tag, self.promo_rules)
         if promo:
             warn.append(" ⚠ reads as promotional ", "bold black on dark_orange")
             warn.append(f" {one_line(promo)}")
-        self.query_one("#draft-check", Static).update(Text("\n").join([line, warn]))
+        self.query_one("#draft-check", Static).update(Text("\n").join([line, warn]), layout=False)
 
     def block_reason(self) -> str:
         """Why the draft cannot be sent ('' when it can)."""

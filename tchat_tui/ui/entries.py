@@ -153,35 +153,40 @@ def local_time(moment: datetime) -> str:
     return moment.astimezone().strftime("%H:%M:%S")
 
 
-def stream_line(entry: StreamEntry) -> Text:
-    """The one-line view of a post: time, marks, badge, author, question link, text."""
-    line = Text(no_wrap=True, overflow="ellipsis")
-    line.append(local_time(entry.created_at), "dim")
-    line.append(" ")
-    line.append("★" if entry.starred else " ", "bold yellow")
+def line_parts(entry: StreamEntry) -> list[tuple[str, str]]:
+    """The one-line view of a post as (text, style) parts: time, marks, badge, author, link, text."""
+    parts: list[tuple[str, str]] = [(local_time(entry.created_at), "dim"), (" ", "")]
+    parts.append(("★" if entry.starred else " ", "bold yellow"))
     mark = PROMO_MARKS.get(entry.promo_level)
     if mark and not entry.allowed:
-        line.append(mark[0], mark[1])
+        parts.append(mark)
     elif mark:
-        line.append("✓", "green")
+        parts.append(("✓", "green"))
     else:
-        line.append(" ")
-    line.append(" ")
+        parts.append((" ", ""))
+    parts.append((" ", ""))
     badge = ROLE_BADGES.get(entry.role)
     if badge:
-        line.append(f"{badge} ", ROLE_STYLES[entry.role])
-    line.append(f"@{entry.handle}", ROLE_STYLES.get(entry.role, "bold"))
+        parts.append((f"{badge} ", ROLE_STYLES[entry.role]))
+    parts.append((f"@{entry.handle}", ROLE_STYLES.get(entry.role, "bold")))
     if entry.question_number is not None:
-        line.append(f" Q{entry.question_number}", "bold reverse magenta")
+        parts.append((f" Q{entry.question_number}", "bold reverse magenta"))
     if entry.answers is not None:
-        line.append(f" A{entry.answers}", "bold green")
+        parts.append((f" A{entry.answers}", "bold green"))
     if entry.audience:
-        style = "dim magenta" if entry.answered else "bold magenta"
-        line.append(" ?", style)
+        parts.append((" ?", "dim magenta" if entry.answered else "bold magenta"))
     if entry.is_repost:
-        line.append(" RT", "dim")
+        parts.append((" RT", "dim"))
     if entry.dry_run:
-        line.append(" [dry-run]", "italic yellow")
-    line.append("  ")
-    line.append(entry.text)
+        parts.append((" [dry-run]", "italic yellow"))
+    parts.append(("  ", ""))
+    parts.append((entry.text, ""))
+    return parts
+
+
+def stream_line(entry: StreamEntry) -> Text:
+    """The one-line view of a post as Rich Text (the stream pane renders the same parts)."""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    for text, style in line_parts(entry):
+        line.append(text, style)
     return line

@@ -40,6 +40,8 @@ class Feed:
         self.questions: list[QuestionState] = []
         self.allowed: set[str] = set()
         self.first_post_at: datetime | None = None
+        self.started_at: datetime | None = None
+        """When the chat started by its plan (read with the questions, not on every tick)."""
         self.total = 0
         """Posts drained since the screen opened."""
 
@@ -75,6 +77,7 @@ class Feed:
     def reload_questions(self) -> None:
         """Read the (small) questions table again."""
         self.questions = question_states(self.session.store.questions(self.session.chat_id))
+        self.started_at = self.session.started_at
 
     @property
     def current_question(self) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from textual import on
@@ -9,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 from tchat_tui.domain.post import Network
 from tchat_tui.session import ChatSession
-from tchat_tui.ui.commands import ConsoleCommands, PaletteEntry
+from tchat_tui.ui.commands import PaletteEntry, console_commands
 from tchat_tui.ui.composer import Composer
 from tchat_tui.ui.entries import StreamEntry, StreamFilter
 from tchat_tui.ui.feed import Feed
@@ -23,9 +24,12 @@ from tchat_tui.ui.pacing import DEFAULT_GAP, hour_clock, next_question, pacing_l
 from tchat_tui.ui.panes import ChatHeader, HeaderFacts, PostDetail, QuestionQueue, QueueFacts
 from tchat_tui.ui.stream import StreamPane
 
-DRAIN_INTERVAL = 0.05
-"""The workers' queues are drained every 50 ms: one batched update per tick."""
+DRAIN_INTERVAL = 0.1
+"""The workers' queues are drained 10 times a second: one batched update per tick."""
+PANES_INTERVAL = 0.5
+"""Header, queue and detail are redrawn at most this often when posts change them..."""
 CLOCK_INTERVAL = 1.0
+"""...and at least this often, for the clocks."""
 
 FILTER_KEYS = {
     "1": StreamFilter.ALL,
@@ -40,7 +44,7 @@ FILTER_KEYS = {
 class MainScreen(ModerationScreen):
     """Moderating the live chat. Receives the session; everything it shows comes from the store."""
 
-    COMMANDS = {ConsoleCommands}
+    COMMANDS = {console_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reply", "Reply", id="reply"),
         Binding(
@@ -91,6 +95,8 @@ class MainScreen(ModerationScreen):
         """Posts that arrived while paused."""
         self.held_count = 0
         self.last_hidden: StreamEntry | None = None
+        self._panes_dirty = True
+        self._panes_at = 0.0
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -100,11 +106,15 @@ class MainScreen(ModerationScreen):
         yield ChatHeader(id="header")
         with Horizontal(id="body"):
             with Vertical(id="left"):
+                yield Static(id="stream-title")
                 yield StreamPane(id="stream", empty_note=s.network_note if not s.sources else "")
                 yield PostDetail(id="detail")
             yield QuestionQueue(id="queue")
         networks = [n for n in s.settings.networks if n in s.publishers] or list(s.publishers)
-        yield Composer(s.tag, networks, classic=s.settings.classic, id="composer")
+        rules = getattr(getattr(s.scorer, "tracker", None), "rules", None)
+        yield Composer(
+            s.tag, networks, classic=s.settings.classic, promo_rules=rules, id="composer"
+        )
         yield Footer()
 
     @property
@@ -132,7 +142,7 @@ class MainScreen(ModerationScreen):
         if not self.session.sources:
             self.notify(self.session.network_note, title="No source", timeout=10)
         self.set_interval(DRAIN_INTERVAL, self.drain)
-        self.set_interval(CLOCK_INTERVAL, self.refresh_panes)
+        self.set_interval(PANES_INTERVAL, self._refresh_panes_if_due)
 
     # -- the tick ----------------------------------------------------------------------------
 
@@ -162,7 +172,11 @@ class MainScreen(ModerationScreen):
             )
         if news.questions_changed:
             self.stream.current_question = self.feed.current_question
-        if news.questions_changed or news.sources_changed or any(e.audience for e in news.entries):
+        if news.questions_changed or news.sources_changed or news.entries:
+            self._panes_dirty = True
+
+    def _refresh_panes_if_due(self) -> None:
+        if self._panes_dirty or time.monotonic() - self._panes_at >= CLOCK_INTERVAL:
             self.refresh_panes()
 
     def _apply_edit(self, key: str) -> None:
@@ -178,10 +192,12 @@ class MainScreen(ModerationScreen):
 
     def refresh_panes(self) -> None:
         """Redraw the header, the queue and the detail (clock ticks, new questions, claims)."""
+        self._panes_dirty = False
+        self._panes_at = time.monotonic()
         s = self.session
         now = s.clock.now()
         feed = self.feed
-        started = s.started_at or feed.first_post_at
+        started = feed.started_at or feed.first_post_at
         current = feed.current_question
         nxt = next_question(feed.questions, DEFAULT_GAP)
         question = ""
@@ -217,16 +233,25 @@ class MainScreen(ModerationScreen):
         )
         self.query_one(PostDetail).show(self.stream.selected, current)
 
-    def _title_stream(self) -> None:
-        stream = self.stream
-        title = f"Stream · {stream.stream_filter.value}"
+    @property
+    def stream_title(self) -> str:
+        """'Stream · filter', plus 'PAUSED · N new' while paused."""
+        title = f"Stream · {self.stream.stream_filter.value}"
         if self.paused:
             title += f" · PAUSED · {self.held_count} new"
-        stream.border_title = title
+        return title
+
+    def _title_stream(self) -> None:
+        # A line of its own rather than a border title: a border doubles the cost of every
+        # line the stream repaints.
+        self.query_one("#stream-title", Static).update(self.stream_title, layout=False)
 
     @on(StreamPane.Selected)
     def _selected(self, event: StreamPane.Selected) -> None:
-        self.query_one(PostDetail).show(event.entry, self.feed.current_question)
+        if self.stream.follow:
+            self._panes_dirty = True  # following a flood: redraw with the next pane refresh
+        else:
+            self.query_one(PostDetail).show(event.entry, self.feed.current_question)
 
     # -- stream actions ----------------------------------------------------------------------
 

@@ -64,7 +64,7 @@ class ChatHeader(Static):
         if facts.pacing:
             bottom.append(f"{facts.pacing} · ", "bold red" if "late" in facts.pacing else "bold")
         bottom.append(one_line(facts.question) or "no question yet", "magenta")
-        self.update(Group(top, bottom))
+        self.update(Group(top, bottom), layout=False)
 
 
 class PostDetail(Static):
@@ -77,7 +77,9 @@ class PostDetail(Static):
     def show(self, entry: StreamEntry | None, current_question: int | None = None) -> None:
         """Show `entry` (or a hint when none is selected)."""
         if entry is None:
-            self.update(Text("No post selected: move with ↑/↓ in the stream.", style="dim"))
+            self.update(
+                Text("No post selected: move with ↑/↓ in the stream.", style="dim"), layout=False
+            )
             return
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(f"{local_time(entry.created_at)} ", "dim")
@@ -108,7 +110,7 @@ class PostDetail(Static):
             flag.append(" " + "; ".join(one_line(r) for r in entry.promo_reasons))
             parts.append(flag)
         parts.append(Text(multi_line(entry.raw_text)))
-        self.update(Group(*parts))
+        self.update(Group(*parts), layout=False)
 
 
 @dataclass(slots=True)
@@ -169,4 +171,4 @@ class QuestionQueue(Static):
                 line.append(f" [{one_line(e.claimed_by)}]", "cyan")
             line.append(f" {e.text}")
             lines.append(line)
-        self.update(Group(*lines))
+        self.update(Group(*lines), layout=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
@@ -16,7 +17,14 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tchat_tui.ui.entries import StreamEntry, StreamFilter, matches, stream_line
+from tchat_tui.ui.entries import StreamEntry, StreamFilter, line_parts, matches
+
+
+@lru_cache(maxsize=64)
+def _style(name: str) -> Style:
+    """A parsed Rich style, parsed once."""
+    return Style.parse(name) if name else Style.null()
+
 
 MAX_POSTS = 5000
 """Posts kept in the pane; older ones are still in the database (the pane is O(window))."""
@@ -69,6 +77,8 @@ class StreamPane(ScrollView, can_focus=True):
         self.follow = True
         """The cursor sits on the newest post and moves with it."""
         self._cache: LRUCache[tuple[str, int, bool, int], Strip] = LRUCache(1024)
+        self._styles: dict[tuple[str, bool], Style] = {}
+        self._base: Style | None = None
         self._selected: StreamEntry | None = None
 
     # -- content -----------------------------------------------------------------------------
@@ -149,8 +159,21 @@ class StreamPane(ScrollView, can_focus=True):
                 return i
         return len(self.rows) - 1
 
+    def _set_row_count(self) -> None:
+        """Grow the scrollable height without a screen layout pass.
+
+        `virtual_size` is a layout reactive: setting it re-arranges and repaints the whole screen,
+        on every tick of a flood. The pane has no children and its scrollbar is always shown, so
+        only the scrollbar needs to know; `_scroll_update` is Textual's private hook for that
+        (Textual is pinned exactly).
+        """
+        size = Size(self.size.width, len(self.rows))
+        if size != self.virtual_size:
+            self.set_reactive(StreamPane.virtual_size, size)
+            self._scroll_update(size)
+
     def _after_change(self, rebuilt: bool = False) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self._set_row_count()
         if self.follow:
             self.cursor = len(self.rows) - 1
             self.scroll_end(animate=False, immediate=True, x_axis=False)
@@ -223,38 +246,49 @@ class StreamPane(ScrollView, can_focus=True):
     # -- rendering ---------------------------------------------------------------------------
 
     def notify_style_update(self) -> None:
-        """Styles changed: cached lines are stale."""
+        """Styles changed (focus, theme): cached lines and styles are stale."""
         super().notify_style_update()
         self._cache.clear()
+        self._styles.clear()
+        self._base = None
+
+    def _line_style(self, name: str, selected: bool) -> Style:
+        """The widget's style + the part's style (+ the cursor's), combined once per name."""
+        style = self._styles.get((name, selected))
+        if style is None:
+            if self._base is None:
+                self._base = self.rich_style
+            style = self._base + _style(name)
+            if selected:
+                style += self.get_component_rich_style("stream--cursor")
+            self._styles[(name, selected)] = style
+        return style
 
     def render_line(self, y: int) -> Strip:
-        """Render one line of the view (Line API)."""
-        scroll_x, scroll_y = self.scroll_offset
-        index = int(scroll_y) + y
+        """Render one line of the view (Line API); lines are cached per post version and width."""
+        index = int(self.scroll_offset.y) + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        if self._base is None:
+            self._base = self.rich_style
+        base = self._base
         if not self.rows:
             return self._empty_line(y, width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
         entry = self.rows[index]
         selected = index == self.cursor
-        cache_key = (entry.key, entry.version, selected, width if selected else 0)
+        cache_key = (entry.key, entry.version, selected, width)
         strip = self._cache.get(cache_key)
         if strip is None:
-            text = stream_line(entry)
-            text.stylize(base)
-            if selected:
-                text.stylize(self.get_component_rich_style("stream--cursor"))
-            segments = list(text.render(self.app.console))
-            strip = Strip(segments)
-            if selected:
-                strip = strip.extend_cell_length(
-                    max(width, strip.cell_length),
-                    base + self.get_component_rich_style("stream--cursor"),
-                )
+            # Segments straight from the parts with pre-combined styles: no markup parsing, no
+            # wrapping, no per-line style arithmetic. A flood scrolls the whole view every tick.
+            segments = [
+                Segment(text, self._line_style(name, selected)) for text, name in line_parts(entry)
+            ]
+            fill = self._line_style("", selected)
+            strip = Strip(segments).crop_extend(0, width, fill)
             self._cache[cache_key] = strip
-        return strip.crop_extend(0, width, base).apply_offsets(int(scroll_x), index)
+        return strip
 
     def _empty_line(self, y: int, width: int, base: Style) -> Strip:
         lines = ["No posts yet."]

@@ -125,10 +125,10 @@ async def test_pause_keeps_ingesting_and_counts_new_posts(make_app: Any) -> None
         await wait_for(pilot, lambda: screen.held_count == 2)
         assert len(screen.stream.entries) == ALL
         assert app.session.store.count_posts(app.session.chat_id) == ALL + 2
-        assert "PAUSED · 2 new" in str(screen.stream.border_title)
+        assert "PAUSED · 2 new" in screen.stream_title
         await pilot.press("p")
         assert [e.native_id for e in screen.stream.entries[-2:]] == ["200", "201"]
-        assert "PAUSED" not in str(screen.stream.border_title)
+        assert "PAUSED" not in screen.stream_title
 
 
 async def test_star_is_stored_with_the_moderator(make_app: Any) -> None:
