@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
+from tchat_tui.domain.cost import LABELS, PRICES
 from tchat_tui.domain.post import Role
 from tchat_tui.domain.text import NetworkRules, check_text
 
@@ -163,6 +164,70 @@ class Stats:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class CostLine:
+    """What one kind of billable event cost: posts read, posts created..."""
+
+    kind: str
+    """A key of `domain.cost.PRICES`."""
+    count: int
+    usd: float
+
+    @property
+    def label(self) -> str:
+        """How the kind is named: 'posts read'."""
+        return LABELS.get(self.kind, self.kind.replace("_", " "))
+
+
+@dataclass(frozen=True, slots=True)
+class CostSummary:
+    """The cost meter's totals for the chat: an estimate at X's pay-per-use prices."""
+
+    lines: tuple[CostLine, ...]
+    prices_read_on: str
+    """When the prices were read from X's pricing page ('2026-08'); '' when not saved."""
+    if_run_live: bool = False
+    """The console only recorded its posts (replay or dry-run): what the hour would have cost."""
+
+    @property
+    def total_usd(self) -> float:
+        """The estimated spend over every kind."""
+        return sum(line.usd for line in self.lines)
+
+    @classmethod
+    def from_totals(
+        cls, totals: dict[str, tuple[int, float]], prices_read_on: str, *, if_run_live: bool
+    ) -> CostSummary | None:
+        """From kind -> (count, USD), in the price table's order; None when nothing was counted."""
+        order = {kind: i for i, kind in enumerate(PRICES)}
+        kinds = sorted(
+            (k for k, (n, _) in totals.items() if n), key=lambda k: (order.get(k, len(order)), k)
+        )
+        if not kinds:
+            return None
+        lines = tuple(CostLine(k, totals[k][0], totals[k][1]) for k in kinds)
+        return cls(lines, prices_read_on, if_run_live)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: total, per kind count and USD, the prices' date, how it was estimated."""
+        return {
+            "estimated": True,
+            "if_run_live": self.if_run_live,
+            "currency": "USD",
+            "total_usd": round(self.total_usd, 6),
+            "prices_read_on": self.prices_read_on,
+            "kinds": [
+                {
+                    "kind": line.kind,
+                    "label": line.label,
+                    "count": line.count,
+                    "usd": round(line.usd, 6),
+                }
+                for line in self.lines
+            ],
+        }
+
+
 @dataclass(frozen=True)
 class Summary:
     """Everything the summary shows about one chat."""
@@ -193,6 +258,8 @@ class Summary:
     classic: bool = False
     thanks_template: str | None = None
     """The plan's filled `thanks` template, when there is one."""
+    cost: CostSummary | None = None
+    """What the hour cost on X (estimated), when the console's cost meter counted anything."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -265,6 +332,7 @@ class Summary:
             "posts_per_minute": [
                 {"minute": iso(m.minute), "posts": m.posts} for m in self.per_minute
             ],
+            "cost": self.cost.to_dict() if self.cost else None,
         }
 
 

@@ -15,6 +15,7 @@ from tchat_tui.domain.summary import (
     TOP_ANSWERS,
     TOP_CONTRIBUTORS,
     Contributor,
+    CostSummary,
     MinuteCount,
     QuestionSummary,
     Stats,
@@ -233,7 +234,18 @@ def _build(
         limit=limit,
         classic=limit == 140,
         thanks_template=_thanks(plan, tag, topic, host, guests),
+        cost=_cost(store, chat),
     )
+
+
+def _cost(store: Store, chat: int) -> CostSummary | None:
+    """The cost meter's saved totals; None for a chat the meter never counted (older chats)."""
+    rows = q.cost_rows(store.db, chat)
+    if not rows:
+        return None
+    totals = {str(r["kind"]): (int(r["count"] or 0), float(r["usd"] or 0.0)) for r in rows}
+    read_on = max((str(r["prices_read_on"]) for r in rows if r["prices_read_on"]), default="")
+    return CostSummary.from_totals(totals, read_on, if_run_live=q.recorded_only(store.db, chat))
 
 
 def _thanks(

@@ -11,7 +11,10 @@ from html import escape as _escape
 from tchat_tui.domain.summary import Summary, SummaryPost
 from tchat_tui.report.chart import posts_per_minute_svg
 from tchat_tui.report.wording import (
+    COST_HEADING,
     clock,
+    cost_line,
+    cost_rows,
     figure_rows,
     moderation_line,
     people,
@@ -128,5 +131,17 @@ def render_html(s: Summary) -> str:
         out.append(f"<p>To everyone who took part: {handles}</p>")
     else:
         out.append('<p class="empty">No participant besides the host and guests.</p>')
-    out += ["<h2>Moderation</h2>", f"<p>{escape(moderation_line(s))}</p>", "</body>", "</html>"]
+    out += ["<h2>Moderation</h2>", f"<p>{escape(moderation_line(s))}</p>"]
+    if s.cost is not None:
+        out += [
+            f'<h2 id="cost">{escape(COST_HEADING)}</h2>',
+            f"<p>{escape(cost_line(s.cost))}</p>",
+            '<table><tr><th></th><th class="n">Count</th><th class="n">USD</th></tr>',
+        ]
+        out += [
+            f'<tr><td>{escape(what)}</td><td class="n">{n}</td><td class="n">{escape(v)}</td></tr>'
+            for what, n, v in cost_rows(s.cost)
+        ]
+        out.append("</table>")
+    out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -6,7 +6,10 @@ import re
 
 from tchat_tui.domain.summary import Summary, SummaryPost
 from tchat_tui.report.wording import (
+    COST_HEADING,
     clock,
+    cost_line,
+    cost_rows,
     figure_rows,
     moderation_line,
     people,
@@ -70,4 +73,9 @@ def render_markdown(s: Summary) -> str:
     else:
         out.append("No participant besides the host and guests.")
     out += ["", "## Moderation", "", moderation_line(s), ""]
+    if s.cost is not None:
+        out += [f"## {COST_HEADING}", "", cost_line(s.cost), ""]
+        out += ["| | Count | USD |", "|---|---:|---:|"]
+        out += [f"| {escape(what)} | {n} | {escape(v)} |" for what, n, v in cost_rows(s.cost)]
+        out.append("")
     return "\n".join(out)

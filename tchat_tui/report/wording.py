@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tchat_tui.domain.summary import Summary
+from tchat_tui.domain.summary import CostSummary, Summary
 
 _WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 _MONTHS = (
@@ -90,3 +90,29 @@ def moderation_line(s: Summary) -> str:
 def role_note(role: str) -> str:
     """' (guest)' for the chat's people, '' for participants."""
     return "" if role == "participant" else f" ({role})"
+
+
+COST_HEADING = "Cost on X"
+
+
+def usd(amount: float) -> str:
+    """'$12.35'; a non-zero amount under a cent keeps its digits ('$0.005')."""
+    if 0 < abs(amount) < 0.01:
+        return "$" + f"{amount:.6f}".rstrip("0")
+    return f"${amount:,.2f}"
+
+
+def cost_line(c: CostSummary) -> str:
+    """'Estimated at X's pay-per-use prices (read 2026-08), if run live: $1.23.'"""
+    prices = "X's pay-per-use prices" + (f" (read {c.prices_read_on})" if c.prices_read_on else "")
+    live = ", if run live" if c.if_run_live else ""
+    return f"Estimated at {prices}{live}: {usd(c.total_usd)}."
+
+
+def cost_rows(c: CostSummary) -> list[tuple[str, str, str]]:
+    """(what, count, USD) per kind, then the total."""
+    rows = [
+        (line.label[:1].upper() + line.label[1:], f"{line.count:,}", usd(line.usd))
+        for line in c.lines
+    ]
+    return [*rows, ("Total (estimated)", "", usd(c.total_usd))]

@@ -1,0 +1,207 @@
+"""The summary says what the hour cost on X: an estimate at pay-per-use prices, in every format."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tchat_tui.domain.cost import LABELS, PRICES, PRICES_READ_ON, CostMeter
+from tchat_tui.domain.post import Network
+from tchat_tui.domain.summary import Summary
+from tchat_tui.report.build import build_summary
+from tchat_tui.report.render import render
+from tchat_tui.report.wording import usd
+from tchat_tui.store import Store
+from tests.factories import T0
+from tests.test_summary import build_chat, chat_post
+
+COSTS = {
+    "post_read": (1200, 6.0),
+    "user_read": (300, 3.0),
+    "post_created": (12, 0.18),
+    "post_with_url": (2, 0.40),
+}
+"""The meter's totals: kind -> (billable units, USD); 9.58 in all."""
+
+
+def plain_chat(path: Path) -> tuple[Store, int]:
+    """A chat with two participants' posts, no dry-run post, no outbox row."""
+    store = Store.open(path)
+    chat = store.ensure_chat("PlainChat", topic="Plain", started_at=T0)
+    store.add_posts(
+        chat, [chat_post("1", "hello #PlainChat", "ada", 1), chat_post("2", "hi", "bob", 2)]
+    )
+    return store, chat
+
+
+@pytest.fixture
+def dry_summary(tmp_path: Path) -> Summary:
+    """The reference chat (its host's reply is a dry-run post) with the meter's totals saved."""
+    store, chat = build_chat(tmp_path / "care.db")
+    store.save_costs(chat, COSTS, PRICES_READ_ON)
+    return build_summary(store, chat)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "## Cost on X",
+        f"Estimated at X's pay-per-use prices (read {PRICES_READ_ON}), if run live: $9.58.",
+        "| Posts read | 1,200 | $6.00 |",
+        "| Users read | 300 | $3.00 |",
+        "| Posts created | 12 | $0.18 |",
+        "| Posts with a URL | 2 | $0.40 |",
+        "| Total (estimated) |  | $9.58 |",
+    ],
+)
+def test_markdown_cost_section(dry_summary: Summary, words: str) -> None:
+    """Markdown: the estimated total with the prices' date, then count and USD per kind."""
+    assert words in render(dry_summary, "md")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        '<h2 id="cost">Cost on X</h2>',
+        f"<p>Estimated at X&#x27;s pay-per-use prices (read {PRICES_READ_ON}), if run live:"
+        " $9.58.</p>",
+        '<tr><td>Posts read</td><td class="n">1,200</td><td class="n">$6.00</td></tr>',
+        '<tr><td>Posts with a URL</td><td class="n">2</td><td class="n">$0.40</td></tr>',
+        '<tr><td>Total (estimated)</td><td class="n"></td><td class="n">$9.58</td></tr>',
+    ],
+)
+def test_html_cost_section(dry_summary: Summary, words: str) -> None:
+    """HTML: the same section, as a table."""
+    assert words in render(dry_summary, "html")
+
+
+def test_json_cost_object(dry_summary: Summary) -> None:
+    """JSON: a top-level `cost` with the total, each kind's count and USD, and the prices' date."""
+    cost = json.loads(render(dry_summary, "json"))["cost"]
+    assert cost["estimated"] is True
+    assert cost["if_run_live"] is True
+    assert cost["currency"] == "USD"
+    assert cost["total_usd"] == pytest.approx(9.58)
+    assert cost["prices_read_on"] == PRICES_READ_ON
+    assert [(k["kind"], k["count"], k["usd"]) for k in cost["kinds"]] == [
+        ("post_read", 1200, 6.0),
+        ("user_read", 300, 3.0),
+        ("post_created", 12, 0.18),
+        ("post_with_url", 2, 0.4),
+    ]
+    assert [k["label"] for k in cost["kinds"]] == [LABELS[k["kind"]] for k in cost["kinds"]]
+
+
+def test_kinds_follow_the_price_table(tmp_path: Path) -> None:
+    """Kinds are listed in PRICES order whatever order they were saved in; unknown ones last."""
+    store, chat = plain_chat(tmp_path / "plain.db")
+    saved = {"zz_new_kind": (1, 0.5), **{k: (1, p) for k, p in reversed(PRICES.items())}}
+    store.save_costs(chat, saved, PRICES_READ_ON)
+    s = build_summary(store, chat)
+    assert s.cost is not None
+    assert [line.kind for line in s.cost.lines] == [*PRICES, "zz_new_kind"]
+    assert s.cost.lines[-1].label == "zz new kind"
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_no_cost_row_no_section(tmp_path: Path, fmt: str) -> None:
+    """An older chat, whose meter saved nothing, shows no cost section."""
+    store, chat = build_chat(tmp_path / "care.db")
+    out = render(build_summary(store, chat), fmt)
+    assert "Cost on X" not in out
+    assert "Estimated at" not in out
+
+
+def test_no_cost_row_is_json_null(tmp_path: Path) -> None:
+    """JSON: `cost` is null when the meter saved nothing."""
+    store, chat = build_chat(tmp_path / "care.db")
+    assert json.loads(render(build_summary(store, chat), "json"))["cost"] is None
+
+
+def test_zero_counts_are_no_section(tmp_path: Path) -> None:
+    """A meter that counted nothing billable is no cost section either."""
+    store, chat = plain_chat(tmp_path / "plain.db")
+    store.save_costs(chat, {"post_read": (0, 0.0)}, PRICES_READ_ON)
+    assert build_summary(store, chat).cost is None
+
+
+def test_database_without_a_costs_table(tmp_path: Path) -> None:
+    """A database whose schema predates the costs table still summarizes, without the section."""
+    store, chat = plain_chat(tmp_path / "plain.db")
+    store.db["costs"].drop()
+    s = build_summary(store, chat)
+    assert s.cost is None
+    assert "Cost on X" not in render(s, "md")
+
+
+def test_another_chats_costs_are_not_this_ones(tmp_path: Path) -> None:
+    """Costs belong to their chat: the newer chat's meter says nothing about the older one."""
+    store, first = plain_chat(tmp_path / "plain.db")
+    second = store.ensure_chat("PlainChat", new=True)
+    store.save_costs(second, COSTS, PRICES_READ_ON)
+    assert build_summary(store, first).cost is None
+    assert build_summary(store, second).cost is not None
+
+
+@pytest.mark.parametrize(
+    ("outbox", "dry_post", "if_run_live"),
+    [
+        ([], False, False),
+        ([], True, True),
+        ([(True, "sent")], False, True),
+        ([(True, "sent"), (False, "sent")], False, False),
+        ([(False, "sent")], True, False),
+        ([(True, "sent"), (False, "failed")], False, True),
+    ],
+)
+def test_if_run_live_when_the_console_ran_dry(
+    tmp_path: Path, outbox: list[tuple[bool, str]], dry_post: bool, if_run_live: bool
+) -> None:
+    """'If run live' when the console's posts were recorded only and none was sent live."""
+    store, chat = plain_chat(tmp_path / "plain.db")
+    for dry, status in outbox:
+        row = store.enqueue(
+            chat, network=Network.X, kind="post", text="hi", moderator="m", dry_run=dry
+        )
+        store.outbox_update(int(row["id"]), status=status)
+    if dry_post:
+        store.add_posts(chat, [chat_post("9", "dry #PlainChat", "claire", 3, dry_run=True)])
+    store.save_costs(chat, COSTS, PRICES_READ_ON)
+    s = build_summary(store, chat)
+    assert s.cost is not None and s.cost.if_run_live is if_run_live
+    assert (", if run live:" in render(s, "md")) is if_run_live
+
+
+def test_the_meter_totals_round_trip(tmp_path: Path) -> None:
+    """What the console's meter saves is what the summary shows, dollar for dollar."""
+    store, chat = plain_chat(tmp_path / "plain.db")
+    meter = CostMeter()
+    meter.read_posts([str(i) for i in range(40)], T0)
+    meter.read_users(["a", "b"], T0)
+    meter.created_post("Q1: hello #PlainChat", T0)
+    meter.created_post("see https://example.com #PlainChat", T0, reply=True)
+    store.save_costs(chat, meter.totals(), PRICES_READ_ON)
+    s = build_summary(store, chat)
+    assert s.cost is not None
+    assert s.cost.total_usd == pytest.approx(meter.spend())
+    assert {line.kind: line.count for line in s.cost.lines} == meter.counts()
+
+
+def test_untrusted_kind_is_escaped(tmp_path: Path) -> None:
+    """A kind name written by another tool into the table is text, never markup."""
+    store, chat = plain_chat(tmp_path / "plain.db")
+    store.save_costs(chat, {"<b>x</b>|y": (1, 0.5)}, "<i>")
+    s = build_summary(store, chat)
+    assert "<b>" not in render(s, "html") and "<i>" not in render(s, "html")
+    assert "<b>" not in render(s, "md") and "\\<b\\>x\\</b\\>\\|y" in render(s, "md")
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [(0.0, "$0.00"), (0.005, "$0.005"), (0.001, "$0.001"), (0.18, "$0.18"), (1234.5, "$1,234.50")],
+)
+def test_usd_text(amount: float, text: str) -> None:
+    """Dollars with cents; an amount under a cent keeps its digits."""
+    assert usd(amount) == text
