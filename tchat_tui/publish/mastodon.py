@@ -17,18 +17,15 @@ from tchat_tui.domain.html_text import html_to_text
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.text import NetworkRules
 from tchat_tui.publish.base import OutboxRow, PublishResult
-from tchat_tui.sources.mastodon import (
+from tchat_tui.sources.mastodon import Clock, InstanceInfo, base_url, host_of, status_to_post
+from tchat_tui.sources.netutil import (
+    CALL_FAILURES,
     AuthFailed,
-    Clock,
-    InstanceInfo,
     RateLimited,
     Rejected,
     Transient,
-    base_url,
-    host_of,
     one_line,
     raise_for,
-    status_to_post,
 )
 
 PUBLISH_TIMEOUT = httpx.Timeout(15.0)
@@ -187,15 +184,7 @@ class MastodonPublisher:
                 )
                 raise_for(response, self.clock())
                 statuses = response.json()
-        except (
-            httpx.HTTPError,
-            AuthFailed,
-            RateLimited,
-            Rejected,
-            Transient,
-            ValueError,
-            KeyError,
-        ):
+        except CALL_FAILURES:
             return None
         kind = row.get("kind") or "post"
         target = str(row.get("in_reply_to") or "")
