@@ -56,7 +56,8 @@ def pct(values: list[float], q: float) -> float:
 
 
 class Producer(threading.Thread):
-    """A source thread: hands the pipeline `rate` posts/s in 10 ms batches (seeded)."""
+    """A source thread: hands the pipeline `rate` posts/s in 50 ms batches, as the replay source
+    batches them (seeded)."""
 
     def __init__(self, sink: Any, rate: float, count: int, start_id: int, seed: int = 3) -> None:
         super().__init__(name="bench-producer", daemon=True)
@@ -92,7 +93,7 @@ class Producer(threading.Thread):
         )
 
     def run(self) -> None:
-        batch_size = max(1, round(self.rate / 100)) if self.rate > 0 else 500
+        batch_size = max(1, round(self.rate / 20)) if self.rate > 0 else 500
         start = time.perf_counter()
         while self.produced < self.count:
             n = min(batch_size, self.count - self.produced)

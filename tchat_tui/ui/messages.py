@@ -18,19 +18,3 @@ class DraftReady(Message):
         """'post' or 'reply'."""
         self.reply_to = reply_to
         """The post replied to."""
-
-
-class DutyChanged(Message):
-    """Another moderator is on duty."""
-
-    def __init__(self, moderator: str) -> None:
-        super().__init__()
-        self.moderator = moderator
-
-
-class AuthorChanged(Message):
-    """An author was muted, unmuted or noted from the author card."""
-
-    def __init__(self, author_key: str) -> None:
-        super().__init__()
-        self.author_key = author_key

@@ -1,0 +1,102 @@
+"""The queue's pacing clock and the header's hour clock (pure functions, no Textual)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tchat_tui.ui.pacing import (
+    QuestionState,
+    current_question,
+    hour_clock,
+    next_question,
+    pacing_label,
+    span,
+)
+from tchat_tui.ui.safe import multi_line, one_line
+
+T = datetime(2026, 11, 26, 18, 0, tzinfo=UTC)
+
+
+def at(minutes: float) -> datetime:
+    """T + minutes."""
+    return T + timedelta(minutes=minutes)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0, "0:00"), (45, "0:45"), (130, "2:10"), (3600, "1:00:00"), (-5, "0:00")],
+)
+def test_span(seconds: int, text: str) -> None:
+    """Durations read m:ss, h:mm:ss past an hour, never negative."""
+    assert span(timedelta(seconds=seconds)) == text
+
+
+@pytest.mark.parametrize(
+    ("due", "now", "label"),
+    [
+        (at(7), at(6.25), "Q4 due in 0:45"),
+        (at(7), at(7), "Q4 due in 0:00"),
+        (at(7), at(9) + timedelta(seconds=10), "Q4 running 2:10 late"),
+        (None, at(3), "Q4 next"),
+    ],
+)
+def test_pacing_label(due: datetime | None, now: datetime, label: str) -> None:
+    """Before its time a question is 'due in', after it 'running ... late'."""
+    assert pacing_label(4, due, now) == label
+
+
+PLAN = [
+    QuestionState(1, "one", at(7), at(7)),
+    QuestionState(2, "two", at(14.5), at(14)),
+    QuestionState(3, "three", None, at(21)),
+]
+
+
+@pytest.mark.parametrize(
+    ("states", "current", "expected"),
+    [
+        (PLAN, 2, (3, at(21))),
+        (PLAN[:1] + [QuestionState(2, "two", None, None)], 1, (2, at(14))),
+        ([QuestionState(1, "", at(2), None)], 1, (2, at(9))),
+        ([], None, None),
+        ([QuestionState(1, "one", at(2), at(7))], 1, None),
+    ],
+)
+def test_next_question(
+    states: list[QuestionState], current: int | None, expected: tuple[int, datetime | None] | None
+) -> None:
+    """Next is the first unposted planned question (its due time), else the last one + 7 min."""
+    assert current_question(states) == current
+    assert next_question(states) == expected
+
+
+@pytest.mark.parametrize(
+    ("started", "now", "text"),
+    [
+        (None, at(1), "not started"),
+        (at(10), at(9), "starts in 1:00"),
+        (T, at(12.5), "12:30 elapsed · 47:30 left"),
+        (T, at(63), "1:03:00 elapsed · over by 3:00"),
+    ],
+)
+def test_hour_clock(started: datetime | None, now: datetime, text: str) -> None:
+    """The header's clock: elapsed and left of the hour."""
+    assert hour_clock(started, timedelta(hours=1), now) == text
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "lines"),
+    [
+        ("[bold]x[/bold]", "[bold]x[/bold]", "[bold]x[/bold]"),
+        ("a\x1b[31mb", "a\ufffd[31mb", "a\ufffd[31mb"),
+        ("one\ntwo", "one ⏎ two", "one\ntwo"),
+        ("rtl \u202eevil", "rtl \ufffdevil", "rtl \ufffdevil"),
+        ("bell\x07\x9b", "bell\ufffd\ufffd", "bell\ufffd\ufffd"),
+    ],
+)
+def test_untrusted_text_is_neutralised(raw: str, line: str, lines: str) -> None:
+    """Control characters never reach the terminal; markup is left as plain characters."""
+    assert one_line(raw) == line
+    assert multi_line(raw) == lines
