@@ -12,14 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.widgets import Footer, Static
 
-from tchat_tui.domain.post import Network
 from tchat_tui.session import ChatSession
 from tchat_tui.ui.commands import PaletteEntry, console_commands
 from tchat_tui.ui.composer import Composer
 from tchat_tui.ui.entries import StreamEntry, StreamFilter
 from tchat_tui.ui.feed import Feed
-from tchat_tui.ui.messages import DraftReady
-from tchat_tui.ui.moderation import ModerationScreen
+from tchat_tui.ui.outgoing import OutgoingScreen
 from tchat_tui.ui.pacing import DEFAULT_GAP, hour_clock, next_question, pacing_label
 from tchat_tui.ui.panes import ChatHeader, HeaderFacts, PostDetail, QuestionQueue, QueueFacts
 from tchat_tui.ui.stream import StreamPane
@@ -41,7 +39,7 @@ FILTER_KEYS = {
 }
 
 
-class MainScreen(ModerationScreen):
+class MainScreen(OutgoingScreen):
     """Moderating the live chat. Receives the session; everything it shows comes from the store."""
 
     COMMANDS = {console_commands}
@@ -116,16 +114,6 @@ class MainScreen(ModerationScreen):
             s.tag, networks, classic=s.settings.classic, promo_rules=rules, id="composer"
         )
         yield Footer()
-
-    @property
-    def stream(self) -> StreamPane:
-        """The stream pane."""
-        return self.query_one(StreamPane)
-
-    @property
-    def composer(self) -> Composer:
-        """The composer."""
-        return self.query_one(Composer)
 
     def on_mount(self) -> None:
         """Show what the database holds, then start the workers and the timers."""
@@ -279,89 +267,6 @@ class MainScreen(ModerationScreen):
         """Go to the composer (a new post, or the draft in progress)."""
         self.composer.draft.focus()
 
-    def action_reply(self) -> None:
-        """Reply to the selected post."""
-        entry = self.selected_or_warn()
-        if entry is not None:
-            self.composer.start(reply_to=entry)
-
-    def action_next_question(self) -> None:
-        """Put the next prepared question, `Qn: ... #tag`, in the composer."""
-        nxt = next_question(self.feed.questions, DEFAULT_GAP)
-        if nxt is None:
-            self.notify("No prepared question left.", severity="warning")
-            return
-        number = nxt[0]
-        text = next((q.text for q in self.feed.questions if q.number == number), "")
-        if not text:
-            self.notify(f"Q{number} is not in the plan: write it after the prefix.")
-        tag = f" #{self.session.tag}" if self.session.tag else ""
-        self.composer.start(f"Q{number}: {text}{tag}" if text else f"Q{number}: ")
-
-    def action_insert_template(self, name: str) -> None:
-        """Put one of the plan's templates (welcome, rules, thanks...) in the composer."""
-        plan = self.session.plan
-        template = plan.templates.get(name) if plan else None
-        if not template:
-            self.notify(f"No template {name!r} in the plan.", severity="warning")
-            return
-        roster = self.session.roster
-        values = {
-            "tag": f"#{self.session.tag}",
-            "topic": self.session.topic,
-            "host": f"@{roster.host}" if roster.host else "",
-            "guests": ", ".join(f"@{g}" for g in roster.guests),
-        }
-        for field, value in values.items():
-            template = template.replace("{" + field + "}", value)
-        self.composer.start(template)
-
-    @on(DraftReady)
-    def _send(self, event: DraftReady) -> None:
-        s = self.session
-        networks = list(self.composer.networks)
-        target = event.reply_to.as_reply_target() if event.reply_to else None
-        if event.reply_to is not None:
-            networks = [n for n in networks if n.value == event.reply_to.network] or networks
-        try:
-            rows = s.outbox.submit(
-                event.text, networks, moderator=s.on_duty, kind=event.kind, reply_to=target
-            )
-        except ValueError as exc:
-            self.notify(f"Not sent: {exc}", severity="error")
-            return
-        dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
-        what = "Reply" if event.kind == "reply" else "Post"
-        self.notify(f"{what} queued{dry} by {s.on_duty}", timeout=3)
-        self.stream.focus()
-
-    def action_repost(self) -> None:
-        """Retweet (repost) the selected post on its own network."""
-        entry = self.selected_or_warn()
-        if entry is None:
-            return
-        s = self.session
-        network = Network(entry.network)
-        if network not in s.publishers:
-            self.notify(f"No publisher for {network.value}.", severity="error")
-            return
-        rows = s.outbox.submit(
-            entry.raw_text,
-            [network],
-            moderator=s.on_duty,
-            kind="repost",
-            reply_to=entry.as_reply_target(),
-        )
-        dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
-        self.notify(f"Retweet of @{entry.handle} queued{dry}", timeout=3)
-
-    def action_retry_failed(self) -> None:
-        """Queue every failed outgoing post again."""
-        failed = self.session.store.outbox(self.session.chat_id, ("failed",))
-        for row in failed:
-            self.session.outbox.retry(int(row["id"]))
-        self.notify(f"{len(failed)} failed posts queued again.")
-
     # -- palette -----------------------------------------------------------------------------
 
     def palette_entries(self) -> list[PaletteEntry]:
@@ -391,10 +296,6 @@ class MainScreen(ModerationScreen):
                 )
             )
         return entries
-
-    def action_toggle_tag(self) -> None:
-        """Turn the composer's automatic tag on or off."""
-        self.composer.action_toggle_tag()
 
     def action_help(self) -> None:
         """Show every key."""
