@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from tchat_tui.domain.post import Network
 from tchat_tui.domain.summary import Summary
 from tchat_tui.report.build import build_summary
 from tchat_tui.report.render import render
-from tchat_tui.report.wording import usd
+from tchat_tui.report.wording import usd as usd_text
+from tchat_tui.session import ChatSession, Settings
 from tchat_tui.store import Store
 from tests.factories import T0
 from tests.test_summary import build_chat, chat_post
@@ -24,6 +27,7 @@ COSTS = {
     "post_with_url": (2, 0.40),
 }
 """The meter's totals: kind -> (billable units, USD); 9.58 in all."""
+NOW = datetime(2026, 11, 26, 18, 30, tzinfo=UTC)
 
 
 def plain_chat(path: Path) -> tuple[Store, int]:
@@ -146,32 +150,62 @@ def test_another_chats_costs_are_not_this_ones(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("outbox", "dry_post", "if_run_live"),
+    ("cursor", "outbox", "owned_read", "if_run_live"),
     [
-        ([], False, False),
-        ([], True, True),
-        ([(True, "sent")], False, True),
-        ([(True, "sent"), (False, "sent")], False, False),
-        ([(False, "sent")], True, False),
-        ([(True, "sent"), (False, "failed")], False, True),
+        (None, [], False, True),
+        (None, [(Network.X, True, "sent")], False, True),
+        (None, [(Network.X, False, "failed")], False, True),
+        (None, [(Network.MASTODON, False, "sent")], False, True),
+        ("mastodon:example.social", [], False, True),
+        ("x", [], False, False),
+        (None, [(Network.X, True, "sent"), (Network.X, False, "sent")], False, False),
+        (None, [], True, False),
     ],
 )
-def test_if_run_live_when_the_console_ran_dry(
-    tmp_path: Path, outbox: list[tuple[bool, str]], dry_post: bool, if_run_live: bool
+def test_if_run_live_when_nothing_happened_on_x(
+    tmp_path: Path,
+    cursor: str | None,
+    outbox: list[tuple[Network, bool, str]],
+    owned_read: bool,
+    if_run_live: bool,
 ) -> None:
-    """'If run live' when the console's posts were recorded only and none was sent live."""
+    """'If run live' unless the console read X (its cursor, users/me) or posted there for real."""
     store, chat = plain_chat(tmp_path / "plain.db")
-    for dry, status in outbox:
+    if cursor:
+        store.set_cursor(chat, cursor, "1900000000000000000")
+    for network, dry, status in outbox:
         row = store.enqueue(
-            chat, network=Network.X, kind="post", text="hi", moderator="m", dry_run=dry
+            chat, network=network, kind="post", text="hi", moderator="m", dry_run=dry
         )
         store.outbox_update(int(row["id"]), status=status)
-    if dry_post:
-        store.add_posts(chat, [chat_post("9", "dry #PlainChat", "claire", 3, dry_run=True)])
-    store.save_costs(chat, COSTS, PRICES_READ_ON)
+    store.save_costs(
+        chat, {**COSTS, **({"owned_read": (2, 0.002)} if owned_read else {})}, PRICES_READ_ON
+    )
     s = build_summary(store, chat)
     assert s.cost is not None and s.cost.if_run_live is if_run_live
     assert (", if run live:" in render(s, "md")) is if_run_live
+    assert json.loads(render(s, "json"))["cost"]["if_run_live"] is if_run_live
+
+
+def test_demo_replay_says_what_the_hour_would_cost(tmp_path: Path) -> None:
+    """The bundled demo replayed: every post an X read, and the summary says 'if run live'."""
+    session = ChatSession(
+        Settings(tag="", demo=True, speed=0, db_path=tmp_path / "demo.db", clock=lambda: NOW)
+    )
+    assert session.replay_source is not None
+    session.replay_source.run(session.runner, threading.Event())
+    session.outbox.submit("Merci à tous ! #AidantsChat", [Network.X], moderator="m")
+    session.outbox.process_pending()
+    totals = session.cost_meter.totals()
+    session.shutdown()
+    store = Store.open(tmp_path / "demo.db")
+    s = build_summary(store, look_in_folder=False)
+    assert s.cost is not None and s.cost.if_run_live
+    assert {line.kind: (line.count, line.usd) for line in s.cost.lines} == totals
+    md = render(s, "md")
+    total = sum(usd for _, usd in totals.values())
+    assert f"prices (read {PRICES_READ_ON}), if run live: {usd_text(total)}." in md
+    assert f"| Posts read | {totals['post_read'][0]:,} |" in md
 
 
 def test_the_meter_totals_round_trip(tmp_path: Path) -> None:
@@ -204,4 +238,4 @@ def test_untrusted_kind_is_escaped(tmp_path: Path) -> None:
 )
 def test_usd_text(amount: float, text: str) -> None:
     """Dollars with cents; an amount under a cent keeps its digits."""
-    assert usd(amount) == text
+    assert usd_text(amount) == text

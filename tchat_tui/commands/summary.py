@@ -18,7 +18,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "summary",
         help="the after-chat summary (Markdown, HTML, JSON) or thank-you posts",
         description="Summarize a chat from its database: figures, questions and their answers,"
-        " highlights, contributors, moderation counts. Hidden posts are left out.",
+        " highlights, contributors, moderation counts, and what the hour cost on X (estimated at"
+        " pay-per-use prices, when the console counted it). Hidden posts are left out.",
     )
     p.add_argument("--db", type=Path, required=True, help="the chat database")
     p.add_argument(

@@ -187,7 +187,7 @@ class CostSummary:
     prices_read_on: str
     """When the prices were read from X's pricing page ('2026-08'); '' when not saved."""
     if_run_live: bool = False
-    """The console only recorded its posts (replay or dry-run): what the hour would have cost."""
+    """Nothing was read or posted on X for real (a replay or a dry run): what it would have cost."""
 
     @property
     def total_usd(self) -> float:

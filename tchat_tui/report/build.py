@@ -245,7 +245,9 @@ def _cost(store: Store, chat: int) -> CostSummary | None:
         return None
     totals = {str(r["kind"]): (int(r["count"] or 0), float(r["usd"] or 0.0)) for r in rows}
     read_on = max((str(r["prices_read_on"]) for r in rows if r["prices_read_on"]), default="")
-    return CostSummary.from_totals(totals, read_on, if_run_live=q.recorded_only(store.db, chat))
+    # Reads of the host's own data (users/me) only happen live; a replay or a dry run estimates.
+    live = bool(totals.get("owned_read", (0, 0.0))[0]) or q.ran_live_on_x(store.db, chat)
+    return CostSummary.from_totals(totals, read_on, if_run_live=not live)
 
 
 def _thanks(

@@ -11,8 +11,8 @@ part: one pass instead of one per figure. Then, over the narrow copy:
 4. `quoted_rows`: the answers in the summary's order (their native ids are listed in the JSON),
    the question postings, the starred posts and the audience questions; the few posts quoted in
    full are then fetched from `posts` by rowid.
-5. `cost_rows` and `recorded_only`: the cost meter's totals (the small `costs` table) and whether
-   the console only recorded its posts (dry-run), so the estimate is what a live hour would cost.
+5. `cost_rows` and `ran_live_on_x`: the cost meter's totals (the small `costs` table) and whether
+   the console read or posted on X for real (else the meter estimated a replay or a dry run).
 
 A post counts when it is visible: not hidden by a moderator, not deleted by its author, and not
 a dry-run post that never reached a network. Reposts are counted apart from original posts. An
@@ -58,7 +58,7 @@ _SNAPSHOT_SQL = f"""
     SELECT rowid AS rid, native_id, author_key, network, created_at,
            substr(created_at, 1, 16) AS minute, {VISIBLE} AS visible, is_repost,
            {ROLE_RANK} AS role_rank, promo_level, hidden, deleted, starred, audience_question,
-           question_number, dry_run,
+           question_number,
            CASE WHEN {IS_ANSWER} THEN answers END AS answer_to,
            CASE WHEN {IS_ANSWER} THEN {ENGAGEMENT} END AS engagement
     FROM posts WHERE chat_id = :chat"""
@@ -153,16 +153,16 @@ def cost_rows(db: sqlite_utils.Database, chat: int) -> list[Row]:
     )
 
 
-def recorded_only(db: sqlite_utils.Database, chat: int) -> bool:
-    """Whether the console ran dry: its posts were recorded, never sent, and none went out live.
+def ran_live_on_x(db: sqlite_utils.Database, chat: int) -> bool:
+    """Whether the console read or posted on X for real during the chat.
 
-    A dry-run outbox row or a dry-run post says so; a row sent live says otherwise.
+    The live X source keeps its resume point in `cursors` (source 'x'); a post sent for real is
+    an outbox row sent with `dry_run = 0`. A replay or a dry run leaves neither.
     """
-    sql = f"""
-        SELECT (EXISTS(SELECT 1 FROM outbox WHERE chat_id = :chat AND dry_run = 1)
-                OR EXISTS(SELECT 1 FROM {SNAPSHOT} WHERE dry_run = 1))
-           AND NOT EXISTS(SELECT 1 FROM outbox
-                          WHERE chat_id = :chat AND dry_run = 0 AND status = 'sent')"""
+    sql = """
+        SELECT EXISTS(SELECT 1 FROM cursors WHERE chat_id = :chat AND source = 'x')
+            OR EXISTS(SELECT 1 FROM outbox WHERE chat_id = :chat AND network = 'x'
+                      AND dry_run = 0 AND status = 'sent')"""
     return bool(db.execute(sql, {"chat": chat}).fetchone()[0])
 
 
