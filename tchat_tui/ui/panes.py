@@ -129,7 +129,7 @@ class QuestionQueue(Static):
     """Prepared questions with their status and pacing clock; audience questions with claims."""
 
     DEFAULT_CSS = """
-    QuestionQueue { padding: 0 1; }
+    QuestionQueue { height: 1fr; padding: 0 1; }
     """
     AUDIENCE_SHOWN = 12
 
