@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from typing import Any, Self
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.reactive import var
 from textual.widgets import Input, Static
 
@@ -47,6 +48,24 @@ def promo_warning(text: str, tag: str, rules: Any = None) -> str:
     if not result.promo:
         return ""
     return "; ".join(result.reasons("en")[:-1])
+
+
+class DraftInput(Input):
+    """The draft line. Its box never depends on its text, so typing never re-lays out the screen.
+
+    Textual's Input grows its virtual width with every character, and `virtual_size` is a layout
+    reactive: each key press would re-arrange and repaint the whole screen, stream included.
+    """
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        """Repaint the input only; its size is fixed by the composer's CSS."""
+        return super().refresh(*regions, repaint=repaint, layout=False, recompose=recompose)
 
 
 class Composer(Vertical):
@@ -90,7 +109,7 @@ class Composer(Vertical):
     def compose(self) -> ComposeResult:
         """Reply context, the draft, the checks."""
         yield Static(id="reply-context")
-        yield Input(
+        yield DraftInput(
             placeholder="Write a post (i) · Enter sends · Esc back",
             id="draft",
             select_on_focus=False,
