@@ -5,14 +5,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from tchat_tui.domain.chatpost import ChatPost
 from tchat_tui.domain.classify import Classification, Classifier
 from tchat_tui.domain.post import Post, Role
 from tchat_tui.sources.base import Source, SourceSink, SourceState
-from tchat_tui.store.store import Store, row_to_post
+from tchat_tui.store.store import Store, parse_iso, row_to_post
 
 RECENT_POSTS = 20_000
 """How many recent posts the pipeline keeps in memory to find a reply's parent."""
@@ -57,27 +57,40 @@ class Pipeline:
         self.stored = 0
 
     def restore(self) -> int:
-        """Rebuild the classifier's questions and the scorer's history from the store; return posts seen."""
-        count = 0
+        """Fast part of a restart: which posts are stored and which questions were posted.
+
+        Returns how many posts the chat has. The scorer's history is `restore_history`'s job.
+        """
         with self._lock:
             self._known = self.store.all_keys()
-            for row in self.store.iter_posts(self.chat_id):
-                post = row_to_post(row)
-                count += 1
-                if row["question_number"] is not None:
-                    self.classifier.register_question(
-                        int(row["question_number"]), post.native_id, post.text, post.created_at
-                    )
-                self._remember(post)
-                if self.scorer is not None:
+            for row in self.store.question_postings(self.chat_id):
+                self.classifier.register_question(
+                    int(row["question_number"]),
+                    str(row["native_id"]),
+                    str(row["text"]),
+                    parse_iso(str(row["created_at"])),
+                )
+            return self.store.count_posts(self.chat_id)
+
+    def restore_history(self, scorer: PostScorer | None) -> None:
+        """Give the pipeline its scorer, replaying the chat's stored posts through it first.
+
+        Slow on a big chat (every post is scored again), so the console runs it in a worker
+        before its sources start.
+        """
+        with self._lock:
+            if scorer is not None:
+                for row in self.store.iter_posts(self.chat_id):
+                    post = row_to_post(row)
                     cls = Classification(
                         role=Role(row["role"]),
                         question_number=row["question_number"],
                         answers=row["answers"],
                         audience_question=bool(row["audience_question"]),
                     )
-                    self.scorer.score(post, cls, self.parent_of(post), self._question(cls))
-        return count
+                    scorer.score(post, cls, self.parent_of(post), self._question(cls))
+                    self._remember(post)
+            self.scorer = scorer
 
     def parent_of(self, post: Post) -> Post | None:
         """The post this one replies to, if it is among the recent ones."""
@@ -87,7 +100,8 @@ class Pipeline:
         return self.classifier.question_text(cls.answers) if cls.answers is not None else None
 
     def _remember(self, post: Post) -> None:
-        self._recent[post.native_id] = post
+        # The payload is in the database already; the parent cache needs the words only.
+        self._recent[post.native_id] = replace(post, raw="") if post.raw else post
         if len(self._recent) > RECENT_POSTS:
             self._recent.popitem(last=False)
 
@@ -114,7 +128,8 @@ class Pipeline:
                 flag = Flag()
                 if self.scorer is not None:
                     flag = self.scorer.score(post, cls, self.parent_of(post), self._question(cls))
-                self._remember(post)
+                if self.scorer is not None:
+                    self._remember(post)
                 out = (outgoing or {}).get(key) or matched.get(key)
                 items.append(
                     ChatPost(

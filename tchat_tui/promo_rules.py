@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -18,8 +19,9 @@ def read_default_text() -> str:
     return resources.files("tchat_tui.data").joinpath(DEFAULT_RULES).read_text(encoding="utf-8")
 
 
+@cache
 def default_rules() -> PromoRules:
-    """The shipped default rules, parsed."""
+    """The shipped default rules, parsed once per process (the scorer and the composer share them)."""
     return parse_rules(read_default_text(), f"tchat_tui/data/{DEFAULT_RULES}")
 
 

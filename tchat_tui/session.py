@@ -22,7 +22,7 @@ from tchat_tui.domain.post import Network, Role
 from tchat_tui.pipeline import Pipeline, PipelineRunner, PostScorer
 from tchat_tui.publish.base import DryRunPublisher, Publisher
 from tchat_tui.publish.outbox import Outbox
-from tchat_tui.sources.base import Source
+from tchat_tui.sources.base import Source, SourceState
 from tchat_tui.sources.replay import ReplaySource
 from tchat_tui.store.store import Store, parse_iso
 
@@ -172,9 +172,11 @@ class ChatSession:
         )
         self.clock = ChatClock(settings.clock, speed if replay else None)
         self.classifier = Classifier(self.roster, self.tag)
-        self.scorer: PostScorer | None = _make_scorer(self.tag, self.roster)
-        self.pipeline = Pipeline(self.store, self.chat_id, self.classifier, self.scorer)
+        self.pipeline = Pipeline(self.store, self.chat_id, self.classifier)
         self.restored = self.pipeline.restore()
+        """How many posts the chat already had (a restart)."""
+        self._warm = threading.Lock()
+        self._warmed = False
         self.runner = PipelineRunner(self.pipeline)
         self.sources: list[Source] = []
         self.replay_source: ReplaySource | None = None
@@ -211,10 +213,11 @@ class ChatSession:
         )
         self._outbox_thread: threading.Thread | None = None
         self._closed = False
+        self.runner.on_stored = self._stored
         if replay or self.settings.dry_run:
-            # No live reads happen: estimate what reading these posts on X would have cost.
-            self.runner.on_stored = self._estimate_reads
+            # No live reads happen: estimate what sending these posts on X would have cost.
             self.outbox.on_sent = self._estimate_write
+        self._estimate = bool(replay or self.settings.dry_run)
 
     def _roles(self) -> list[tuple[str, Role]]:
         out: list[tuple[str, Role]] = []
@@ -241,6 +244,11 @@ class ChatSession:
         self.network_note = note
 
     @property
+    def scorer(self) -> PostScorer | None:
+        """The promo scorer, once `warm_up` has built it."""
+        return self.pipeline.scorer
+
+    @property
     def started_at(self) -> datetime | None:
         """When the chat started: the plan's start, else its first post."""
         chat = self.store.chat(self.chat_id)
@@ -255,7 +263,14 @@ class ChatSession:
         self.store.record_action(self.chat_id, self.on_duty, "on duty", self.on_duty)
         return self.on_duty
 
+    def _stored(self, fresh: list[ChatPost]) -> None:
+        """After each stored batch: a replay's clock follows its posts; estimate read costs."""
+        self.clock.observe(max(c.post.created_at for c in fresh))
+        if self._estimate:
+            self._estimate_reads(fresh)
+
     def _estimate_reads(self, fresh: list[ChatPost]) -> None:
+        """No live reads happen: estimate what reading these posts on X would have cost."""
         x_posts = [c for c in fresh if c.post.network is Network.X and not c.outgoing]
         for c in x_posts:
             self.cost_meter.read_posts([c.post.native_id], c.post.created_at)
@@ -281,10 +296,30 @@ class ChatSession:
         self._costs_saved_at = now
         self.store.save_costs(self.chat_id, self.cost_meter.totals(), PRICES_READ_ON)
 
+    def warm_up(self) -> None:
+        """Build the promo scorer and replay the stored chat through it (once).
+
+        The console calls this from a worker thread so the screen paints at once; batch commands
+        call it before their first post.
+        """
+        with self._warm:
+            if not self._warmed:
+                self.pipeline.restore_history(_make_scorer(self.tag, self.roster))
+                self._warmed = True
+
     def start(self) -> None:
-        """Start the sources and the outbox worker threads."""
-        for source in self.sources:
-            self.runner.start(source)
+        """Warm up in a worker, then start the sources; start the outbox worker now."""
+
+        def sources() -> None:
+            try:
+                self.warm_up()
+            except Exception as exc:  # the chat goes on unflagged rather than not at all
+                self.runner.state(SourceState("promo", "failed", f"{type(exc).__name__}: {exc}"))
+            for source in self.sources:
+                if not self.runner.stop.is_set():
+                    self.runner.start(source)
+
+        threading.Thread(target=sources, name="warm-up", daemon=True).start()
         self._outbox_thread = threading.Thread(
             target=self.outbox.run, args=(self.runner.stop,), name="outbox", daemon=True
         )

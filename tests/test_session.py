@@ -64,3 +64,19 @@ def test_replay_estimates_what_reading_it_on_x_costs(tmp_path: Path) -> None:
     session.shutdown()
     reopened = demo(tmp_path)
     assert reopened.cost_meter.totals() == totals
+
+
+def test_warm_up_rebuilds_the_promo_history_after_a_restart(tmp_path: Path) -> None:
+    """Authors flagged before a restart are still flagged after it (history replayed)."""
+    first = demo(tmp_path)
+    first.warm_up()
+    play(first)
+    spammer = first.store.db.execute(
+        "SELECT author_key FROM posts WHERE author_handle = 'gain_facile_24' LIMIT 1"
+    ).fetchone()[0]
+    assert first.scorer is not None and first.scorer.author_flag(spammer) is not None  # type: ignore[attr-defined]
+    first.shutdown()
+    second = demo(tmp_path)
+    assert second.scorer is None  # built in a worker, not before the screen paints
+    second.warm_up()
+    assert second.scorer is not None and second.scorer.author_flag(spammer) is not None  # type: ignore[attr-defined]

@@ -124,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
             new_chat=args.new_chat,
         )
         session = ChatSession(settings)
+        session.warm_up()
     except (SourceError, StoreError, PlanError, OSError) as exc:
         print(f"tchat-live import: {exc}", file=sys.stderr)
         return 2
