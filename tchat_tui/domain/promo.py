@@ -80,6 +80,7 @@ class _Analysis:
     text_hash: int | None
     domains: list[str]
     reply_user: str | None
+    author_key: str
 
 
 def _ordinal(n: int, lang: str) -> str:
@@ -111,6 +112,9 @@ class PromoTracker:
         self._asks: dict[str, str | None] = {}
         self._rate_window = timedelta(minutes=rules.limit("rate_window_minutes"))
         self._spray_window = timedelta(minutes=rules.limit("spray_window_minutes"))
+        # Limits read for every post, looked up once.
+        self._cross_min_words = rules.limit("cross_author_min_words")
+        self._cross_accounts = rules.limit("cross_author_accounts")
 
     # -- scoring ---------------------------------------------------------------------------
     def score(self, post: Post, ctx: PostContext, now: datetime | None = None) -> PromoResult:
@@ -130,7 +134,7 @@ class PromoTracker:
         a = self._last
         if a is None or (a.post is not post and a.post.key != post.key):
             a = self._analyse(post, PostContext("", Role.PARTICIPANT), post.created_at)
-        akey = post.author_key
+        akey = a.author_key
         author = self._author(post, akey)
         author.posts += 1
         promo = result.promo
@@ -138,11 +142,12 @@ class PromoTracker:
         if a.shingles:
             author.remember(a.shingles)
         author.times.append(post.created_at)
-        ids = set(result.signal_ids)
-        if promo and "reply_spray" in ids:
-            author.sprayed = True
-        if promo and "cross_author_duplicate" in ids:
-            author.coordinated = True
+        if promo:
+            ids = result.signal_ids
+            if "reply_spray" in ids:
+                author.sprayed = True
+            if "cross_author_duplicate" in ids:
+                author.coordinated = True
         if a.text_hash is not None:
             group = self._texts.setdefault(a.text_hash, set())
             group.add(akey)
@@ -188,7 +193,9 @@ class PromoTracker:
     def _analyse(self, post: Post, ctx: PostContext, now: datetime) -> _Analysis:
         rules = self.rules
         if post.is_repost:
-            return _Analysis(post, result_of(rules, []), frozenset(), None, [], None)
+            return _Analysis(
+                post, result_of(rules, []), frozenset(), None, [], None, post.author_key
+            )
         urls = [link.expanded_url or link.url for link in post.links]
         facts = content_signals(
             rules,
@@ -202,11 +209,7 @@ class PromoTracker:
         sigs = facts.signals
         word_list = facts.words
         shing = shingles(word_list)
-        text_hash = (
-            hash(" ".join(word_list))
-            if len(word_list) >= rules.limit("cross_author_min_words")
-            else None
-        )
+        text_hash = hash(" ".join(word_list)) if len(word_list) >= self._cross_min_words else None
         reply_user = post.reply_to_author_id or (ctx.parent.author_id if ctx.parent else None)
         if reply_user == post.author_id:
             reply_user = None
@@ -216,15 +219,21 @@ class PromoTracker:
         if author is not None:
             self._history_signals(sigs, author, shing, facts, reply_user, now)
         if text_hash is not None:
-            others = self._texts.get(text_hash, set()) - {akey}
-            if len(others) + 1 >= rules.limit("cross_author_accounts"):
-                sigs.append(make_signal(rules, "cross_author_duplicate", len(others) + 1))
+            group = self._texts.get(text_hash)
+            if group:
+                accounts = len(group) + (akey not in group)
+                if accounts >= self._cross_accounts:
+                    sigs.append(make_signal(rules, "cross_author_duplicate", accounts))
+            elif 1 >= self._cross_accounts:
+                sigs.append(make_signal(rules, "cross_author_duplicate", 1))
         if not staff:
             self._context_signals(sigs, post, ctx, facts, word_list, author, now)
         positive = sum(s.weight for s in sigs)
         if positive > 0:
             self._mitigators(sigs, ctx, facts, word_list)
-        return _Analysis(post, result_of(rules, sigs), shing, text_hash, facts.domains, reply_user)
+        return _Analysis(
+            post, result_of(rules, sigs), shing, text_hash, facts.domains, reply_user, akey
+        )
 
     def _history_signals(
         self,

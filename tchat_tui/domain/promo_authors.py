@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from typing import Literal
 
 from tchat_tui.domain.promo_config import PromoRules
@@ -75,14 +76,11 @@ class AuthorState:
 
     def best_overlap(self, shingles: frozenset[int]) -> float:
         """The highest Jaccard similarity between `shingles` and a kept post."""
-        shared: Counter[int] = Counter()
-        index = self.shingle_index
-        for h in shingles:
-            seqs = index.get(h)
-            if seqs:
-                shared.update(seqs)
-        if not shared:
+        get = self.shingle_index.get
+        hits = [seqs for seqs in map(get, shingles) if seqs]
+        if not hits:
             return 0.0
+        shared = Counter(chain.from_iterable(hits))
         n = len(shingles)
         sizes = self.sizes
         return max(c / (n + sizes[s] - c) for s, c in shared.items())

@@ -94,6 +94,8 @@ class PhraseKeys:
     """(first-word prefix, list) for phrases like "inscri*"."""
     always: frozenset[str]
     """Lists with a phrase that has no letters at all: always run."""
+    firsts: frozenset[str] = frozenset()
+    """First words of the two-word keys (a text without any of them skips the pair look-ups)."""
 
     @classmethod
     def of(cls, lists: dict[str, list[str]]) -> PhraseKeys:
@@ -120,26 +122,22 @@ class PhraseKeys:
             {k: frozenset(v) for k, v in by_pair.items()},
             tuple(sorted(prefixes)),
             frozenset(always),
+            frozenset(first for first, _ in by_pair),
         )
 
     def candidates(self, words: list[str], extra: set[str]) -> set[str]:
         """The lists that may match a text with these words (in order) and extra words."""
         out = set(self.always)
-        get_word, get_pair = self.by_word.get, self.by_pair.get
-        for w in extra:
-            hit = get_word(w)
-            if hit:
-                out |= hit
-        prev = ""
-        for w in words:
-            hit = get_word(w)
-            if hit:
-                out |= hit
-            if prev:
-                hit = get_pair((prev, w))
-                if hit:
-                    out |= hit
-            prev = w
+        by_word = self.by_word
+        # Set operations run in C: most words of a post start no phrase at all.
+        for w in by_word.keys() & extra:
+            out |= by_word[w]
+        for w in by_word.keys() & words:
+            out |= by_word[w]
+        if not self.firsts.isdisjoint(words):
+            by_pair = self.by_pair
+            for pair in by_pair.keys() & zip(words, words[1:], strict=False):
+                out |= by_pair[pair]
         for prefix, name in self.prefixes:
             if any(w.startswith(prefix) for w in words):
                 out.add(name)

@@ -10,7 +10,7 @@ from tchat_tui.domain.promo_config import PromoRules
 from tchat_tui.domain.promo_text import (
     EMOJI,
     EXCLAIMS,
-    PRICE,
+    find_price,
     fold,
     host_matches,
     identity,
@@ -150,7 +150,7 @@ def content_signals(
             out.append(make_signal(rules, sid, hit))
             facts.has_offer = True
             break  # offers count once: "free" adds nothing to "promo code"
-    price = PRICE.search(folded)
+    price = find_price(folded)
     if price:
         out.append(make_signal(rules, "price", _quote(plain, folded, *price.span())))
     for sid in _OTHER_LEXICONS:

@@ -295,22 +295,25 @@ SKETCH = 16
 an author's history costs the same for long posts; short posts (most chat posts) keep them all."""
 
 
-_CRC: dict[str, int] = {}
+class _CrcMemo(dict[str, int]):
+    """CRC-32 of each word, remembered (a chat reuses its words; the memo is bounded)."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > 100_000:
+            self.clear()
+        value = self[word] = crc32(word.encode()) or 1
+        return value
 
 
-def _crc(word: str) -> int:
-    """CRC-32 of a word, remembered (a chat reuses its words; the memo is bounded)."""
-    if len(_CRC) > 100_000:
-        _CRC.clear()
-    value = _CRC[word] = crc32(word.encode()) or 1
-    return value
+_CRC = _CrcMemo()
+_CRC_OF = _CRC.__getitem__
 
 
 def shingles(word_list: list[str]) -> frozenset[int]:
     """Hashes of the word 3-grams of a text, at most SKETCH of them (the smallest)."""
     # Words become CRC-32 numbers first: Python's string hash changes from run to run, and the
     # sketch (and so the flags) must not.
-    ids = [_CRC.get(w) or _crc(w) for w in word_list]
+    ids = list(map(_CRC_OF, word_list))
     if len(ids) < 3:
         return frozenset({hash(tuple(ids))}) if ids else frozenset()
     hashes = set(map(hash, zip(ids, ids[1:], ids[2:], strict=False)))
@@ -351,3 +354,22 @@ PRICE = re.compile(
     r"|\d{1,2}\s?%\s?(?:off|de r[ée]duction|de remise|de rabais|discount))",
     re.IGNORECASE,
 )
+
+
+def find_price(lowered: str) -> re.Match[str] | None:
+    """`PRICE.search` on lower-cased text (as `lower` makes it), skipping the regex when no
+    currency sign, `%` or currency word is there (every alternative needs one; `ſ` is the one
+    lower-case letter that `re.IGNORECASE` matches with another letter of these words)."""
+    if (
+        "%" in lowered
+        or "€" in lowered
+        or "$" in lowered
+        or "£" in lowered
+        or "eur" in lowered
+        or "usd" in lowered
+        or "dollar" in lowered
+        or "chf" in lowered
+        or "ſ" in lowered
+    ):
+        return PRICE.search(lowered)
+    return None
