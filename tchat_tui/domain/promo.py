@@ -29,6 +29,7 @@ from tchat_tui.domain.promo_signals import (
 )
 from tchat_tui.domain.promo_text import (
     fold,
+    fold_word,
     lower,
     shingles,
     stems,
@@ -115,6 +116,11 @@ class PromoTracker:
         # Limits read for every post, looked up once.
         self._cross_min_words = rules.limit("cross_author_min_words")
         self._cross_accounts = rules.limit("cross_author_accounts")
+        self._dup_min_shingles = rules.limit("duplicate_min_shingles")
+        self._dup_jaccard = rules.limit("duplicate_jaccard")
+        self._repeat_domain = rules.limit("repeat_domain")
+        self._rate_need = rules.limit("rate_posts")
+        self._rate_factor = rules.limit("rate_median_factor")
 
     # -- scoring ---------------------------------------------------------------------------
     def score(self, post: Post, ctx: PostContext, now: datetime | None = None) -> PromoResult:
@@ -256,14 +262,14 @@ class PromoTracker:
                     f"{k} message{'s' if k > 1 else ''} promotionnel{'s' if k > 1 else ''}",
                 )
             )
-        if len(shing) >= rules.limit("duplicate_min_shingles"):
-            best = author.best_overlap(shing)
-            if best >= rules.limit("duplicate_jaccard"):
+        if len(shing) >= self._dup_min_shingles:
+            best = author.best_overlap(shing, self._dup_jaccard)
+            if best >= self._dup_jaccard:
                 pct = round(100 * best)
                 sigs.append(make_signal(rules, "self_duplicate", f"{pct}%", f"{pct} %"))
         for domain in dict.fromkeys(facts.domains):
             n = author.domains[domain] + 1
-            if n >= rules.limit("repeat_domain"):
+            if n >= self._repeat_domain:
                 sigs.append(
                     make_signal(
                         rules,
@@ -311,7 +317,7 @@ class PromoTracker:
             if q and not (q & mine):
                 sigs.append(make_signal(rules, "off_topic_answer"))
         tag = self._folded_tag(ctx.chat_tag)
-        tagged = bool(tag) and any(fold(h) == tag for h in post.hashtags)
+        tagged = bool(tag) and any(fold_word(h) == tag for h in post.hashtags)
         if (
             tagged
             and not ctx.is_answer
@@ -323,7 +329,7 @@ class PromoTracker:
         if author is not None:
             # Times are in arrival order: bisect finds the window's edge.
             recent = 1 + len(author.times) - bisect_left(author.times, now - self._rate_window)
-            need = max(rules.limit("rate_posts"), rules.limit("rate_median_factor") * self._median)
+            need = max(self._rate_need, self._rate_factor * self._median)
             if recent >= need:
                 mins = int(rules.limit("rate_window_minutes"))
                 sigs.append(

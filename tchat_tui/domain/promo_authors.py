@@ -74,11 +74,16 @@ class AuthorState:
                 seqs.add(seq)
         self.seq = seq + 1
 
-    def best_overlap(self, shingles: frozenset[int]) -> float:
-        """The highest Jaccard similarity between `shingles` and a kept post."""
+    def best_overlap(self, shingles: frozenset[int], at_least: float = 0.0) -> float:
+        """The highest Jaccard similarity between `shingles` and a kept post.
+
+        With `at_least`, returns 0.0 early when no kept post can reach it: a post sharing `c` of
+        our `n` shingles scores `c / (n + size - c) <= c / n`, and `c` is at most the number of
+        our shingles found in the history at all.
+        """
         get = self.shingle_index.get
         hits = [seqs for seqs in map(get, shingles) if seqs]
-        if not hits:
+        if not hits or len(hits) / len(shingles) < at_least:
             return 0.0
         shared = Counter(chain.from_iterable(hits))
         n = len(shingles)

@@ -11,7 +11,7 @@ from tchat_tui.domain.promo_text import (
     EMOJI,
     EXCLAIMS,
     find_price,
-    fold,
+    fold_word,
     host_matches,
     identity,
     lower,
@@ -123,12 +123,16 @@ def content_signals(
     out = facts.signals
     _link_signals(rules, facts, urls, handle, name)
 
-    plain = _URL_OR_MENTION.sub(_blank, text)
+    # The pattern needs "://" or an at sign: without them there is nothing to blank.
+    if "://" in text or "@" in text or "＠" in text:
+        plain = _URL_OR_MENTION.sub(_blank, text)
+    else:
+        plain = text
     folded = lower(plain)
     facts.bare = strip_entities(text)
     facts.words = words_of_bare(facts.bare)
     # A first pass on words: most chat posts contain no first word of any phrase.
-    may = rules.keys.candidates(facts.words, {fold(tag) for tag in hashtags})
+    may = rules.keys.candidates(facts.words, {fold_word(tag) for tag in hashtags})
     for sid in _CALLS:
         if sid not in may:
             continue

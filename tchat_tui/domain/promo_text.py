@@ -33,6 +33,7 @@ def lower(text: str) -> str:
 
 
 _COMBINING = re.compile("[\u0300-\u036f]")
+_FOLDED: dict[str, str] = {}
 
 
 def fold(text: str) -> str:
@@ -41,6 +42,16 @@ def fold(text: str) -> str:
     if text.isascii():
         return text
     return _COMBINING.sub("", unicodedata.normalize("NFD", text)).replace("’", "'")
+
+
+def fold_word(word: str) -> str:
+    """`fold` of a short text that comes back often (a hashtag), remembered (bounded memo)."""
+    folded = _FOLDED.get(word)
+    if folded is None:
+        if len(_FOLDED) > 10_000:
+            _FOLDED.clear()
+        folded = _FOLDED[word] = fold(word)
+    return folded
 
 
 def _letter_pattern(token: str) -> str:
