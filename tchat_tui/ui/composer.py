@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any, Self
 
@@ -16,7 +16,8 @@ from textual.reactive import var
 from textual.widgets import Input, Static
 
 from tchat_tui.domain.post import Network
-from tchat_tui.text import TextCheck, check_text, ensure_tag, rules_for
+from tchat_tui.multinet import check_for_networks
+from tchat_tui.text import NetworkRules, TextCheck, ensure_tag, rules_for
 from tchat_tui.ui.entries import StreamEntry
 from tchat_tui.ui.messages import DraftReady
 from tchat_tui.ui.safe import one_line
@@ -95,6 +96,7 @@ class Composer(Vertical):
         *,
         classic: bool = False,
         promo_rules: Any = None,
+        limits: Mapping[Network, NetworkRules] | None = None,
         **kw: str,
     ) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]
@@ -102,7 +104,11 @@ class Composer(Vertical):
         self.promo_rules = promo_rules
         """The chat's promo rules (the scorer's), for the warning on the host's draft."""
         self.networks = tuple(networks)
-        self.rules = {n: rules_for(n, classic=classic) for n in self.networks}
+        self.classic = classic
+        self.rules: dict[Network, NetworkRules] = {
+            n: (limits or {}).get(n) or rules_for(n, classic=classic) for n in self.networks
+        }
+        """Each target network's counting rules (a Mastodon instance's own limit when known)."""
         self.checks: list[TextCheck] = []
         self.kind = "post"
 
@@ -175,7 +181,9 @@ class Composer(Vertical):
 
     def _check(self) -> None:
         text = self.final_text()
-        self.checks = [check_text(text, self.rules[n], self.tag or None) for n in self.networks]
+        self.checks = check_for_networks(
+            text, self.networks, self.tag or None, self.rules, classic=self.classic
+        )
         line = Text(no_wrap=True, overflow="ellipsis")
         for i, c in enumerate(self.checks):
             if i:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import ClassVar
 
 from textual import on
@@ -12,6 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.widgets import Footer, Static
 
+from tchat_tui.domain.post import Network
+from tchat_tui.multinet import network_rules
 from tchat_tui.session import ChatSession
 from tchat_tui.ui.commands import PaletteEntry, console_commands
 from tchat_tui.ui.composer import Composer
@@ -111,7 +114,12 @@ class MainScreen(OutgoingScreen):
         networks = [n for n in s.settings.networks if n in s.publishers] or list(s.publishers)
         rules = getattr(getattr(s.scorer, "tracker", None), "rules", None)
         yield Composer(
-            s.tag, networks, classic=s.settings.classic, promo_rules=rules, id="composer"
+            s.tag,
+            networks,
+            classic=s.settings.classic,
+            promo_rules=rules,
+            limits=network_rules(s.publishers, classic=s.settings.classic),
+            id="composer",
         )
         yield Footer()
 
@@ -152,12 +160,7 @@ class MainScreen(OutgoingScreen):
         for key in news.edited:
             self._apply_edit(key)
         for row in news.failed:
-            self.notify(
-                f"Not sent to {row['network']}: {row.get('error') or 'failed'}"
-                " (palette: Retry failed sends)",
-                severity="error",
-                timeout=10,
-            )
+            self.show_failed(row)
         if news.questions_changed:
             self.stream.current_question = self.feed.current_question
         if news.questions_changed or news.sources_changed or news.entries:
@@ -207,6 +210,7 @@ class MainScreen(OutgoingScreen):
                 per_minute=feed.per_minute(now),
                 note=s.network_note,
                 malformed=s.runner.malformed_count,
+                cost=self.cost_text(now),
             )
         )
         self.query_one(QuestionQueue).show(
@@ -220,6 +224,21 @@ class MainScreen(OutgoingScreen):
             )
         )
         self.query_one(PostDetail).show(self.stream.selected, current)
+
+    @property
+    def cost_estimated(self) -> bool:
+        """Whether the cost meter only estimates (replay or dry-run: nothing is billed)."""
+        s = self.session
+        return bool(s.settings.replay or s.settings.demo or s.settings.dry_run) or all(
+            p.dry_run for p in s.publishers.values()
+        )
+
+    def cost_text(self, now: datetime) -> str:
+        """The header's cost: '$0.42/h est.', or '$0.42/h est. if live' in replay and dry-run."""
+        if Network.X not in self.session.publishers:
+            return ""
+        text = self.session.cost_meter.header_text(now)
+        return f"{text} if live" if self.cost_estimated else text
 
     @property
     def stream_title(self) -> str:
@@ -283,6 +302,12 @@ class MainScreen(OutgoingScreen):
         entries += [
             ("Unhide the last hidden post", "Bring back the post hidden last", "unhide_last"),
             ("Retry failed sends", "Queue failed outgoing posts again", "retry_failed"),
+            (
+                "Post refused reply as a mention",
+                "X refused a reply: post it as a new post mentioning the author",
+                "mention_refused",
+            ),
+            ("Cost of the hour", "What the hour costs on X, kind by kind", "cost"),
             ("Note on author", "Open the author card to write a note", "author_card"),
             ("Toggle automatic tag", "Add the chat's tag to drafts or not", "toggle_tag"),
         ]

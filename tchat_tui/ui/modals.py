@@ -1,10 +1,10 @@
-"""Screens over the console: author card, action log, help."""
+"""Screens over the console: author card, action log, help, cost, the mention offer."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from rich.console import Group
@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from tchat_tui.domain.cost import PRICES_READ_ON, CostMeter
 from tchat_tui.store.store import Store
 from tchat_tui.ui.entries import PROMO_MARKS, ROLE_BADGES, local_time
 from tchat_tui.ui.safe import multi_line, one_line
@@ -202,3 +203,98 @@ class HelpScreen(ModalScreen[None]):
                     style="dim",
                 )
             )
+
+
+class CostScreen(ModalScreen[None]):
+    """What the hour costs on X at pay-per-use prices, kind by kind (an estimate, never the bill)."""
+
+    DEFAULT_CSS = """
+    CostScreen { align: center middle; }
+    CostScreen > VerticalScroll {
+        width: 80; height: auto; max-height: 90%; border: thick $accent; background: $surface;
+        padding: 0 1;
+    }
+    """
+    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="cost-close")]
+
+    def __init__(self, meter: CostMeter, now: datetime, *, estimated: bool) -> None:
+        super().__init__()
+        self.meter = meter
+        self.now = now
+        self.estimated = estimated
+
+    def compose(self) -> ComposeResult:
+        """The last hour and the whole chat, one row per price kind."""
+        hour_ago = self.now - timedelta(hours=1)
+        with VerticalScroll():
+            title = "Cost of the hour on X"
+            if self.estimated:
+                title += " (estimated as if live: replay or dry-run, nothing is billed)"
+            yield Static(Text(title, style="bold"))
+            yield Static(self._table("Last hour", self.meter.breakdown(hour_ago)))
+            yield Static(self._table("Whole chat", self.meter.breakdown()))
+            yield Static(
+                Text(
+                    f"Pay-per-use prices read {PRICES_READ_ON}; the bill is on console.x.com.",
+                    style="dim",
+                )
+            )
+
+    @staticmethod
+    def _table(title: str, rows: list[tuple[str, int, float]]) -> Table:
+        table = Table(title=title, expand=True, show_edge=False)
+        table.add_column("what", ratio=3)
+        table.add_column("count", justify="right")
+        table.add_column("USD", justify="right")
+        for label, count, usd in rows:
+            table.add_row(label, str(count), f"${usd:.3f}")
+        table.add_row(Text("total", style="bold"), "", f"${sum(r[2] for r in rows):.2f}")
+        return table
+
+
+class MentionOffer(ModalScreen[bool]):
+    """X refused a reply: offer to post it as a new post that mentions the author (True = post)."""
+
+    DEFAULT_CSS = """
+    MentionOffer { align: center middle; }
+    MentionOffer > Vertical {
+        width: 80; height: auto; border: thick $error; background: $surface; padding: 0 1;
+    }
+    MentionOffer Horizontal { height: auto; }
+    MentionOffer #offer-text { margin: 1 0; }
+    """
+    BINDINGS = [
+        Binding("y", "dismiss(True)", "Post it", id="offer-yes"),
+        Binding("escape,n", "dismiss(False)", "Drop it", id="offer-no"),
+    ]
+
+    def __init__(self, network: str, reason: str, author: str, text: str) -> None:
+        super().__init__()
+        self.network = network
+        self.reason = reason
+        self.author = author
+        self.text = text
+        """The new post's text (mentioning the author)."""
+
+    def compose(self) -> ComposeResult:
+        """The reason, the post that would go out, and the two choices."""
+        with Vertical():
+            head = Text()
+            head.append(f"{one_line(self.network)} refused the reply to ", "bold")
+            head.append(f"@{one_line(self.author)}", "bold cyan")
+            head.append(f"\n{one_line(self.reason)}", "red")
+            yield Static(head, id="offer-reason")
+            body = Text("Post it instead as a new post that mentions them?\n", style="bold")
+            body.append(multi_line(self.text), "not bold")
+            yield Static(body, id="offer-text")
+            with Horizontal():
+                yield Button("Post as a new post (y)", variant="primary", id="offer-post")
+                yield Button("Drop it (n)", id="offer-drop")
+
+    @on(Button.Pressed, "#offer-post")
+    def _post(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#offer-drop")
+    def _drop(self) -> None:
+        self.dismiss(False)

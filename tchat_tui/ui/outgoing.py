@@ -6,10 +6,13 @@ publisher is dry-run and the post comes back into the stream marked as such.
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 
 from tchat_tui.domain.post import Network
-from tchat_tui.ui.composer import Composer
+from tchat_tui.multinet import check_for_networks
+from tchat_tui.ui.composer import NETWORK_NAMES, Composer
 from tchat_tui.ui.messages import DraftReady
 from tchat_tui.ui.moderation import ModerationScreen
 from tchat_tui.ui.pacing import DEFAULT_GAP, next_question
@@ -18,6 +21,13 @@ from tchat_tui.ui.stream import StreamPane
 
 class OutgoingScreen(ModerationScreen):
     """The sending actions of the main screen (its base class)."""
+
+    refused: list[dict[str, Any]]
+    """Replies X refused that were not yet posted as mentions (newest last)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused = []
 
     @property
     def composer(self) -> Composer:
@@ -119,3 +129,76 @@ class OutgoingScreen(ModerationScreen):
     def action_toggle_tag(self) -> None:
         """Turn the composer's automatic tag on or off."""
         self.composer.action_toggle_tag()
+
+    # -- failures ----------------------------------------------------------------------------
+
+    def show_failed(self, row: dict[str, Any]) -> None:
+        """A row ended failed: say why; a refused reply is offered as a mention post."""
+        network = NETWORK_NAMES.get(Network(row["network"]), str(row["network"]))
+        reason = str(row.get("error") or "failed")
+        if row.get("reply_refused"):
+            self.refused.append(row)
+            self.notify(f"Reply refused by {network}: {reason}", severity="error", timeout=10)
+            self.action_mention_refused()
+            return
+        hint = (
+            " (palette: Retry failed sends)"
+            if row.get("retryable") not in (0, False)
+            else " (retrying cannot help)"
+        )
+        self.notify(f"Not sent to {network}: {reason}{hint}", severity="error", timeout=10)
+
+    def refused_author(self, row: dict[str, Any]) -> str | None:
+        """The handle of the author whose post the refused reply answered."""
+        target = row.get("target_key")
+        post = self.session.store.post(str(target)) if target else None
+        return str(post["author_handle"]) if post and post.get("author_handle") else None
+
+    def action_mention_refused(self) -> None:
+        """Offer to post the latest refused reply as a new post that mentions its author."""
+        from tchat_tui.publish.x import mention_instead
+        from tchat_tui.ui.modals import MentionOffer
+
+        if not self.refused:
+            self.notify("No refused reply to post.", severity="warning")
+            return
+        row = self.refused.pop()
+        author = self.refused_author(row)
+        if author is None:
+            self.notify("The refused reply's post is not stored: write it by hand.")
+            return
+        network = Network(row["network"])
+        text = mention_instead(str(row["text"]), author)
+
+        def decided(post: bool | None) -> None:
+            if post:
+                self.post_mention(text, network)
+
+        name = NETWORK_NAMES.get(network, network.value)
+        self.app.push_screen(
+            MentionOffer(name, str(row.get("error") or "refused"), author, text), decided
+        )
+
+    def post_mention(self, text: str, network: Network) -> None:
+        """Send a refused reply's text as a new post; too long, it goes to the composer first."""
+        s = self.session
+        rules = self.composer.rules
+        check = check_for_networks(text, [network], s.tag or None, rules)[0]
+        if not check.valid:
+            self.composer.start(text)
+            self.notify(f"Too long as a mention ({check.reason}): edit it, then send.")
+            return
+        if network not in s.publishers:
+            self.notify(f"No publisher for {network.value}.", severity="error")
+            return
+        rows = s.outbox.submit(text, [network], moderator=s.on_duty, kind="post")
+        dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
+        self.notify(f"Mention post queued{dry} by {s.on_duty}", timeout=3)
+
+    def action_cost(self) -> None:
+        """Show what the hour costs on X, kind by kind."""
+        from tchat_tui.ui.modals import CostScreen
+
+        s = self.session
+        estimated = bool(getattr(self, "cost_estimated", True))
+        self.app.push_screen(CostScreen(s.cost_meter, s.clock.now(), estimated=estimated))

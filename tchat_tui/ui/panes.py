@@ -30,6 +30,8 @@ class HeaderFacts:
     per_minute: int = 0
     note: str = ""
     malformed: int = 0
+    cost: str = ""
+    """The hour's estimated spend on X ('$0.42/h est.'), '' when X is not a target."""
 
 
 class ChatHeader(Static):
@@ -46,6 +48,9 @@ class ChatHeader(Static):
         top.append(*SEP)
         top.append("on duty: ", "dim")
         top.append(one_line(facts.on_duty), "bold green")
+        if facts.cost:
+            top.append(*SEP)
+            top.append(facts.cost, "cyan")
         if facts.note:
             top.append(*SEP)
             top.append(one_line(facts.note), "italic yellow")

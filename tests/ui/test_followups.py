@@ -1,0 +1,148 @@
+"""Pilot tests of the follow-ups of the X and multi-network issues: cost meter, refused replies,
+one draft to several networks."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+from textual.content import Content
+from textual.widgets import Static
+
+from tchat_tui.domain.post import Network
+from tchat_tui.publish.base import OutboxRow, PublishResult
+from tchat_tui.ui.modals import CostScreen, MentionOffer
+from tchat_tui.ui.panes import ChatHeader
+from tests.ui.conftest import CHAT, settle
+from tests.ui.test_console import screen_of, select, wait_for
+
+ALL = len(CHAT)
+REFUSAL = "403: you can only reply when the author mentioned you"
+
+
+class RefusingX:
+    """An X publisher that refuses every reply, as X does since February 2026, and posts the rest."""
+
+    network = Network.X
+    dry_run = False
+
+    def __init__(self) -> None:
+        self.published: list[OutboxRow] = []
+
+    def publish(self, row: OutboxRow) -> PublishResult:
+        """Refuse replies; posts go out with a remote id."""
+        self.published.append(row)
+        if row["kind"] == "reply":
+            return PublishResult(ok=False, error=REFUSAL, retryable=False, reply_refused=True)
+        return PublishResult(ok=True, remote_id=f"9{row['id']}")
+
+    def find_existing(self, row: OutboxRow) -> str | None:
+        """Nothing was sent before."""
+        return None
+
+
+def plain(widget: Static) -> str:
+    """What a Static shows, as plain text."""
+    content = widget.content
+    if isinstance(content, Text | Content):
+        return content.plain
+    console = Console(width=300, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+def header_text(pilot: Any) -> str:
+    """The header as plain text."""
+    return plain(screen_of(pilot).query_one(ChatHeader))
+
+
+async def test_the_header_shows_the_hours_cost_as_an_estimate_in_replay(make_app: Any) -> None:
+    """After a replay the header shows the hour's X cost, labelled an estimate as if live."""
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot, ALL)
+        screen_of(pilot).refresh_panes()
+        text = header_text(pilot)
+        expected = app.session.cost_meter.header_text(app.session.clock.now())
+        assert app.session.cost_meter.spend() > 0
+        assert f"{expected} if live" in text
+        assert "$" in text and "est" in text
+
+
+async def test_cost_of_the_hour_lists_the_kinds(make_app: Any) -> None:
+    """The palette's 'Cost of the hour' shows posts and users read, with a total."""
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        await screen_of(pilot).run_action("cost")
+        await pilot.pause()
+        assert isinstance(app.screen, CostScreen)
+        shown = " ".join(plain(s) for s in app.screen.query(Static))
+        assert "posts read" in shown and "users read" in shown and "total" in shown
+
+
+async def test_a_refused_reply_is_offered_as_a_mention_post(make_app: Any) -> None:
+    """X refuses a reply: the reason is shown, and accepting posts a new post mentioning @cy."""
+    app = make_app()
+    x = RefusingX()
+    app.session.publishers[Network.X] = x
+    app.session.outbox.publishers[Network.X] = x
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        await select(pilot, "104")
+        await pilot.press("r", *"find ten minutes", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MentionOffer))
+        offer = app.screen
+        assert isinstance(offer, MentionOffer)
+        assert offer.reason == REFUSAL and offer.author == "cy"
+        assert REFUSAL in plain(offer.query_one("#offer-reason", Static))
+        await pilot.press("y")
+        store, chat = app.session.store, app.session.chat_id
+        await wait_for(pilot, lambda: len(store.outbox(chat, ("sent",))) == 1)
+        (refused,) = store.outbox(chat, ("failed",))
+        (sent,) = store.outbox(chat, ("sent",))
+        assert refused["kind"] == "reply" and REFUSAL in refused["error"]
+        assert sent["kind"] == "post" and sent["in_reply_to"] is None
+        assert sent["text"].startswith("@cy ") and "find ten minutes" in sent["text"]
+
+
+async def test_a_refused_reply_can_be_dropped(make_app: Any) -> None:
+    """Declining the offer sends nothing more."""
+    app = make_app()
+    x = RefusingX()
+    app.session.publishers[Network.X] = x
+    app.session.outbox.publishers[Network.X] = x
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        await select(pilot, "104")
+        await pilot.press("r", *"hello", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MentionOffer))
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        assert [r["kind"] for r in x.published] == ["reply"]
+        assert not screen_of(pilot).refused
+
+
+async def test_one_draft_to_two_networks(make_app: Any) -> None:
+    """X and Mastodon: one count per network; sending makes two rows in one group."""
+    app = make_app(networks=(Network.X, Network.MASTODON))
+    assert set(app.session.publishers) == {Network.X, Network.MASTODON}
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        await pilot.press("i", *"see you next week")
+        composer = screen_of(pilot).composer
+        assert [(c.network, c.limit) for c in composer.checks] == [
+            (Network.X, 280),
+            (Network.MASTODON, 500),
+        ]
+        check = plain(composer.query_one("#draft-check", Static))
+        assert "X 20/280 · Mastodon 20/500" in check
+        await pilot.press("enter")
+        store, chat = app.session.store, app.session.chat_id
+        await wait_for(pilot, lambda: len(store.outbox(chat, ("sent",))) == 2)
+        rows = store.outbox(chat, ("sent",))
+        assert {r["network"] for r in rows} == {"x", "mastodon"}
+        assert len({r["group_key"] for r in rows}) == 1
+        assert {r["text"] for r in rows} == {"see you next week #T"}
