@@ -155,8 +155,11 @@ class PromoTracker:
             if "cross_author_duplicate" in ids:
                 author.coordinated = True
         if a.text_hash is not None:
-            group = self._texts.setdefault(a.text_hash, set())
-            group.add(akey)
+            group = self._texts.get(a.text_hash)
+            if group is None:
+                self._texts[a.text_hash] = {akey}
+            else:
+                group.add(akey)
             author.hashes.append(a.text_hash)
             if promo:
                 self._promo_texts.add(a.text_hash)
@@ -169,14 +172,15 @@ class PromoTracker:
             if a.reply_user is not None:
                 trail = author.spray.setdefault(domain, deque(maxlen=50))
                 trail.append((post.created_at, a.reply_user))
-        window = self._rate_window
-        self._recent.append((post.created_at, akey))
-        self._recent_counts[akey] += 1
-        while self._recent and self._recent[0][0] < post.created_at - window:
-            _, key = self._recent.popleft()
-            self._recent_counts[key] -= 1
-            if self._recent_counts[key] <= 0:
-                del self._recent_counts[key]
+        recent, counts = self._recent, self._recent_counts
+        recent.append((post.created_at, akey))
+        counts[akey] += 1
+        cutoff = post.created_at - self._rate_window
+        while recent and recent[0][0] < cutoff:
+            _, key = recent.popleft()
+            counts[key] -= 1
+            if counts[key] <= 0:
+                del counts[key]
         self._since_median += 1
         if self._since_median >= 25 or len(self._recent_counts) < 50:
             self._since_median = 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,7 +126,7 @@ class PhraseKeys:
             frozenset(first for first, _ in by_pair),
         )
 
-    def candidates(self, words: list[str], extra: set[str]) -> set[str]:
+    def candidates(self, words: list[str], extra: AbstractSet[str]) -> set[str]:
         """The lists that may match a text with these words (in order) and extra words."""
         out = set(self.always)
         by_word = self.by_word

@@ -94,6 +94,19 @@ def _quote(original: str, folded: str, start: int, end: int) -> str:
     return quoted if len(quoted) <= _MAX_QUOTE else quoted[: _MAX_QUOTE - 1] + "…"
 
 
+_TAG_SETS: dict[tuple[str, ...], frozenset[str]] = {}
+
+
+def _folded_tags(hashtags: tuple[str, ...]) -> frozenset[str]:
+    """The folded hashtags of a post (remembered: most posts carry the same few tags)."""
+    tags = _TAG_SETS.get(hashtags)
+    if tags is None:
+        if len(_TAG_SETS) > 4096:
+            _TAG_SETS.clear()
+        tags = _TAG_SETS[hashtags] = frozenset(fold_word(tag) for tag in hashtags)
+    return tags
+
+
 def lexicon_hit(rules: PromoRules, name: str, original: str, folded: str) -> str | None:
     """The first phrase of lexicon `name` found in the text, as written, or None."""
     pattern = rules.lexicons.get(name)
@@ -132,7 +145,7 @@ def content_signals(
     facts.bare = strip_entities(text)
     facts.words = words_of_bare(facts.bare)
     # A first pass on words: most chat posts contain no first word of any phrase.
-    may = rules.keys.candidates(facts.words, {fold_word(tag) for tag in hashtags})
+    may = rules.keys.candidates(facts.words, _folded_tags(hashtags))
     for sid in _CALLS:
         if sid not in may:
             continue
