@@ -283,14 +283,16 @@ class PromoTracker:
                     )
                 )
                 break
-        if reply_user is None:
+        if reply_user is None or not facts.domains:
             return
-        window = self._spray_window
+        # `now - t <= window` is `t >= now - window` (exact datetime arithmetic), without a
+        # timedelta per kept reply.
+        cutoff = now - self._spray_window
         for domain in dict.fromkeys(facts.domains):
             trail = author.spray.get(domain, ())
-            users = {u for t, u in trail if now - t <= window} | {reply_user}
+            users = {u for t, u in trail if t >= cutoff} | {reply_user}
             if len(users) >= rules.limit("spray_users"):
-                first = min((t for t, _ in trail if now - t <= window), default=now)
+                first = min((t for t, _ in trail if t >= cutoff), default=now)
                 mins = max(1, round((now - first).total_seconds() / 60))
                 sigs.append(
                     make_signal(

@@ -278,7 +278,8 @@ def _form_signals(
     chat_tag: str,
 ) -> None:
     """Hashtag and mention stuffing, capitals, emoji and exclamation floods."""
-    free_tags = int(rules.limit("hashtags_free"))
+    lim = rules.limits.__getitem__
+    free_tags = int(lim("hashtags_free"))
     extra: set[str] = set()
     if len(hashtags) > free_tags:
         extra = {lower(h) for h in hashtags} - {lower(chat_tag.lstrip("#"))}
@@ -288,22 +289,19 @@ def _form_signals(
         if spec.cap is not None:
             weight = min(weight, spec.cap)
         out.append(make_signal(rules, "hashtag_stuffing", len(extra), weight=weight))
-    if text.count("@") + text.count("＠") >= rules.limit("mentions"):
+    if text.count("@") + text.count("＠") >= lim("mentions"):
         own_words = _LEADING_MENTIONS.sub("", text, count=1)
         mentions = len({m.lower() for m in _MENTION.findall(own_words)})
-        if mentions >= rules.limit("mentions"):
+        if mentions >= lim("mentions"):
             out.append(make_signal(rules, "mention_stuffing", mentions))
     upper = len(_UPPER.findall(bare))
-    enough = upper >= rules.limit("capitals_min_letters") * rules.limit("capitals_share")
+    enough = upper >= lim("capitals_min_letters") * lim("capitals_share")
     letters = sum(map(str.isalpha, bare)) if enough else 0
-    if (
-        letters >= rules.limit("capitals_min_letters")
-        and upper > rules.limit("capitals_share") * letters
-    ):
+    if letters >= lim("capitals_min_letters") and upper > lim("capitals_share") * letters:
         pct = round(100 * upper / letters)
         out.append(make_signal(rules, "capitals", f"{pct}%", f"{pct} %"))
     emoji = 0 if text.isascii() else len(EMOJI.findall(text))
-    if emoji >= rules.limit("emoji"):
+    if emoji >= lim("emoji"):
         out.append(make_signal(rules, "emoji_flood", f"{emoji} emoji"))
     elif ("!!!" in text or "！" in text) and EXCLAIMS.search(text):
         out.append(make_signal(rules, "emoji_flood", "'!!!'", "« !!! »"))
