@@ -20,10 +20,11 @@ from tests.ui.test_console import screen_of, select, wait_for
 
 ALL = len(CHAT)
 REFUSAL = "403: you can only reply when the author mentioned you"
+UNAVAILABLE = "503 Service Unavailable"
 
 
 class RefusingX:
-    """An X publisher that refuses every reply, as X does since February 2026, and posts the rest."""
+    """X as since February 2026: every reply refused; a post saying 'boom' hits a 503; others go out."""
 
     network = Network.X
     dry_run = False
@@ -32,10 +33,12 @@ class RefusingX:
         self.published: list[OutboxRow] = []
 
     def publish(self, row: OutboxRow) -> PublishResult:
-        """Refuse replies; posts go out with a remote id."""
+        """Refuse replies, fail 'boom' retryably, send the rest with a remote id."""
         self.published.append(row)
         if row["kind"] == "reply":
             return PublishResult(ok=False, error=REFUSAL, retryable=False, reply_refused=True)
+        if "boom" in row["text"]:
+            return PublishResult(ok=False, error=UNAVAILABLE, retryable=True)
         return PublishResult(ok=True, remote_id=f"9{row['id']}")
 
     def find_existing(self, row: OutboxRow) -> str | None:
@@ -58,24 +61,16 @@ def header_text(pilot: Any) -> str:
     return plain(screen_of(pilot).query_one(ChatHeader))
 
 
-async def test_the_header_shows_the_hours_cost_as_an_estimate_in_replay(make_app: Any) -> None:
-    """After a replay the header shows the hour's X cost, labelled an estimate as if live."""
-    app = make_app()
-    async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot, ALL)
-        screen_of(pilot).refresh_panes()
-        text = header_text(pilot)
-        expected = app.session.cost_meter.header_text(app.session.clock.now())
-        assert app.session.cost_meter.spend() > 0
-        assert f"{expected} if live" in text
-        assert "$" in text and "est" in text
-
-
-async def test_cost_of_the_hour_lists_the_kinds(make_app: Any) -> None:
-    """The palette's 'Cost of the hour' shows posts and users read, with a total."""
+async def test_the_hours_cost_is_shown_as_an_estimate_in_replay(make_app: Any) -> None:
+    """After a replay the header shows the hour's X cost as an estimate; the palette breaks it down."""
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
+        screen_of(pilot).refresh_panes()
+        expected = app.session.cost_meter.header_text(app.session.clock.now())
+        assert app.session.cost_meter.spend() > 0
+        assert f"{expected} if live" in header_text(pilot)
+        assert "$" in expected and "est" in expected
         await screen_of(pilot).run_action("cost")
         await pilot.pause()
         assert isinstance(app.screen, CostScreen)
@@ -83,46 +78,58 @@ async def test_cost_of_the_hour_lists_the_kinds(make_app: Any) -> None:
         assert "posts read" in shown and "users read" in shown and "total" in shown
 
 
-async def test_a_refused_reply_is_offered_as_a_mention_post(make_app: Any) -> None:
-    """X refuses a reply: the reason is shown, and accepting posts a new post mentioning @cy."""
+async def test_refused_replies_are_offered_as_mention_posts(make_app: Any) -> None:
+    """X refuses replies: the reason is shown; n drops the offer, y posts a mention of the author."""
     app = make_app()
     x = RefusingX()
     app.session.publishers[Network.X] = x
     app.session.outbox.publishers[Network.X] = x
+    store, chat = app.session.store, app.session.chat_id
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
         await select(pilot, "104")
-        await pilot.press("r", *"find ten minutes", "enter")
+        await pilot.press("r", "o", "k", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MentionOffer))
+        await pilot.press("n")
+        assert not isinstance(app.screen, MentionOffer)
+        assert [r["kind"] for r in x.published] == ["reply"]
+
+        await select(pilot, "104")
+        await pilot.press("r")
+        screen_of(pilot).composer.draft.value = "find ten minutes"
+        await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, MentionOffer))
         offer = app.screen
         assert isinstance(offer, MentionOffer)
-        assert offer.reason == REFUSAL and offer.author == "cy"
+        assert offer.author == "cy"
         assert REFUSAL in plain(offer.query_one("#offer-reason", Static))
         await pilot.press("y")
-        store, chat = app.session.store, app.session.chat_id
         await wait_for(pilot, lambda: len(store.outbox(chat, ("sent",))) == 1)
-        (refused,) = store.outbox(chat, ("failed",))
         (sent,) = store.outbox(chat, ("sent",))
-        assert refused["kind"] == "reply" and REFUSAL in refused["error"]
         assert sent["kind"] == "post" and sent["in_reply_to"] is None
         assert sent["text"].startswith("@cy ") and "find ten minutes" in sent["text"]
+        refused = store.outbox(chat, ("failed",))
+        assert [r["kind"] for r in refused] == ["reply", "reply"]
+        assert all(REFUSAL in r["error"] for r in refused)
 
 
-async def test_a_refused_reply_can_be_dropped(make_app: Any) -> None:
-    """Declining the offer sends nothing more."""
+async def test_a_failed_send_names_its_reason(make_app: Any, monkeypatch: Any) -> None:
+    """A retryable failure says why and points at 'Retry failed sends'."""
     app = make_app()
     x = RefusingX()
     app.session.publishers[Network.X] = x
     app.session.outbox.publishers[Network.X] = x
+    said: list[str] = []
+    notify = app.notify
+    monkeypatch.setattr(
+        app, "notify", lambda message, **kw: said.append(message) or notify(message, **kw)
+    )
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
-        await select(pilot, "104")
-        await pilot.press("r", *"hello", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, MentionOffer))
-        await pilot.press("n")
-        await pilot.pause(0.3)
-        assert [r["kind"] for r in x.published] == ["reply"]
-        assert not screen_of(pilot).refused
+        await pilot.press("i", *"boom", "enter")
+        await wait_for(pilot, lambda: any("Not sent" in m for m in said))
+        (notice,) = [m for m in said if "Not sent" in m]
+        assert UNAVAILABLE in notice and "Retry failed sends" in notice
 
 
 async def test_one_draft_to_two_networks(make_app: Any) -> None:
@@ -131,7 +138,9 @@ async def test_one_draft_to_two_networks(make_app: Any) -> None:
     assert set(app.session.publishers) == {Network.X, Network.MASTODON}
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
-        await pilot.press("i", *"see you next week")
+        await pilot.press("i")
+        screen_of(pilot).composer.draft.value = "see you next week"
+        await pilot.pause()
         composer = screen_of(pilot).composer
         assert [(c.network, c.limit) for c in composer.checks] == [
             (Network.X, 280),
