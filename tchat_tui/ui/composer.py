@@ -162,6 +162,14 @@ class Composer(Vertical):
             self._show_context()
             self._check()
 
+    def set_rules(self, rules: Mapping[Network, NetworkRules]) -> None:
+        """Count against new rules (a Mastodon instance's limit, once its source read it)."""
+        fresh = {n: rules.get(n) or self.rules[n] for n in self.networks}
+        if fresh != self.rules:
+            self.rules = fresh
+            if self.is_mounted:
+                self._check()
+
     def _show_context(self) -> None:
         line = Text(no_wrap=True, overflow="ellipsis")
         entry = self.reply_to

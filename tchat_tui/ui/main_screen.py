@@ -224,6 +224,7 @@ class MainScreen(OutgoingScreen):
             )
         )
         self.query_one(PostDetail).show(self.stream.selected, current)
+        self.composer.set_rules(network_rules(s.publishers, classic=s.settings.classic))
 
     @property
     def cost_estimated(self) -> bool:

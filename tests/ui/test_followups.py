@@ -12,7 +12,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tchat_tui.domain.post import Network
-from tchat_tui.publish.base import OutboxRow, PublishResult
+from tchat_tui.domain.text import NetworkRules
+from tchat_tui.publish.base import DryRunPublisher, OutboxRow, PublishResult
 from tchat_tui.ui.modals import CostScreen, MentionOffer
 from tchat_tui.ui.panes import ChatHeader
 from tests.ui.conftest import CHAT, settle
@@ -155,3 +156,34 @@ async def test_one_draft_to_two_networks(make_app: Any) -> None:
         assert {r["network"] for r in rows} == {"x", "mastodon"}
         assert len({r["group_key"] for r in rows}) == 1
         assert {r["text"] for r in rows} == {"see you next week #T"}
+
+
+class SmallInstance(DryRunPublisher):
+    """A Mastodon publisher whose instance turns out to allow 10 characters once it is read."""
+
+    def __init__(self) -> None:
+        super().__init__(Network.MASTODON)
+        self.limit = 500
+
+    @property
+    def rules(self) -> NetworkRules:
+        """The instance's rules as last read."""
+        return NetworkRules(Network.MASTODON, self.limit)
+
+
+async def test_the_composer_counts_against_the_instances_own_limit(make_app: Any) -> None:
+    """When the instance's limit becomes known, the Mastodon count and the block follow it."""
+    app = make_app(networks=(Network.X, Network.MASTODON))
+    instance = SmallInstance()
+    app.session.publishers[Network.MASTODON] = instance
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        await pilot.press("i")
+        composer = screen_of(pilot).composer
+        composer.draft.value = "see you next week"
+        await pilot.pause()
+        assert not composer.block_reason()
+        instance.limit = 10
+        screen_of(pilot).refresh_panes()
+        assert "Mastodon 20/10" in plain(composer.query_one("#draft-check", Static))
+        assert composer.block_reason().startswith("Mastodon: ")
