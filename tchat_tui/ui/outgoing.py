@@ -120,11 +120,14 @@ class OutgoingScreen(ModerationScreen):
         self.notify(f"Retweet of @{entry.handle} queued{dry}", timeout=3)
 
     def action_retry_failed(self) -> None:
-        """Queue every failed outgoing post again."""
+        """Queue every failed outgoing post again (not those retrying cannot help)."""
         failed = self.session.store.outbox(self.session.chat_id, ("failed",))
-        for row in failed:
+        retryable = [r for r in failed if r.get("retryable") not in (0, False)]
+        for row in retryable:
             self.session.outbox.retry(int(row["id"]))
-        self.notify(f"{len(failed)} failed posts queued again.")
+        kept = len(failed) - len(retryable)
+        note = f"; {kept} left failed (refused or rejected: retrying cannot help)" if kept else ""
+        self.notify(f"{len(retryable)} failed posts queued again{note}.")
 
     def action_toggle_tag(self) -> None:
         """Turn the composer's automatic tag on or off."""

@@ -112,6 +112,8 @@ async def test_refused_replies_are_offered_as_mention_posts(make_app: Any) -> No
         refused = store.outbox(chat, ("failed",))
         assert [r["kind"] for r in refused] == ["reply", "reply"]
         assert all(REFUSAL in r["error"] for r in refused)
+        await screen_of(pilot).run_action("retry_failed")
+        assert store.outbox(chat, ("pending", "sending")) == []  # a refusal is not retried
 
 
 async def test_a_failed_send_names_its_reason(make_app: Any, monkeypatch: Any) -> None:
@@ -131,6 +133,8 @@ async def test_a_failed_send_names_its_reason(make_app: Any, monkeypatch: Any) -
         await wait_for(pilot, lambda: any("Not sent" in m for m in said))
         (notice,) = [m for m in said if "Not sent" in m]
         assert UNAVAILABLE in notice and "Retry failed sends" in notice
+        await screen_of(pilot).run_action("retry_failed")
+        await wait_for(pilot, lambda: len(x.published) == 2)  # a 503 is sent again
 
 
 async def test_one_draft_to_two_networks(make_app: Any) -> None:
