@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain
 from typing import Literal
 
 from tchat_tui.domain.promo_config import PromoRules
@@ -45,33 +44,26 @@ class AuthorState:
     sprayed: bool = False
     coordinated: bool = False
     seq: int = 0
-    shingle_index: dict[int, set[int]] = field(default_factory=dict)
-    """Shingle -> sequence numbers of the kept posts that have it (for near-duplicates)."""
-
-    sizes: dict[int, int] = field(default_factory=dict)
-    """Sequence number -> number of shingles of each kept post."""
+    shingle_index: dict[int, int] = field(default_factory=dict)
+    """Shingle -> how many kept posts have it (a post sharing none skips the comparison)."""
 
     def remember(self, shingles: frozenset[int]) -> None:
         """Keep a post's shingles, forgetting the oldest post beyond the history size."""
         index = self.shingle_index
-        if self.history.maxlen is not None and len(self.history) == self.history.maxlen:
-            old_seq, old = self.history.popleft()
-            del self.sizes[old_seq]
+        history = self.history
+        if history.maxlen is not None and len(history) == history.maxlen:
+            _, old = history.popleft()
             for h in old:
-                seqs = index.get(h)
-                if seqs is not None:
-                    seqs.discard(old_seq)
-                    if not seqs:
-                        del index[h]
+                count = index.get(h, 0) - 1
+                if count > 0:
+                    index[h] = count
+                else:
+                    index.pop(h, None)
         seq = self.seq
-        self.history.append((seq, shingles))
-        self.sizes[seq] = len(shingles)
+        history.append((seq, shingles))
+        get = index.get
         for h in shingles:
-            seqs = index.get(h)
-            if seqs is None:
-                index[h] = {seq}
-            else:
-                seqs.add(seq)
+            index[h] = get(h, 0) + 1
         self.seq = seq + 1
 
     def best_overlap(self, shingles: frozenset[int], at_least: float = 0.0) -> float:
@@ -81,14 +73,16 @@ class AuthorState:
         our `n` shingles scores `c / (n + size - c) <= c / n`, and `c` is at most the number of
         our shingles found in the history at all.
         """
-        get = self.shingle_index.get
-        hits = [seqs for seqs in map(get, shingles) if seqs]
-        if not hits or len(hits) / len(shingles) < at_least:
-            return 0.0
-        shared = Counter(chain.from_iterable(hits))
         n = len(shingles)
-        sizes = self.sizes
-        return max(c / (n + sizes[s] - c) for s, c in shared.items())
+        found = len(self.shingle_index.keys() & shingles)
+        if not found or found / n < at_least:
+            return 0.0
+        best = 0.0
+        for _, old in self.history:
+            c = len(shingles & old)
+            if c:
+                best = max(best, c / (n + len(old) - c))
+        return best
 
 
 def author_flag_for(
