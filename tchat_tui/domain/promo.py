@@ -22,6 +22,7 @@ from tchat_tui.domain.promo_signals import (
     PromoResult,
     Signal,
     content_signals,
+    folded_tags,
     level_of,
     lexicon_hit,
     make_signal,
@@ -29,7 +30,6 @@ from tchat_tui.domain.promo_signals import (
 )
 from tchat_tui.domain.promo_text import (
     fold,
-    fold_word,
     lower,
     shingles,
     stems,
@@ -323,7 +323,7 @@ class PromoTracker:
             if q and not (q & mine):
                 sigs.append(make_signal(rules, "off_topic_answer"))
         tag = self._folded_tag(ctx.chat_tag)
-        tagged = bool(tag) and any(fold_word(h) == tag for h in post.hashtags)
+        tagged = bool(tag) and tag in folded_tags(post.hashtags)
         if (
             tagged
             and not ctx.is_answer

@@ -97,8 +97,10 @@ def _quote(original: str, folded: str, start: int, end: int) -> str:
 _TAG_SETS: dict[tuple[str, ...], frozenset[str]] = {}
 
 
-def _folded_tags(hashtags: tuple[str, ...]) -> frozenset[str]:
+def folded_tags(hashtags: tuple[str, ...]) -> frozenset[str]:
     """The folded hashtags of a post (remembered: most posts carry the same few tags)."""
+    if type(hashtags) is not tuple:  # a list from a hand-built Post: memo keys must hash
+        hashtags = tuple(hashtags)
     tags = _TAG_SETS.get(hashtags)
     if tags is None:
         if len(_TAG_SETS) > 4096:
@@ -145,7 +147,7 @@ def content_signals(
     facts.bare = strip_entities(text)
     facts.words = words_of_bare(facts.bare)
     # A first pass on words: most chat posts contain no first word of any phrase.
-    may = rules.keys.candidates(facts.words, _folded_tags(hashtags))
+    may = rules.keys.candidates(facts.words, folded_tags(hashtags))
     for sid in _CALLS:
         if sid not in may:
             continue
