@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from tchat_tui.domain.chatpost import ChatPost
@@ -14,8 +14,10 @@ from tchat_tui.domain.post import Post, Role
 from tchat_tui.sources.base import Source, SourceSink, SourceState
 from tchat_tui.store.store import Store, parse_iso, row_to_post
 
-RECENT_POSTS = 20_000
-"""How many recent posts the pipeline keeps in memory to find a reply's parent."""
+RECENT_POSTS = 5_000
+"""How many recent posts the pipeline keeps in memory to find a reply's parent (for the promo
+scorer: "the parent asked for a link"). Replies in a chat answer recent posts; 5,000 is minutes
+of a busy chat and about 5 MB with their payloads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +102,7 @@ class Pipeline:
         return self.classifier.question_text(cls.answers) if cls.answers is not None else None
 
     def _remember(self, post: Post) -> None:
-        # The payload is in the database already; the parent cache needs the words only.
-        self._recent[post.native_id] = replace(post, raw="") if post.raw else post
+        self._recent[post.native_id] = post
         if len(self._recent) > RECENT_POSTS:
             self._recent.popitem(last=False)
 
