@@ -1,7 +1,8 @@
 """The same chat on Mastodon and Bluesky: build their sources and publishers for a session, and
 check one draft against every target network's rules for the composer.
 
-Nothing here touches the network: connecting only builds objects (the sources talk to the
+The network clients (httpx) are imported only when a network is connected, so the composer's
+checks do not slow the console's start. Nothing here touches the network: connecting only builds objects (the sources talk to the
 servers in their own threads), so an unreachable instance cannot hold up the screen.
 """
 
@@ -15,7 +16,6 @@ from tchat_tui.domain.post import Network
 from tchat_tui.domain.text import NetworkRules, TextCheck, check_text, rules_for
 from tchat_tui.publish.base import Publisher
 from tchat_tui.sources.base import Source
-from tchat_tui.sources.netutil import SeenIds, StoreCursor
 from tchat_tui.store.store import Store
 
 _LABEL = {Network.X: "X", Network.MASTODON: "Mastodon", Network.BLUESKY: "Bluesky"}
@@ -73,6 +73,7 @@ def connect_mastodon(
     """The hashtag stream of the configured instance and a publisher for its account."""
     from tchat_tui.publish.mastodon import MastodonPublisher
     from tchat_tui.sources.mastodon import InstanceInfo, MastodonSource, host_of
+    from tchat_tui.sources.netutil import StoreCursor
 
     values = credentials.get("mastodon")
     if not values.get("instance") or not values.get("token"):
@@ -104,6 +105,7 @@ def connect_bluesky(
     from tchat_tui.sources.bluesky_jetstream import JetstreamSource, profile_lookup
     from tchat_tui.sources.bluesky_search import BlueskySearchSource
     from tchat_tui.sources.bluesky_session import BlueskyAuth, SessionFile
+    from tchat_tui.sources.netutil import SeenIds, StoreCursor
 
     values = credentials.get("bluesky")
     if not values.get("handle") or not values.get("app_password"):

@@ -13,7 +13,6 @@ from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.text import NetworkRules
 from tchat_tui.multinet import (
-    StoreCursor,
     check_for_networks,
     connect_bluesky,
     connect_mastodon,
@@ -26,6 +25,7 @@ from tchat_tui.publish.mastodon import MastodonPublisher
 from tchat_tui.publish.outbox import Outbox
 from tchat_tui.sources.bluesky import BlueskyAuth, SessionFile
 from tchat_tui.sources.mastodon import InstanceInfo, status_to_post
+from tchat_tui.sources.netutil import StoreCursor
 from tchat_tui.store.store import Store
 from tests.mastodon.helpers import NOW
 
