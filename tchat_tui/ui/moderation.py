@@ -103,13 +103,18 @@ class ModerationScreen(Screen[None]):
         entry.allowed = True
         self._changed(entry)
 
+    def _selected_audience_question(self) -> StreamEntry | None:
+        """The selected post if it is an audience question (else a warning and None)."""
+        entry = self.selected_or_warn()
+        if entry is not None and not entry.audience:
+            self.notify("This post is not an audience question.", severity="warning")
+            return None
+        return entry
+
     def action_claim(self) -> None:
         """Claim the selected audience question for the moderator on duty."""
-        entry = self.selected_or_warn()
+        entry = self._selected_audience_question()
         if entry is None:
-            return
-        if not entry.audience:
-            self.notify("This post is not an audience question.", severity="warning")
             return
         self.session.store.claim(self._chat, entry.key, self.session.on_duty)
         entry.claimed_by = self.session.on_duty
@@ -117,11 +122,8 @@ class ModerationScreen(Screen[None]):
 
     def action_answered(self) -> None:
         """Mark the selected audience question answered."""
-        entry = self.selected_or_warn()
+        entry = self._selected_audience_question()
         if entry is None:
-            return
-        if not entry.audience:
-            self.notify("This post is not an audience question.", severity="warning")
             return
         self.session.store.mark_answered(self._chat, entry.key, self.session.on_duty)
         entry.answered = True
