@@ -36,18 +36,9 @@ IS_ANSWER = (
     f"({VISIBLE} AND is_repost = 0 AND answers IS NOT NULL"
     " AND role NOT IN ('host', 'co-moderator'))"
 )
-ENGAGEMENT = (
-    "CASE WHEN metrics GLOB '*[1-9]*' THEN "
-    + " + ".join(
-        f"coalesce(json_extract(metrics, '$.{k}'), 0)"
-        for k in ("like_count", "retweet_count", "repost_count", "quote_count", "reply_count")
-    )
-    + " ELSE 0 END"
-)
-"""Likes, reposts, quotes and replies as the networks reported them (X, Mastodon, Bluesky keys).
-
-Metrics without a non-zero digit are all zeros (a live post counted as it arrived): no JSON parse.
-"""
+ENGAGEMENT = "engagement"
+"""Likes, reposts, quotes and replies as the networks reported them, summed when the post was
+stored (schema v3, `store.schema.ENGAGEMENT_KEYS`)."""
 ROLE_RANK = "CASE role WHEN 'host' THEN 0 WHEN 'co-moderator' THEN 1 WHEN 'guest' THEN 2 ELSE 3 END"
 ANSWER_ORDER = "starred DESC, (role_rank = 2) DESC, engagement DESC, created_at, native_id"
 """The rule of `domain.summary.answer_rank` (starred, guests, engagement, time), in SQL."""

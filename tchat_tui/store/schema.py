@@ -170,7 +170,18 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+ENGAGEMENT_KEYS = ("like_count", "retweet_count", "repost_count", "quote_count", "reply_count")
+"""The public counts that add up to a post's engagement (the summary ranks answers by it)."""
+
+
+def _v3(db: sqlite_utils.Database) -> None:
+    """Engagement stored at insert, so the summary does not parse every post's metrics JSON."""
+    db.execute("ALTER TABLE posts ADD COLUMN engagement INTEGER NOT NULL DEFAULT 0")
+    total = " + ".join(f"coalesce(json_extract(metrics, '$.{k}'), 0)" for k in ENGAGEMENT_KEYS)
+    db.execute(f"UPDATE posts SET engagement = {total} WHERE metrics IS NOT NULL")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
 """MIGRATIONS[i] takes the schema from version i to i + 1; append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from tchat_tui.domain.chatpost import ChatPost
 from tchat_tui.domain.post import Link, Network, Post, Role, make_key
-from tchat_tui.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from tchat_tui.store.schema import APPLICATION_ID, ENGAGEMENT_KEYS, MIGRATIONS, SCHEMA_VERSION
 
 Row = dict[str, Any]
 
@@ -52,7 +52,7 @@ _POST_COLUMNS = (
     "key chat_id network native_id instance author_key author_handle author_name role text"
     " created_at received_at reply_to_key root_key hashtags links mentions is_repost repost_of_key"
     " lang metrics raw question_number answers audience_question promo_level promo_score"
-    " promo_reasons outgoing dry_run outbox_id"
+    " promo_reasons outgoing dry_run outbox_id engagement"
 ).split()
 _INSERT_POST = (
     f"INSERT OR IGNORE INTO posts ({', '.join(_POST_COLUMNS)})"
@@ -354,6 +354,7 @@ class Store:
             "outgoing": int(cp.outgoing),
             "dry_run": int(cp.dry_run),
             "outbox_id": cp.outbox_id,
+            "engagement": sum(p.metrics.get(k, 0) for k in ENGAGEMENT_KEYS) if p.metrics else 0,
         }
 
     def update_post_text(self, key: str, text: str, edited_at: datetime, raw: str) -> bool:
