@@ -180,6 +180,7 @@ class ChatSession:
         self.runner = PipelineRunner(self.pipeline)
         self.sources: list[Source] = []
         self.replay_source: ReplaySource | None = None
+        self._replay_from: datetime | None = None
         if replay:
             self.replay_source = ReplaySource(replay, speed=speed)
             self.sources.append(self.replay_source)
@@ -192,6 +193,7 @@ class ChatSession:
                 if latest is not None and latest > start_at:
                     self.clock.observe(latest)
                     self.clock.rebase(latest)
+            self._replay_from = max(start_at, latest) if start_at and latest else start_at
         self.publishers: dict[Network, Publisher] = {}
         self.network_note = ""
         self.cost_meter = CostMeter()
@@ -315,6 +317,9 @@ class ChatSession:
                 self.warm_up()
             except Exception as exc:  # the chat goes on unflagged rather than not at all
                 self.runner.state(SourceState("promo", "failed", f"{type(exc).__name__}: {exc}"))
+            if self._replay_from is not None:
+                # The replay starts now, after the warm-up: its clock too.
+                self.clock.rebase(self._replay_from)
             for source in self.sources:
                 if not self.runner.stop.is_set():
                     self.runner.start(source)
