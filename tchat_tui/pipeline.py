@@ -163,9 +163,7 @@ class PipelineRunner(SourceSink):
     The screen drains `fresh` and `events` on a short timer: workers never touch widgets.
     """
 
-    def __init__(
-        self, pipeline: Pipeline, on_error: Callable[[str, str], None] | None = None
-    ) -> None:
+    def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
         self.fresh: deque[ChatPost] = deque()
         """Newly stored posts, waiting for the screen."""
@@ -176,7 +174,6 @@ class PipelineRunner(SourceSink):
         self.edits: deque[str] = deque()
         self.stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._on_error = on_error
         self.on_stored: Callable[[list[ChatPost]], None] | None = None
         """Called in the source's thread after each stored batch (cost estimates, counters)."""
 
@@ -216,8 +213,6 @@ class PipelineRunner(SourceSink):
                 source.run(self, self.stop)
             except Exception as exc:  # a source failure must reach the screen, not kill the app
                 self.events.append(SourceState(source.name, "failed", _one_line(exc)))
-                if self._on_error:
-                    self._on_error(source.name, _one_line(exc))
 
         t = threading.Thread(target=target, name=f"source-{source.name}", daemon=True)
         self._threads.append(t)

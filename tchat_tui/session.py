@@ -298,6 +298,12 @@ class ChatSession:
         self._costs_saved_at = now
         self.store.save_costs(self.chat_id, self.cost_meter.totals(), PRICES_READ_ON)
 
+    def _run_outbox(self) -> None:
+        """The outbox worker; if it stops on an error, the header says so."""
+        self.outbox.run(self.runner.stop)
+        if self.outbox.error:
+            self.runner.state(SourceState("outbox", "failed", self.outbox.error))
+
     def warm_up(self) -> None:
         """Build the promo scorer and replay the stored chat through it (once).
 
@@ -325,9 +331,7 @@ class ChatSession:
                     self.runner.start(source)
 
         threading.Thread(target=sources, name="warm-up", daemon=True).start()
-        self._outbox_thread = threading.Thread(
-            target=self.outbox.run, args=(self.runner.stop,), name="outbox", daemon=True
-        )
+        self._outbox_thread = threading.Thread(target=self._run_outbox, name="outbox", daemon=True)
         self._outbox_thread.start()
 
     def shutdown(self) -> None:
@@ -341,10 +345,6 @@ class ChatSession:
             self._outbox_thread.join(5.0)
         self.save_costs()
         self.store.close()
-
-    def info(self) -> dict[str, Any]:
-        """A few facts for the header and the logs."""
-        return {"tag": self.tag, "db": str(self.db_path), "chat_id": self.chat_id}
 
 
 def _make_scorer(tag: str, roster: Roster) -> PostScorer | None:

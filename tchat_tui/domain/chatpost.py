@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tchat_tui.domain.classify import Classification
 from tchat_tui.domain.post import Post
@@ -23,4 +23,3 @@ class ChatPost:
     dry_run: bool = False
     """Never sent to a network: recorded only."""
     outbox_id: int | None = None
-    extra: dict[str, object] = field(default_factory=dict)

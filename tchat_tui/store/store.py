@@ -218,11 +218,6 @@ class Store:
         """All chats in this database, oldest first."""
         return list(self._rows("SELECT * FROM chats ORDER BY id"))
 
-    def set_chat_start(self, chat_id: int, started_at: datetime) -> None:
-        """Record when the chat started (first post seen when no plan says it)."""
-        with self._lock:
-            self.db.table("chats").update(chat_id, {"started_at": iso(started_at)})
-
     # -- posts ---------------------------------------------------------------------------------
 
     def add_posts(
