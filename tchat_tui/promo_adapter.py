@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tchat_tui.domain.classify import Classification, Roster
 from tchat_tui.domain.post import Post
-from tchat_tui.domain.promo import AuthorFlag, PostContext, PromoTracker
+from tchat_tui.domain.promo import AuthorFlag, PostContext, PromoResult, PromoTracker
 from tchat_tui.domain.promo_config import PromoRules
 from tchat_tui.pipeline import Flag
 from tchat_tui.promo_rules import default_rules
@@ -19,10 +19,10 @@ class PromoScorer:
         self.lang = lang
         """Language of the reasons the moderators read."""
 
-    def score(
+    def result(
         self, post: Post, classification: Classification, parent: Post | None, question: str | None
-    ) -> Flag:
-        """Score `post` in context and add it to its author's history."""
+    ) -> PromoResult:
+        """Score `post` in its place in the chat and add it to its author's history."""
         ctx = PostContext(
             chat_tag=self.tag,
             role=classification.role,
@@ -30,7 +30,13 @@ class PromoScorer:
             question_text=question,
             is_answer=classification.answers is not None,
         )
-        result = self.tracker.score_and_record(post, ctx)
+        return self.tracker.score_and_record(post, ctx)
+
+    def score(
+        self, post: Post, classification: Classification, parent: Post | None, question: str | None
+    ) -> Flag:
+        """The pipeline's view of `result`: level, score and reasons in the moderators' language."""
+        result = self.result(post, classification, parent, question)
         if not result.signals:
             return Flag()
         return Flag(result.level, round(result.score, 2), tuple(result.reasons(self.lang)))

@@ -18,8 +18,9 @@ from typing import Any
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.plan import PlanError, load_plan
 from tchat_tui.domain.post import Post
-from tchat_tui.domain.promo import AuthorFlag, PostContext, PromoResult, PromoTracker
+from tchat_tui.domain.promo import AuthorFlag, PromoResult, PromoTracker
 from tchat_tui.domain.promo_config import PromoRules, RulesError
+from tchat_tui.promo_adapter import PromoScorer
 from tchat_tui.sources.xline import MalformedLine, parse_stream_line
 
 _PARENTS_KEPT = 20_000
@@ -35,28 +36,25 @@ class StreamScorer:
     tag: str
     rules: PromoRules
     classifier: Classifier = field(init=False)
-    tracker: PromoTracker = field(init=False)
+    promo: PromoScorer = field(init=False)
     _parents: OrderedDict[str, Post] = field(init=False, default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
         self.tag = self.tag.lstrip("#＃")
         self.classifier = Classifier(self.roster, self.tag)
-        self.tracker = PromoTracker(self.rules)
+        self.promo = PromoScorer(self.tag, self.rules)
+
+    @property
+    def tracker(self) -> PromoTracker:
+        """The chat's promo state (author flags)."""
+        return self.promo.tracker
 
     def feed(self, post: Post) -> PromoResult:
-        """Score one post in the chat's context and add it to the chat's state."""
+        """Score one post in the chat's context (as the console's pipeline does) and record it."""
         cls = self.classifier.classify(post)
         parent = self._parents.get(post.reply_to_id) if post.reply_to_id else None
-        answers = cls.answers
-        ctx = PostContext(
-            chat_tag=self.tag,
-            role=cls.role,
-            parent=parent,
-            question_text=self.classifier.question_text(answers) if answers else None,
-            is_answer=answers is not None,
-        )
-        result = self.tracker.score(post, ctx)
-        self.tracker.record(post, result)
+        question = self.classifier.question_text(cls.answers) if cls.answers is not None else None
+        result = self.promo.result(post, cls, parent, question)
         self._parents[post.native_id] = post
         if len(self._parents) > _PARENTS_KEPT:
             self._parents.popitem(last=False)
