@@ -134,7 +134,9 @@ class MainScreen(OutgoingScreen):
         self._title_stream()
         self.refresh_panes()
         if self.session.settings.start_sources:
-            self.session.start()
+            # After the first frame: the warm-up thread's imports and scoring would otherwise
+            # compete with the first paint for the interpreter.
+            self.call_after_refresh(self.session.start)
         if not self.session.sources:
             self.notify(self.session.network_note, title="No source", timeout=10)
         self.set_interval(DRAIN_INTERVAL, self.drain)
