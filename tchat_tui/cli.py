@@ -95,6 +95,16 @@ def subcommand_parser(name: str) -> argparse.ArgumentParser:
 
 def run_console(args: argparse.Namespace) -> int:
     """Open the console."""
+    from tchat_tui.ui.gc_policy import pause_gc_for_startup, settle_startup_memory
+
+    pause_gc_for_startup()  # until the first frame (the main screen settles it)
+    try:
+        return _console(args)
+    finally:
+        settle_startup_memory()  # an error before the first frame: back to normal
+
+
+def _console(args: argparse.Namespace) -> int:
     from tchat_tui.domain.plan import PlanError
     from tchat_tui.session import ChatSession, Settings
     from tchat_tui.sources.base import SourceError

@@ -20,6 +20,7 @@ from tchat_tui.ui.commands import PaletteEntry, console_commands
 from tchat_tui.ui.composer import Composer
 from tchat_tui.ui.entries import StreamEntry, StreamFilter
 from tchat_tui.ui.feed import Feed
+from tchat_tui.ui.gc_policy import settle_startup_memory
 from tchat_tui.ui.outgoing import OutgoingScreen
 from tchat_tui.ui.pacing import DEFAULT_GAP, hour_clock, next_question, pacing_label
 from tchat_tui.ui.panes import ChatHeader, HeaderFacts, PostDetail, QuestionQueue, QueueFacts
@@ -133,14 +134,19 @@ class MainScreen(OutgoingScreen):
         stream.focus()
         self._title_stream()
         self.refresh_panes()
-        if self.session.settings.start_sources:
-            # After the first frame: the warm-up thread's imports and scoring would otherwise
-            # compete with the first paint for the interpreter.
-            self.call_after_refresh(self.session.start)
+        # After the first frame: the warm-up thread's imports and scoring would otherwise
+        # compete with the first paint for the interpreter.
+        self.call_after_refresh(self._painted)
         if not self.session.sources:
             self.notify(self.session.network_note, title="No source", timeout=10)
         self.set_interval(DRAIN_INTERVAL, self.drain)
         self.set_interval(PANES_INTERVAL, self._refresh_panes_if_due)
+
+    def _painted(self) -> None:
+        """The first frame is on the screen: settle the start-up's memory, start the workers."""
+        settle_startup_memory()
+        if self.session.settings.start_sources:
+            self.session.start()
 
     # -- the tick ----------------------------------------------------------------------------
 
