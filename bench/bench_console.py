@@ -111,6 +111,7 @@ class Run:
 
     latencies_ms: list[float] = field(default_factory=list)
     handled_ms: list[float] = field(default_factory=list)
+    gc_pauses_ms: list[float] = field(default_factory=list)
     fps: float = 0.0
     lag_p95_ms: float = 0.0
     produced: int = 0
@@ -142,12 +143,24 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
 
     Screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]
     handled: list[float] = []
+    gc_started: list[float] = []
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            gc_started.append(time.perf_counter())
+        elif gc_started:
+            out.gc_pauses_ms.append((time.perf_counter() - gc_started.pop()) * 1000)
+
+    gc.callbacks.append(on_gc)
 
     def hook(message: Any) -> None:
         if isinstance(message, Input.Changed):
             handled.append(time.perf_counter())
 
+    from tchat_tui.ui.gc_policy import pause_gc_for_startup
+
     tmp = Path(tempfile.mkdtemp(prefix="bench-console-"))
+    pause_gc_for_startup()  # as the CLI does; the first frame settles it
     session = ChatSession(
         Settings(
             tag=TAG,
@@ -229,6 +242,7 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
             out.in_pane = len(screen.stream.entries)
             out.total_posts = out.produced
     finally:
+        gc.callbacks.remove(on_gc)
         Screen._compositor_refresh = original  # type: ignore[method-assign]
         session.shutdown()
     return out
@@ -239,6 +253,7 @@ def pooled(runs: list[Run]) -> Run:
     out = Run(**{k: v for k, v in vars(runs[0]).items()})
     out.latencies_ms = [x for r in runs for x in r.latencies_ms]
     out.handled_ms = [x for r in runs for x in r.handled_ms]
+    out.gc_pauses_ms = [x for r in runs for x in r.gc_pauses_ms]
     out.fps = statistics.mean(r.fps for r in runs)
     out.lag_p95_ms = statistics.median(r.lag_p95_ms for r in runs)
     return out
@@ -348,6 +363,11 @@ def flood_figures(args: argparse.Namespace) -> None:
     print(
         f"  frames/s idle {idle.fps:.1f} flood {flood.fps:.1f};"
         f" event-loop lag p95 idle {idle.lag_p95_ms:.1f} ms flood {flood.lag_p95_ms:.1f} ms"
+    )
+    print(
+        f"  garbage collections: idle {len(idle.gc_pauses_ms)} (max {max(idle.gc_pauses_ms, default=0):.1f} ms),"
+        f" flood {len(flood.gc_pauses_ms)} (p95 {pct(flood.gc_pauses_ms, 0.95):.1f} ms,"
+        f" max {max(flood.gc_pauses_ms, default=0):.1f} ms)"
     )
     print(
         f"memory: RSS {flood.rss_empty:.0f} MB empty -> {flood.rss_full:.0f} MB after"

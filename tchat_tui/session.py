@@ -273,10 +273,12 @@ class ChatSession:
 
     def _estimate_reads(self, fresh: list[ChatPost]) -> None:
         """No live reads happen: estimate what reading these posts on X would have cost."""
-        x_posts = [c for c in fresh if c.post.network is Network.X and not c.outgoing]
-        for c in x_posts:
-            self.cost_meter.read_posts([c.post.native_id], c.post.created_at)
-            self.cost_meter.read_users([c.post.author_id], c.post.created_at)
+        x_posts = [c.post for c in fresh if c.post.network is Network.X and not c.outgoing]
+        if x_posts:
+            # One read per batch, as a search page or a stream batch would be billed.
+            at = max(p.created_at for p in x_posts)
+            self.cost_meter.read_posts([p.native_id for p in x_posts], at)
+            self.cost_meter.read_users([p.author_id for p in x_posts], at)
         self.save_costs(every=5.0)
 
     def _estimate_write(self, row: dict[str, Any]) -> None:

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-
-from tchat_tui.domain.text import extract_urls
 
 PRICES_READ_ON = "2026-08"
 """When the prices below were read from X's pricing page (docs.x.com, pay-per-use)."""
@@ -43,26 +40,19 @@ DAILY_DEDUP = frozenset({"post_read", "user_read"})
 """Kinds X deduplicates per UTC day: the same post read twice that day is billed once."""
 
 
-@dataclass(frozen=True, slots=True)
-class Charge:
-    """One billed event."""
-
-    at: datetime
-    kind: str
-    count: int
-
-    @property
-    def usd(self) -> float:
-        """The estimated price of this event."""
-        return PRICES[self.kind] * self.count
-
-
 class CostMeter:
-    """Counts billable reads and writes and estimates the spend. Thread-safe."""
+    """Counts billable reads and writes and estimates the spend. Thread-safe.
+
+    Charges are kept per minute and kind (memory grows with the chat's minutes, not its posts), so
+    windows (`spend(since, until)`, `last_hour`) are resolved to the minute: a charge counts in a
+    window when the start of its minute is inside it.
+    """
 
     def __init__(self, prices: dict[str, float] | None = None) -> None:
         self.prices = dict(PRICES if prices is None else prices)
-        self._charges: list[Charge] = []
+        self._minutes: dict[datetime, dict[str, int]] = {}
+        """Start of a minute -> kind -> units billed in that minute."""
+        self._totals: dict[str, int] = {}
         self._seen: dict[str, tuple[date, set[str]]] = {}
         self._lock = threading.Lock()
 
@@ -101,12 +91,13 @@ class CostMeter:
             seen_day, seen = self._seen.get(kind, (day, set()))
             if seen_day != day:
                 seen = set()
-            fresh = [i for i in dict.fromkeys(ids) if i not in seen]
-            seen.update(fresh)
+            before = len(seen)
+            seen.update(ids)
             self._seen[kind] = (day, seen)
+            fresh = len(seen) - before
             if fresh:
-                self._charges.append(Charge(at, kind, len(fresh)))
-        return len(fresh)
+                self._charge(kind, fresh, at)
+        return fresh
 
     def _add(self, kind: str, count: int, at: datetime) -> None:
         if count <= 0:
@@ -114,19 +105,35 @@ class CostMeter:
         if kind not in self.prices:
             raise ValueError(f"unknown price kind {kind!r}")
         with self._lock:
-            self._charges.append(Charge(at, kind, count))
+            self._charge(kind, count, at)
+
+    def _charge(self, kind: str, count: int, at: datetime) -> None:
+        """Add units to the minute of `at` (the caller holds the lock)."""
+        minute = at.replace(second=0, microsecond=0)
+        kinds = self._minutes.get(minute)
+        if kinds is None:
+            kinds = self._minutes[minute] = {}
+        kinds[kind] = kinds.get(kind, 0) + count
+        self._totals[kind] = self._totals.get(kind, 0) + count
 
     # -- reading -------------------------------------------------------------------------------
 
     def spend(self, since: datetime | None = None, until: datetime | None = None) -> float:
         """Estimated USD between two instants (everything by default)."""
+        counts = self._window(since, until)
+        return sum(self.prices[kind] * n for kind, n in counts.items())
+
+    def _window(self, since: datetime | None, until: datetime | None) -> dict[str, int]:
+        """Units per kind whose minute starts in [since, until]."""
         with self._lock:
-            charges = list(self._charges)
-        return sum(
-            self.prices[c.kind] * c.count
-            for c in charges
-            if (since is None or c.at >= since) and (until is None or c.at <= until)
-        )
+            if since is None and until is None:
+                return dict(self._totals)
+            out: dict[str, int] = {}
+            for minute, kinds in self._minutes.items():
+                if (since is None or minute >= since) and (until is None or minute <= until):
+                    for kind, n in kinds.items():
+                        out[kind] = out.get(kind, 0) + n
+            return out
 
     def last_hour(self, now: datetime) -> float:
         """Estimated USD over the hour ending at `now` (what the header shows)."""
@@ -134,12 +141,7 @@ class CostMeter:
 
     def counts(self, since: datetime | None = None) -> dict[str, int]:
         """How many billable units of each kind (for the summary)."""
-        out: dict[str, int] = {}
-        with self._lock:
-            for c in self._charges:
-                if since is None or c.at >= since:
-                    out[c.kind] = out.get(c.kind, 0) + c.count
-        return out
+        return self._window(since, None)
 
     def breakdown(self, since: datetime | None = None) -> list[tuple[str, int, float]]:
         """(label, count, USD) per kind, in PRICES order, for the summary."""
@@ -167,4 +169,6 @@ class CostMeter:
 
 def _has_url(text: str) -> bool:
     """Whether X will see a link in the post (the $0.20 price)."""
+    from tchat_tui.domain.text import extract_urls  # the URL rules load on first use
+
     return bool(extract_urls(text))

@@ -59,3 +59,17 @@ def test_last_hour_is_a_rolling_window() -> None:
     assert meter.header_text(now) == "$0.03/h est."
     labels = [label for label, _, _ in meter.breakdown()]
     assert labels == ["posts read", "posts created", "retweets"]
+
+
+def test_charges_are_kept_per_minute_not_per_post() -> None:
+    """A flood of reads costs one bucket a minute; windows resolve to the minute."""
+    meter = CostMeter()
+    for i in range(20_000):
+        meter.read_posts([str(i)], T0 + timedelta(milliseconds=30 * i))  # 10 minutes
+    assert meter.counts()["post_read"] == 20_000
+    assert len(meter._minutes) == 10
+    # The window starting 5 min in counts the minutes that start inside it: 5 of them.
+    assert meter.counts(T0 + timedelta(minutes=5))["post_read"] == 10_000
+    assert meter.spend(T0 + timedelta(minutes=5), T0 + timedelta(minutes=5)) == pytest.approx(
+        2_000 * PRICES["post_read"]
+    )
