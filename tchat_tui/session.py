@@ -277,7 +277,8 @@ class ChatSession:
         if x_posts:
             # One read per batch, as a search page or a stream batch would be billed.
             at = max(p.created_at for p in x_posts)
-            self.cost_meter.read_posts([p.native_id for p in x_posts], at)
+            # The pipeline stored these posts for the first time: no ids to remember.
+            self.cost_meter.read_new_posts(len(x_posts), at)
             self.cost_meter.read_users([p.author_id for p in x_posts], at)
         self.save_costs(every=5.0)
 

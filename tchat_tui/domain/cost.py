@@ -62,6 +62,11 @@ class CostMeter:
         """Posts returned by a read; return how many are billable (new this UTC day)."""
         return self._read("post_read", ids, at)
 
+    def read_new_posts(self, count: int, at: datetime) -> None:
+        """Posts known to be read for the first time (already deduplicated by the caller's store):
+        billed without remembering their ids."""
+        self._add("post_read", count, at)
+
     def read_users(self, ids: Iterable[str], at: datetime) -> int:
         """Users returned (expansions, lookups); return how many are billable today."""
         return self._read("user_read", ids, at)

@@ -73,3 +73,12 @@ def test_charges_are_kept_per_minute_not_per_post() -> None:
     assert meter.spend(T0 + timedelta(minutes=5), T0 + timedelta(minutes=5)) == pytest.approx(
         2_000 * PRICES["post_read"]
     )
+
+
+def test_posts_new_to_the_store_are_billed_without_keeping_their_ids() -> None:
+    """The estimate of a replay bills each newly stored post; the meter keeps no id for them."""
+    meter = CostMeter()
+    meter.read_new_posts(3, T0)
+    meter.read_new_posts(0, T0)
+    assert meter.counts() == {"post_read": 3}
+    assert "post_read" not in meter._seen
