@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from tchat_tui.domain.classify import Classification, Roster
-from tchat_tui.domain.post import Post
+from tchat_tui.domain.post import Post, Role
 from tchat_tui.domain.promo import AuthorFlag, PostContext, PromoResult, PromoTracker
 from tchat_tui.domain.promo_config import PromoRules
 from tchat_tui.pipeline import Flag
 from tchat_tui.promo_rules import default_rules
+
+_NO_FLAG = Flag()
 
 
 class PromoScorer:
@@ -18,19 +20,25 @@ class PromoScorer:
         self.tracker = PromoTracker(rules or default_rules())
         self.lang = lang
         """Language of the reasons the moderators read."""
+        self._contexts: dict[tuple[Role, bool], PostContext] = {}
+        """The contexts of posts without a parent or a question (immutable, so shared)."""
 
     def result(
         self, post: Post, classification: Classification, parent: Post | None, question: str | None
     ) -> PromoResult:
         """Score `post` in its place in the chat and add it to its author's history."""
-        ctx = PostContext(
-            chat_tag=self.tag,
-            role=classification.role,
-            parent=parent,
-            question_text=question,
-            is_answer=classification.answers is not None,
-        )
-        return self.tracker.score_and_record(post, ctx)
+        is_answer = classification.answers is not None
+        if parent is None and question is None:
+            ctx = self._contexts.get((classification.role, is_answer))
+            if ctx is None:
+                ctx = PostContext(self.tag, classification.role, is_answer=is_answer)
+                self._contexts[(classification.role, is_answer)] = ctx
+        else:
+            ctx = PostContext(self.tag, classification.role, parent, question, is_answer)
+        tracker = self.tracker
+        result = tracker.score(post, ctx)
+        tracker.record(post, result)
+        return result
 
     def score(
         self, post: Post, classification: Classification, parent: Post | None, question: str | None
@@ -38,7 +46,7 @@ class PromoScorer:
         """The pipeline's view of `result`: level, score and reasons in the moderators' language."""
         result = self.result(post, classification, parent, question)
         if not result.signals:
-            return Flag()
+            return _NO_FLAG
         return Flag(result.level, round(result.score, 2), tuple(result.reasons(self.lang)))
 
     def author_flag(self, author_key: str) -> AuthorFlag | None:

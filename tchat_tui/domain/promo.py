@@ -8,11 +8,11 @@ word lists come from `PromoRules` (see `tchat_tui/data/promo_rules.toml`).
 from __future__ import annotations
 
 import re
-import statistics
+from array import array
 from bisect import bisect_left
-from collections import Counter, OrderedDict, deque
+from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from tchat_tui.domain.post import Post, Role
 from tchat_tui.domain.promo_authors import AuthorFlag, AuthorState, Level, author_flag_for
@@ -31,6 +31,7 @@ from tchat_tui.domain.promo_signals import (
 from tchat_tui.domain.promo_text import (
     fold,
     lower,
+    shingle_mask,
     shingles,
     stems,
     words,
@@ -78,10 +79,25 @@ class _Analysis:
     post: Post
     result: PromoResult
     shingles: frozenset[int]
+    mask: int | None
+    """The shingles' filter bits, once computed."""
     text_hash: int | None
     domains: list[str]
     reply_user: str | None
     author_key: str
+    micros: int
+    """The post's time in microseconds since the epoch."""
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
+_NO_SHINGLES: frozenset[int] = frozenset()
+
+
+def _micros(moment: datetime) -> int:
+    """A time as whole microseconds since the epoch (exact, unlike a float timestamp)."""
+    return (moment - (_NAIVE_EPOCH if moment.tzinfo is None else _EPOCH)) // _MICROSECOND
 
 
 def _ordinal(n: int, lang: str) -> str:
@@ -92,7 +108,12 @@ def _ordinal(n: int, lang: str) -> str:
 
 
 class PromoTracker:
-    """A chat's promo state: author histories, cross-author text index, linked domains."""
+    """A chat's promo state: author histories, cross-author text index, linked domains.
+
+    Memory is bounded: each author keeps at most `author.history` posts in compact arrays
+    (`AuthorState`), the text index keeps the last `_TEXT_INDEX_CAP` texts, and the rate window
+    keeps two numbers a post.
+    """
 
     _TEXT_INDEX_CAP = 20_000
 
@@ -100,18 +121,28 @@ class PromoTracker:
         """Start an empty chat under `rules`."""
         self.rules = rules
         self._authors: dict[str, AuthorState] = {}
-        # Ordered so that the oldest text can be dropped in O(1) (a plain dict's first key is not).
-        self._texts: OrderedDict[int, set[str]] = OrderedDict()
+        # Normalised-text hash -> the author key that posted it, or the set of them (most texts
+        # have one author: a set each would cost 200 bytes). Oldest first in `_text_order`.
+        self._texts: dict[int, str | set[str]] = {}
+        self._text_order: deque[int] = deque()
         self._promo_texts: set[int] = set()
-        self._recent: deque[tuple[datetime, str]] = deque()
-        self._recent_counts: Counter[str] = Counter()
+        # The rate window: posts' times and authors, oldest first from `_window_start`.
+        self._window_times = array("q")
+        self._window_authors: list[AuthorState] = []
+        self._window_start = 0
+        self._window_active = 0
+        """Authors with a post in the window."""
+        self._window_counts: dict[int, int] = {}
+        """Posts in the window -> how many authors have that many (for the median)."""
         self._median = 1.0
         self._since_median = 0
         self._last: _Analysis | None = None
+        self._none = result_of(rules, [])
         self._stems: dict[str, frozenset[str]] = {}
         self._tag = ("", "")
         self._asks: dict[str, str | None] = {}
-        self._rate_window = timedelta(minutes=rules.limit("rate_window_minutes"))
+        self._history = int(rules.author["history"])
+        self._rate_window = timedelta(minutes=rules.limit("rate_window_minutes")) // _MICROSECOND
         self._spray_window = timedelta(minutes=rules.limit("spray_window_minutes"))
         # Limits read for every post, looked up once.
         self._cross_min_words = rules.limit("cross_author_min_words")
@@ -141,50 +172,119 @@ class PromoTracker:
         if a is None or (a.post is not post and a.post.key != post.key):
             a = self._analyse(post, PostContext("", Role.PARTICIPANT), post.created_at)
         akey = a.author_key
-        author = self._author(post, akey)
+        author = self._authors.get(akey)
+        if author is None:
+            author = self._authors[akey] = AuthorState(post.author_handle, self._history)
         author.posts += 1
         promo = result.promo
-        author.promo += promo
-        if a.shingles:
-            author.remember(a.shingles)
-        author.times.append(post.created_at)
         if promo:
+            author.promo += 1
             ids = result.signal_ids
             if "reply_spray" in ids:
                 author.sprayed = True
             if "cross_author_duplicate" in ids:
                 author.coordinated = True
+        if a.shingles:
+            mask = a.mask if a.mask is not None else shingle_mask(a.shingles)
+            author.remember(a.shingles, mask)
+        times = author.times
+        if len(times) >= self._history:
+            del times[0]
+        times.append(a.micros)
         if a.text_hash is not None:
-            group = self._texts.get(a.text_hash)
-            if group is None:
-                self._texts[a.text_hash] = {akey}
-            else:
-                group.add(akey)
-            author.hashes.append(a.text_hash)
-            if promo:
-                self._promo_texts.add(a.text_hash)
-            if len(self._texts) > self._TEXT_INDEX_CAP:
-                oldest, _ = self._texts.popitem(last=False)
-                self._promo_texts.discard(oldest)
+            self._index_text(a.text_hash, akey, promo)
+            author.add_hash(a.text_hash)
         for domain in a.domains:
             author.links += 1
-            author.domains[domain] += 1
+            author.domains[domain] = author.domains.get(domain, 0) + 1
             if a.reply_user is not None:
-                trail = author.spray.setdefault(domain, deque(maxlen=50))
-                trail.append((post.created_at, a.reply_user))
-        recent, counts = self._recent, self._recent_counts
-        recent.append((post.created_at, akey))
-        counts[akey] += 1
-        cutoff = post.created_at - self._rate_window
-        while recent and recent[0][0] < cutoff:
-            _, key = recent.popleft()
-            counts[key] -= 1
-            if counts[key] <= 0:
-                del counts[key]
+                author.add_reply_link(domain, post.created_at, a.reply_user)
+        self._count_in_window(author, a.micros)
+
+    def _index_text(self, text_hash: int, akey: str, promo: bool) -> None:
+        """Add an author to the accounts that posted a normalised text (oldest text dropped)."""
+        texts = self._texts
+        group = texts.get(text_hash)
+        if group is None:
+            texts[text_hash] = akey
+            self._text_order.append(text_hash)
+        elif isinstance(group, str):
+            if group != akey:
+                texts[text_hash] = {group, akey}
+        else:
+            group.add(akey)
+        if promo:
+            self._promo_texts.add(text_hash)
+        if len(texts) > self._TEXT_INDEX_CAP:
+            oldest = self._text_order.popleft()
+            del texts[oldest]
+            self._promo_texts.discard(oldest)
+
+    def _account_count(self, text_hash: int) -> int:
+        """How many accounts posted a normalised text (0 once it left the index)."""
+        group = self._texts.get(text_hash)
+        if group is None:
+            return 0
+        return 1 if isinstance(group, str) else len(group)
+
+    def _count_in_window(self, author: AuthorState, micros: int) -> None:
+        """Add a post to the rate window, drop the posts that left it, refresh the median."""
+        times, owners = self._window_times, self._window_authors
+        times.append(micros)
+        owners.append(author)
+        self._bump(author, 1)
+        cutoff = micros - self._rate_window
+        start = self._window_start
+        end = len(times)
+        while start < end and times[start] < cutoff:
+            self._bump(owners[start], -1)
+            start += 1
+        if start > 4096 and 2 * start > end:
+            del times[:start]
+            del owners[:start]
+            start = 0
+        self._window_start = start
         self._since_median += 1
-        if self._since_median >= 25 or len(self._recent_counts) < 50:
+        if self._since_median >= 25 or self._window_active < 50:
             self._since_median = 0
-            self._median = float(statistics.median(self._recent_counts.values()))
+            self._median = self._window_median()
+
+    def _bump(self, author: AuthorState, step: int) -> None:
+        """Change an author's posts in the window by `step`, keeping the count of counts."""
+        counts = self._window_counts
+        old = author.window
+        new = author.window = old + step
+        if old:
+            left = counts[old] - 1
+            if left:
+                counts[old] = left
+            else:
+                del counts[old]
+        else:
+            self._window_active += 1
+        if new:
+            counts[new] = counts.get(new, 0) + 1
+        else:
+            self._window_active -= 1
+
+    def _window_median(self) -> float:
+        """The median posts per active author in the window (`statistics.median` of the counts)."""
+        n = self._window_active
+        if n <= 0:
+            return self._median
+        low_at, high_at = (n - 1) // 2, n // 2
+        seen = 0
+        low = high = 0
+        counts = self._window_counts
+        for value in sorted(counts):
+            below = seen
+            seen += counts[value]
+            if below <= low_at < seen:
+                low = value
+            if seen > high_at:
+                high = value
+                break
+        return float(low) if n % 2 else (low + high) / 2
 
     def score_and_record(self, post: Post, ctx: PostContext) -> PromoResult:
         """Score a post, then add it to the chat's state."""
@@ -192,26 +292,18 @@ class PromoTracker:
         self.record(post, result)
         return result
 
-    def _author(self, post: Post, akey: str) -> AuthorState:
-        state = self._authors.get(akey)
-        if state is None:
-            size = int(self.rules.author["history"])
-            state = AuthorState(post.author_handle, deque(maxlen=size), deque(maxlen=size))
-            self._authors[akey] = state
-        return state
-
     def _analyse(self, post: Post, ctx: PostContext, now: datetime) -> _Analysis:
         rules = self.rules
+        akey = post.author_key
+        created = post.created_at
+        micros = _micros(created)
         if post.is_repost:
-            return _Analysis(
-                post, result_of(rules, []), frozenset(), None, [], None, post.author_key
-            )
-        urls = [link.expanded_url or link.url for link in post.links]
+            return _Analysis(post, self._none, _NO_SHINGLES, None, None, [], None, akey, micros)
         facts = content_signals(
             rules,
             post.text,
             post.hashtags,
-            urls,
+            [link.expanded_url or link.url for link in post.links] if post.links else [],
             ctx.chat_tag,
             post.author_handle,
             post.author_name,
@@ -219,30 +311,45 @@ class PromoTracker:
         sigs = facts.signals
         word_list = facts.words
         shing = shingles(word_list)
+        mask: int | None = None
         text_hash = hash(" ".join(word_list)) if len(word_list) >= self._cross_min_words else None
         reply_user = post.reply_to_author_id or (ctx.parent.author_id if ctx.parent else None)
         if reply_user == post.author_id:
             reply_user = None
-        akey = post.author_key
         author = self._authors.get(akey)
-        staff = ctx.role in _ROLE_WORDS
         if author is not None:
-            self._history_signals(sigs, author, shing, facts, reply_user, now)
+            # Each history rule needs its input: a signal so far, shingles and a kept post, a link.
+            if sigs or facts.domains or (len(shing) >= self._dup_min_shingles and author.sizes):
+                mask = self._history_signals(sigs, author, shing, facts, reply_user, now)
         if text_hash is not None:
             group = self._texts.get(text_hash)
             if group:
-                accounts = len(group) + (akey not in group)
+                if isinstance(group, str):
+                    accounts = 1 + (akey != group)
+                else:
+                    accounts = len(group) + (akey not in group)
                 if accounts >= self._cross_accounts:
                     sigs.append(make_signal(rules, "cross_author_duplicate", accounts))
             elif 1 >= self._cross_accounts:
                 sigs.append(make_signal(rules, "cross_author_duplicate", 1))
-        if not staff:
-            self._context_signals(sigs, post, ctx, facts, word_list, author, now)
-        positive = sum(s.weight for s in sigs)
-        if positive > 0:
-            self._mitigators(sigs, ctx, facts, word_list)
+        if ctx.role is Role.PARTICIPANT or ctx.role not in _ROLE_WORDS:
+            self._context_signals(
+                sigs,
+                post,
+                ctx,
+                facts,
+                word_list,
+                author,
+                micros if now is created else _micros(now),
+            )
+        if not sigs:
+            result = self._none
+        else:
+            if sum(s.weight for s in sigs) > 0:
+                self._mitigators(sigs, ctx, facts, word_list)
+            result = result_of(rules, sigs)
         return _Analysis(
-            post, result_of(rules, sigs), shing, text_hash, facts.domains, reply_user, akey
+            post, result, shing, mask, text_hash, facts.domains, reply_user, akey, micros
         )
 
     def _history_signals(
@@ -253,10 +360,13 @@ class PromoTracker:
         facts: ContentFacts,
         reply_user: str | None,
         now: datetime,
-    ) -> None:
-        """D1 near-duplicate of own posts, R1 repeated domain, R2 reply spraying."""
+    ) -> int | None:
+        """D1 near-duplicate of own posts, R1 repeated domain, R2 reply spraying.
+
+        Returns the post's shingle filter bits when it computed them.
+        """
         rules = self.rules
-        if author.promo and any(s.weight > 0 for s in facts.signals):
+        if author.promo and facts.signals and any(s.weight > 0 for s in facts.signals):
             k = author.promo
             sigs.append(
                 make_signal(
@@ -266,13 +376,17 @@ class PromoTracker:
                     f"{k} message{'s' if k > 1 else ''} promotionnel{'s' if k > 1 else ''}",
                 )
             )
-        if len(shing) >= self._dup_min_shingles:
-            best = author.best_overlap(shing, self._dup_jaccard)
+        mask = None
+        if len(shing) >= self._dup_min_shingles and author.sizes:
+            mask = shingle_mask(shing)
+            best = author.best_overlap(shing, mask, self._dup_jaccard)
             if best >= self._dup_jaccard:
                 pct = round(100 * best)
                 sigs.append(make_signal(rules, "self_duplicate", f"{pct}%", f"{pct} %"))
+        if not facts.domains:
+            return mask
         for domain in dict.fromkeys(facts.domains):
-            n = author.domains[domain] + 1
+            n = author.domains.get(domain, 0) + 1
             if n >= self._repeat_domain:
                 sigs.append(
                     make_signal(
@@ -283,13 +397,14 @@ class PromoTracker:
                     )
                 )
                 break
-        if reply_user is None or not facts.domains:
-            return
+        if reply_user is None or author.spray is None and rules.limit("spray_users") > 1:
+            return mask
         # `now - t <= window` is `t >= now - window` (exact datetime arithmetic), without a
         # timedelta per kept reply.
         cutoff = now - self._spray_window
+        spray = author.spray or {}
         for domain in dict.fromkeys(facts.domains):
-            trail = author.spray.get(domain, ())
+            trail = spray.get(domain, ())
             users = {u for t, u in trail if t >= cutoff} | {reply_user}
             if len(users) >= rules.limit("spray_users"):
                 first = min((t for t, _ in trail if t >= cutoff), default=now)
@@ -303,6 +418,7 @@ class PromoTracker:
                     )
                 )
                 break
+        return mask
 
     def _context_signals(
         self,
@@ -312,9 +428,9 @@ class PromoTracker:
         facts: ContentFacts,
         word_list: list[str],
         author: AuthorState | None,
-        now: datetime,
+        now: int,
     ) -> None:
-        """T1 off-topic answer, T2 tag hijack, F1 burst (participants only)."""
+        """T1 off-topic answer, T2 tag hijack, F1 burst (participants only); `now` in µs."""
         rules = self.rules
         carries = facts.has_link or facts.has_call
         if ctx.is_answer and ctx.question_text and carries:
@@ -322,20 +438,15 @@ class PromoTracker:
             mine = stems(word_list, rules.stopwords)
             if q and not (q & mine):
                 sigs.append(make_signal(rules, "off_topic_answer"))
-        tag = self._folded_tag(ctx.chat_tag)
-        tagged = bool(tag) and tag in folded_tags(post.hashtags)
-        if (
-            tagged
-            and not ctx.is_answer
-            and post.reply_to_id is None
-            and facts.has_link
-            and facts.has_call
-        ):
-            sigs.append(make_signal(rules, "tag_hijack"))
-        if author is not None:
+        if facts.has_link and facts.has_call and not ctx.is_answer and post.reply_to_id is None:
+            tag = self._folded_tag(ctx.chat_tag)
+            if tag and tag in folded_tags(post.hashtags):
+                sigs.append(make_signal(rules, "tag_hijack"))
+        need = max(self._rate_need, self._rate_factor * self._median)
+        # At most 1 + len(times) posts are in the window: most authors cannot reach `need`.
+        if author is not None and 1 + len(author.times) >= need:
             # Times are in arrival order: bisect finds the window's edge.
             recent = 1 + len(author.times) - bisect_left(author.times, now - self._rate_window)
-            need = max(self._rate_need, self._rate_factor * self._median)
             if recent >= need:
                 mins = int(rules.limit("rate_window_minutes"))
                 sigs.append(
@@ -398,10 +509,9 @@ class PromoTracker:
         a = self._authors.get(author_key)
         if a is None:
             return None
+        need = self.rules.limit("cross_author_accounts")
         coordinated = a.coordinated or any(
-            h in self._promo_texts
-            and len(self._texts.get(h, ())) >= self.rules.limit("cross_author_accounts")
-            for h in a.hashes
+            h in self._promo_texts and self._account_count(h) >= need for h in a.hashes
         )
         return author_flag_for(author_key, a, self.rules, coordinated)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter, deque
-from dataclasses import dataclass, field
+from array import array
+from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Literal
 
 from tchat_tui.domain.promo_config import PromoRules
+from tchat_tui.domain.promo_text import shingle_mask
 
 Level = Literal["none", "amber", "red"]
 
@@ -27,62 +29,127 @@ class AuthorFlag:
     reason_fr: str = ""
 
 
-@dataclass(slots=True)
 class AuthorState:
-    """One author's bounded history in the chat."""
+    """One author's bounded history in the chat, in compact arrays.
 
-    handle: str
-    history: deque[tuple[int, frozenset[int]]]
-    """(sequence number, shingles) of the author's last posts."""
-    times: deque[datetime]
-    posts: int = 0
-    promo: int = 0
-    links: int = 0
-    domains: Counter[str] = field(default_factory=Counter)
-    spray: dict[str, deque[tuple[datetime, str]]] = field(default_factory=dict)
-    hashes: deque[int] = field(default_factory=lambda: deque(maxlen=50))
-    sprayed: bool = False
-    coordinated: bool = False
-    seq: int = 0
-    shingle_index: dict[int, int] = field(default_factory=dict)
-    """Shingle -> how many kept posts have it (a post sharing none skips the comparison)."""
+    Per kept post: its shingle sketch (at most 16 32-bit numbers), its time and the hash of its
+    normalised text; per author: a shingle filter (one int), counters and the linked domains.
+    About 100 bytes a post, whatever the post's length.
+    """
 
-    def remember(self, shingles: frozenset[int]) -> None:
+    __slots__ = (
+        "handle",
+        "cap",
+        "sketches",
+        "sizes",
+        "mask",
+        "masked",
+        "times",
+        "hashes",
+        "posts",
+        "promo",
+        "links",
+        "domains",
+        "spray",
+        "sprayed",
+        "coordinated",
+        "window",
+    )
+
+    def __init__(self, handle: str, cap: int) -> None:
+        self.handle = handle
+        self.cap = cap
+        """Posts kept (the rules' `author.history`)."""
+        self.sketches = array("I")
+        """The kept posts' shingles, one post after the other."""
+        self.sizes = bytearray()
+        """How many shingles each kept post has, oldest first."""
+        self.mask = 0
+        """Bit `h % MASK_BITS` set for every shingle `h` of the posts added since the last rebuild
+        (a superset of the kept posts' shingles: a post sharing none skips the comparison)."""
+        self.masked = 0
+        """Posts whose bits are in `mask`."""
+        self.times = array("q")
+        """Times of the last `cap` posts, in microseconds since the epoch, in arrival order."""
+        self.hashes = array("q")
+        """Hashes of the normalised texts of the last 50 posts long enough to have one."""
+        self.posts = 0
+        self.promo = 0
+        self.links = 0
+        self.domains: dict[str, int] = {}
+        """Links per registrable domain."""
+        self.spray: dict[str, list[tuple[datetime, str]]] | None = None
+        """Per domain: (time, user replied to) of the author's last 50 replies carrying it."""
+        self.sprayed = False
+        self.coordinated = False
+        self.window = 0
+        """The author's posts in the chat's rate window (kept by the tracker)."""
+
+    @property
+    def history(self) -> bytearray:
+        """One entry per kept post (its number of shingles)."""
+        return self.sizes
+
+    def remember(self, shingles: frozenset[int], mask: int) -> None:
         """Keep a post's shingles, forgetting the oldest post beyond the history size."""
-        index = self.shingle_index
-        history = self.history
-        if history.maxlen is not None and len(history) == history.maxlen:
-            _, old = history.popleft()
-            for h in old:
-                count = index.get(h, 0) - 1
-                if count > 0:
-                    index[h] = count
-                else:
-                    index.pop(h, None)
-        seq = self.seq
-        history.append((seq, shingles))
-        get = index.get
-        for h in shingles:
-            index[h] = get(h, 0) + 1
-        self.seq = seq + 1
+        sizes = self.sizes
+        if len(sizes) >= self.cap:
+            del self.sketches[: sizes[0]]
+            del sizes[0]
+        self.sketches.extend(shingles)
+        sizes.append(len(shingles))
+        self.masked += 1
+        if self.masked >= 2 * self.cap:
+            # Forgotten posts' bits only cost false alarms; rebuild before they pile up.
+            self.mask = shingle_mask(frozenset(self.sketches))
+            self.masked = len(sizes)
+        else:
+            self.mask |= mask
 
-    def best_overlap(self, shingles: frozenset[int], at_least: float = 0.0) -> float:
-        """The highest Jaccard similarity between `shingles` and a kept post.
+    def best_overlap(self, shingles: frozenset[int], mask: int, at_least: float = 0.0) -> float:
+        """The highest Jaccard similarity between `shingles` and a kept post, or 0.0 when no
+        kept post can reach `at_least`.
 
-        With `at_least`, returns 0.0 early when no kept post can reach it: a post sharing `c` of
-        our `n` shingles scores `c / (n + size - c) <= c / n`, and `c` is at most the number of
-        our shingles found in the history at all.
+        A post sharing `c` of our `n` shingles scores `c / (n + size - c) <= c / n`, and `c` is at
+        most the number of our shingles whose bit is in the filter (plus those sharing a bit
+        with another of ours).
         """
         n = len(shingles)
-        found = len(self.shingle_index.keys() & shingles)
-        if not found or found / n < at_least:
+        found = (mask & self.mask).bit_count() + n - mask.bit_count()
+        if not n or not found or found / n < at_least:
             return 0.0
         best = 0.0
-        for _, old in self.history:
-            c = len(shingles & old)
+        at = 0
+        sketches = self.sketches
+        for size in self.sizes:
+            c = len(shingles.intersection(sketches[at : at + size]))
+            at += size
             if c:
-                best = max(best, c / (n + len(old) - c))
+                best = max(best, c / (n + size - c))
         return best
+
+    def add_time(self, micros: int) -> None:
+        """Remember a post's time (the last `cap` are kept)."""
+        times = self.times
+        if len(times) >= self.cap:
+            del times[0]
+        times.append(micros)
+
+    def add_hash(self, text_hash: int) -> None:
+        """Remember a post's normalised-text hash (the last 50 are kept)."""
+        hashes = self.hashes
+        if len(hashes) >= 50:
+            del hashes[0]
+        hashes.append(text_hash)
+
+    def add_reply_link(self, domain: str, at: datetime, user: str) -> None:
+        """Remember a reply to `user` carrying a link to `domain` (the last 50 per domain)."""
+        if self.spray is None:
+            self.spray = {}
+        trail = self.spray.setdefault(domain, [])
+        if len(trail) >= 50:
+            del trail[0]
+        trail.append((at, user))
 
 
 def author_flag_for(
@@ -99,7 +166,8 @@ def author_flag_for(
     red = (p >= cfg["red_promo_posts"] and share >= cfg["red_share"]) or a.sprayed or coordinated
     top, top_share = None, 0.0
     if a.domains:
-        top, count = a.domains.most_common(1)[0]
+        # The first domain with the highest count, as Counter.most_common(1) gives it.
+        top, count = max(a.domains.items(), key=itemgetter(1))
         top_share = count / a.links
     guide = str(cfg.get("guide", "1 in 10"))
     guide_fr = guide.replace(" in ", " sur ")

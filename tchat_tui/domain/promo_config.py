@@ -6,6 +6,7 @@ import re
 import tomllib
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from tchat_tui.domain.promo_text import (
@@ -97,6 +98,11 @@ class PhraseKeys:
     """Lists with a phrase that has no letters at all: always run."""
     firsts: frozenset[str] = frozenset()
     """First words of the two-word keys (a text without any of them skips the pair look-ups)."""
+    starts: frozenset[str] = frozenset()
+    """Every one-word key and first word of a two-word key: a text with none of them (and no
+    prefix or letterless phrase to try) matches no list."""
+    others: bool = False
+    """Some list has a prefix ("inscri*") or letterless phrase: `starts` alone cannot tell."""
 
     @classmethod
     def of(cls, lists: dict[str, list[str]]) -> PhraseKeys:
@@ -124,6 +130,8 @@ class PhraseKeys:
             tuple(sorted(prefixes)),
             frozenset(always),
             frozenset(first for first, _ in by_pair),
+            frozenset(by_word) | frozenset(first for first, _ in by_pair),
+            bool(always or prefixes),
         )
 
     def candidates(self, words: list[str], extra: AbstractSet[str]) -> set[str]:
@@ -143,6 +151,17 @@ class PhraseKeys:
             if any(w.startswith(prefix) for w in words):
                 out.add(name)
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class FormLimits:
+    """The limits of the form signals, read once per post."""
+
+    free_tags: int
+    """Hashtags besides the chat tag before stuffing counts."""
+    mentions: float
+    capitals_floor: float
+    """Upper-case letters a post needs before the capitals rule can fire."""
 
 
 @dataclass(frozen=True)
@@ -172,7 +191,7 @@ class PromoRules:
     possessives: frozenset[str]
     """First words of the possessives ("my", "notre"): `own_product` runs only if one is there."""
     keys: PhraseKeys
-    """Which word lists may match a text: a cheap first pass before their regexes."""
+    """Which word lists may match a post's text: a cheap first pass before their regexes."""
     subjects: re.Pattern[str] | None
     stopwords: frozenset[str]
     cache: dict[tuple[str, ...], object] = field(default_factory=dict, compare=False, repr=False)
@@ -181,6 +200,16 @@ class PromoRules:
     def limit(self, name: str) -> float:
         """A numeric limit from `[limits]`."""
         return self.limits[name]
+
+    @cached_property
+    def form_limits(self) -> FormLimits:
+        """The form signals' limits, looked up once."""
+        lim = self.limits
+        return FormLimits(
+            int(lim["hashtags_free"]),
+            lim["mentions"],
+            lim["capitals_min_letters"] * lim["capitals_share"],
+        )
 
 
 _NUMERIC_LIMITS = (
@@ -283,7 +312,8 @@ def parse_rules(toml_text: str, source: str = "<rules>") -> PromoRules:
             words.get("possessives", []), words.get("products", [])
         )
         subjects = compile_subjects(words.get("subjects", []))
-        keys = PhraseKeys.of({key: words.get(key, []) for key in LEXICONS})
+        # "ask_link" runs on parent posts only, never through the keys.
+        keys = PhraseKeys.of({key: words.get(key, []) for key in LEXICONS if key != "ask_link"})
     except re.error as exc:
         raise fail(f"a word list does not compile: {exc}", "[lexicon") from None
     return PromoRules(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from tchat_tui.domain.promo_authors import Level
@@ -10,6 +11,7 @@ from tchat_tui.domain.promo_config import PromoRules
 from tchat_tui.domain.promo_text import (
     EMOJI,
     EXCLAIMS,
+    fast_words,
     find_price,
     fold_word,
     host_matches,
@@ -22,7 +24,6 @@ from tchat_tui.domain.promo_text import (
     strip_entities,
     url_host,
     url_params,
-    words_of_bare,
 )
 
 
@@ -61,10 +62,8 @@ class ContentFacts:
     signals: list[Signal] = field(default_factory=list)
     domains: list[str] = field(default_factory=list)
     """Registrable domains of the non-reference links, in order."""
-    bare: str = ""
-    """The text without URLs, mentions and hashtags."""
     words: list[str] = field(default_factory=list)
-    """Folded words of `bare`."""
+    """Folded words of the text without URLs, mentions and hashtags."""
     has_link: bool = False
     has_call: bool = False
     has_offer: bool = False
@@ -133,21 +132,64 @@ def content_signals(
     handle: str,
     name: str,
 ) -> ContentFacts:
-    """Signals that depend on the post alone (its words, links, tags and mentions)."""
-    facts = ContentFacts()
-    out = facts.signals
-    _link_signals(rules, facts, urls, handle, name)
+    """Signals that depend on the post alone (its words, links, tags and mentions).
 
-    # The pattern needs "://" or an at sign: without them there is nothing to blank.
-    if "://" in text or "@" in text or "＠" in text:
-        plain = _URL_OR_MENTION.sub(_blank, text)
-    else:
-        plain = text
-    folded = lower(plain)
-    facts.bare = strip_entities(text)
-    facts.words = words_of_bare(facts.bare)
-    # A first pass on words: most chat posts contain no first word of any phrase.
-    may = rules.keys.candidates(facts.words, folded_tags(hashtags))
+    Most chat posts fire nothing: cheap tests on the post's words and characters decide which
+    regexes can match at all, and only those run.
+    """
+    facts = ContentFacts()
+    if urls:
+        _link_signals(rules, facts, urls, handle, name)
+    lowered = text.lower()
+    words = facts.words = fast_words(text)
+    keys = rules.keys
+    may: AbstractSet[str] = _NO_TAGS
+    if hashtags:
+        tags = folded_tags(hashtags)
+        if not (keys.starts.isdisjoint(words) and keys.starts.isdisjoint(tags)) or keys.others:
+            may = keys.candidates(words, tags)
+    elif not keys.starts.isdisjoint(words) or keys.others:
+        may = keys.candidates(words, _NO_TAGS)
+    product = rules.own_product is not None and not rules.possessives.isdisjoint(words)
+    if may or product or _PRICE_HINT.search(lowered):
+        # The pattern needs "://" or an at sign: without them there is nothing to blank.
+        if "://" in text or "@" in text or "＠" in text:
+            plain = _URL_OR_MENTION.sub(_blank, text)
+        else:
+            plain = text
+        _lexicon_signals(rules, facts, plain, lower(plain), may, product)
+    form = rules.form_limits
+    # Each form signal needs one of these; capitals are counted outside URLs, mentions and tags,
+    # and the whole text has at least as many.
+    if (
+        len(hashtags) > form.free_tags
+        or text.count("@") + text.count("＠") >= form.mentions
+        or (text != lowered and len(_UPPER.findall(text)) >= form.capitals_floor)
+        or not text.isascii()
+        and EMOJI.search(text)
+        or "!!!" in text
+        or "！" in text
+    ):
+        _form_signals(rules, facts.signals, text, hashtags, chat_tag)
+    return facts
+
+
+# Every alternative of PRICE needs one of these (`ſ` is the one lower-case letter that
+# IGNORECASE matches with another letter of these words); blanking URLs or mentions adds none.
+_PRICE_HINT = re.compile("[%€$£ſ]|eur|usd|dollar|chf")
+_NO_TAGS: frozenset[str] = frozenset()
+
+
+def _lexicon_signals(
+    rules: PromoRules,
+    facts: ContentFacts,
+    plain: str,
+    folded: str,
+    may: AbstractSet[str],
+    product: bool,
+) -> None:
+    """Calls, own product, offers, price and engagement bait, from the word lists that may match."""
+    out = facts.signals
     for sid in _CALLS:
         if sid not in may:
             continue
@@ -155,7 +197,7 @@ def content_signals(
         if hit:
             out.append(make_signal(rules, sid, hit))
             facts.has_call = True
-    if rules.own_product is not None and not rules.possessives.isdisjoint(facts.words):
+    if product and rules.own_product is not None:
         for m in rules.own_product.finditer(folded):
             if starts_word(folded, m.start()):
                 out.append(make_signal(rules, "own_product", _quote(plain, folded, *m.span())))
@@ -178,8 +220,6 @@ def content_signals(
         hit = lexicon_hit(rules, sid, plain, folded)
         if hit:
             out.append(make_signal(rules, sid, hit))
-    _form_signals(rules, out, text, facts.bare, hashtags, chat_tag)
-    return facts
 
 
 def _link_signals(
@@ -275,27 +315,26 @@ def _form_signals(
     rules: PromoRules,
     out: list[Signal],
     text: str,
-    bare: str,
     hashtags: tuple[str, ...],
     chat_tag: str,
 ) -> None:
     """Hashtag and mention stuffing, capitals, emoji and exclamation floods."""
     lim = rules.limits.__getitem__
     free_tags = int(lim("hashtags_free"))
-    extra: set[str] = set()
     if len(hashtags) > free_tags:
         extra = {lower(h) for h in hashtags} - {lower(chat_tag.lstrip("#"))}
-    if len(extra) > free_tags:
-        spec = rules.signals["hashtag_stuffing"]
-        weight = spec.weight * (len(extra) - free_tags)
-        if spec.cap is not None:
-            weight = min(weight, spec.cap)
-        out.append(make_signal(rules, "hashtag_stuffing", len(extra), weight=weight))
+        if len(extra) > free_tags:
+            spec = rules.signals["hashtag_stuffing"]
+            weight = spec.weight * (len(extra) - free_tags)
+            if spec.cap is not None:
+                weight = min(weight, spec.cap)
+            out.append(make_signal(rules, "hashtag_stuffing", len(extra), weight=weight))
     if text.count("@") + text.count("＠") >= lim("mentions"):
         own_words = _LEADING_MENTIONS.sub("", text, count=1)
         mentions = len({m.lower() for m in _MENTION.findall(own_words)})
         if mentions >= lim("mentions"):
             out.append(make_signal(rules, "mention_stuffing", mentions))
+    bare = strip_entities(text)
     upper = len(_UPPER.findall(bare))
     enough = upper >= lim("capitals_min_letters") * lim("capitals_share")
     letters = sum(map(str.isalpha, bare)) if enough else 0
