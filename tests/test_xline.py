@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -91,3 +92,74 @@ def test_malformed_lines_raise(line: str) -> None:
     """Anything that is not a post object is a MalformedLine, never another exception."""
     with pytest.raises(MalformedLine):
         parse_stream_line(line)
+
+
+def _line(text: str, entities: dict[str, object] | None) -> str:
+    """LINE with another text, and other entities or none."""
+    data: dict[str, Any] = dict(json.loads(json.dumps(LINE["data"])), text=text)
+    if entities is None:
+        data.pop("entities")
+    else:
+        data["entities"] = entities
+    return json.dumps(dict(LINE, data=data), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "entities", "hashtags", "mentions"),
+    [
+        # X omits an empty entity list: hashtags without mentions means no one is mentioned.
+        (
+            "@claire A2 #AidantsChat",
+            {"hashtags": [{"start": 10, "end": 22, "tag": "AidantsChat"}]},
+            ("AidantsChat",),
+            (),
+        ),
+        (
+            "A2 oui",
+            {"mentions": [{"start": 0, "end": 7, "username": "claire", "id": "7"}]},
+            (),
+            ("claire",),
+        ),
+        # No entities at all (not requested, or a hand-made file): extracted from the text.
+        ("@claire A2 #AidantsChat", None, ("AidantsChat",), ("claire",)),
+        ("＠claire RT@nour: vu #AidantsChat", None, ("AidantsChat",), ("claire", "nour")),
+        ("A2 sans mention ni tag", None, (), ()),
+        ("mail ada@example.com", {}, (), ()),
+    ],
+)
+def test_entities_are_trusted_when_present(
+    text: str,
+    entities: dict[str, object] | None,
+    hashtags: tuple[str, ...],
+    mentions: tuple[str, ...],
+) -> None:
+    """The payload's entities are used as X sent them; without any, the text is parsed."""
+    post = parse_stream_line(_line(text, entities))
+    assert post is not None
+    assert (post.hashtags, post.mentions) == (hashtags, mentions)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # orjson refuses these; the standard decoder accepts them, as before.
+        '{"data": {"id": 1, "text": "x", "author_id": 2, "created_at": "2026-11-26T18:00:00Z",'
+        ' "public_metrics": {"like_count": NaN}}}',
+        '{"data": {"id": 123456789012345678901234567890, "text": "x", "author_id": "2",'
+        ' "created_at": "2026-11-26T18:00:00Z"}}',
+    ],
+)
+def test_lines_the_fast_decoder_refuses_still_parse(line: str) -> None:
+    """What json.loads reads, the parser reads: the fast decoder falls back to it."""
+    post = parse_stream_line(line)
+    assert post is not None and post.text == "x"
+
+
+def test_times_in_other_offsets_become_utc() -> None:
+    """created_at with an offset, or none, is read as an aware UTC time."""
+    for created, expected in [
+        ("2026-11-26T19:14:05+01:00", "2026-11-26T18:14:05+00:00"),
+        ("2026-11-26T18:14:05", "2026-11-26T18:14:05+00:00"),
+    ]:
+        post = parse_stream_line(_line("x", None).replace("2026-11-26T18:14:05.000Z", created))
+        assert post is not None and post.created_at.isoformat() == expected

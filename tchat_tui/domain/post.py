@@ -69,16 +69,21 @@ class Post:
     """The payload as received (JSON text), kept in the database."""
     metrics: dict[str, int] = field(default_factory=dict)
     """Public engagement counts when the network gives them (like_count, retweet_count...)."""
+    key: str = field(init=False, repr=False, compare=False)
+    """Unique key across networks: `x:<id>`, `mastodon:<host>:<id>`, `bluesky:<at-uri>`."""
+    author_key: str = field(init=False, repr=False, compare=False)
+    """Unique author key across networks."""
 
-    @property
-    def key(self) -> str:
-        """Unique key across networks: `x:<id>`, `mastodon:<host>:<id>`, `bluesky:<at-uri>`."""
-        return make_key(self.network, self.native_id, self.instance)
-
-    @property
-    def author_key(self) -> str:
-        """Unique author key across networks."""
-        return make_key(self.network, self.author_id, self.instance)
+    def __post_init__(self) -> None:
+        # Computed once: the pipeline and the store ask for the keys several times per post.
+        if self.network is Network.X:
+            prefix = "x:"
+        elif self.network == Network.MASTODON and self.instance:
+            prefix = f"mastodon:{self.instance}:"
+        else:
+            prefix = f"{Network(self.network).value}:"
+        object.__setattr__(self, "key", f"{prefix}{self.native_id}")
+        object.__setattr__(self, "author_key", f"{prefix}{self.author_id}")
 
     @property
     def reply_to_key(self) -> str | None:

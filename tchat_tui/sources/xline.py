@@ -6,6 +6,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from tchat_tui.domain.post import Link, Network, Post
 from tchat_tui.domain.text import extract_hashtags, extract_mentions
 
@@ -20,13 +22,20 @@ def parse_timestamp(value: str) -> datetime:
         dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except (TypeError, ValueError) as exc:
         raise MalformedLine(f"bad created_at {value!r}") from exc
+    if dt.tzinfo is UTC:  # X's own form: nothing to convert
+        return dt
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.astimezone(UTC)
 
 
 def post_from_tweet(tweet: dict[str, Any], users: dict[str, dict[str, Any]], raw: str) -> Post:
-    """Build a Post from an X v2 tweet object and the `includes.users` it came with."""
+    """Build a Post from an X v2 tweet object and the `includes.users` it came with.
+
+    Hashtags and mentions come from the payload's `entities` when it has any: X omits an empty
+    entity list, so a missing `mentions` beside `hashtags` means the post mentions no one. A
+    payload without entities (not requested, or hand-made) has them extracted from the text.
+    """
     try:
         native_id = str(tweet["id"])
         text = tweet["text"]
@@ -35,68 +44,92 @@ def post_from_tweet(tweet: dict[str, Any], users: dict[str, dict[str, Any]], raw
         raise MalformedLine(f"tweet without {exc}") from exc
     if not isinstance(text, str):
         raise MalformedLine("tweet text is not a string")
-    note = tweet.get("note_tweet")
-    entities = tweet.get("entities") or {}
-    if isinstance(note, dict) and isinstance(note.get("text"), str):
+    get = tweet.get
+    entities = get("entities") or {}
+    note = get("note_tweet")
+    if note is not None and isinstance(note, dict) and isinstance(note.get("text"), str):
         text = note["text"]
         entities = note.get("entities") or entities
     if not isinstance(entities, dict):
         entities = {}
-    created_raw = tweet.get("created_at")
+    created_raw = get("created_at")
     if not isinstance(created_raw, str):
         raise MalformedLine("tweet without created_at")
-    user = users.get(author_id, {})
+    user = users.get(author_id) or {}
     reply_to = repost_of = None
-    for ref in tweet.get("referenced_tweets") or ():
-        if not isinstance(ref, dict):
-            continue
-        if ref.get("type") == "replied_to":
-            reply_to = str(ref.get("id"))
-        elif ref.get("type") == "retweeted":
-            repost_of = str(ref.get("id"))
-    links = tuple(
-        Link(
-            url=str(u.get("url", "")),
-            expanded_url=str(u.get("unwound_url") or u.get("expanded_url") or u.get("url", "")),
+    refs = get("referenced_tweets")
+    if refs:
+        for ref in refs:
+            if not isinstance(ref, dict):
+                continue
+            kind = ref.get("type")
+            if kind == "replied_to":
+                reply_to = str(ref.get("id"))
+            elif kind == "retweeted":
+                repost_of = str(ref.get("id"))
+    if entities:
+        hashtags = _entity_values(entities.get("hashtags"), "tag")
+        mentions = _entity_values(entities.get("mentions"), "username")
+        urls = entities.get("urls")
+    else:
+        hashtags = tuple(extract_hashtags(text))
+        mentions = tuple(extract_mentions(text))
+        urls = None
+    links = (
+        tuple(
+            Link(
+                url=str(u.get("url", "")),
+                expanded_url=str(u.get("unwound_url") or u.get("expanded_url") or u.get("url", "")),
+            )
+            for u in urls
+            if isinstance(u, dict)
         )
-        for u in entities.get("urls") or ()
-        if isinstance(u, dict)
+        if urls
+        else ()
     )
-    metrics = tweet.get("public_metrics") or {}
+    metrics = get("public_metrics")
+    handle = user.get("username")
     return Post(
         network=Network.X,
         native_id=native_id,
         author_id=author_id,
-        author_handle=str(user.get("username") or author_id),
-        author_name=str(user.get("name") or user.get("username") or author_id),
+        author_handle=str(handle or author_id),
+        author_name=str(user.get("name") or handle or author_id),
         text=text,
         created_at=parse_timestamp(created_raw),
         reply_to_id=reply_to,
-        reply_to_author_id=_opt_str(tweet.get("in_reply_to_user_id")),
-        conversation_id=_opt_str(tweet.get("conversation_id")),
-        hashtags=tuple(
-            str(h["tag"])
-            for h in entities.get("hashtags") or ()
-            if isinstance(h, dict) and "tag" in h
-        )
-        if "hashtags" in entities
-        else tuple(extract_hashtags(text)),
+        reply_to_author_id=_opt_str(get("in_reply_to_user_id")),
+        conversation_id=_opt_str(get("conversation_id")),
+        hashtags=hashtags,
         links=links,
-        mentions=tuple(
-            str(m["username"])
-            for m in entities.get("mentions") or ()
-            if isinstance(m, dict) and "username" in m
-        )
-        if "mentions" in entities
-        else tuple(extract_mentions(text)),
+        mentions=mentions,
         is_repost=repost_of is not None,
         repost_of_id=repost_of,
-        lang=_opt_str(tweet.get("lang")),
+        lang=_opt_str(get("lang")),
         raw=raw,
         metrics={k: v for k, v in metrics.items() if isinstance(v, int)}
-        if isinstance(metrics, dict)
+        if metrics and isinstance(metrics, dict)
         else {},
     )
+
+
+def _entity_values(entities: Any, name: str) -> tuple[str, ...]:
+    """The `name` of each entity in a list of entity objects (a tag, a username)."""
+    if not entities:
+        return ()
+    return tuple(str(e[name]) for e in entities if isinstance(e, dict) and name in e)
+
+
+def _loads(line: str) -> Any:
+    """Decode one JSON line: orjson for speed, json for what orjson refuses (NaN, huge ints)."""
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise MalformedLine(f"not JSON ({exc.msg})") from exc
 
 
 def parse_stream_line(line: str) -> Post | None:
@@ -104,10 +137,7 @@ def parse_stream_line(line: str) -> Post | None:
     stripped = line.strip()
     if not stripped:
         return None
-    try:
-        obj = json.loads(stripped)
-    except json.JSONDecodeError as exc:
-        raise MalformedLine(f"not JSON ({exc.msg})") from exc
+    obj = _loads(stripped)
     if not isinstance(obj, dict):
         raise MalformedLine("not a JSON object")
     tweet = obj.get("data")
@@ -115,9 +145,13 @@ def parse_stream_line(line: str) -> Post | None:
         if "errors" in obj:
             raise MalformedLine("an error object, not a post")
         raise MalformedLine("no 'data' object")
-    includes = obj.get("includes") or {}
-    users_list = includes.get("users") if isinstance(includes, dict) else None
-    users = {str(u["id"]): u for u in users_list or () if isinstance(u, dict) and "id" in u}
+    includes = obj.get("includes")
+    users_list = includes.get("users") if includes and isinstance(includes, dict) else None
+    users = (
+        {str(u["id"]): u for u in users_list if isinstance(u, dict) and "id" in u}
+        if users_list
+        else {}
+    )
     return post_from_tweet(tweet, users, stripped)
 
 
