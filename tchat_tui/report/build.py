@@ -118,7 +118,7 @@ def build_summary(
     if not isinstance(plan, dict):
         plan = {}
 
-    with q.chat_snapshot(db, chat):
+    with q.read_snapshot(db):
         return _build(store, chat, row, plan, top_answers, look_in_folder)
 
 
@@ -134,7 +134,7 @@ def _build(
     quoted = _quoted(store, chat, top_answers)
     minutes: list[MinuteCount] = []
     reposts = 0
-    for m, repost, n in q.per_minute(db):
+    for m, repost, n in q.per_minute(db, chat):
         if repost:
             reposts += n
         else:
@@ -153,7 +153,7 @@ def _build(
     plan_roles.update({str(h).casefold(): Role.GUEST for h in plan.get("guests") or ()})
     if plan.get("host"):
         plan_roles[str(plan["host"]).casefold()] = Role.HOST
-    authors = [a for a in q.author_figures(db) if a["posts"]]
+    authors = [a for a in q.author_figures(db, chat) if a["posts"]]
     authors.sort(
         key=lambda a: (-a["posts"], -quoted.answers_by.get(a["author_key"], 0), a["first_at"])
     )
@@ -176,7 +176,7 @@ def _build(
             )
         )
 
-    mod = q.moderation(db)
+    mod = q.moderation(db, chat)
     stats = Stats(
         posts=sum(m.posts for m in minutes),
         reposts=reposts,
@@ -279,33 +279,34 @@ class _Quoted:
 
 
 def _quoted(store: Store, chat: int, top: int) -> _Quoted:
-    """The questions with their answers, the highlights and the audience questions, in one pass."""
-    postings: dict[int, list[tuple[str, str]]] = {}
-    ids: dict[int, list[str]] = {}
-    answerers: dict[int, set[str]] = {}
+    """The questions with their answers, the highlights and the audience questions."""
+    db = store.db
+    ids: dict[int, tuple[str, ...]] = {}
+    answerers: dict[int, int] = {}
     answers_by: Counter[str] = Counter()
     tops: dict[int, list[tuple[int, int]]] = {}
+    for number, answer_ids, authors in q.answers(db, chat):
+        ids[number] = answer_ids
+        answerers[number] = len(set(authors))
+        answers_by.update(authors)
+        if top:
+            tops[number] = q.top_answers(db, chat, number, top)
+    postings: dict[int, list[tuple[str, str]]] = {}
     starred: list[tuple[str, str, int]] = []
     audience = 0
-    for row in q.quoted_rows(store.db):
-        answer_to, native_id, rid, author_key, qnum, star, asked, created_at, engagement = row
-        if answer_to is not None:
-            # The answer ids are listed in full anyway; the answerer counts ride along.
-            ids.setdefault(answer_to, []).append(native_id)
-            answerers.setdefault(answer_to, set()).add(author_key)
-            answers_by[author_key] += 1
-            if len(ids[answer_to]) <= top:
-                tops.setdefault(answer_to, []).append((rid, int(engagement or 0)))
-        if qnum is not None:
-            postings.setdefault(qnum, []).append((created_at, native_id))
-        if star:
-            starred.append((created_at, native_id, rid))
-        audience += bool(asked)
+    for row in q.noted_posts(db, chat):
+        if row["question_number"] is not None:
+            postings.setdefault(row["question_number"], []).append(
+                (row["created_at"], row["native_id"])
+            )
+        if row["starred"]:
+            starred.append((row["created_at"], row["native_id"], row["rid"]))
+        audience += bool(row["audience_question"])
     starred.sort()
     wanted = [k for group in tops.values() for k, _ in group] + [k for _, _, k in starred]
-    rows = q.posts_by_rowid(store.db, wanted)
+    rows = q.posts_by_rowid(db, wanted)
     out = []
-    for qrow in q.questions(store.db, chat):
+    for qrow in q.questions(db, chat):
         n = int(qrow["number"])
         posted = sorted(postings.get(n, []))
         out.append(
@@ -315,8 +316,8 @@ def _quoted(store: Store, chat: int, top: int) -> _Quoted:
                 post_id=posted[0][1] if posted else None,
                 post_ids=tuple(p[1] for p in posted),
                 posted_at=_time(posted[0][0]) if posted else None,
-                answer_ids=tuple(ids.get(n, ())),
-                answerers=len(answerers.get(n, ())),
+                answer_ids=ids.get(n, ()),
+                answerers=answerers.get(n, 0),
                 top_answers=tuple(_post(rows[k], e) for k, e in tops.get(n, ()) if k in rows),
             )
         )

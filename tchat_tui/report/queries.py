@@ -1,22 +1,26 @@
-"""The summary's SQL: one read of the chat's posts, then SQL aggregates over a narrow copy.
+"""The summary's SQL: a handful of aggregates, each over a narrow index instead of the posts rows.
 
-`chat_snapshot` reads the columns the summary needs (no text, no payload) from every post of the
-chat into `temp.summary_posts`, held in memory. Reading the wide `posts` rows is the expensive
-part: one pass instead of one per figure. Then, over the narrow copy:
+Reading the wide `posts` rows (text, payload) is the expensive part of a summary, so each figure
+reads a partial covering index of schema v4 (`store.schema._v4`) that holds just the posts it
+counts, already in the order it wants them. All of them run inside one read transaction
+(`read_snapshot`), so a console still writing the chat cannot change the figures halfway.
 
-1. `author_figures`: one row per author (GROUP BY author_key): posts, role, spam flag.
+1. `author_figures`: one row per author: posts, role, spam flag.
 2. `per_minute`: visible posts per minute, originals and reposts apart (the chart, the peak
    minute, the post and repost totals are sums over these few rows).
 3. `moderation`: hidden, deleted and flagged counts.
-4. `quoted_rows`: the answers in the summary's order (their native ids are listed in the JSON),
-   the question postings, the starred posts and the audience questions; the few posts quoted in
-   full are then fetched from `posts` by rowid.
-5. `cost_rows` and `ran_live_on_x`: the cost meter's totals (the small `costs` table) and whether
+4. `answers`: each question's answers in the summary's order (their native ids are listed in the
+   JSON) with their authors; `top_answers`: the first few of them, to quote.
+5. `noted_posts`: the question postings, the starred posts and the audience questions; the few
+   posts quoted in full are then fetched from `posts` by rowid.
+6. `cost_rows` and `ran_live_on_x`: the cost meter's totals (the small `costs` table) and whether
    the console read or posted on X for real (else the meter estimated a replay or a dry run).
 
 A post counts when it is visible: not hidden by a moderator, not deleted by its author, and not
 a dry-run post that never reached a network. Reposts are counted apart from original posts. An
 answer is a visible original post linked to a question, not written by the host or a moderator.
+A query uses its index only when its WHERE repeats the index's condition (`schema.VISIBLE`,
+`schema.ANSWER`, `schema.NOTED`), which is why those come from the schema module.
 """
 
 from __future__ import annotations
@@ -24,35 +28,20 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from tchat_tui.store.schema import APPLICATION_ID
+from tchat_tui.store.schema import ANSWER, APPLICATION_ID, NOTED, VISIBLE
 
-VISIBLE = "(hidden = 0 AND deleted = 0 AND dry_run = 0)"
-IS_ANSWER = (
-    f"({VISIBLE} AND is_repost = 0 AND answers IS NOT NULL"
-    " AND role NOT IN ('host', 'co-moderator'))"
-)
-ENGAGEMENT = "engagement"
-"""Likes, reposts, quotes and replies as the networks reported them, summed when the post was
-stored (schema v3, `store.schema.ENGAGEMENT_KEYS`)."""
 ROLE_RANK = "CASE role WHEN 'host' THEN 0 WHEN 'co-moderator' THEN 1 WHEN 'guest' THEN 2 ELSE 3 END"
-ANSWER_ORDER = "starred DESC, (role_rank = 2) DESC, engagement DESC, created_at, native_id"
-"""The rule of `domain.summary.answer_rank` (starred, guests, engagement, time), in SQL."""
-SNAPSHOT = "temp.summary_posts"
-
-_SNAPSHOT_SQL = f"""
-    CREATE TEMP TABLE summary_posts AS
-    SELECT rowid AS rid, native_id, author_key, network, created_at,
-           substr(created_at, 1, 16) AS minute, {VISIBLE} AS visible, is_repost,
-           {ROLE_RANK} AS role_rank, promo_level, hidden, deleted, starred, audience_question,
-           question_number,
-           CASE WHEN {IS_ANSWER} THEN answers END AS answer_to,
-           CASE WHEN {IS_ANSWER} THEN {ENGAGEMENT} END AS engagement
-    FROM posts WHERE chat_id = :chat"""
+ANSWER_ORDER = "starred DESC, (role IS 'guest') DESC, engagement DESC, created_at, native_id"
+"""The rule of `domain.summary.answer_rank` (starred, guests, engagement, time), in SQL; the order
+of the `posts_summary_answer` index, so SQLite reads the answers sorted instead of sorting them.
+`engagement` is summed when the post is stored (schema v3, `store.schema.ENGAGEMENT_KEYS`)."""
 
 Row = dict[str, Any]
 
@@ -64,20 +53,22 @@ def _rows(db: sqlite_utils.Database, sql: str, params: Sequence[Any] | dict[str,
 
 
 @contextmanager
-def chat_snapshot(db: sqlite_utils.Database, chat: int) -> Iterator[None]:
-    """Copy the chat's narrow columns into `temp.summary_posts` (in memory); dropped on exit.
+def read_snapshot(db: sqlite_utils.Database) -> Iterator[None]:
+    """One read transaction around the summary's queries: they all see the same posts.
 
-    The temporary table belongs to this connection; the database file is never written.
+    In WAL mode a reader sees the database as of its first read while writers go on; nothing is
+    copied or written. Inside a transaction already open on this connection, that one serves.
     """
-    previous = db.execute("PRAGMA temp_store").fetchone()[0]
-    db.execute("PRAGMA temp_store = MEMORY")
-    db.execute(f"DROP TABLE IF EXISTS {SNAPSHOT}")
+    conn = db.conn
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
     try:
-        db.execute(_SNAPSHOT_SQL, {"chat": chat})
         yield
     finally:
-        db.execute(f"DROP TABLE IF EXISTS {SNAPSHOT}")
-        db.execute(f"PRAGMA temp_store = {int(previous)}")
+        if conn.in_transaction:
+            conn.execute("COMMIT")
 
 
 def chat_row(db: sqlite_utils.Database, chat: int) -> Row | None:
@@ -86,31 +77,41 @@ def chat_row(db: sqlite_utils.Database, chat: int) -> Row | None:
     return rows[0] if rows else None
 
 
-def author_figures(db: sqlite_utils.Database) -> list[Row]:
+def author_figures(db: sqlite_utils.Database, chat: int) -> list[Row]:
     """Every author of a visible original post (or of a red-flagged one), with their counts.
 
     `posts` counts visible originals; `red` says a post of theirs was flagged red (spam-like);
     `role_rank` is their highest role in this chat (0 host, 1 co-moderator, 2 guest,
-    3 participant); handle, name and `muted` come from the authors table.
+    3 participant); handle, name and `muted` come from the authors table. The visible originals
+    (`posts_summary_author`) and the red posts (`posts_summary_noted`) are grouped apart, then
+    merged: a few thousand rows.
     """
     sql = f"""
         SELECT g.*, a.handle, a.name, a.muted FROM (
-            SELECT author_key, max(network) AS network,
-                   count(*) FILTER (WHERE visible AND is_repost = 0) AS posts,
-                   max(promo_level = 'red') AS red, min(role_rank) AS role_rank,
-                   min(created_at) AS first_at
-            FROM {SNAPSHOT}
-            WHERE (visible AND is_repost = 0) OR promo_level = 'red'
+            SELECT author_key, max(network) AS network, sum(posts) AS posts, max(red) AS red,
+                   min(role_rank) AS role_rank, min(first_at) AS first_at
+            FROM (
+                SELECT author_key, max(network) AS network, count(*) AS posts, 0 AS red,
+                       min({ROLE_RANK}) AS role_rank, min(created_at) AS first_at
+                FROM posts WHERE chat_id = :chat AND {VISIBLE} AND is_repost = 0
+                GROUP BY author_key
+                UNION ALL
+                SELECT author_key, max(network), 0, 1, min({ROLE_RANK}), min(created_at)
+                FROM posts WHERE chat_id = :chat AND ({NOTED}) AND promo_level = 'red'
+                GROUP BY author_key
+            )
             GROUP BY author_key
         ) AS g LEFT JOIN authors AS a ON a.key = g.author_key"""
-    return _rows(db, sql, {})
+    return _rows(db, sql, {"chat": chat})
 
 
-def per_minute(db: sqlite_utils.Database) -> list[tuple[str, bool, int]]:
+def per_minute(db: sqlite_utils.Database, chat: int) -> list[tuple[str, bool, int]]:
     """Visible posts per minute, originals and reposts apart: ('2026-11-26T18:05', repost, n)."""
     cur = db.execute(
-        f"SELECT minute, is_repost, count(*) FROM {SNAPSHOT} WHERE visible"
-        " GROUP BY minute, is_repost ORDER BY minute"
+        "SELECT substr(created_at, 1, 16) AS minute, is_repost, count(*) FROM posts"
+        f" WHERE chat_id = :chat AND {VISIBLE}"
+        " GROUP BY minute, is_repost ORDER BY minute, is_repost",
+        {"chat": chat},
     )
     return [(str(m), bool(r), int(c)) for m, r, c in cur.fetchall()]
 
@@ -121,16 +122,17 @@ def first_post_at(db: sqlite_utils.Database, chat: int) -> str | None:
     return None if row is None or row[0] is None else str(row[0])
 
 
-def moderation(db: sqlite_utils.Database) -> Row:
+def moderation(db: sqlite_utils.Database, chat: int) -> Row:
     """Counts only: hidden, deleted, flagged (amber or red) and red posts, hidden or not."""
     sql = f"""
         SELECT count(*) FILTER (WHERE hidden = 1) AS hidden,
                count(*) FILTER (WHERE deleted = 1) AS deleted,
                count(*) FILTER (WHERE promo_level IN ('amber', 'red')) AS flagged,
                count(*) FILTER (WHERE promo_level = 'red') AS red
-        FROM {SNAPSHOT}
-        WHERE hidden = 1 OR deleted = 1 OR promo_level IN ('amber', 'red')"""
-    return _rows(db, sql, {})[0]
+        FROM posts
+        WHERE chat_id = :chat AND ({NOTED})
+          AND (hidden = 1 OR deleted = 1 OR promo_level IN ('amber', 'red'))"""
+    return _rows(db, sql, {"chat": chat})[0]
 
 
 def cost_rows(db: sqlite_utils.Database, chat: int) -> list[Row]:
@@ -166,21 +168,49 @@ def questions(db: sqlite_utils.Database, chat: int) -> list[Row]:
     )
 
 
-def quoted_rows(db: sqlite_utils.Database) -> sqlite3.Cursor:
-    """Answers, question postings, starred posts and audience questions (all visible).
+def answers(
+    db: sqlite_utils.Database, chat: int
+) -> Iterator[tuple[int, tuple[str, ...], tuple[str, ...]]]:
+    """Per question number: its answers' native ids in the summary's order, and their authors.
 
-    Answers come grouped by question in the summary's order; other rows first. Columns:
-    answer_to (the question it answers, None when not an answer), native_id, rid, author_key,
-    question_number, starred, audience_question, created_at, engagement.
+    Every answer is listed, also those to a number the questions table does not know.
     """
-    return db.execute(
+    cur = db.execute(
+        f"SELECT answers, native_id, author_key FROM posts WHERE chat_id = :chat AND {ANSWER}"
+        f" ORDER BY answers, {ANSWER_ORDER}",
+        {"chat": chat},
+    )
+    # Tens of thousands of rows: grouped and split by C loops (groupby, zip), not row by row.
+    for number, group in groupby(cur.fetchall(), key=itemgetter(0)):
+        _, ids, authors = zip(*group, strict=True)
+        yield int(number), ids, authors
+
+
+def top_answers(
+    db: sqlite_utils.Database, chat: int, number: int, limit: int
+) -> list[tuple[int, int]]:
+    """The first `limit` answers to question `number`, in the summary's order: (rowid, engagement)."""
+    cur = db.execute(
+        f"SELECT rowid, engagement FROM posts WHERE chat_id = :chat AND answers = :n AND {ANSWER}"
+        f" ORDER BY {ANSWER_ORDER} LIMIT :limit",
+        {"chat": chat, "n": number, "limit": limit},
+    )
+    return [(int(rid), int(e or 0)) for rid, e in cur.fetchall()]
+
+
+def noted_posts(db: sqlite_utils.Database, chat: int) -> list[Row]:
+    """The visible question postings, starred posts and audience questions.
+
+    Columns: rid, native_id, question_number, starred, audience_question, created_at.
+    """
+    return _rows(
+        db,
         f"""
-        SELECT answer_to, native_id, rid, author_key, question_number, starred,
-               audience_question, created_at, engagement
-        FROM {SNAPSHOT}
-        WHERE visible AND (answer_to IS NOT NULL OR question_number IS NOT NULL
-                           OR starred = 1 OR audience_question = 1)
-        ORDER BY answer_to, {ANSWER_ORDER}"""
+        SELECT rowid AS rid, native_id, question_number, starred, audience_question, created_at
+        FROM posts
+        WHERE chat_id = :chat AND ({NOTED}) AND {VISIBLE}
+          AND (question_number IS NOT NULL OR starred = 1 OR audience_question = 1)""",
+        {"chat": chat},
     )
 
 
