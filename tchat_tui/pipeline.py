@@ -29,6 +29,10 @@ class Flag:
     reasons: tuple[str, ...] = ()
 
 
+_NO_FLAG = Flag()
+"""The verdict on every post when there is no scorer."""
+
+
 class PostScorer(Protocol):
     """Scores a post in its chat context (the promo tracker, adapted)."""
 
@@ -107,44 +111,59 @@ class Pipeline:
             self._recent.popitem(last=False)
 
     def prepare(
-        self, posts: Sequence[Post], *, outgoing: dict[str, tuple[int, bool]] | None = None
+        self,
+        posts: Sequence[Post],
+        *,
+        outgoing: dict[str, tuple[int, bool]] | None = None,
+        match_outbox: bool = True,
     ) -> list[ChatPost]:
         """Classify and score the posts not seen before, and count them as stored.
 
         The caller must then hand the result to `store.add_posts(..., checked=True)`; `process`
         does both. Split so a bulk import can store one batch while it prepares the next.
-        `outgoing` maps a post key to (outbox id, dry_run) for the console's own posts.
+        `outgoing` maps a post key to (outbox id, dry_run) for the console's own posts;
+        `match_outbox=False` skips looking for them in the outbox (a caller that knows no sent
+        post is waiting there, such as an import that checked once before it started).
         """
         if not posts:
             return []
         with self._lock:
+            known = self._known
             unique: dict[str, Post] = {}
             for p in posts:
-                if p.key not in self._known:
-                    unique.setdefault(p.key, p)
-            matched = self.store.outbox_matches(list(unique.values()))
+                key = p.key
+                if key not in known and key not in unique:
+                    unique[key] = p
+            matched = self.store.outbox_matches(list(unique.values())) if match_outbox else {}
+            mine = {**matched, **(outgoing or {})}  # the console's own: `outgoing` wins
+            classify = self.classifier.classify
+            scorer = self.scorer
             items: list[ChatPost] = []
             for key, post in unique.items():
-                cls = self.classifier.classify(post)
-                flag = Flag()
-                if self.scorer is not None:
-                    flag = self.scorer.score(post, cls, self.parent_of(post), self._question(cls))
-                if self.scorer is not None:
+                cls = classify(post)
+                flag = _NO_FLAG
+                if scorer is not None:
+                    flag = scorer.score(post, cls, self.parent_of(post), self._question(cls))
                     self._remember(post)
-                out = (outgoing or {}).get(key) or matched.get(key)
-                items.append(
-                    ChatPost(
-                        post=post,
-                        classification=cls,
-                        promo_level=flag.level,
-                        promo_score=flag.score,
-                        promo_reasons=flag.reasons,
-                        outgoing=out is not None,
-                        dry_run=bool(out and out[1]),
-                        outbox_id=out[0] if out else None,
+                out = mine.get(key) if mine else None
+                if out is None:
+                    items.append(
+                        ChatPost(post, cls, flag.level, flag.score, flag.reasons, False, False)
                     )
-                )
-            self._known.update(unique)
+                else:
+                    items.append(
+                        ChatPost(
+                            post,
+                            cls,
+                            flag.level,
+                            flag.score,
+                            flag.reasons,
+                            True,
+                            bool(out[1]),
+                            out[0],
+                        )
+                    )
+            known.update(unique)
             self.stored += len(items)
             return items
 

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.post import Network
 from tchat_tui.pipeline import Pipeline, PipelineRunner
 from tchat_tui.sources.base import SourceError
 from tchat_tui.sources.replay import ReplaySource, check_replay_file, read_posts
+from tchat_tui.sources.xline import parse_stream_line
 from tchat_tui.store import Store
 from tests.factories import stream_line
 
@@ -148,3 +150,20 @@ def test_a_resumed_replay_skips_ahead_to_where_it_stopped(tmp_path: Path) -> Non
     source.run(runner, Stop())
     assert 9.9 <= now[0] <= 10.3  # only the last ten minutes are paced
     assert len(runner.fresh) == 3
+
+
+@pytest.mark.parametrize("match_outbox", [True, False])
+def test_own_posts_are_matched_unless_the_caller_says_none_can_be(
+    tmp_path: Path, match_outbox: bool
+) -> None:
+    """A post the outbox sent is marked as the console's own; an import that checked skips it."""
+    pl = pipeline(tmp_path / "c.db")
+    row = pl.store.enqueue(
+        pl.chat_id, network=Network.X, kind="post", text="Welcome to #T!", moderator="m"
+    )
+    pl.store.outbox_update(row["id"], status="sent", remote_id="100")
+    post = parse_stream_line(stream_line("100", "Welcome to #T!", "hostess", minute=0))
+    assert post is not None
+    (item,) = pl.prepare([post], match_outbox=match_outbox)
+    assert item.outgoing is match_outbox
+    assert item.outbox_id == (row["id"] if match_outbox else None)

@@ -150,3 +150,41 @@ def test_migration_to_v3_backfills_engagement(tmp_path: Path) -> None:
     assert again.schema_version == SCHEMA_VERSION == 3
     row = again.post("x:1")
     assert row is not None and row["engagement"] == 6
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        ('a\x00\x1f\x7f\n\t"\\/é😀\u2028',),
+        {"like_count": 3, "retweet_count": -1},
+        [["https://t.co/x", "https://example.org/?a=1&b=2"]],
+        ("\ud800",),
+        {"huge": 2**70},
+    ],
+)
+def test_json_columns_are_written_as_the_standard_encoder_writes_them(value: object) -> None:
+    """The fast encoder's text is byte for byte the standard one's, and falls back to it."""
+    from tchat_tui.store.store import _json, _json_text
+
+    assert _json_text(value) == _json(value)
+
+
+def test_a_big_batch_is_stored_whole_and_in_order(tmp_path: Path) -> None:
+    """A batch longer than one INSERT statement holds is stored whole, in order, once."""
+    store = Store.open(tmp_path / "c.db")
+    chat = store.ensure_chat("#T")
+    items = [cp(str(n), f"post {n} #T") for n in range(1, 1001)] + [cp("7")]
+    assert len(store.add_posts(chat, items)) == 1000
+    rows = store.db.execute("SELECT native_id, text FROM posts ORDER BY rowid").fetchall()
+    assert rows[0] == ("1", "post 1 #T") and rows[-1] == ("1000", "post 1000 #T")
+    assert len(rows) == 1000
+
+
+def test_has_sent_posts_once_an_outbox_row_has_a_network_id(tmp_path: Path) -> None:
+    """Only a sent outbox row (with its network id) can match a post coming back."""
+    store = Store.open(tmp_path / "c.db")
+    chat = store.ensure_chat("#T")
+    row = store.enqueue(chat, network=Network.X, kind="post", text="hi #T", moderator="m")
+    assert not store.has_sent_posts()
+    store.outbox_update(row["id"], status="sent", remote_id="777")
+    assert store.has_sent_posts()

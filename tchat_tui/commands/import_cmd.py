@@ -132,6 +132,10 @@ def run(args: argparse.Namespace) -> int:
     stored = 0
     tty = sys.stderr.isatty()
     started = last = time.perf_counter()
+    # Nothing sends during an import, so whether an own post may come back is known now; asking
+    # per batch would also wait for the writer, which holds the store while it stores a batch.
+    match_outbox = session.store.has_sent_posts()
+    prepare = session.pipeline.prepare
     writer = BatchWriter(session)
     try:
         posts = read_posts(args.file, stats)
@@ -139,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
             batch = list(islice(posts, BATCH))
             if not batch:
                 break
-            writer.put(session.pipeline.prepare(batch))
+            writer.put(prepare(batch, match_outbox=match_outbox))
             now = time.perf_counter()
             if tty and now - last > 0.2:
                 rate = stats.posts / max(now - started, 1e-9)

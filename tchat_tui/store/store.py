@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import itertools
 import json
 import sqlite3
 import threading
@@ -13,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlite_utils
 
 from tchat_tui.domain.chatpost import ChatPost
@@ -34,9 +36,19 @@ _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 """One encoder for every row: json.dumps with options builds a new encoder per call."""
 
 
+def _json_text(value: Any) -> str:
+    """Compact JSON text, as `_json` writes it, through orjson (about 10x cheaper per value)."""
+    try:
+        return orjson.dumps(value).decode()
+    except (orjson.JSONEncodeError, TypeError):  # lone surrogates, integers past 64 bits
+        return _json(value)
+
+
 def iso(dt: datetime) -> str:
     """Datetimes are stored as ISO 8601 UTC strings, which sort as text."""
-    return dt.astimezone(UTC).isoformat(timespec="milliseconds")
+    if dt.tzinfo is not UTC:
+        dt = dt.astimezone(UTC)
+    return dt.isoformat(timespec="milliseconds")
 
 
 def parse_iso(value: str) -> datetime:
@@ -54,9 +66,30 @@ _POST_COLUMNS = (
     " lang metrics raw question_number answers audience_question promo_level promo_score"
     " promo_reasons outgoing dry_run outbox_id engagement"
 ).split()
-_INSERT_POST = (
-    f"INSERT OR IGNORE INTO posts ({', '.join(_POST_COLUMNS)})"
-    f" VALUES ({', '.join(':' + c for c in _POST_COLUMNS)})"
+_ROWS_PER_INSERT = 400
+"""Posts per INSERT statement (33 columns: 13,200 parameters, under SQLite's 32,766)."""
+
+
+@functools.cache
+def _insert_posts_sql(rows: int) -> str:
+    """One INSERT of `rows` posts.
+
+    Python's sqlite3 takes the GIL back for every row of an executemany, so a writer thread
+    would wait on the thread parsing the next batch at each row; one statement for many rows
+    binds them all at once and lets SQLite insert them without the GIL.
+    """
+    marks = "(" + ", ".join("?" * len(_POST_COLUMNS)) + ")"
+    return (
+        f"INSERT OR IGNORE INTO posts ({', '.join(_POST_COLUMNS)})"
+        f" VALUES {', '.join([marks] * rows)}"
+    )
+
+
+_UPSERT_AUTHOR = (
+    "INSERT INTO authors (key, network, author_id, handle, name, role, first_seen)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT(key) DO UPDATE SET handle = excluded.handle, name = excluded.name,"
+    " role = CASE WHEN authors.role = 'participant' THEN excluded.role ELSE authors.role END"
 )
 
 
@@ -243,35 +276,38 @@ class Store:
             if not fresh:
                 return []
             received = _now()
-            rows = [self._post_row(chat_id, cp, received) for cp in fresh]
-            authors = {}
+            post_row = self._post_row
+            rows = [post_row(chat_id, cp, received) for cp in fresh]
+            # Only authors new to this session or changed since are written.
+            authors: dict[str, tuple[Any, ...]] = {}
+            known_authors = self._authors_known
             for cp in fresh:
                 p = cp.post
-                known = (p.author_handle, p.author_name, cp.classification.role.value)
-                if self._authors_known.get(p.author_key) == known:
+                role = cp.classification.role._value_
+                known = (p.author_handle, p.author_name, role)
+                if known_authors.get(p.author_key) == known:
                     continue
-                self._authors_known[p.author_key] = known
-                authors[p.author_key] = {
-                    "key": p.author_key,
-                    "network": p.network.value,
-                    "author_id": p.author_id,
-                    "handle": p.author_handle,
-                    "name": p.author_name,
-                    "role": cp.classification.role.value,
-                    "first_seen": iso(p.created_at),
-                }
-            with self.db.atomic():
-                # The hot path: one executemany per batch (sqlite-utils' insert_all re-inspects
-                # every value and costs about 3x more; the schema itself is sqlite-utils').
-                self._conn.executemany(_INSERT_POST, rows)
-                self._conn.executemany(
-                    "INSERT INTO authors (key, network, author_id, handle, name, role, first_seen)"
-                    " VALUES (:key, :network, :author_id, :handle, :name, :role, :first_seen)"
-                    " ON CONFLICT(key) DO UPDATE SET handle = excluded.handle, name = excluded.name,"
-                    " role = CASE WHEN authors.role = 'participant' THEN excluded.role"
-                    " ELSE authors.role END",
-                    list(authors.values()),
+                known_authors[p.author_key] = known
+                authors[p.author_key] = (
+                    p.author_key,
+                    p.network._value_,
+                    p.author_id,
+                    p.author_handle,
+                    p.author_name,
+                    role,
+                    iso(p.created_at),
                 )
+            with self.db.atomic():
+                # The hot path: one executemany per table and batch, with plain tuples
+                # (sqlite-utils' insert_all re-inspects every value and costs about 3x more;
+                # named parameters cost a lookup per column; the schema itself is sqlite-utils').
+                for i in range(0, len(rows), _ROWS_PER_INSERT):
+                    chunk = rows[i : i + _ROWS_PER_INSERT]
+                    self._conn.execute(
+                        _insert_posts_sql(len(chunk)), list(itertools.chain.from_iterable(chunk))
+                    )
+                if authors:
+                    self._conn.executemany(_UPSERT_AUTHOR, authors.values())
                 for cp in fresh:
                     n = cp.classification.question_number
                     if n is not None:
@@ -311,46 +347,46 @@ class Store:
             )
 
     @staticmethod
-    def _post_row(chat_id: int, cp: ChatPost, received: str) -> Row:
+    def _post_row(chat_id: int, cp: ChatPost, received: str) -> tuple[Any, ...]:
+        """The posts row of one chat post, in `_POST_COLUMNS` order."""
         p, c = cp.post, cp.classification
-        return {
-            "key": p.key,
-            "chat_id": chat_id,
-            "network": p.network.value,
-            "native_id": p.native_id,
-            "instance": p.instance,
-            "author_key": p.author_key,
-            "author_handle": p.author_handle,
-            "author_name": p.author_name,
-            "role": c.role.value,
-            "text": p.text,
-            "created_at": iso(p.created_at),
-            "received_at": received,
-            "reply_to_key": p.reply_to_key,
-            "root_key": make_key(p.network, p.conversation_id, p.instance)
-            if p.conversation_id
-            else None,
-            "hashtags": _json(p.hashtags) if p.hashtags else "[]",
-            "links": _json([[lk.url, lk.expanded_url] for lk in p.links]) if p.links else "[]",
-            "mentions": _json(p.mentions) if p.mentions else "[]",
-            "is_repost": int(p.is_repost),
-            "repost_of_key": make_key(p.network, p.repost_of_id, p.instance)
-            if p.repost_of_id
-            else None,
-            "lang": p.lang,
-            "metrics": _json(p.metrics) if p.metrics else None,
-            "raw": p.raw,
-            "question_number": c.question_number,
-            "answers": c.answers,
-            "audience_question": int(c.audience_question),
-            "promo_level": cp.promo_level,
-            "promo_score": cp.promo_score,
-            "promo_reasons": _json(cp.promo_reasons) if cp.promo_reasons else None,
-            "outgoing": int(cp.outgoing),
-            "dry_run": int(cp.dry_run),
-            "outbox_id": cp.outbox_id,
-            "engagement": sum(p.metrics.get(k, 0) for k in ENGAGEMENT_KEYS) if p.metrics else 0,
-        }
+        network = p.network
+        metrics = p.metrics
+        # `_value_` is the member's plain attribute; `.value` is a slower property.
+        return (
+            p.key,
+            chat_id,
+            network._value_,
+            p.native_id,
+            p.instance,
+            p.author_key,
+            p.author_handle,
+            p.author_name,
+            c.role._value_,
+            p.text,
+            iso(p.created_at),
+            received,
+            None if p.reply_to_id is None else make_key(network, p.reply_to_id, p.instance),
+            make_key(network, p.conversation_id, p.instance) if p.conversation_id else None,
+            _json_text(p.hashtags) if p.hashtags else "[]",
+            _json_text([[lk.url, lk.expanded_url] for lk in p.links]) if p.links else "[]",
+            _json_text(p.mentions) if p.mentions else "[]",
+            int(p.is_repost),
+            make_key(network, p.repost_of_id, p.instance) if p.repost_of_id else None,
+            p.lang,
+            _json_text(metrics) if metrics else None,
+            p.raw,
+            c.question_number,
+            c.answers,
+            int(c.audience_question),
+            cp.promo_level,
+            cp.promo_score,
+            _json_text(cp.promo_reasons) if cp.promo_reasons else None,
+            int(cp.outgoing),
+            int(cp.dry_run),
+            cp.outbox_id,
+            sum(metrics.get(k, 0) for k in ENGAGEMENT_KEYS) if metrics else 0,
+        )
 
     def update_post_text(self, key: str, text: str, edited_at: datetime, raw: str) -> bool:
         """Apply an edit from the network; the previous payload is replaced, the key stays."""
@@ -673,14 +709,9 @@ class Store:
     def outbox_matches(self, posts: Sequence[Post]) -> dict[str, tuple[int, bool]]:
         """Posts that are the console's own, come back from the network: key -> (outbox id, dry_run)."""
         out: dict[str, tuple[int, bool]] = {}
-        by_native = {(p.network.value, p.native_id): p.key for p in posts}
-        if (
-            not by_native
-            or not self._conn.execute(
-                "SELECT 1 FROM outbox WHERE remote_id IS NOT NULL LIMIT 1"
-            ).fetchone()
-        ):
+        if not posts or not self.has_sent_posts():
             return out
+        by_native = {(p.network.value, p.native_id): p.key for p in posts}
         ids = [nid for _, nid in by_native]
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
@@ -693,6 +724,11 @@ class Store:
                 if key:
                     out[key] = (int(oid), bool(dry))
         return out
+
+    def has_sent_posts(self) -> bool:
+        """Whether any outbox row has come back with a network id (`outbox_matches` can match)."""
+        query = "SELECT 1 FROM outbox WHERE remote_id IS NOT NULL LIMIT 1"
+        return self._conn.execute(query).fetchone() is not None
 
     def link_outgoing(
         self, network: Network, remote_id: str, outbox_id: int, dry_run: bool
