@@ -25,7 +25,14 @@ from tchat_tui.domain.summary import (
 from tchat_tui.report import queries as q
 from tchat_tui.store.store import Store
 
-_ROLES = {0: Role.HOST, 1: Role.COMODERATOR, 2: Role.GUEST, 3: Role.PARTICIPANT}
+_HOST, _COMODERATOR, _GUEST, _PARTICIPANT = (
+    Role.HOST.value,
+    Role.COMODERATOR.value,
+    Role.GUEST.value,
+    Role.PARTICIPANT.value,
+)
+_ROLES = {0: _HOST, 1: _COMODERATOR, 2: _GUEST, 3: _PARTICIPANT}
+"""`queries.ROLE_RANK` -> role name (plain strings: compared once per author)."""
 
 
 class SummaryError(Exception):
@@ -149,29 +156,29 @@ def _build(
             for other in q.sibling_databases(store.path):
                 known |= q.known_before_in(other, first_any)
 
-    plan_roles = {str(h).casefold(): Role.COMODERATOR for h in plan.get("co_moderators") or ()}
-    plan_roles.update({str(h).casefold(): Role.GUEST for h in plan.get("guests") or ()})
+    plan_roles = {str(h).casefold(): _COMODERATOR for h in plan.get("co_moderators") or ()}
+    plan_roles.update({str(h).casefold(): _GUEST for h in plan.get("guests") or ()})
     if plan.get("host"):
-        plan_roles[str(plan["host"]).casefold()] = Role.HOST
+        plan_roles[str(plan["host"]).casefold()] = _HOST
+    answers_by = quoted.answers_by
     authors = [a for a in q.author_figures(db, chat) if a["posts"]]
-    authors.sort(
-        key=lambda a: (-a["posts"], -quoted.answers_by.get(a["author_key"], 0), a["first_at"])
-    )
+    authors.sort(key=lambda a: (-a["posts"], -answers_by.get(a["author_key"], 0), a["first_at"]))
     people: list[Contributor] = []
     per_network: dict[str, int] = {}
     for a in authors:
-        handle = str(a["handle"] or a["author_key"])
-        role = plan_roles.get(handle.casefold(), _ROLES[int(a["role_rank"])])
-        per_network[a["network"]] = per_network.get(a["network"], 0) + int(a["posts"])
+        key, network, posts = a["author_key"], str(a["network"]), int(a["posts"])
+        handle = str(a["handle"] or key)
+        role = plan_roles.get(handle.casefold()) or _ROLES[int(a["role_rank"])]
+        per_network[network] = per_network.get(network, 0) + posts
         people.append(
             Contributor(
                 handle=handle,
                 name=str(a["name"] or handle),
-                network=str(a["network"]),
-                role=role.value,
-                posts=int(a["posts"]),
-                answers=quoted.answers_by.get(a["author_key"], 0),
-                first_time=a["author_key"] not in known,
+                network=network,
+                role=role,
+                posts=posts,
+                answers=answers_by.get(key, 0),
+                first_time=key not in known,
                 thank=not (a["red"] or a["muted"]),
             )
         )
@@ -195,12 +202,12 @@ def _build(
         muted_authors=sum(bool(a["muted"]) for a in authors),
     )
 
-    def with_role(role: Role) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(p.handle for p in people if p.role == role.value))
+    def with_role(role: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p.handle for p in people if p.role == role))
 
-    host = plan.get("host") or next(iter(with_role(Role.HOST)), None)
-    guests = tuple(plan.get("guests") or ()) or with_role(Role.GUEST)
-    comods = tuple(plan.get("co_moderators") or ()) or with_role(Role.COMODERATOR)
+    host = plan.get("host") or next(iter(with_role(_HOST)), None)
+    guests = tuple(plan.get("guests") or ()) or with_role(_GUEST)
+    comods = tuple(plan.get("co_moderators") or ()) or with_role(_COMODERATOR)
     tag = "#" + str(row.get("tag") or plan.get("tag") or "").lstrip("#＃")
     topic = str(row.get("topic") or plan.get("topic") or "")
     # Without a planned start, the chat spans the minutes it has posts in.
@@ -228,7 +235,7 @@ def _build(
         participants=tuple(dict.fromkeys(p.handle for p in people)),
         first_timers=tuple(dict.fromkeys(p.handle for p in people if p.first_time)),
         to_thank=tuple(
-            dict.fromkeys(p.handle for p in people if p.role == Role.PARTICIPANT.value and p.thank)
+            dict.fromkeys(p.handle for p in people if p.role == _PARTICIPANT and p.thank)
         ),
         per_minute=tuple(minutes),
         limit=limit,
