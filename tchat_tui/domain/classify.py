@@ -23,6 +23,9 @@ _ASKED_OF = re.compile(
 
 def own_words(text: str) -> str:
     """The author's words: without the automatic leading @mentions of a reply."""
+    words = text.lstrip()
+    if not words.startswith(("@", "＠")):  # `_LEADING_MENTIONS` cannot match
+        return words
     return _LEADING_MENTIONS.sub("", text, count=1).lstrip()
 
 
@@ -45,11 +48,16 @@ class Roster:
         if self.host:
             folded[_norm(self.host)] = Role.HOST
         object.__setattr__(self, "_roles", folded)
+        object.__setattr__(self, "_role_of_handle", {})
 
     def role_of(self, handle: str) -> Role:
         """The role of the author with this handle."""
-        roles: dict[str, Role] = self._roles  # type: ignore[attr-defined]
-        return roles.get(_norm(handle), Role.PARTICIPANT)
+        seen: dict[str, Role] = self._role_of_handle  # type: ignore[attr-defined]
+        role = seen.get(handle)
+        if role is None:
+            roles: dict[str, Role] = self._roles  # type: ignore[attr-defined]
+            role = seen[handle] = roles.get(_norm(handle), Role.PARTICIPANT)
+        return role
 
     def speakers(self) -> set[str]:
         """Handles (folded) whom the audience addresses: the host and the guests."""
@@ -160,7 +168,10 @@ class Classifier:
 
     def _is_audience_question(self, post: Post, words: str) -> bool:
         # In a reply the leading @mentions were added by X; in a new post they are the addressees.
-        addressed = _URL.sub("", words if post.reply_to_id else post.text)
+        source = words if post.reply_to_id else post.text
+        if "?" not in source and "？" not in source:  # nor, then, once links are removed
+            return False
+        addressed = _URL.sub("", source)
         if "?" not in addressed and "？" not in addressed:
             return False
         speakers = self.roster.speakers()
