@@ -108,7 +108,7 @@ def _console(args: argparse.Namespace) -> int:
     from tchat_tui.domain.plan import PlanError
     from tchat_tui.session import ChatSession, Settings
     from tchat_tui.sources.base import SourceError
-    from tchat_tui.store.store import StoreError
+    from tchat_tui.store.errors import StoreError
 
     tag = args.tag
     if not tag and not args.demo and not args.plan:
@@ -134,7 +134,8 @@ def _console(args: argparse.Namespace) -> int:
         new_chat=args.new_chat,
     )
     try:
-        session = ChatSession(settings)
+        # The database opens after the first frame; what it would refuse is checked here.
+        session = ChatSession(settings, open_now=False)
     except (StoreError, SourceError, PlanError, OSError) as exc:
         print(f"tchat-live: {exc}", file=sys.stderr)
         return 2
@@ -145,6 +146,8 @@ def _console(args: argparse.Namespace) -> int:
         app.run()
     finally:
         session.shutdown()
+    if app.error:
+        print(f"tchat-live: {app.error}", file=sys.stderr)
     return int(app.return_code or 0)
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.text import NetworkRules, TextCheck, check_text, rules_for
 from tchat_tui.publish.base import Publisher
 from tchat_tui.sources.base import Source
-from tchat_tui.store.store import Store
+
+if TYPE_CHECKING:
+    from tchat_tui.store.store import Store
 
 _LABEL = {Network.X: "X", Network.MASTODON: "Mastodon", Network.BLUESKY: "Bluesky"}
 

@@ -19,15 +19,17 @@ from tchat_tui.domain.chatpost import ChatPost
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.cost import PRICES_READ_ON, CostMeter
 from tchat_tui.domain.post import Network, Role
-from tchat_tui.pipeline import Pipeline, PipelineRunner, PostScorer
 from tchat_tui.publish.base import DryRunPublisher, Publisher
-from tchat_tui.publish.outbox import Outbox
 from tchat_tui.sources.base import Source, SourceState
-from tchat_tui.sources.replay import ReplaySource
-from tchat_tui.store.store import Store, parse_iso
 
 if TYPE_CHECKING:
+    # The store, pipeline and outbox (and sqlite-utils under them) load in `open`: the console
+    # paints its first frame before that.
     from tchat_tui.domain.plan import Plan
+    from tchat_tui.pipeline import Pipeline, PipelineRunner, PostScorer
+    from tchat_tui.publish.outbox import Outbox
+    from tchat_tui.sources.replay import ReplaySource
+    from tchat_tui.store.store import Store
 
 APP_NAME = "tchat-live"
 DEMO_SPEED = 10.0
@@ -120,7 +122,12 @@ class ChatClock:
 class ChatSession:
     """The open chat: store, pipeline, sources, outbox and the people on duty."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, open_now: bool = True) -> None:
+        """Read the settings and the plan; open the database too unless `open_now` is False.
+
+        The console passes False so its first frame is painted first, then calls `open` in a
+        worker (`is_open` tells which state the session is in).
+        """
         self.settings = settings
         replay = settings.replay
         plan_path = settings.plan_path
@@ -128,6 +135,7 @@ class ChatSession:
             demo_chat, demo_plan = demo_files()
             replay = replay or demo_chat
             plan_path = plan_path or demo_plan
+        self.replay_path = replay
         self.plan: Plan | None = None
         if plan_path:
             from tchat_tui.domain.plan import load_plan
@@ -140,9 +148,64 @@ class ChatSession:
         comods = settings.co_moderators or (tuple(self.plan.co_moderators) if self.plan else ())
         self.roster = Roster(host, tuple(guests), tuple(comods))
         self.db_path = settings.db_path or default_db_path(self.tag)
-        self.store = Store.open(self.db_path)
-        start = self.plan.start if self.plan else None
+        if not open_now:
+            # What `open` would refuse, found before the console takes over the terminal.
+            from tchat_tui.sources.replay import check_replay_file
+            from tchat_tui.store.precheck import check_database_path
+
+            if replay:
+                check_replay_file(replay)
+            check_database_path(self.db_path)
         self.duration = timedelta(minutes=self.plan.duration_minutes if self.plan else 60)
+        self.speed = (
+            settings.speed if settings.speed is not None else (DEMO_SPEED if settings.demo else 1.0)
+        )
+        self.clock = ChatClock(settings.clock, self.speed if replay else None)
+        moderators = settings.moderators or (getpass.getuser(),)
+        self.moderators: tuple[str, ...] = tuple(moderators)
+        self.on_duty = self.moderators[0]
+        self.sources: list[Source] = []
+        self.publishers: dict[Network, Publisher] = {}
+        self.network_note = ""
+        self.cost_meter = CostMeter()
+        """What the hour costs at X's pay-per-use prices (estimated from a replay)."""
+        # Set by `open`:
+        self.store: Store
+        self.chat_id: int
+        self.classifier: Classifier
+        self.pipeline: Pipeline
+        self.runner: PipelineRunner
+        self.outbox: Outbox
+        self.restored = 0
+        """How many posts the chat already had (a restart)."""
+        self.is_open = False
+        self._closed = False
+        self._outbox_thread: threading.Thread | None = None
+        self._warm = threading.Lock()
+        self._warmed = False
+        if open_now:
+            self.open()
+
+    def open(self) -> None:
+        """Open the database, resume the chat, build the pipeline, the sources and the outbox."""
+        from tchat_tui.store.store import Store
+
+        self.store = Store.open(self.db_path)
+        try:
+            self._resume()
+        except BaseException:
+            self.store.close()
+            raise
+        self.is_open = True
+
+    def _resume(self) -> None:
+        """`open`'s work once the store is open: the chat, the pipeline, sources and outbox."""
+        from tchat_tui.pipeline import Pipeline, PipelineRunner
+        from tchat_tui.publish.outbox import Outbox
+        from tchat_tui.sources.replay import ReplaySource
+
+        settings, replay = self.settings, self.replay_path
+        start = self.plan.start if self.plan else None
         self.chat_id = self.store.ensure_chat(
             self.tag,
             topic=self.topic or None,
@@ -167,22 +230,14 @@ class ChatSession:
                     for i, q in enumerate(self.plan.questions)
                 ],
             )
-        speed = (
-            settings.speed if settings.speed is not None else (DEMO_SPEED if settings.demo else 1.0)
-        )
-        self.clock = ChatClock(settings.clock, speed if replay else None)
         self.classifier = Classifier(self.roster, self.tag)
         self.pipeline = Pipeline(self.store, self.chat_id, self.classifier)
         self.restored = self.pipeline.restore()
-        """How many posts the chat already had (a restart)."""
-        self._warm = threading.Lock()
-        self._warmed = False
         self.runner = PipelineRunner(self.pipeline)
-        self.sources: list[Source] = []
         self.replay_source: ReplaySource | None = None
         self._replay_from: datetime | None = None
         if replay:
-            self.replay_source = ReplaySource(replay, speed=speed)
+            self.replay_source = ReplaySource(replay, speed=self.speed)
             self.sources.append(self.replay_source)
             latest = self.store.latest_post_time(self.chat_id)
             self.replay_source.resume_at = latest
@@ -194,17 +249,10 @@ class ChatSession:
                     self.clock.observe(latest)
                     self.clock.rebase(latest)
             self._replay_from = max(start_at, latest) if start_at and latest else start_at
-        self.publishers: dict[Network, Publisher] = {}
-        self.network_note = ""
-        self.cost_meter = CostMeter()
-        """What the hour costs at X's pay-per-use prices (estimated from a replay)."""
         saved = {r["kind"]: int(r["count"]) for r in self.store.costs(self.chat_id)}
         self.cost_meter.restore(saved, settings.clock())
         self._costs_saved_at = 0.0
         self._connect_networks(bool(replay))
-        moderators = settings.moderators or (getpass.getuser(),)
-        self.moderators: tuple[str, ...] = tuple(moderators)
-        self.on_duty = self.moderators[0]
         self.outbox = Outbox(
             self.store,
             self.chat_id,
@@ -213,8 +261,6 @@ class ChatSession:
             host_handle=self.roster.host or self.on_duty,
             clock=self.clock.now,
         )
-        self._outbox_thread: threading.Thread | None = None
-        self._closed = False
         self.runner.on_stored = self._stored
         if replay or self.settings.dry_run:
             # No live reads happen: estimate what sending these posts on X would have cost.
@@ -248,11 +294,13 @@ class ChatSession:
     @property
     def scorer(self) -> PostScorer | None:
         """The promo scorer, once `warm_up` has built it."""
-        return self.pipeline.scorer
+        return self.pipeline.scorer if self.is_open else None
 
     @property
     def started_at(self) -> datetime | None:
         """When the chat started: the plan's start, else its first post."""
+        from tchat_tui.store.store import parse_iso
+
         chat = self.store.chat(self.chat_id)
         if chat.get("started_at"):
             return parse_iso(chat["started_at"])
@@ -342,6 +390,8 @@ class ChatSession:
         if self._closed:
             return
         self._closed = True
+        if not self.is_open:
+            return
         self.runner.shutdown()
         self.outbox.wake.set()
         if self._outbox_thread:

@@ -6,11 +6,14 @@ import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from tchat_tui.domain.post import Network, Post
-from tchat_tui.pipeline import Pipeline
 from tchat_tui.publish.base import LookupFailed, OutboxRow, Publisher, PublishResult
-from tchat_tui.store.store import Store
+
+if TYPE_CHECKING:
+    from tchat_tui.pipeline import Pipeline
+    from tchat_tui.store.store import Store
 
 KINDS = ("post", "reply", "repost")
 

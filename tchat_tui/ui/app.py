@@ -19,10 +19,17 @@ class ChatApp(App[int]):
         self.session = session
         """The open chat (the caller shuts it down after the app exits)."""
         self.title = f"tchat-live #{session.tag}"
+        self.main: MainScreen | None = None
 
     def get_default_screen(self) -> MainScreen:
         """The main screen is the first thing painted (no blank screen before it)."""
-        return MainScreen(self.session)
+        self.main = MainScreen(self.session)
+        return self.main
+
+    @property
+    def error(self) -> str | None:
+        """Why the console stopped before the chat opened, if it did (one line)."""
+        return self.main.error if self.main is not None else None
 
 
 def build_app(session: ChatSession) -> ChatApp:

@@ -16,6 +16,7 @@ from textual.widgets import Footer, Static
 from tchat_tui.domain.post import Network
 from tchat_tui.multinet import network_rules
 from tchat_tui.session import ChatSession
+from tchat_tui.sources.base import SourceState
 from tchat_tui.ui.commands import PaletteEntry, console_commands
 from tchat_tui.ui.composer import Composer
 from tchat_tui.ui.entries import StreamEntry, StreamFilter
@@ -24,6 +25,7 @@ from tchat_tui.ui.gc_policy import settle_startup_memory
 from tchat_tui.ui.outgoing import OutgoingScreen
 from tchat_tui.ui.pacing import DEFAULT_GAP, hour_clock, next_question, pacing_label
 from tchat_tui.ui.panes import ChatHeader, HeaderFacts, PostDetail, QuestionQueue, QueueFacts
+from tchat_tui.ui.safe import one_line
 from tchat_tui.ui.stream import StreamPane
 
 DRAIN_INTERVAL = 0.1
@@ -99,6 +101,8 @@ class MainScreen(OutgoingScreen):
         self.last_hidden: StreamEntry | None = None
         self._panes_dirty = True
         self._panes_at = 0.0
+        self.error: str | None = None
+        """Why the database could not be opened (the app then exits with code 2)."""
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -112,7 +116,10 @@ class MainScreen(OutgoingScreen):
                 yield StreamPane(id="stream", empty_note=s.network_note if not s.sources else "")
                 yield PostDetail(id="detail")
             yield QuestionQueue(id="queue")
-        networks = [n for n in s.settings.networks if n in s.publishers] or list(s.publishers)
+        # Before `open` there are no publishers yet: it makes one for every network asked for.
+        networks = [n for n in s.settings.networks if n in s.publishers] or list(
+            s.publishers or s.settings.networks
+        )
         rules = getattr(getattr(s.scorer, "tracker", None), "rules", None)
         yield Composer(
             s.tag,
@@ -125,28 +132,73 @@ class MainScreen(OutgoingScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Show what the database holds, then start the workers and the timers."""
+        """Paint at once; show what the database holds (opening it first if need be), then start."""
+        self.stream.focus()
+        self._title_stream()
+        if self.session.is_open:
+            self._load()
+        else:
+            self.feed.sources["database"] = SourceState(
+                "database", "opening", str(self.session.db_path)
+            )
+            self.refresh_panes()
+        # After the first frame: opening the database, the warm-up thread's imports and scoring
+        # would otherwise compete with the first paint for the interpreter.
+        self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        """The first frame is on the screen: settle the start-up's memory, open, start."""
+        settle_startup_memory()
+        if self.session.is_open:
+            self._start()
+        else:
+            self.run_worker(self._open, thread=True, exit_on_error=False, group="open")
+
+    def _open(self) -> None:
+        """In a worker thread: open the database and resume the chat."""
+        try:
+            self.session.open()
+        except Exception as exc:  # shown as one line by the CLI after the screen closes
+            self.app.call_from_thread(self._open_failed, exc)
+        else:
+            self.app.call_from_thread(self._opened)
+
+    def _opened(self) -> None:
+        self.feed.sources.pop("database", None)
+        self.stream.empty_note = self.session.network_note if not self.session.sources else ""
+        self._load()
+        self._start()
+        self.refresh_bindings()  # the keys held back while opening
+
+    def _open_failed(self, exc: Exception) -> None:
+        """The database would not open after all: leave; the CLI prints `error` as one line."""
+        self.error = one_line(str(exc)) or type(exc).__name__
+        self.app.exit(return_code=2)
+
+    def _load(self) -> None:
+        """Show what the database holds: muted authors, recent posts, questions, audience."""
         stream = self.stream
         stream.muted = self.session.store.muted_authors()
         stream.current_question = self.feed.current_question
         stream.add(self.feed.load(stream.max_posts))
         stream.current_question = self.feed.current_question
-        stream.focus()
         self._title_stream()
         self.refresh_panes()
-        # After the first frame: the warm-up thread's imports and scoring would otherwise
-        # compete with the first paint for the interpreter.
-        self.call_after_refresh(self._painted)
+
+    def _start(self) -> None:
+        """Start the workers (unless a test holds them) and the screen's timers."""
+        if self.session.settings.start_sources:
+            self.session.start()
         if not self.session.sources:
             self.notify(self.session.network_note, title="No source", timeout=10)
         self.set_interval(DRAIN_INTERVAL, self.drain)
         self.set_interval(PANES_INTERVAL, self._refresh_panes_if_due)
 
-    def _painted(self) -> None:
-        """The first frame is on the screen: settle the start-up's memory, start the workers."""
-        settle_startup_memory()
-        if self.session.settings.start_sources:
-            self.session.start()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the database opens (a fraction of a second), only help and quit work."""
+        if not self.session.is_open and action not in ("help", "quit", "command_palette"):
+            return False
+        return super().check_action(action, parameters)
 
     # -- the tick ----------------------------------------------------------------------------
 
@@ -217,7 +269,7 @@ class MainScreen(OutgoingScreen):
                 sources=feed.source_line(),
                 per_minute=feed.per_minute(now),
                 note=s.network_note,
-                malformed=s.runner.malformed_count,
+                malformed=s.runner.malformed_count if s.is_open else 0,
                 cost=self.cost_text(now),
             )
         )
@@ -232,7 +284,8 @@ class MainScreen(OutgoingScreen):
             )
         )
         self.query_one(PostDetail).show(self.stream.selected, current)
-        self.composer.set_rules(network_rules(s.publishers, classic=s.settings.classic))
+        if s.is_open:
+            self.composer.set_rules(network_rules(s.publishers, classic=s.settings.classic))
 
     @property
     def cost_estimated(self) -> bool:

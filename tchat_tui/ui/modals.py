@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.table import Table
@@ -18,9 +18,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tchat_tui.domain.cost import PRICES_READ_ON, CostMeter
-from tchat_tui.store.store import Store
 from tchat_tui.ui.entries import PROMO_MARKS, ROLE_BADGES, local_time
 from tchat_tui.ui.safe import multi_line, one_line
+
+if TYPE_CHECKING:
+    from tchat_tui.store.store import Store
 
 
 class AuthorCard(ModalScreen[str | None]):

@@ -1,0 +1,114 @@
+"""The console paints first and opens the database after: the chat comes in, keys come back."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from tchat_tui.session import ChatSession, Settings
+from tchat_tui.store.errors import NotAChatDatabase, StoreError
+from tchat_tui.store.precheck import APPLICATION_ID, check_database_path
+from tchat_tui.store.schema import APPLICATION_ID as SCHEMA_APPLICATION_ID
+from tchat_tui.ui.app import build_app
+from tests.ui.conftest import CHAT, settle
+
+
+async def test_the_console_paints_then_opens_the_chat(settings: Settings) -> None:
+    """Before the database opens the screen is up with only help and quit; then the chat plays."""
+    session = ChatSession(settings, open_now=False)
+    assert not session.is_open
+    gate = threading.Event()
+    real_open = session.open
+
+    def gated_open() -> None:
+        gate.wait(10)
+        real_open()
+
+    session.open = gated_open  # type: ignore[method-assign]
+    app = build_app(session)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.2)
+            screen = app.screen
+            assert not session.is_open
+            assert "database: opening" in screen.feed.source_line()  # type: ignore[attr-defined]
+            assert screen.check_action("star", ()) is False
+            assert screen.check_action("help", ()) is not False
+            gate.set()
+            for _ in range(200):
+                if session.is_open:
+                    break
+                await pilot.pause(0.05)
+            assert session.is_open
+            await settle(pilot, len(CHAT))
+            assert screen.check_action("star", ()) is not False
+            assert session.store.count_posts(session.chat_id) == len(CHAT)
+    finally:
+        session.shutdown()
+    assert app.error is None
+
+
+async def test_a_database_refused_after_the_first_frame_ends_with_one_line(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A database from a newer tchat-live passes the quick check; opening it ends the console."""
+    db = tmp_path / "newer.db"
+    con = sqlite3.connect(db)
+    con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    con.execute("PRAGMA user_version = 999")
+    con.execute("CREATE TABLE chats (id INTEGER PRIMARY KEY)")
+    con.commit()
+    con.close()
+    session = ChatSession(replace(settings, db_path=db), open_now=False)
+    app = build_app(session)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(200):
+                if app.error:
+                    break
+                await pilot.pause(0.05)
+    finally:
+        session.shutdown()
+    assert app.return_code == 2
+    assert app.error is not None and "newer tchat-live" in app.error
+    assert "\n" not in app.error
+
+
+def test_quick_check_refuses_what_the_store_would(tmp_path: Path) -> None:
+    """Folders, non-SQLite files and other applications' databases, before any screen."""
+    assert APPLICATION_ID == SCHEMA_APPLICATION_ID
+    with pytest.raises(StoreError, match="directory"):
+        check_database_path(tmp_path)
+    text = tmp_path / "notes.db"
+    text.write_text("hello", encoding="utf-8")
+    with pytest.raises(NotAChatDatabase):
+        check_database_path(text)
+    other = tmp_path / "other.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    with pytest.raises(NotAChatDatabase):
+        check_database_path(other)
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot create the folder"):
+        check_database_path(blocker / "sub" / "chat.db")
+    check_database_path(tmp_path / "new" / "chat.db")  # a new database: fine
+    check_database_path(":memory:")
+
+
+def test_session_without_the_database_refuses_a_bad_path_at_once(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """`open_now=False` still checks the path and the replay file before returning."""
+    with pytest.raises(StoreError):
+        ChatSession(replace(settings, db_path=tmp_path), open_now=False)
+    from tchat_tui.sources.base import SourceError
+
+    with pytest.raises(SourceError):
+        ChatSession(replace(settings, replay=tmp_path / "missing.jsonl"), open_now=False)
