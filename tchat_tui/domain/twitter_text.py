@@ -141,6 +141,7 @@ _HASHTAG_RE = regex.compile(
     regex.IGNORECASE,
 )
 _END_HASHTAG_RE = regex.compile("[#＃]|://")  # matched at the end of a tag
+_HASH_SIGN_RE = re.compile("[#＃]")
 _VALID_TAG_RE = regex.compile(
     f"[{_HASHTAG_ALNUM}]*[{_HASHTAG_LETTERS_AND_MARKS}][{_HASHTAG_ALNUM}]*", regex.IGNORECASE
 )
@@ -255,13 +256,23 @@ def extract_hashtags_with_indices(text: str) -> list[tuple[str, int, int]]:
     The span covers the '#'. A tag inside a URL, glued to a letter (`x#tag`), all digits (`#123`),
     or followed by another '#' or by '://' is not a hashtag.
     """
-    if "#" not in text and "＃" not in text:
+    wide = "＃" in text
+    if not wide and "#" not in text:
         return []
+    # Every match starts at its hash sign, so trying the pattern at each hash sign past the
+    # previous match finds what `finditer` finds, without trying it at every character.
     tags: list[tuple[str, int, int]] = []
-    for m in _HASHTAG_RE.finditer(text):
-        if _END_HASHTAG_RE.match(text, m.end()):
+    match = _HASHTAG_RE.match
+    i = _next_hash_sign(text, 0, wide)
+    while i >= 0:
+        m = match(text, i)
+        if m is None:
+            i = _next_hash_sign(text, i + 1, wide)
             continue
-        tags.append((m.group(2), m.start(1), m.end(2)))
+        end = m.end()
+        if not _END_HASHTAG_RE.match(text, end):
+            tags.append((m.group(2), i, end))
+        i = _next_hash_sign(text, end, wide)
     if not tags:
         return tags
     urls = extract_urls_with_indices(text)
@@ -281,6 +292,14 @@ def extract_hashtags_with_indices(text: str) -> list[tuple[str, int, int]]:
         if tag is not None:
             kept.append((tag, start, end))
     return kept
+
+
+def _next_hash_sign(text: str, pos: int, wide: bool) -> int:
+    """Index of the first '#' or '＃' at or after `pos`, or -1."""
+    if not wide:
+        return text.find("#", pos)
+    m = _HASH_SIGN_RE.search(text, pos)
+    return -1 if m is None else m.start()
 
 
 def extract_hashtags(text: str) -> list[str]:
