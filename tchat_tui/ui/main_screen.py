@@ -166,6 +166,7 @@ class MainScreen(OutgoingScreen):
     def _opened(self) -> None:
         self.feed.sources.pop("database", None)
         self.stream.empty_note = self.session.network_note if not self.session.sources else ""
+        self.stream.refresh()
         self._load()
         self._start()
         self.refresh_bindings()  # the keys held back while opening

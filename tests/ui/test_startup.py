@@ -112,3 +112,23 @@ def test_session_without_the_database_refuses_a_bad_path_at_once(
 
     with pytest.raises(SourceError):
         ChatSession(replace(settings, replay=tmp_path / "missing.jsonl"), open_now=False)
+
+
+async def test_no_source_note_shows_once_the_chat_opens(settings: Settings) -> None:
+    """The empty stream says why it is empty, also when the database opened after the paint."""
+    session = ChatSession(replace(settings, replay=None, dry_run=True), open_now=False)
+    app = build_app(session)
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            for _ in range(200):
+                if session.is_open:
+                    break
+                await pilot.pause(0.05)
+            await pilot.pause(0.2)
+            pane = app.screen.stream  # type: ignore[attr-defined]
+            assert pane.entries == []
+            assert "dry-run" in pane.empty_note
+            lines = [pane.render_line(y).text for y in range(3)]
+            assert any("dry-run" in line for line in lines)
+    finally:
+        session.shutdown()
