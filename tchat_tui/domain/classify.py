@@ -78,6 +78,20 @@ class Classification:
     """A participant's question to the host or a guest."""
 
 
+_VERDICTS: dict[tuple[Role, int | None, bool], Classification] = {}
+
+
+def _verdict(role: Role, answers: int | None, audience: bool) -> Classification:
+    """A shared Classification for a verdict that is not a question (they are immutable)."""
+    key = (role, answers, audience)
+    found = _VERDICTS.get(key)
+    if found is None:
+        found = _VERDICTS[key] = Classification(
+            role=role, answers=answers, audience_question=audience
+        )
+    return found
+
+
 @dataclass(slots=True)
 class Question:
     """A chat question as posted (possibly several times, one per language)."""
@@ -142,7 +156,7 @@ class Classifier:
         """Classify `post` and remember it if it is a question."""
         role = self.roster.role_of(post.author_handle)
         if post.is_repost:
-            return Classification(role=role)
+            return _verdict(role, None, False)
         words = own_words(post.text)
         qm = _QUESTION.match(words)
         if qm and self.roster.host is None and role is Role.PARTICIPANT and not post.reply_to_id:
@@ -164,7 +178,7 @@ class Classifier:
         elif post.conversation_id and post.conversation_id in self._question_of_post:
             answers = self._question_of_post[post.conversation_id]
         audience = role is Role.PARTICIPANT and self._is_audience_question(post, words)
-        return Classification(role=role, answers=answers, audience_question=audience)
+        return _verdict(role, answers, audience)
 
     def _is_audience_question(self, post: Post, words: str) -> bool:
         # In a reply the leading @mentions were added by X; in a new post they are the addressees.

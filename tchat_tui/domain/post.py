@@ -95,6 +95,8 @@ class Post:
 
 def make_key(network: Network | str, native_id: str, instance: str | None = None) -> str:
     """Build the cross-network key of a post or an author."""
+    if network is Network.X:
+        return f"x:{native_id}"
     net = network if isinstance(network, Network) else Network(network)
     if net is Network.MASTODON and instance:
         return f"{net.value}:{instance}:{native_id}"

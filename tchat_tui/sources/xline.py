@@ -98,14 +98,16 @@ def post_from_tweet(tweet: dict[str, Any], users: dict[str, dict[str, Any]], raw
         text=text,
         created_at=parse_timestamp(created_raw),
         reply_to_id=reply_to,
-        reply_to_author_id=_opt_str(get("in_reply_to_user_id")),
-        conversation_id=_opt_str(get("conversation_id")),
+        reply_to_author_id=None
+        if (to_user := get("in_reply_to_user_id")) is None
+        else str(to_user),
+        conversation_id=None if (root := get("conversation_id")) is None else str(root),
         hashtags=hashtags,
         links=links,
         mentions=mentions,
         is_repost=repost_of is not None,
         repost_of_id=repost_of,
-        lang=_opt_str(get("lang")),
+        lang=None if (lang := get("lang")) is None else str(lang),
         raw=raw,
         metrics={k: v for k, v in metrics.items() if isinstance(v, int)}
         if metrics and isinstance(metrics, dict)
@@ -117,7 +119,7 @@ def _entity_values(entities: Any, name: str) -> tuple[str, ...]:
     """The `name` of each entity in a list of entity objects (a tag, a username)."""
     if not entities:
         return ()
-    return tuple(str(e[name]) for e in entities if isinstance(e, dict) and name in e)
+    return tuple([str(e[name]) for e in entities if isinstance(e, dict) and name in e])
 
 
 def _loads(line: str) -> Any:
@@ -161,7 +163,3 @@ def stream_line(
     """Serialize one post in the stream-line format (what `record` writes)."""
     obj: dict[str, Any] = {"data": tweet, "includes": {"users": users}, "matching_rules": rules}
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-def _opt_str(value: Any) -> str | None:
-    return None if value is None else str(value)
