@@ -58,6 +58,8 @@ def read_snapshot(db: sqlite_utils.Database) -> Iterator[None]:
 
     In WAL mode a reader sees the database as of its first read while writers go on; nothing is
     copied or written. Inside a transaction already open on this connection, that one serves.
+    Writers belong on other connections (the summary command opens its own store): a thread
+    writing through this one would find the transaction open.
     """
     conn = db.conn
     if conn.in_transaction:
