@@ -143,7 +143,7 @@ class PromoTracker:
         self._asks: dict[str, str | None] = {}
         self._history = int(rules.author["history"])
         self._rate_window = timedelta(minutes=rules.limit("rate_window_minutes")) // _MICROSECOND
-        self._spray_window = timedelta(minutes=rules.limit("spray_window_minutes"))
+        self._spray_window = timedelta(minutes=rules.limit("spray_window_minutes")) // _MICROSECOND
         # Limits read for every post, looked up once.
         self._cross_min_words = rules.limit("cross_author_min_words")
         self._cross_accounts = rules.limit("cross_author_accounts")
@@ -198,7 +198,7 @@ class PromoTracker:
             author.links += 1
             author.domains[domain] = author.domains.get(domain, 0) + 1
             if a.reply_user is not None:
-                author.add_reply_link(domain, post.created_at, a.reply_user)
+                author.add_reply_link(domain, a.micros, a.reply_user)
         self._count_in_window(author, a.micros)
 
     def _index_text(self, text_hash: int, akey: str, promo: bool) -> None:
@@ -399,6 +399,25 @@ class PromoTracker:
                 break
         if reply_user is None or author.spray is None and rules.limit("spray_users") > 1:
             return mask
+        # `now - t <= window` is `t >= now - window` (exact integer arithmetic).
+        now_us = _micros(now)
+        cutoff = now_us - self._spray_window
+        for domain in dict.fromkeys(facts.domains):
+            trail = author.spray.since(domain, cutoff) if author.spray is not None else []
+            users = {u for _, u in trail} | {reply_user}
+            if len(users) >= rules.limit("spray_users"):
+                first = min((t for t, _ in trail), default=now_us)
+                mins = max(1, round((now_us - first) / 1_000_000 / 60))
+                sigs.append(
+                    make_signal(
+                        rules,
+                        "reply_spray",
+                        f"{len(users)} participants with {domain} links in {mins} min",
+                        f"{len(users)} participants avec des liens {domain} en {mins} min",
+                    )
+                )
+                break
+        return mask
         # `now - t <= window` is `t >= now - window` (exact datetime arithmetic), without a
         # timedelta per kept reply.
         cutoff = now - self._spray_window

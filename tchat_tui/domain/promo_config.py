@@ -98,9 +98,10 @@ class PhraseKeys:
     """Lists with a phrase that has no letters at all: always run."""
     firsts: frozenset[str] = frozenset()
     """First words of the two-word keys (a text without any of them skips the pair look-ups)."""
-    starts: frozenset[str] = frozenset()
-    """Every one-word key and first word of a two-word key: a text with none of them (and no
-    prefix or letterless phrase to try) matches no list."""
+    singles: frozenset[str] = frozenset()
+    """The one-word keys."""
+    seconds: frozenset[str] = frozenset()
+    """Second words of the two-word keys."""
     others: bool = False
     """Some list has a prefix ("inscri*") or letterless phrase: `starts` alone cannot tell."""
 
@@ -130,8 +131,18 @@ class PhraseKeys:
             tuple(sorted(prefixes)),
             frozenset(always),
             frozenset(first for first, _ in by_pair),
-            frozenset(by_word) | frozenset(first for first, _ in by_pair),
+            frozenset(by_word),
+            frozenset(second for _, second in by_pair),
             bool(always or prefixes),
+        )
+
+    def may_match(self, words: list[str], extra: AbstractSet[str]) -> bool:
+        """False when `candidates` is sure to be empty (a few set tests; most posts)."""
+        return (
+            self.others
+            or not self.singles.isdisjoint(words)
+            or not self.singles.isdisjoint(extra)
+            or not (self.firsts.isdisjoint(words) or self.seconds.isdisjoint(words))
         )
 
     def candidates(self, words: list[str], extra: AbstractSet[str]) -> set[str]:
@@ -143,7 +154,7 @@ class PhraseKeys:
             out |= by_word[w]
         for w in by_word.keys() & words:
             out |= by_word[w]
-        if not self.firsts.isdisjoint(words):
+        if not self.firsts.isdisjoint(words) and not self.seconds.isdisjoint(words):
             by_pair = self.by_pair
             for pair in by_pair.keys() & zip(words, words[1:], strict=False):
                 out |= by_pair[pair]

@@ -143,13 +143,10 @@ def content_signals(
     lowered = text.lower()
     words = facts.words = fast_words(text)
     keys = rules.keys
-    may: AbstractSet[str] = _NO_TAGS
-    if hashtags:
-        tags = folded_tags(hashtags)
-        if not (keys.starts.isdisjoint(words) and keys.starts.isdisjoint(tags)) or keys.others:
-            may = keys.candidates(words, tags)
-    elif not keys.starts.isdisjoint(words) or keys.others:
-        may = keys.candidates(words, _NO_TAGS)
+    tags = folded_tags(hashtags) if hashtags else _NO_TAGS
+    may: AbstractSet[str] = (
+        keys.candidates(words, tags) if keys.may_match(words, tags) else _NO_TAGS
+    )
     product = rules.own_product is not None and not rules.possessives.isdisjoint(words)
     if may or product or _PRICE_HINT.search(lowered):
         # The pattern needs "://" or an at sign: without them there is nothing to blank.
