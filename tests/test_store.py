@@ -188,3 +188,19 @@ def test_has_sent_posts_once_an_outbox_row_has_a_network_id(tmp_path: Path) -> N
     assert not store.has_sent_posts()
     store.outbox_update(row["id"], status="sent", remote_id="777")
     assert store.has_sent_posts()
+
+
+def test_new_databases_get_large_pages_and_old_ones_keep_theirs(tmp_path: Path) -> None:
+    """A database this version creates has 16 KiB pages; an existing one is left as it was."""
+    from tchat_tui.store.store import PAGE_SIZE
+
+    new = Store.open(tmp_path / "new.db")
+    assert new.db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+    new.close()
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old)
+    conn.execute("PRAGMA page_size = 4096")
+    conn.execute("VACUUM")
+    conn.close()
+    store = Store.open(old)
+    assert store.db.execute("PRAGMA page_size").fetchone()[0] == 4096

@@ -66,6 +66,8 @@ _POST_COLUMNS = (
     " lang metrics raw question_number answers audience_question promo_level promo_score"
     " promo_reasons outgoing dry_run outbox_id engagement"
 ).split()
+PAGE_SIZE = 16384
+"""Bytes per database page, for databases this version creates."""
 _ROWS_PER_INSERT = 400
 """Posts per INSERT statement (33 columns: 13,200 parameters, under SQLite's 32,766)."""
 
@@ -159,6 +161,11 @@ class Store:
                 f"{self.path} was written by a newer tchat-live (schema {version}, this one knows"
                 f" {SCHEMA_VERSION}); upgrade tchat-live"
             )
+        if not tables:
+            # A new database: 16 KiB pages (SQLite's default is 4). Each post lands in the table
+            # and in several indexes; larger pages mean fewer page splits and shallower trees
+            # (about a fifth less work per stored post). Only possible before the first table.
+            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         if self.path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
