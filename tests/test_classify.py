@@ -18,6 +18,10 @@ ROSTER = Roster(host="hostess", guests=("Guest1", "guest2"), co_moderators=("mod
         ("＠hostess, R2 : oui", "R2 : oui"),
         ("no mentions here", "no mentions here"),
         ("Thanks @hostess!", "Thanks @hostess!"),
+        ("  \u3000 @hostess\nA1 oui", "A1 oui"),
+        ("\t indented words", "indented words"),
+        ("@", "@"),
+        ("", ""),
     ],
 )
 def test_own_words_drop_only_leading_reply_mentions(text: str, expected: str) -> None:

@@ -47,7 +47,7 @@ def post_from_tweet(tweet: dict[str, Any], users: dict[str, dict[str, Any]], raw
     get = tweet.get
     entities = get("entities") or {}
     note = get("note_tweet")
-    if note is not None and isinstance(note, dict) and isinstance(note.get("text"), str):
+    if isinstance(note, dict) and isinstance(note.get("text"), str):
         text = note["text"]
         entities = note.get("entities") or entities
     if not isinstance(entities, dict):
@@ -98,16 +98,14 @@ def post_from_tweet(tweet: dict[str, Any], users: dict[str, dict[str, Any]], raw
         text=text,
         created_at=parse_timestamp(created_raw),
         reply_to_id=reply_to,
-        reply_to_author_id=None
-        if (to_user := get("in_reply_to_user_id")) is None
-        else str(to_user),
-        conversation_id=None if (root := get("conversation_id")) is None else str(root),
+        reply_to_author_id=_opt_str(get("in_reply_to_user_id")),
+        conversation_id=_opt_str(get("conversation_id")),
         hashtags=hashtags,
         links=links,
         mentions=mentions,
         is_repost=repost_of is not None,
         repost_of_id=repost_of,
-        lang=None if (lang := get("lang")) is None else str(lang),
+        lang=_opt_str(get("lang")),
         raw=raw,
         metrics={k: v for k, v in metrics.items() if isinstance(v, int)}
         if metrics and isinstance(metrics, dict)
@@ -163,3 +161,7 @@ def stream_line(
     """Serialize one post in the stream-line format (what `record` writes)."""
     obj: dict[str, Any] = {"data": tweet, "includes": {"users": users}, "matching_rules": rules}
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)

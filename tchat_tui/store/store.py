@@ -305,9 +305,10 @@ class Store:
                     iso(p.created_at),
                 )
             with self.db.atomic():
-                # The hot path: one executemany per table and batch, with plain tuples
-                # (sqlite-utils' insert_all re-inspects every value and costs about 3x more;
-                # named parameters cost a lookup per column; the schema itself is sqlite-utils').
+                # The hot path: posts as plain tuples in multi-row INSERTs (see
+                # `_insert_posts_sql`; sqlite-utils' insert_all re-inspects every value and
+                # costs about 3x more, named parameters a lookup per column), the few new or
+                # changed authors in one executemany.
                 for i in range(0, len(rows), _ROWS_PER_INSERT):
                     chunk = rows[i : i + _ROWS_PER_INSERT]
                     self._conn.execute(
