@@ -191,15 +191,29 @@ class PromoTracker:
         if len(times) >= self._history:
             del times[0]
         times.append(a.micros)
-        if a.text_hash is not None:
-            self._index_text(a.text_hash, akey, promo)
-            author.add_hash(a.text_hash)
+        text_hash = a.text_hash
+        if text_hash is not None:
+            self._index_text(text_hash, akey, promo)
+            hashes = author.hashes
+            if len(hashes) >= 50:
+                del hashes[0]
+            hashes.append(text_hash)
         for domain in a.domains:
             author.links += 1
             author.domains[domain] = author.domains.get(domain, 0) + 1
             if a.reply_user is not None:
                 author.add_reply_link(domain, a.micros, a.reply_user)
-        self._count_in_window(author, a.micros)
+        # The rate window (what the median of F1 reads): this post in, the old ones out.
+        micros = a.micros
+        self._window_times.append(micros)
+        self._window_authors.append(author)
+        self._bump(author, 1)
+        if self._window_times[self._window_start] < micros - self._rate_window:
+            self._drop_old_posts(micros - self._rate_window)
+        self._since_median += 1
+        if self._since_median >= 25 or self._window_active < 50:
+            self._since_median = 0
+            self._median = self._window_median()
 
     def _index_text(self, text_hash: int, akey: str, promo: bool) -> None:
         """Add an author to the accounts that posted a normalised text (oldest text dropped)."""
@@ -227,13 +241,10 @@ class PromoTracker:
             return 0
         return 1 if isinstance(group, str) else len(group)
 
-    def _count_in_window(self, author: AuthorState, micros: int) -> None:
-        """Add a post to the rate window, drop the posts that left it, refresh the median."""
+    def _drop_old_posts(self, cutoff: int) -> None:
+        """Take the posts older than `cutoff` out of the rate window (oldest first, in arrival
+        order, stopping at the first recent one)."""
         times, owners = self._window_times, self._window_authors
-        times.append(micros)
-        owners.append(author)
-        self._bump(author, 1)
-        cutoff = micros - self._rate_window
         start = self._window_start
         end = len(times)
         while start < end and times[start] < cutoff:
@@ -244,10 +255,6 @@ class PromoTracker:
             del owners[:start]
             start = 0
         self._window_start = start
-        self._since_median += 1
-        if self._since_median >= 25 or self._window_active < 50:
-            self._since_median = 0
-            self._median = self._window_median()
 
     def _bump(self, author: AuthorState, step: int) -> None:
         """Change an author's posts in the window by `step`, keeping the count of counts."""
@@ -318,9 +325,16 @@ class PromoTracker:
             reply_user = None
         author = self._authors.get(akey)
         if author is not None:
-            # Each history rule needs its input: a signal so far, shingles and a kept post, a link.
-            if sigs or facts.domains or (len(shing) >= self._dup_min_shingles and author.sizes):
-                mask = self._history_signals(sigs, author, shing, facts, reply_user, now)
+            # D1, P1, R1, R2 read the author's history; each needs its input first.
+            if sigs and author.promo:
+                self._repeat_promoter(sigs, author)
+            if author.sizes and len(shing) >= self._dup_min_shingles:
+                mask = shingle_mask(shing)
+                best = author.best_overlap(shing, mask, self._dup_jaccard)
+                if best >= self._dup_jaccard:
+                    self._self_duplicate(sigs, best)
+            if facts.domains:
+                self._domain_history(sigs, author, facts, reply_user, now)
         if text_hash is not None:
             group = self._texts.get(text_hash)
             if group:
@@ -352,39 +366,34 @@ class PromoTracker:
             post, result, shing, mask, text_hash, facts.domains, reply_user, akey, micros
         )
 
-    def _history_signals(
-        self,
-        sigs: list[Signal],
-        author: AuthorState,
-        shing: frozenset[int],
-        facts: ContentFacts,
-        reply_user: str | None,
-        now: datetime,
-    ) -> int | None:
-        """D1 near-duplicate of own posts, R1 repeated domain, R2 reply spraying.
-
-        Returns the post's shingle filter bits when it computed them.
-        """
-        rules = self.rules
-        if author.promo and facts.signals and any(s.weight > 0 for s in facts.signals):
+    def _repeat_promoter(self, sigs: list[Signal], author: AuthorState) -> None:
+        """P1: the author's earlier posts were promotional, and this one has a signal too."""
+        if any(s.weight > 0 for s in sigs):
             k = author.promo
             sigs.append(
                 make_signal(
-                    rules,
+                    self.rules,
                     "repeat_promoter",
                     f"{k} promotional post{'s' if k > 1 else ''}",
                     f"{k} message{'s' if k > 1 else ''} promotionnel{'s' if k > 1 else ''}",
                 )
             )
-        mask = None
-        if len(shing) >= self._dup_min_shingles and author.sizes:
-            mask = shingle_mask(shing)
-            best = author.best_overlap(shing, mask, self._dup_jaccard)
-            if best >= self._dup_jaccard:
-                pct = round(100 * best)
-                sigs.append(make_signal(rules, "self_duplicate", f"{pct}%", f"{pct} %"))
-        if not facts.domains:
-            return mask
+
+    def _self_duplicate(self, sigs: list[Signal], best: float) -> None:
+        """D1: a near-duplicate of one of the author's kept posts."""
+        pct = round(100 * best)
+        sigs.append(make_signal(self.rules, "self_duplicate", f"{pct}%", f"{pct} %"))
+
+    def _domain_history(
+        self,
+        sigs: list[Signal],
+        author: AuthorState,
+        facts: ContentFacts,
+        reply_user: str | None,
+        now: datetime,
+    ) -> None:
+        """R1 repeated domain, R2 reply spraying."""
+        rules = self.rules
         for domain in dict.fromkeys(facts.domains):
             n = author.domains.get(domain, 0) + 1
             if n >= self._repeat_domain:
@@ -398,7 +407,7 @@ class PromoTracker:
                 )
                 break
         if reply_user is None or author.spray is None and rules.limit("spray_users") > 1:
-            return mask
+            return
         # `now - t <= window` is `t >= now - window` (exact integer arithmetic).
         now_us = _micros(now)
         cutoff = now_us - self._spray_window
@@ -417,27 +426,6 @@ class PromoTracker:
                     )
                 )
                 break
-        return mask
-        # `now - t <= window` is `t >= now - window` (exact datetime arithmetic), without a
-        # timedelta per kept reply.
-        cutoff = now - self._spray_window
-        spray = author.spray or {}
-        for domain in dict.fromkeys(facts.domains):
-            trail = spray.get(domain, ())
-            users = {u for t, u in trail if t >= cutoff} | {reply_user}
-            if len(users) >= rules.limit("spray_users"):
-                first = min((t for t, _ in trail if t >= cutoff), default=now)
-                mins = max(1, round((now - first).total_seconds() / 60))
-                sigs.append(
-                    make_signal(
-                        rules,
-                        "reply_spray",
-                        f"{len(users)} participants with {domain} links in {mins} min",
-                        f"{len(users)} participants avec des liens {domain} en {mins} min",
-                    )
-                )
-                break
-        return mask
 
     def _context_signals(
         self,
@@ -454,7 +442,9 @@ class PromoTracker:
         carries = facts.has_link or facts.has_call
         if ctx.is_answer and ctx.question_text and carries:
             q = self._question_stems(ctx.question_text)
-            mine = stems(word_list, rules.stopwords)
+            # `words` never keeps an apostrophe: the stems are the words' first five letters.
+            stop = rules.stopwords
+            mine = {w[:5] for w in word_list if len(w) >= 4 and w not in stop}
             if q and not (q & mine):
                 sigs.append(make_signal(rules, "off_topic_answer"))
         if facts.has_link and facts.has_call and not ctx.is_answer and post.reply_to_id is None:

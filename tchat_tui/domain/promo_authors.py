@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Literal
@@ -127,20 +128,6 @@ class AuthorState:
                 best = max(best, c / (n + size - c))
         return best
 
-    def add_time(self, micros: int) -> None:
-        """Remember a post's time (the last `cap` are kept)."""
-        times = self.times
-        if len(times) >= self.cap:
-            del times[0]
-        times.append(micros)
-
-    def add_hash(self, text_hash: int) -> None:
-        """Remember a post's normalised-text hash (the last 50 are kept)."""
-        hashes = self.hashes
-        if len(hashes) >= 50:
-            del hashes[0]
-        hashes.append(text_hash)
-
     def add_reply_link(self, domain: str, micros: int, user: str) -> None:
         """Remember a reply to `user` carrying a link to `domain`."""
         if self.spray is None:
@@ -153,7 +140,7 @@ class ReplyLinks:
     order, at most `per_domain` per domain (24 bytes a record instead of a tuple and a list
     per domain)."""
 
-    __slots__ = ("domains", "times", "users")
+    __slots__ = ("domains", "times", "users", "in_order")
 
     per_domain = 50
 
@@ -163,6 +150,8 @@ class ReplyLinks:
         """Microseconds since the epoch."""
         self.users: list[str] = []
         """The user replied to."""
+        self.in_order = True
+        """Times never went back: `since` can bisect instead of reading every record."""
 
     def add(self, domain: str, micros: int, user: str) -> None:
         """Add a record, dropping the domain's oldest beyond `per_domain`."""
@@ -170,15 +159,20 @@ class ReplyLinks:
         if domains.count(domain) >= self.per_domain:
             i = domains.index(domain)
             del domains[i], self.times[i], self.users[i]
+        if self.times and micros < self.times[-1]:
+            self.in_order = False
         domains.append(domain)
         self.times.append(micros)
         self.users.append(user)
 
     def since(self, domain: str, cutoff: int) -> list[tuple[int, str]]:
-        """(time, user) of the domain's records at or after `cutoff`, oldest first."""
+        """(time, user) of the domain's records at or after `cutoff`, in arrival order."""
+        start = bisect_left(self.times, cutoff) if self.in_order else 0
         return [
             (t, u)
-            for d, t, u in zip(self.domains, self.times, self.users, strict=True)
+            for d, t, u in zip(
+                self.domains[start:], self.times[start:], self.users[start:], strict=True
+            )
             if d == domain and t >= cutoff
         ]
 

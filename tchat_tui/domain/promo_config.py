@@ -207,6 +207,10 @@ class PromoRules:
     stopwords: frozenset[str]
     cache: dict[tuple[str, ...], object] = field(default_factory=dict, compare=False, repr=False)
     """Per-URL and per-author analyses (pure functions of the rules and their input)."""
+    signal_memo: dict[tuple[object, ...], object] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """Signals already built, by id, details and weight (they are immutable)."""
 
     def limit(self, name: str) -> float:
         """A numeric limit from `[limits]`."""

@@ -44,15 +44,38 @@ def make_signal(
     detail_fr: object | None = None,
     weight: float | None = None,
 ) -> Signal:
-    """Build a Signal from the rules' weight and reason templates."""
-    spec = rules.signals[sid]
-    fr = detail_en if detail_fr is None else detail_fr
-    return Signal(
+    """Build a Signal from the rules' weight and reason templates (remembered: a chat's signals
+    repeat, such as the same call or the same domain)."""
+    # The types are part of the key: 1 == 1.0 == True, but they format differently.
+    key: tuple[object, ...] | None = (
         sid,
-        spec.weight if weight is None else weight,
-        spec.en.format(detail=detail_en),
-        spec.fr.format(detail=fr),
+        type(detail_en),
+        detail_en,
+        type(detail_fr),
+        detail_fr,
+        type(weight),
+        weight,
     )
+    memo = rules.signal_memo
+    signal: Signal | None
+    try:
+        signal = memo.get(key)  # type: ignore[assignment,arg-type]
+    except TypeError:  # an unhashable detail: build it each time
+        key, signal = None, None
+    if signal is None:
+        spec = rules.signals[sid]
+        fr = detail_en if detail_fr is None else detail_fr
+        signal = Signal(
+            sid,
+            spec.weight if weight is None else weight,
+            spec.en.format(detail=detail_en),
+            spec.fr.format(detail=fr),
+        )
+        if key is not None:
+            if len(memo) > 4096:
+                memo.clear()
+            memo[key] = signal
+    return signal
 
 
 @dataclass(slots=True)
