@@ -366,14 +366,20 @@ class ChatSession:
                 self.pipeline.restore_history(_make_scorer(self.tag, self.roster))
                 self._warmed = True
 
-    def start(self) -> None:
-        """Warm up in a worker, then start the sources; start the outbox worker now."""
+    def start(self, after_warm_up: Callable[[], None] | None = None) -> None:
+        """Warm up in a worker, then start the sources; start the outbox worker now.
+
+        `after_warm_up` runs in the worker between the warm-up and the first source (the console
+        moves what start-up built out of the collector's way there).
+        """
 
         def sources() -> None:
             try:
                 self.warm_up()
             except Exception as exc:  # the chat goes on unflagged rather than not at all
                 self.runner.state(SourceState("promo", "failed", f"{type(exc).__name__}: {exc}"))
+            if after_warm_up is not None:
+                after_warm_up()
             if self._replay_from is not None:
                 # The replay starts now, after the warm-up: its clock too.
                 self.clock.rebase(self._replay_from)

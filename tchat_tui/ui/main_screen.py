@@ -21,7 +21,7 @@ from tchat_tui.ui.commands import PaletteEntry, console_commands
 from tchat_tui.ui.composer import Composer
 from tchat_tui.ui.entries import StreamEntry, StreamFilter
 from tchat_tui.ui.feed import Feed
-from tchat_tui.ui.gc_policy import settle_startup_memory
+from tchat_tui.ui.gc_policy import freeze_long_lived, settle_startup_memory
 from tchat_tui.ui.outgoing import OutgoingScreen
 from tchat_tui.ui.pacing import DEFAULT_GAP, hour_clock, next_question, pacing_label
 from tchat_tui.ui.panes import ChatHeader, HeaderFacts, PostDetail, QuestionQueue, QueueFacts
@@ -189,7 +189,7 @@ class MainScreen(OutgoingScreen):
     def _start(self) -> None:
         """Start the workers (unless a test holds them) and the screen's timers."""
         if self.session.settings.start_sources:
-            self.session.start()
+            self.session.start(after_warm_up=freeze_long_lived)
         if not self.session.sources:
             self.notify(self.session.network_note, title="No source", timeout=10)
         self.set_interval(DRAIN_INTERVAL, self.drain)

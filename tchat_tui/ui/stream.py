@@ -29,6 +29,9 @@ def _style(name: str) -> Style:
 MAX_POSTS = 5000
 """Posts kept in the pane; older ones are still in the database (the pane is O(window))."""
 TRIM_STEP = 500
+STRIP_CACHE = 256
+"""Rendered lines kept: a few screens' worth. Each Strip is a dozen objects the garbage collector
+walks on every full collection, so the cache stays small (a line re-renders in microseconds)."""
 
 
 class StreamPane(ScrollView, can_focus=True):
@@ -76,7 +79,7 @@ class StreamPane(ScrollView, can_focus=True):
         self.cursor = -1
         self.follow = True
         """The cursor sits on the newest post and moves with it."""
-        self._cache: LRUCache[tuple[str, int, bool, int], Strip] = LRUCache(1024)
+        self._cache: LRUCache[tuple[str, int, bool, int], Strip] = LRUCache(STRIP_CACHE)
         self._styles: dict[tuple[str, bool], Style] = {}
         self._base: Style | None = None
         self._selected: StreamEntry | None = None
