@@ -9,7 +9,6 @@ from typing import Any
 
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.summary import TOP_ANSWERS, Summary, thanks_posts
-from tchat_tui.domain.text import rules_for
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -50,6 +49,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def thanks_text(s: Summary) -> str:
     """The thank-you drafts, one post a block: the plan's thanks, then the mentions."""
+    from tchat_tui.domain.text import rules_for  # the text rules load only for thanks
+
     rules = []
     for name in s.networks:
         try:

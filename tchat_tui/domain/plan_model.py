@@ -9,10 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tchat_tui.domain.post import Network
-from tchat_tui.domain.text import NetworkRules, ensure_tag, normalize_tag, rules_for
+
+if TYPE_CHECKING:
+    from tchat_tui.domain.text import NetworkRules
+
+# The text rules (regex, emoji tables) load on first use: the summary reads plans without them.
 
 PLACEHOLDERS = ("tag", "topic", "host", "guests")
 """What a template may contain: `{tag}`, `{topic}`, `{host}`, `{guests}`."""
@@ -60,10 +64,14 @@ class Plan:
     @property
     def tag_name(self) -> str:
         """The tag without '#'."""
+        from tchat_tui.domain.text import normalize_tag
+
         return normalize_tag(self.tag)
 
     def rules(self) -> list[NetworkRules]:
         """The counting rules of every network the chat uses."""
+        from tchat_tui.domain.text import rules_for
+
         out = []
         for net in self.networks:
             if net is Network.X:
@@ -76,6 +84,8 @@ class Plan:
 
     def tagged(self, text: str) -> str:
         """`text` with the chat's tag appended when missing (as the composer does)."""
+        from tchat_tui.domain.text import ensure_tag
+
         try:
             return ensure_tag(text, self.tag)
         except ValueError:  # a tag that can never be a hashtag: `plan check` says so

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tchat_tui.domain.cost import LABELS, PRICES
 from tchat_tui.domain.post import Role
-from tchat_tui.domain.text import NetworkRules, check_text
+
+if TYPE_CHECKING:
+    from tchat_tui.domain.text import NetworkRules
 
 TOP_ANSWERS = 5
 """Answers shown under each question in Markdown and HTML (JSON lists them all)."""
@@ -348,6 +350,8 @@ def thanks_posts(
     is added at the end when `lead` does not carry it. A handle too long to fit even alone is
     left out (no network allows such a handle).
     """
+    from tchat_tui.domain.text import check_text  # the text rules load only for thanks
+
     head = lead.replace("{tag}", tag)
     tail = "" if tag.lstrip("#＃").casefold() in head.casefold() else f" {tag}"
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tchat_tui.domain.plan import fill
+from tchat_tui.domain.plan_model import fill
 from tchat_tui.domain.post import Role
 from tchat_tui.domain.summary import (
     TOP_ANSWERS,
