@@ -17,6 +17,7 @@ from tchat_tui.domain.promo_text import (
     host_matches,
     identity,
     lower,
+    may_have_price,
     own_site_match,
     registrable_domain,
     site_candidates,
@@ -171,7 +172,7 @@ def content_signals(
         keys.candidates(words, tags) if keys.may_match(words, tags) else _NO_TAGS
     )
     product = rules.own_product is not None and not rules.possessives.isdisjoint(words)
-    if may or product or _PRICE_HINT.search(lowered):
+    if may or product or may_have_price(lowered):
         # The pattern needs "://" or an at sign: without them there is nothing to blank.
         if "://" in text or "@" in text or "＠" in text:
             plain = _URL_OR_MENTION.sub(_blank, text)
@@ -186,6 +187,8 @@ def content_signals(
         or text.count("@") + text.count("＠") >= form.mentions
         or (text != lowered and len(_UPPER.findall(text)) >= form.capitals_floor)
         or not text.isascii()
+        # Every emoji is above U+00FF: a Latin-1 text (plain or accented) has none.
+        and len(text.encode("latin-1", "ignore")) != len(text)
         and EMOJI.search(text)
         or "!!!" in text
         or "！" in text
@@ -194,9 +197,6 @@ def content_signals(
     return facts
 
 
-# Every alternative of PRICE needs one of these (`ſ` is the one lower-case letter that
-# IGNORECASE matches with another letter of these words); blanking URLs or mentions adds none.
-_PRICE_HINT = re.compile("[%€$£ſ]|eur|usd|dollar|chf")
 _NO_TAGS: frozenset[str] = frozenset()
 
 
