@@ -65,6 +65,7 @@ class PostContext:
     is_answer: bool = False
 
 
+_PARTICIPANT = Role.PARTICIPANT
 _ROLE_WORDS = {
     Role.HOST: ("host", "l'hôte"),
     Role.GUEST: ("guest", "un invité"),
@@ -346,7 +347,14 @@ class PromoTracker:
                     sigs.append(make_signal(rules, "cross_author_duplicate", accounts))
             elif 1 >= self._cross_accounts:
                 sigs.append(make_signal(rules, "cross_author_duplicate", 1))
-        if ctx.role is Role.PARTICIPANT or ctx.role not in _ROLE_WORDS:
+        if (ctx.role is _PARTICIPANT or ctx.role not in _ROLE_WORDS) and (
+            facts.has_link
+            or facts.has_call
+            or author is not None
+            and len(author.times) + 1 >= self._rate_need
+            and len(author.times) + 1 >= self._rate_factor * self._median
+        ):
+            # T1 and T2 need a link or a call, F1 enough kept posts for a burst.
             self._context_signals(
                 sigs,
                 post,

@@ -9,7 +9,7 @@ from operator import itemgetter
 from typing import Literal
 
 from tchat_tui.domain.promo_config import PromoRules
-from tchat_tui.domain.promo_text import shingle_mask
+from tchat_tui.domain.promo_text import low32, low32_bytes, shingle_mask
 
 Level = Literal["none", "amber", "red"]
 
@@ -96,12 +96,12 @@ class AuthorState:
         if len(sizes) >= self.cap:
             del self.sketches[: sizes[0]]
             del sizes[0]
-        self.sketches.extend(shingles)
+        self.sketches.frombytes(low32_bytes(shingles))
         sizes.append(len(shingles))
         self.masked += 1
         if self.masked >= 2 * self.cap:
             # Forgotten posts' bits only cost false alarms; rebuild before they pile up.
-            self.mask = shingle_mask(frozenset(self.sketches))
+            self.mask = shingle_mask(frozenset(self.sketches))  # the same low bits
             self.masked = len(sizes)
         else:
             self.mask |= mask
@@ -121,8 +121,9 @@ class AuthorState:
         best = 0.0
         at = 0
         sketches = self.sketches
+        kept = low32(shingles)
         for size in self.sizes:
-            c = len(shingles.intersection(sketches[at : at + size]))
+            c = len(kept.intersection(sketches[at : at + size]))
             at += size
             if c:
                 best = max(best, c / (n + size - c))

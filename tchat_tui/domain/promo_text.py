@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from array import array
 from collections.abc import Iterable
 from itertools import chain
 from urllib.parse import parse_qsl, urlsplit
@@ -355,21 +357,35 @@ _CRC_OF = _CRC.__getitem__
 
 
 def shingles(word_list: list[str]) -> frozenset[int]:
-    """Hashes of the word 3-grams of a text, at most SKETCH of them, as 32-bit numbers.
+    """Hashes of the word 3-grams of a text, at most SKETCH of them (the smallest).
 
-    The SKETCH smallest full-width hashes are kept, then cut to 32 bits so that a post's sketch
-    packs into 64 bytes (`array("I")`); two different 3-grams share a 32-bit value once in four
-    billion, so the Jaccard of two sketches is that of the full-width ones.
+    Full-width hashes (their low 32 bits are what an author's history keeps: see `low32`).
     """
     # Words become CRC-32 numbers first: Python's string hash changes from run to run, and the
     # sketch (and so the flags) must not.
     ids = list(map(_CRC_OF, word_list))
     if len(ids) < 3:
-        return frozenset({hash(tuple(ids)) & _LOW32}) if ids else frozenset()
+        return frozenset({hash(tuple(ids))}) if ids else frozenset()
     hashes = set(map(hash, zip(ids, ids[1:], ids[2:], strict=False)))
     if len(hashes) > SKETCH:
-        return frozenset(map(_LOW32.__and__, sorted(hashes)[:SKETCH]))
-    return frozenset(map(_LOW32.__and__, hashes))
+        return frozenset(sorted(hashes)[:SKETCH])
+    return frozenset(hashes)
+
+
+def low32(sketch: frozenset[int]) -> frozenset[int]:
+    """A sketch cut to 32-bit numbers, as an author's history keeps it (64 bytes a post); two
+    different 3-grams share a 32-bit value once in four billion."""
+    return frozenset(map(_LOW32.__and__, sketch))
+
+
+_LITTLE_ENDIAN = sys.byteorder == "little"
+
+
+def low32_bytes(sketch: frozenset[int]) -> bytes:
+    """`low32(sketch)` packed as `array("I")` bytes (in C: no Python int per shingle)."""
+    if _LITTLE_ENDIAN:
+        return memoryview(array("q", sketch)).cast("B").cast("I")[::2].tobytes()
+    return array("I", map(_LOW32.__and__, sketch)).tobytes()
 
 
 def shingle_mask(sketch: frozenset[int]) -> int:
