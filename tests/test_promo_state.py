@@ -185,3 +185,19 @@ def test_text_index_is_capped_and_counts_accounts() -> None:
         tracker.score_and_record(_post(9, 100 + i, 10 + i, f"unique words {name} " * 2), ctx)
     assert len(tracker._texts) == 100
     assert all(isinstance(g, str) for g in tracker._texts.values())
+
+
+def test_histories_are_capped_overall() -> None:
+    """Beyond the overall caps the least recently active authors forget their posts (and, when
+    never promotional, themselves); recent authors keep their histories."""
+    tracker = PromoTracker(RULES)
+    tracker._KEPT_POSTS_CAP = 300
+    tracker._HOT_AUTHORS_CAP = 40
+    ctx = PostContext("TestChat", Role.PARTICIPANT)
+    for i in range(1000):
+        tracker.score_and_record(_post(i % 100, i, i, f"message {i} from a busy chat"), ctx)
+    assert tracker._kept <= 300 and tracker._hot <= 40
+    kept = [a for a in tracker._authors.values() if a.times]
+    assert sum(len(a.times) for a in kept) == tracker._kept and len(kept) == tracker._hot
+    assert len(tracker._authors) < 100
+    assert tracker._authors["x:id99"].times, "the latest author keeps its history"

@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 
 from tchat_tui.domain.post import Post, Role
 from tchat_tui.domain.promo_authors import AuthorFlag, AuthorState, Level, author_flag_for
@@ -117,11 +118,20 @@ class PromoTracker:
     """
 
     _TEXT_INDEX_CAP = 20_000
+    _KEPT_POSTS_CAP = 150_000
+    """Posts kept in all histories together (about 100 bytes each)..."""
+    _HOT_AUTHORS_CAP = 30_000
+    """...and authors with a history (about 1 kB each): beyond either, the least recently active
+    half of the authors forget their posts (the promotional ones keep their counts and flags)."""
 
     def __init__(self, rules: PromoRules) -> None:
         """Start an empty chat under `rules`."""
         self.rules = rules
         self._authors: dict[str, AuthorState] = {}
+        self._kept = 0
+        """Posts kept in the authors' histories."""
+        self._hot = 0
+        """Authors with a kept post."""
         # Normalised-text hash -> the author key that posted it, or the set of them (most texts
         # have one author: a set each would cost 200 bytes). Oldest first in `_text_order`.
         self._texts: dict[int, str | set[str]] = {}
@@ -191,7 +201,13 @@ class PromoTracker:
         times = author.times
         if len(times) >= self._history:
             del times[0]
+        else:
+            self._kept += 1
+            if not times:
+                self._hot += 1
         times.append(a.micros)
+        if self._kept > self._KEPT_POSTS_CAP or self._hot > self._HOT_AUTHORS_CAP:
+            self._cool_authors()
         text_hash = a.text_hash
         if text_hash is not None:
             self._index_text(text_hash, akey, promo)
@@ -215,6 +231,19 @@ class PromoTracker:
         if self._since_median >= 25 or self._window_active < 50:
             self._since_median = 0
             self._median = self._window_median()
+
+    def _cool_authors(self) -> None:
+        """Forget the kept posts of the least recently active half of the authors with any;
+        those of them never promotional are forgotten entirely (a flood of one-post accounts
+        must not fill the memory)."""
+        hot = [(a.times[-1], key, a) for key, a in self._authors.items() if a.times]
+        hot.sort(key=itemgetter(0))
+        for _, key, author in hot[: len(hot) // 2 + 1]:
+            self._kept -= len(author.times)
+            self._hot -= 1
+            author.forget_posts()
+            if not (author.promo or author.sprayed or author.coordinated):
+                del self._authors[key]
 
     def _index_text(self, text_hash: int, akey: str, promo: bool) -> None:
         """Add an author to the accounts that posted a normalised text (oldest text dropped)."""

@@ -85,6 +85,15 @@ class AuthorState:
         self.window = 0
         """The author's posts in the chat's rate window (kept by the tracker)."""
 
+    def forget_posts(self) -> None:
+        """Drop the kept posts (shingles, times, reply trail), keeping the counts and domains."""
+        self.sketches = array("I")
+        self.sizes = bytearray()
+        self.mask = 0
+        self.masked = 0
+        self.times = array("q")
+        self.spray = None
+
     @property
     def history(self) -> bytearray:
         """One entry per kept post (its number of shingles)."""
