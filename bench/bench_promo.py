@@ -116,7 +116,8 @@ def import_posts(n: int) -> list[tuple[Post, Classification]]:
 def spread(
     posts: list[tuple[Post, Classification]], n: int, authors: int
 ) -> list[tuple[Post, Classification]]:
-    """`n` posts cycled from `posts`, re-attributed to `authors` accounts, 36 ms apart."""
+    """`n` posts taken from `posts` (cycled if too few), re-attributed to `authors` accounts,
+    36 ms apart."""
     rng = random.Random(11)
     t0 = posts[0][0].created_at
     out = []
@@ -178,7 +179,9 @@ def main() -> int:
     chat = synthetic_chat(args.posts, args.authors)
     texts = [p.text for p, _ in chat]
     n = len(chat)
-    imported = import_posts(args.import_posts)
+    # One file serves both: its first `--import-posts` posts are timed, all of them fill memory.
+    every_import = import_posts(max(args.import_posts, args.mem_posts))
+    imported = every_import[: args.import_posts]
     n_imp = len(imported)
 
     baseline_re = re.compile(r"https?://|\bbuy\b|achetez|inscri|link in bio|lien en bio", re.I)
@@ -240,7 +243,7 @@ def main() -> int:
     for name, value, target in (("tracker", tracker_r, 25_000), ("import posts", import_r, 40_000)):
         print(f"target {name} >= {target:,} posts/s: {'met' if value >= target else 'NOT met'}")
     if args.mem_posts:
-        memory(args.mem_posts, args.mem_authors, imported, rules)
+        memory(args.mem_posts, args.mem_authors, every_import, rules)
     return 0
 
 
