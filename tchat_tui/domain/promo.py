@@ -3,6 +3,10 @@
 `PromoTracker` holds a chat's state (each author's recent posts, a cross-author text index, the
 domains each author links); `score` reads it, `record` adds a scored post. Weights, thresholds and
 word lists come from `PromoRules` (see `tchat_tui/data/promo_rules.toml`).
+
+Cost: most chat posts fire nothing, so each rule first runs a cheap test on what it needs (a word
+that starts a phrase, a currency sign, a kept post sharing shingles, a link) and only then its
+regex or comparison. State is compact (arrays, one int per author filter) and capped.
 """
 
 from __future__ import annotations
