@@ -101,6 +101,7 @@ class MainScreen(OutgoingScreen):
         self.last_hidden: StreamEntry | None = None
         self._panes_dirty = True
         self._panes_at = 0.0
+        self._title_follow = True
         self.error: str | None = None
         """Why the database could not be opened (the app then exits with code 2)."""
 
@@ -305,10 +306,14 @@ class MainScreen(OutgoingScreen):
 
     @property
     def stream_title(self) -> str:
-        """'Stream · filter', plus 'PAUSED · N new' while paused."""
-        title = f"Stream · {self.stream.stream_filter.value}"
+        """'Stream · filter', plus 'PAUSED · N new' while paused and the cursor's place when it
+        is not following the newest post (the pane has no scrollbar: see StreamPane)."""
+        stream = self.stream
+        title = f"Stream · {stream.stream_filter.value}"
         if self.paused:
             title += f" · PAUSED · {self.held_count} new"
+        if not stream.follow and stream.rows:
+            title += f" · post {stream.cursor + 1:,} of {len(stream.rows):,}"
         return title
 
     def _title_stream(self) -> None:
@@ -322,6 +327,9 @@ class MainScreen(OutgoingScreen):
             self._panes_dirty = True  # following a flood: redraw with the next pane refresh
         else:
             self.query_one(PostDetail).show(event.entry, self.feed.current_question)
+        if self.stream.follow != self._title_follow or not self.stream.follow:
+            self._title_follow = self.stream.follow
+            self._title_stream()
 
     # -- stream actions ----------------------------------------------------------------------
 

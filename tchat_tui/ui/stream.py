@@ -29,18 +29,25 @@ def _style(name: str) -> Style:
 MAX_POSTS = 5000
 """Posts kept in the pane; older ones are still in the database (the pane is O(window))."""
 TRIM_STEP = 500
+WHEEL_STEP = 3
+"""Posts the cursor moves per notch of the mouse wheel."""
 STRIP_CACHE = 256
 """Rendered lines kept: a few screens' worth. Each Strip is a dozen objects the garbage collector
 walks on every full collection, so the cache stays small (a line re-renders in microseconds)."""
 
 
 class StreamPane(ScrollView, can_focus=True):
-    """Newest posts, one line each; the source's posts arrive in batches from the screen's drain."""
+    """Newest posts, one line each; the source's posts arrive in batches from the screen's drain.
+
+    No scrollbar: under a flood its thumb moved on every drain and redrawing it cost as much as
+    the posts' lines. The screen's stream title says where the cursor is instead ("post 120 of
+    4,980"); the wheel, the arrows and the page keys move the cursor.
+    """
 
     DEFAULT_CSS = """
     StreamPane {
         background: $surface;
-        overflow-y: scroll;
+        overflow-y: hidden;
         overflow-x: hidden;
     }
     StreamPane > .stream--cursor { background: $accent 40%; }
@@ -241,6 +248,16 @@ class StreamPane(ScrollView, can_focus=True):
     def action_last(self) -> None:
         """Move to the newest post and follow new ones."""
         self.move_cursor(len(self.rows) - 1)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        """The wheel moves the cursor (the pane has no scrollbar to drag)."""
+        event.stop()
+        self.move_cursor(self.cursor + WHEEL_STEP)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        """The wheel moves the cursor (the pane has no scrollbar to drag)."""
+        event.stop()
+        self.move_cursor(self.cursor - WHEEL_STEP)
 
     def on_click(self, event: events.Click) -> None:
         """Select the clicked post."""
