@@ -363,6 +363,9 @@ class ChatSession:
         """
         with self._warm:
             if not self._warmed:
+                from tchat_tui.domain.twitter_text import prepare
+
+                prepare()  # the URL and emoji tables, before the first post or keystroke needs them
                 self.pipeline.restore_history(_make_scorer(self.tag, self.roster))
                 self._warmed = True
 

@@ -20,7 +20,6 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-import emoji
 import regex
 
 # --- character groups (twitter-text regex.rb) ------------------------------------------------
@@ -373,6 +372,8 @@ _TEXT_ONLY_BARE = {"\xa9", "\xae", "\u2122", "\u265f"}
 def _emoji_trie() -> dict[str, Any]:
     """A trie of every emoji sequence in the `emoji` package's current Unicode data."""
     trie: dict[str, Any] = {}
+    import emoji  # its table loads on the first emoji check, not with every import
+
     for sequence in emoji.EMOJI_DATA:
         if sequence in _TEXT_ONLY_BARE:
             continue

@@ -19,17 +19,11 @@ import sqlite_utils
 
 from tchat_tui.domain.chatpost import ChatPost
 from tchat_tui.domain.post import Link, Network, Post, Role, make_key
+from tchat_tui.store.errors import NotAChatDatabase as NotAChatDatabase
+from tchat_tui.store.errors import StoreError as StoreError
 from tchat_tui.store.schema import APPLICATION_ID, ENGAGEMENT_KEYS, MIGRATIONS, SCHEMA_VERSION
 
 Row = dict[str, Any]
-
-
-class StoreError(Exception):
-    """The database cannot be opened or written; the message is one line for the user."""
-
-
-class NotAChatDatabase(StoreError):
-    """The file is an SQLite database (or not even that) but not a tchat-live one."""
 
 
 _json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -118,7 +112,9 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.path = path
         self._conn = conn
-        self.db = sqlite_utils.Database(conn)
+        # No plugin scan: sqlite-utils would read every installed package's entry points on
+        # each open (70 ms), and tchat-live uses no sqlite-utils plugins.
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self._lock = threading.RLock()
         self._authors_known: dict[str, tuple[str, str, str]] = {}
         """Authors written in this session: (handle, name, role); unchanged ones are not rewritten."""
