@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
 
 from tchat_tui.domain.post import Network
 from tchat_tui.multinet import network_rules
@@ -30,6 +30,10 @@ from tchat_tui.ui.stream import StreamPane
 
 DRAIN_INTERVAL = 0.1
 """The workers' queues are drained 10 times a second: one batched update per tick."""
+TYPING_WINDOW = 0.25
+"""A key pressed this recently means the moderator is typing..."""
+TYPING_DRAIN = 0.3
+"""...and the stream then takes its news at most this often."""
 PANES_INTERVAL = 0.5
 """Header, queue and detail are redrawn at most this often when posts change them..."""
 CLOCK_INTERVAL = 1.0
@@ -102,6 +106,8 @@ class MainScreen(OutgoingScreen):
         self._panes_dirty = True
         self._panes_at = 0.0
         self._title_follow = True
+        self._typed_at = 0.0
+        self._drained_at = 0.0
         self.error: str | None = None
         """Why the database could not be opened (the app then exits with code 2)."""
 
@@ -193,7 +199,7 @@ class MainScreen(OutgoingScreen):
             self.session.start(after_warm_up=freeze_long_lived)
         if not self.session.sources:
             self.notify(self.session.network_note, title="No source", timeout=10)
-        self.set_interval(DRAIN_INTERVAL, self.drain)
+        self.set_interval(DRAIN_INTERVAL, self._drain_tick)
         self.set_interval(PANES_INTERVAL, self._refresh_panes_if_due)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -203,6 +209,23 @@ class MainScreen(OutgoingScreen):
         return super().check_action(action, parameters)
 
     # -- the tick ----------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _typing(self) -> None:
+        """Note when the moderator last typed in the composer (the drain gives way to typing)."""
+        self._typed_at = time.monotonic()
+
+    def _drain_tick(self) -> None:
+        """Drain now, unless the moderator is typing: then at most every TYPING_DRAIN seconds.
+
+        A frame that shows new posts costs several milliseconds more than a keystroke's frame;
+        while keys come in, posts are shown in fewer, larger batches (none is dropped).
+        """
+        now = time.monotonic()
+        if now - self._typed_at < TYPING_WINDOW and now - self._drained_at < TYPING_DRAIN:
+            return
+        self._drained_at = now
+        self.drain()
 
     def drain(self) -> None:
         """Take what the workers queued and show it in one batched update."""
