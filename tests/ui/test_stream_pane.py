@@ -44,3 +44,33 @@ async def test_wheel_and_keys_move_the_cursor_and_the_title_says_where(make_app:
         await pilot.press("end")
         assert pane.follow and pane.cursor == last
         assert "post " not in str(title.render())
+
+
+async def test_typing_defers_the_drain_but_never_drops_posts(make_app: Any) -> None:
+    """While the moderator types, news waits up to TYPING_DRAIN seconds, then all of it shows."""
+    import time
+
+    from tchat_tui.domain.chatpost import ChatPost
+    from tchat_tui.domain.classify import Classification
+    from tchat_tui.domain.post import Role
+    from tchat_tui.ui.main_screen import TYPING_DRAIN
+    from tests.factories import make_post
+
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot, len(CHAT))
+        screen = screen_of(pilot)
+        before = len(screen.stream.entries)
+        fresh = [
+            ChatPost(make_post(str(900 + i), f"late {i} #T"), Classification(Role.PARTICIPANT))
+            for i in range(3)
+        ]
+        now = time.monotonic()
+        screen._typed_at = now
+        screen._drained_at = now
+        app.session.runner.fresh.extend(fresh)
+        screen._drain_tick()
+        assert len(screen.stream.entries) == before  # typing: not yet
+        screen._drained_at = now - TYPING_DRAIN - 0.01
+        screen._drain_tick()
+        assert len(screen.stream.entries) == before + 3  # overdue: all of it
