@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import importlib
 import json
 import random
 import statistics
@@ -125,6 +126,8 @@ class Run:
 
 async def console_run(rate: float, seconds: float, total: int) -> Run:
     """Open the console on a fresh database, type into the composer, flood it when rate > 0."""
+    # The console's Textual settings (TEXTUAL_FPS) before Textual loads, as the CLI does.
+    importlib.import_module("tchat_tui.ui")
     from textual import events
     from textual.screen import Screen
     from textual.widgets import Input
