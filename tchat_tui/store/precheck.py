@@ -17,18 +17,26 @@ APPLICATION_ID = 0x74636874
 """Same as `schema.APPLICATION_ID` (kept apart so this module loads without sqlite-utils)."""
 
 
+def prepare_folder(path: str) -> None:
+    """Refuse a folder as the database and create the database's folder (StoreError, one line)."""
+    if path == ":memory:":
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise StoreError(f"cannot open database {path}: it is a directory")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the folder for {path}: {exc.strerror}") from None
+
+
 def check_database_path(path: str | Path) -> None:
     """Raise StoreError (one line) if `path` cannot be a tchat-live chat database."""
     p = str(path)
     if p == ":memory:":
         return
+    prepare_folder(p)
     target = Path(p)
-    if target.is_dir():
-        raise StoreError(f"cannot open database {p}: it is a directory")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"cannot create the folder for {p}: {exc.strerror}") from None
     if not target.exists():
         probe = target.parent
         if not probe.is_dir():

@@ -21,6 +21,7 @@ from tchat_tui.domain.chatpost import ChatPost
 from tchat_tui.domain.post import Link, Network, Post, Role, make_key
 from tchat_tui.store.errors import NotAChatDatabase as NotAChatDatabase
 from tchat_tui.store.errors import StoreError as StoreError
+from tchat_tui.store.precheck import prepare_folder
 from tchat_tui.store.schema import APPLICATION_ID, ENGAGEMENT_KEYS, MIGRATIONS, SCHEMA_VERSION
 
 Row = dict[str, Any]
@@ -125,14 +126,7 @@ class Store:
     def open(cls, path: str | Path) -> Store:
         """Open (creating if needed) a chat database, migrating it to the current schema."""
         p = str(path)
-        if p != ":memory:":
-            target = Path(p)
-            if target.is_dir():
-                raise StoreError(f"cannot open database {p}: it is a directory")
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"cannot create the folder for {p}: {exc.strerror}") from None
+        prepare_folder(p)
         try:
             conn = sqlite3.connect(p, check_same_thread=False, isolation_level=None)
             store = cls(conn, p)
