@@ -190,12 +190,17 @@ class ChatSession:
         """Open the database, resume the chat, build the pipeline, the sources and the outbox."""
         from tchat_tui.store.store import Store
 
+        if self._closed:  # shut down before the worker got here (the console quit at once)
+            return
         self.store = Store.open(self.db_path)
         try:
             self._resume()
         except BaseException:
             self.store.close()
             raise
+        if self._closed:  # shut down while opening: nothing may keep the database open
+            self.store.close()
+            return
         self.is_open = True
 
     def _resume(self) -> None:

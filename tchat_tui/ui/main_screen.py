@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -166,9 +167,23 @@ class MainScreen(OutgoingScreen):
         try:
             self.session.open()
         except Exception as exc:  # shown as one line by the CLI after the screen closes
-            self.app.call_from_thread(self._open_failed, exc)
+            self._tell(self._open_failed, exc)
         else:
-            self.app.call_from_thread(self._opened)
+            if self.session.is_open:
+                self._tell(self._opened)
+
+    def _tell(self, callback: Callable[..., None], *args: object) -> None:
+        """Run `callback` on the screen's thread, unless the console has already quit.
+
+        `App._exit` is private (Textual is pinned exactly): set as soon as quitting starts, when
+        the screen may already be torn down.
+        """
+        if self.app._exit:
+            return
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:  # the app stopped while the database was opening
+            pass
 
     def _opened(self) -> None:
         self.feed.sources.pop("database", None)

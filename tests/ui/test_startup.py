@@ -132,3 +132,12 @@ async def test_no_source_note_shows_once_the_chat_opens(settings: Settings) -> N
             assert any("dry-run" in line for line in lines)
     finally:
         session.shutdown()
+
+
+def test_a_session_shut_down_before_it_opened_never_opens(settings: Settings) -> None:
+    """The console quit before its worker opened the database: `open` leaves it closed."""
+    session = ChatSession(settings, open_now=False)
+    session.shutdown()
+    session.open()
+    assert not session.is_open
+    assert not hasattr(session, "store")
