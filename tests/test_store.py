@@ -132,31 +132,6 @@ def test_next_weeks_chat_on_the_same_tag_is_a_new_chat(tmp_path: Path) -> None:
     assert store.ensure_chat("T", now=start + timedelta(days=7)) != first
 
 
-def test_migration_to_v3_backfills_engagement(tmp_path: Path) -> None:
-    """A database written before schema v3 gets each post's engagement summed from its metrics."""
-    from dataclasses import replace
-
-    path = tmp_path / "old.db"
-    store = Store.open(path)
-    chat = store.ensure_chat("T")
-    post = replace(cp("1").post, metrics={"like_count": 3, "retweet_count": 2, "reply_count": 1})
-    store.add_posts(chat, [ChatPost(post, Classification(Role.PARTICIPANT))])
-    row = store.post("x:1")
-    assert row is not None and row["engagement"] == 6
-    # Back to v2: v4's summary indexes cover the column, so they go first.
-    for (name,) in store.db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'posts_summary_%'"
-    ).fetchall():
-        store.db.execute(f"DROP INDEX {name}")
-    store.db.execute("ALTER TABLE posts DROP COLUMN engagement")
-    store.db.execute("PRAGMA user_version = 2")
-    store.close()
-    again = Store.open(path)
-    assert again.schema_version == SCHEMA_VERSION
-    row = again.post("x:1")
-    assert row is not None and row["engagement"] == 6
-
-
 @pytest.mark.parametrize(
     "value",
     [

@@ -12,9 +12,7 @@ import sqlite3
 from pathlib import Path
 
 from tchat_tui.store.errors import NotAChatDatabase, StoreError
-
-APPLICATION_ID = 0x74636874
-"""Same as `schema.APPLICATION_ID` (kept apart so this module loads without sqlite-utils)."""
+from tchat_tui.store.schema import APPLICATION_ID
 
 
 def prepare_folder(path: str) -> None:
@@ -51,9 +49,19 @@ def check_database_path(path: str | Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        msg = str(exc)
-        if "not a database" in msg or "file is encrypted" in msg:
-            raise NotAChatDatabase(f"{p} is not a tchat-live chat database") from None
-        raise StoreError(f"cannot open database {p}: {msg}") from None
+        raise database_error(p, exc) from None
+    check_identity(p, app_id, has_tables)
+
+
+def check_identity(path: str, app_id: int, has_tables: bool) -> None:
+    """Refuse a database another application wrote (its id, or tables without ours)."""
     if app_id not in (0, APPLICATION_ID) or (app_id == 0 and has_tables):
-        raise NotAChatDatabase(f"{p} is not a tchat-live chat database")
+        raise NotAChatDatabase(f"{path} is not a tchat-live chat database")
+
+
+def database_error(path: str, exc: sqlite3.DatabaseError) -> StoreError:
+    """SQLite's complaint about opening `path`, as the one line the user reads."""
+    msg = str(exc)
+    if "not a database" in msg or "file is encrypted" in msg:
+        return NotAChatDatabase(f"{path} is not a tchat-live chat database")
+    return StoreError(f"cannot open database {path}: {msg}")

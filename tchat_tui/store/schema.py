@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # only annotations: the pre-check reads APPLICATION_ID without sqlite-utils
+    import sqlite_utils
 
 APPLICATION_ID = 0x74636874  # "tcht": marks a tchat-live database
 

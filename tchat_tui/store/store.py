@@ -21,7 +21,7 @@ from tchat_tui.domain.chatpost import ChatPost
 from tchat_tui.domain.post import Link, Network, Post, Role, make_key
 from tchat_tui.store.errors import NotAChatDatabase as NotAChatDatabase
 from tchat_tui.store.errors import StoreError as StoreError
-from tchat_tui.store.precheck import prepare_folder
+from tchat_tui.store.precheck import check_identity, database_error, prepare_folder
 from tchat_tui.store.schema import APPLICATION_ID, ENGAGEMENT_KEYS, MIGRATIONS, SCHEMA_VERSION
 
 Row = dict[str, Any]
@@ -132,10 +132,7 @@ class Store:
             store = cls(conn, p)
             store._prepare()
         except sqlite3.DatabaseError as exc:
-            msg = str(exc)
-            if "not a database" in msg or "file is encrypted" in msg:
-                raise NotAChatDatabase(f"{p} is not a tchat-live chat database") from None
-            raise StoreError(f"cannot open database {p}: {msg}") from None
+            raise database_error(p, exc) from None
         return store
 
     def _prepare(self) -> None:
@@ -144,8 +141,7 @@ class Store:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
-            raise NotAChatDatabase(f"{self.path} is not a tchat-live chat database")
+        check_identity(self.path, app_id, bool(tables))
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} was written by a newer tchat-live (schema {version}, this one knows"

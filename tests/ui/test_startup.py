@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from tchat_tui.session import ChatSession, Settings
 from tchat_tui.store.errors import NotAChatDatabase, StoreError
 from tchat_tui.store.precheck import APPLICATION_ID, check_database_path
-from tchat_tui.store.schema import APPLICATION_ID as SCHEMA_APPLICATION_ID
 from tchat_tui.ui.app import build_app
 from tests.ui.conftest import CHAT, settle
+
+
+async def until(pilot: Pilot[Any], done: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Let the app run until `done()` (the database opens in a worker) or the timeout."""
+    for _ in range(int(timeout / 0.05)):
+        if done():
+            return
+        await pilot.pause(0.05)
 
 
 async def test_the_console_paints_then_opens_the_chat(settings: Settings) -> None:
@@ -39,10 +49,7 @@ async def test_the_console_paints_then_opens_the_chat(settings: Settings) -> Non
             assert screen.check_action("star", ()) is False
             assert screen.check_action("help", ()) is not False
             gate.set()
-            for _ in range(200):
-                if session.is_open:
-                    break
-                await pilot.pause(0.05)
+            await until(pilot, lambda: session.is_open)
             assert session.is_open
             await settle(pilot, len(CHAT))
             assert screen.check_action("star", ()) is not False
@@ -67,10 +74,7 @@ async def test_a_database_refused_after_the_first_frame_ends_with_one_line(
     app = build_app(session)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
-            for _ in range(200):
-                if app.error:
-                    break
-                await pilot.pause(0.05)
+            await until(pilot, lambda: bool(app.error))
     finally:
         session.shutdown()
     assert app.return_code == 2
@@ -80,7 +84,6 @@ async def test_a_database_refused_after_the_first_frame_ends_with_one_line(
 
 def test_quick_check_refuses_what_the_store_would(tmp_path: Path) -> None:
     """Folders, non-SQLite files and other applications' databases, before any screen."""
-    assert APPLICATION_ID == SCHEMA_APPLICATION_ID
     with pytest.raises(StoreError, match="directory"):
         check_database_path(tmp_path)
     text = tmp_path / "notes.db"
@@ -120,10 +123,7 @@ async def test_no_source_note_shows_once_the_chat_opens(settings: Settings) -> N
     app = build_app(session)
     try:
         async with app.run_test(size=(140, 40)) as pilot:
-            for _ in range(200):
-                if session.is_open:
-                    break
-                await pilot.pause(0.05)
+            await until(pilot, lambda: session.is_open)
             await pilot.pause(0.2)
             pane = app.screen.stream  # type: ignore[attr-defined]
             assert pane.entries == []
