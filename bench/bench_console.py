@@ -122,6 +122,7 @@ class Run:
     rss_empty: float = 0.0
     rss_full: float = 0.0
     total_posts: int = 0
+    stepped_aside_s: float = 0.0
 
 
 async def console_run(rate: float, seconds: float, total: int) -> Run:
@@ -211,6 +212,7 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
                 lags.append((time.perf_counter() - before - 0.05) * 1000)
                 _ = mark
             t_end = time.perf_counter()
+            out.stepped_aside_s = session.foreground.waited
             out.gc_pauses_ms = [ms for at, ms in collections if t_start <= at <= t_end]
             out.fps = (len(frames) - first_frame) / (t_end - t_start)
             out.lag_p95_ms = pct(lags, 0.95)
@@ -263,6 +265,7 @@ def pooled(runs: list[Run]) -> Run:
     out.gc_pauses_ms = [x for r in runs for x in r.gc_pauses_ms]
     out.fps = statistics.mean(r.fps for r in runs)
     out.lag_p95_ms = statistics.median(r.lag_p95_ms for r in runs)
+    out.stepped_aside_s = sum(r.stepped_aside_s for r in runs)
     return out
 
 
@@ -375,6 +378,10 @@ def flood_figures(args: argparse.Namespace) -> None:
         f"  garbage collections while typing: idle {len(idle.gc_pauses_ms)} (max {max(idle.gc_pauses_ms, default=0):.1f} ms),"
         f" flood {len(flood.gc_pauses_ms)} (p95 {pct(flood.gc_pauses_ms, 0.95):.1f} ms,"
         f" max {max(flood.gc_pauses_ms, default=0):.1f} ms)"
+    )
+    print(
+        f"  the pipeline stepped aside for the keys {flood.stepped_aside_s:.1f} s of"
+        f" {args.seconds * args.rounds:.0f} s (posts waited, none dropped)"
     )
     print(
         f"memory: RSS {flood.rss_empty:.0f} MB empty -> {flood.rss_full:.0f} MB after"

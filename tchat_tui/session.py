@@ -19,6 +19,7 @@ from tchat_tui.domain.chatpost import ChatPost
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.cost import PRICES_READ_ON, CostMeter
 from tchat_tui.domain.post import Network, Role
+from tchat_tui.foreground import Foreground
 from tchat_tui.publish.base import DryRunPublisher, Publisher
 from tchat_tui.sources.base import Source, SourceState
 
@@ -169,6 +170,8 @@ class ChatSession:
         self.network_note = ""
         self.cost_meter = CostMeter()
         """What the hour costs at X's pay-per-use prices (estimated from a replay)."""
+        self.foreground = Foreground()
+        """The screen's claim on the next milliseconds; the pipeline steps aside for it."""
         # Set by `open`:
         self.store: Store
         self.chat_id: int
@@ -236,7 +239,9 @@ class ChatSession:
                 ],
             )
         self.classifier = Classifier(self.roster, self.tag)
-        self.pipeline = Pipeline(self.store, self.chat_id, self.classifier)
+        self.pipeline = Pipeline(
+            self.store, self.chat_id, self.classifier, foreground=self.foreground
+        )
         self.restored = self.pipeline.restore()
         self.runner = PipelineRunner(self.pipeline)
         self.replay_source: ReplaySource | None = None

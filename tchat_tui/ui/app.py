@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App
 
 from tchat_tui.session import ChatSession
 from tchat_tui.ui.main_screen import MainScreen
+
+_CLAIMING = (
+    events.Key,
+    events.Paste,
+    events.MouseDown,
+    events.MouseUp,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+)
+"""Input that the host waits to see answered (a mouse merely moving does not claim)."""
 
 
 class ChatApp(App[int]):
@@ -20,6 +31,12 @@ class ChatApp(App[int]):
         """The open chat (the caller shuts it down after the app exits)."""
         self.title = f"tchat-live #{session.tag}"
         self.main: MainScreen | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        """Input first: a key or a click claims the next milliseconds from the pipeline."""
+        if isinstance(event, _CLAIMING):
+            self.session.foreground.touch()
+        await super().on_event(event)
 
     def get_default_screen(self) -> MainScreen:
         """The main screen is the first thing painted (no blank screen before it)."""
