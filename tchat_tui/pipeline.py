@@ -124,6 +124,7 @@ class Pipeline:
         *,
         outgoing: dict[str, tuple[int, bool]] | None = None,
         match_outbox: bool = True,
+        unscored: list[str | None] | None = None,
     ) -> list[ChatPost]:
         """Classify and score the posts not seen before, and count them as stored.
 
@@ -132,6 +133,9 @@ class Pipeline:
         `outgoing` maps a post key to (outbox id, dry_run) for the console's own posts;
         `match_outbox=False` skips looking for them in the outbox (a caller that knows no sent
         post is waiting there, such as an import that checked once before it started).
+        `unscored`: leave the posts unflagged and append to this list, for each post returned,
+        the text of the question it answers as the scorer would have read it then; the caller
+        scores them elsewhere, in the same order (`import` does, in a second process).
         """
         if not posts:
             return []
@@ -145,7 +149,7 @@ class Pipeline:
             matched = self.store.outbox_matches(list(unique.values())) if match_outbox else {}
             mine = {**matched, **(outgoing or {})}  # the console's own: `outgoing` wins
             classify = self.classifier.classify
-            scorer = self.scorer
+            scorer = self.scorer if unscored is None else None
             items: list[ChatPost] = []
             step_aside = self.foreground.step_aside if self.foreground is not None else None
             for i, (key, post) in enumerate(unique.items()):
@@ -153,7 +157,9 @@ class Pipeline:
                     step_aside()
                 cls = classify(post)
                 flag = _NO_FLAG
-                if scorer is not None:
+                if unscored is not None:
+                    unscored.append(self._question(cls))
+                elif scorer is not None:
                     flag = scorer.score(post, cls, self.parent_of(post), self._question(cls))
                     self._remember(post)
                 out = mine.get(key) if mine else None

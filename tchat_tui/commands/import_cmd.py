@@ -122,6 +122,7 @@ class BatchWriter:
 
 def run(args: argparse.Namespace) -> int:
     """Import the file; print what was stored and skipped."""
+    from tchat_tui.commands import import_scoring
     from tchat_tui.domain.plan import PlanError
     from tchat_tui.session import ChatSession, Settings
     from tchat_tui.sources.base import SourceError
@@ -159,7 +160,11 @@ def run(args: argparse.Namespace) -> int:
     # per batch would also wait for the writer, which holds the store while it stores a batch.
     match_outbox = session.store.has_sent_posts()
     prepare = session.pipeline.prepare
+    # Forked first: a fork copies only the calling thread, so before the writer's thread starts.
+    scoring = import_scoring.start(session.pipeline, IMPORT_GC_THRESHOLD)
     writer = BatchWriter(session)
+    waiting: list[ChatPost] | None = None
+    """The batch the scoring process has, stored once its flags are back."""
     with _fewer_collections():
         try:
             posts = read_posts(args.file, stats)
@@ -167,7 +172,16 @@ def run(args: argparse.Namespace) -> int:
                 batch = list(islice(posts, BATCH))
                 if not batch:
                     break
-                writer.put(prepare(batch, match_outbox=match_outbox))
+                if scoring is None:
+                    writer.put(prepare(batch, match_outbox=match_outbox))
+                else:
+                    questions: list[str | None] = []
+                    items = prepare(batch, match_outbox=match_outbox, unscored=questions)
+                    scoring.send(items, questions)
+                    if waiting is not None:
+                        scoring.apply(waiting)
+                        writer.put(waiting)
+                    waiting = items
                 now = time.perf_counter()
                 if tty and now - last > 0.2:
                     rate = stats.posts / max(now - started, 1e-9)
@@ -178,11 +192,16 @@ def run(args: argparse.Namespace) -> int:
                         file=sys.stderr,
                     )
                     last = now
+            if scoring is not None and waiting is not None:
+                scoring.apply(waiting)
+                writer.put(waiting)
             stored = writer.finish()
-        except StoreError as exc:
+        except (StoreError, import_scoring.ScoringFailed) as exc:
             print(f"\ntchat-live import: {exc}", file=sys.stderr)
             return 2
         finally:
+            if scoring is not None:
+                scoring.close()
             writer.finish()
             session.store.close()
     elapsed = time.perf_counter() - started

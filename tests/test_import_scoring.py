@@ -1,0 +1,107 @@
+"""`tchat-live import` scores in a second process: the same verdicts as scoring in process."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tchat_tui.cli import main
+from tchat_tui.commands import import_cmd, import_scoring
+from tchat_tui.session import demo_files
+
+EVAL = Path(__file__).parent / "promo_eval" / "sessions"
+
+
+def flags(db: Path) -> list[tuple[Any, ...]]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(
+            "SELECT key, promo_level, promo_score, promo_reasons, role, answers FROM posts"
+            " ORDER BY key"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def imported(src: Path, db: Path, *args: str) -> list[tuple[Any, ...]]:
+    assert main(["import", str(src), "--db", str(db), *args]) == 0
+    return flags(db)
+
+
+def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a platform without fork: `start` gives no process, the import scores in process."""
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+
+
+@pytest.mark.parametrize(
+    ("src", "args"),
+    [
+        (demo_files()[0], ("--plan", str(demo_files()[1]))),
+        (EVAL / "en-marketing.jsonl", ()),
+        (EVAL / "fr-cuisine.jsonl", ()),
+    ],
+    ids=["demo", "en-marketing", "fr-cuisine"],
+)
+def test_the_verdicts_are_those_of_the_in_process_pipeline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, src: Path, args: tuple[str, ...]
+) -> None:
+    """Post by post: level, score and reasons (and the classification) are identical, with
+    batches small enough that the scoring process runs many batches behind the parsing."""
+    monkeypatch.setattr(import_cmd, "BATCH", 37)
+    started: list[object] = []
+    real_start = import_scoring.start
+
+    def spy(*a: Any, **k: Any) -> Any:
+        process = real_start(*a, **k)
+        started.append(process)
+        return process
+
+    monkeypatch.setattr(import_scoring, "start", spy)
+    forked = imported(src, tmp_path / "forked.db", *args)
+    assert started and started[0] is not None  # the second process did the scoring
+    with monkeypatch.context() as m:
+        in_process(m)
+        local = imported(src, tmp_path / "local.db", *args)
+    assert forked == local
+    assert any(row[1] != "none" for row in local)  # the files do have flagged posts
+
+
+def test_without_fork_the_import_scores_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_process(monkeypatch)
+    rows = imported(EVAL / "en-marketing.jsonl", tmp_path / "c.db")
+    assert any(row[1] != "none" for row in rows)
+
+
+def test_a_scoring_failure_is_one_line_and_keeps_what_was_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The child fails on the third batch: one-line error, exit 2; the first batches are stored
+    and a second import completes the chat."""
+    from tchat_tui.promo_adapter import PromoScorer
+
+    monkeypatch.setattr(import_cmd, "BATCH", 50)
+    real = PromoScorer.score
+    seen = [0]
+
+    def failing(self: PromoScorer, *a: Any) -> Any:
+        seen[0] += 1
+        if seen[0] > 120:
+            raise ValueError("scorer broke")
+        return real(self, *a)
+
+    src = demo_files()[0]
+    db = tmp_path / "c.db"
+    with monkeypatch.context() as m:
+        m.setattr(PromoScorer, "score", failing)
+        assert main(["import", str(src), "--db", str(db)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "scoring failed: ValueError: scorer broke" in err[0]
+    assert 0 < len(flags(db)) <= 120
+    assert main(["import", str(src), "--db", str(db)]) == 0
+    assert len(flags(db)) == 414
