@@ -52,6 +52,20 @@ def test_replay_counts_and_skips_malformed_lines(tmp_path: Path) -> None:
     assert stats.malformed == 1 and stats.examples[0].startswith("line 4:")
 
 
+def test_replay_reads_a_byte_order_mark_and_crlf_lines(tmp_path: Path) -> None:
+    """A file saved with a BOM and Windows line ends holds the same posts."""
+    from tchat_tui.sources.replay import ReplayStats
+
+    path = tmp_path / "chat.jsonl"
+    good = [line for line in CHAT if line.startswith('{"')]
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(good).encode() + b"\r\n")
+    check_replay_file(path)
+    stats = ReplayStats()
+    posts = list(read_posts(path, stats))
+    assert [p.native_id for p in posts] == ["100", "101", "102", "103", "104", "105"]
+    assert stats.malformed == 0
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

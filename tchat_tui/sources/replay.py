@@ -40,7 +40,7 @@ def check_replay_file(path: str | Path) -> None:
     if p.is_dir():
         raise SourceError(f"replay file is a directory: {p}")
     try:
-        with p.open("r", encoding="utf-8", errors="replace") as fh:
+        with p.open("r", encoding="utf-8-sig", errors="replace") as fh:
             seen = 0
             for line in fh:
                 if not line.strip():
@@ -65,9 +65,11 @@ def check_replay_file(path: str | Path) -> None:
 def read_posts(path: str | Path, stats: ReplayStats | None = None) -> Iterator[Post]:
     """Every post of a replay file in file order; malformed lines are counted in `stats` and skipped."""
     st = stats if stats is not None else ReplayStats()
+    # utf-8-sig: a file saved by an editor that starts it with a byte-order mark reads as the
+    # same posts (the mark would make the first line malformed JSON).
     # A large buffer: each read from the disk lets another thread take the GIL (the import's
     # writer), and getting it back costs up to a switch interval (5 ms) each time.
-    with Path(path).open("r", encoding="utf-8", errors="replace", buffering=READ_BUFFER) as fh:
+    with Path(path).open("r", encoding="utf-8-sig", errors="replace", buffering=READ_BUFFER) as fh:
         for number, line in enumerate(fh, 1):
             st.lines += 1
             try:
