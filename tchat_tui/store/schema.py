@@ -11,6 +11,25 @@ if TYPE_CHECKING:  # only annotations: the pre-check reads APPLICATION_ID withou
 APPLICATION_ID = 0x74636874  # "tcht": marks a tchat-live database
 
 
+def _plain_index(table: str, *columns: str) -> tuple[str, str]:
+    """(name, SQL) of an index on columns, spelled as sqlite-utils' `create_index` spells it.
+
+    Schema v1 made them with sqlite-utils: files it wrote hold this exact text in sqlite_master.
+    """
+    name = f"idx_{table}_{'_'.join(columns)}"
+    cols = ", ".join(f'"{c}"' for c in columns)
+    return name, f'CREATE INDEX "{name}"\n    ON "{table}" ({cols})'
+
+
+_V1_POST_INDEXES = (
+    _plain_index("posts", "chat_id", "created_at"),
+    _plain_index("posts", "network", "native_id"),
+    _plain_index("posts", "author_key"),
+    _plain_index("posts", "reply_to_key"),
+)
+"""Schema v1's secondary indexes on posts (none unique: the key is the primary key)."""
+
+
 def _v1(db: sqlite_utils.Database) -> None:
     db.table("chats").create(
         {
@@ -95,10 +114,8 @@ def _v1(db: sqlite_utils.Database) -> None:
             "promo_score": 0.0,
         },
     )
-    db.table("posts").create_index(["chat_id", "created_at"])
-    db.table("posts").create_index(["network", "native_id"])
-    db.table("posts").create_index(["author_key"])
-    db.table("posts").create_index(["reply_to_key"])
+    for _, sql in _V1_POST_INDEXES:
+        db.execute(sql)
     db.table("questions").create(
         {
             "chat_id": int,
@@ -196,6 +213,29 @@ NOTED = (
 """The few posts the summary looks at one by one or counts apart (moderation, highlights...)."""
 
 
+_FLAGS = "hidden, deleted, dry_run"
+_V4_POST_INDEXES = (
+    (
+        "posts_summary_visible",
+        "CREATE INDEX posts_summary_visible ON posts(chat_id, substr(created_at, 1, 16),"
+        f" is_repost, created_at, author_key, role, network, {_FLAGS}) WHERE {VISIBLE}",
+    ),
+    (
+        "posts_summary_answer",
+        "CREATE INDEX posts_summary_answer ON posts(chat_id, answers, starred DESC,"
+        " (role IS 'guest') DESC, engagement DESC, created_at, native_id, author_key, role,"
+        f" is_repost, {_FLAGS}) WHERE {ANSWER}",
+    ),
+    (
+        "posts_summary_noted",
+        "CREATE INDEX posts_summary_noted ON posts(chat_id, author_key, promo_level, starred,"
+        " audience_question, question_number, role, created_at, network, native_id, is_repost,"
+        f" {_FLAGS}) WHERE {NOTED}",
+    ),
+)
+"""Schema v4's partial covering indexes for the summary (see `_v4`)."""
+
+
 def _v4(db: sqlite_utils.Database) -> None:
     """Partial covering indexes, so the summary never reads the wide posts rows (text, payload).
 
@@ -208,24 +248,16 @@ def _v4(db: sqlite_utils.Database) -> None:
     bulk import about a third more (each batch touches pages all over it), so the summary sorts
     the visible posts by author itself.
     """
-    flags = "hidden, deleted, dry_run"
-    db.execute(
-        "CREATE INDEX posts_summary_visible ON posts(chat_id, substr(created_at, 1, 16),"
-        f" is_repost, created_at, author_key, role, network, {flags}) WHERE {VISIBLE}"
-    )
-    db.execute(
-        "CREATE INDEX posts_summary_answer ON posts(chat_id, answers, starred DESC,"
-        " (role IS 'guest') DESC, engagement DESC, created_at, native_id, author_key, role,"
-        f" is_repost, {flags}) WHERE {ANSWER}"
-    )
-    db.execute(
-        "CREATE INDEX posts_summary_noted ON posts(chat_id, author_key, promo_level, starred,"
-        " audience_question, question_number, role, created_at, network, native_id, is_repost,"
-        f" {flags}) WHERE {NOTED}"
-    )
+    for _, sql in _V4_POST_INDEXES:
+        db.execute(sql)
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 """MIGRATIONS[i] takes the schema from version i to i + 1; append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+POST_INDEXES: tuple[tuple[str, str], ...] = _V1_POST_INDEXES + _V4_POST_INDEXES
+"""(name, CREATE INDEX SQL) of every secondary index on posts at the current schema: the ones a
+bulk load drops and re-creates, and `Store.open` re-creates if missing. None is UNIQUE: the
+duplicate check rests on the primary key alone, which is never dropped."""

@@ -10,6 +10,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,13 @@ from tchat_tui.domain.post import Link, Network, Post, Role, make_key
 from tchat_tui.store.errors import NotAChatDatabase as NotAChatDatabase
 from tchat_tui.store.errors import StoreError as StoreError
 from tchat_tui.store.precheck import check_identity, database_error, prepare_folder
-from tchat_tui.store.schema import APPLICATION_ID, ENGAGEMENT_KEYS, MIGRATIONS, SCHEMA_VERSION
+from tchat_tui.store.schema import (
+    APPLICATION_ID,
+    ENGAGEMENT_KEYS,
+    MIGRATIONS,
+    POST_INDEXES,
+    SCHEMA_VERSION,
+)
 
 Row = dict[str, Any]
 
@@ -82,6 +89,17 @@ def _insert_posts_sql(rows: int) -> str:
     )
 
 
+BULK_MIN_ROWS = 20_000
+"""`Store.bulk_load` drops the posts indexes only for a load of at least this many posts (and at
+least as many as are stored already): below it, re-creating them costs more than it saves."""
+
+
+def _if_not_exists(sql: str) -> str:
+    """A POST_INDEXES statement that does nothing when the index exists (sqlite_master keeps the
+    statement without the clause, so the index's SQL is the same either way)."""
+    return sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1)
+
+
 _UPSERT_AUTHOR = (
     "INSERT INTO authors (key, network, author_id, handle, name, role, first_seen)"
     " VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -119,6 +137,11 @@ class Store:
         self._lock = threading.RLock()
         self._authors_known: dict[str, tuple[str, str, str]] = {}
         """Authors written in this session: (handle, name, role); unchanged ones are not rewritten."""
+        self._bulk_depth = 0
+        """How many `bulk_load` blocks are open (nested ones leave everything to the outermost)."""
+        self._indexes_dropped = False
+        """A bulk load dropped the posts indexes and has not re-created them yet."""
+        self._closed = False
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -163,6 +186,45 @@ class Store:
                 MIGRATIONS[step](self.db)
                 conn.execute(f"PRAGMA user_version = {step + 1}")
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        # A bulk load cut short (the process killed inside it) leaves posts without its indexes.
+        self._create_post_indexes()
+
+    def _missing_post_indexes(self) -> list[str]:
+        """The statements of the posts indexes the file lacks (none, but after a bulk load)."""
+        names = {
+            r[0]
+            for r in self._conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'posts'"
+            )
+        }
+        return [_if_not_exists(sql) for name, sql in POST_INDEXES if name not in names]
+
+    def _create_post_indexes(self) -> None:
+        """Create the missing posts indexes, in one write transaction (IF NOT EXISTS: another
+        connection may have re-created them meanwhile)."""
+        missing = self._missing_post_indexes()
+        if missing:
+            with self._write():
+                for sql in missing:
+                    self._conn.execute(sql)
+        self._indexes_dropped = False
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """A write transaction taken at once (BEGIN IMMEDIATE: waits for another writer, never
+        fails half-way on a stale snapshot); a savepoint inside a transaction already open."""
+        if self._conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
 
     @property
     def schema_version(self) -> int:
@@ -175,9 +237,57 @@ class Store:
             return list(self.db.query(sql, args))
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (re-creating the posts indexes first if a bulk load dropped them)."""
         with self._lock:
-            self._conn.close()
+            if self._closed:
+                return
+            try:
+                if self._indexes_dropped:
+                    self._create_post_indexes()
+            finally:
+                self._closed = True
+                self._conn.close()
+
+    # -- bulk loads ----------------------------------------------------------------------------
+
+    @contextmanager
+    def bulk_load(self, expected_rows: int) -> Iterator[None]:
+        """Store a large import faster: wrap the `add_posts` calls of a load of `expected_rows`.
+
+        For a load of at least `BULK_MIN_ROWS` posts, and at least as many as are stored already,
+        the secondary indexes of posts (`schema.POST_INDEXES`) are dropped at entry and
+        re-created at exit: building an index once over every row costs far less than updating
+        it row by row. Never the primary key: duplicates are still refused as they arrive.
+        Smaller loads run as usual. The database's content is the same either way.
+
+        Meanwhile the console and the summary read without those indexes (slower, same figures).
+        The indexes come back on exit, exception or not, on `close`, and, if the process dies
+        inside, at the next `Store.open` of the file (which re-creates any missing one; so does
+        another connection's open during the load, which only makes the load slower). Nested
+        blocks leave everything to the outermost one.
+        """
+        with self._lock:
+            if self._bulk_depth == 0 and self._bulk_pays(expected_rows):
+                with self._write():
+                    for name, _ in POST_INDEXES:
+                        self._conn.execute(f"DROP INDEX IF EXISTS {name}")
+                self._indexes_dropped = True
+            self._bulk_depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._bulk_depth -= 1
+                if self._bulk_depth == 0 and self._indexes_dropped and not self._closed:
+                    self._create_post_indexes()
+
+    def _bulk_pays(self, expected_rows: int) -> bool:
+        """Whether dropping the indexes pays for a load of this many posts (see BULK_MIN_ROWS)."""
+        if expected_rows < BULK_MIN_ROWS:
+            return False
+        # Posts are never deleted: the largest rowid counts them without reading the table.
+        stored = self._conn.execute("SELECT max(rowid) FROM posts").fetchone()[0] or 0
+        return expected_rows >= stored
 
     # -- chats ---------------------------------------------------------------------------------
 
