@@ -105,3 +105,17 @@ def test_a_scoring_failure_is_one_line_and_keeps_what_was_stored(
     assert 0 < len(flags(db)) <= 120
     assert main(["import", str(src), "--db", str(db)]) == 0
     assert len(flags(db)) == 414
+
+
+def test_the_line_estimate_is_close(tmp_path: Path) -> None:
+    """The bulk load is chosen from the file's size over its first lines' mean length."""
+    lines = demo_files()[0].read_text().splitlines(keepends=True)
+    small = tmp_path / "small.jsonl"
+    small.write_text("".join(lines[:20]))  # read whole: counted
+    assert import_cmd.estimate_lines(small) == 20
+    big = tmp_path / "big.jsonl"
+    big.write_text("".join(lines) * 50)
+    assert abs(import_cmd.estimate_lines(big) - len(lines) * 50) < len(lines) * 50 * 0.1
+    (tmp_path / "empty.jsonl").write_text("")
+    assert import_cmd.estimate_lines(tmp_path / "empty.jsonl") == 0
+    assert import_cmd.estimate_lines(tmp_path / "missing.jsonl") == 0
