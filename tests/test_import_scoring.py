@@ -119,3 +119,39 @@ def test_the_line_estimate_is_close(tmp_path: Path) -> None:
     (tmp_path / "empty.jsonl").write_text("")
     assert import_cmd.estimate_lines(tmp_path / "empty.jsonl") == 0
     assert import_cmd.estimate_lines(tmp_path / "missing.jsonl") == 0
+
+
+def test_a_child_gone_before_the_next_batch_is_reported_with_its_error(tmp_path: Path) -> None:
+    """The child failed and exited while the parent prepared the next batch: sending that batch
+    fails on a closed pipe, and the error still names the child's own failure."""
+    from tchat_tui.domain.chatpost import ChatPost
+    from tchat_tui.domain.classify import Classifier, Roster
+    from tchat_tui.pipeline import Pipeline
+    from tchat_tui.sources.xline import parse_stream_line
+    from tchat_tui.store import Store
+    from tests.factories import stream_line
+
+    class Broken:
+        def score(self, *a: Any) -> Any:
+            raise RuntimeError("boom")
+
+    store = Store.open(tmp_path / "c.db")
+    pipe = Pipeline(store, store.ensure_chat("T"), Classifier(Roster(host="h"), "T"), Broken())
+    post = parse_stream_line(stream_line("1", "A1 hi #T", "ada"))
+    assert post is not None
+    questions: list[str | None] = []
+    items: list[ChatPost] = pipe.prepare([post], unscored=questions)
+    scoring = import_scoring.start(pipe)
+    assert scoring is not None
+    try:
+        scoring.send(items, questions)
+        scoring._process.join(10)  # the child failed on the first post and is gone
+        with pytest.raises(
+            import_scoring.ScoringFailed, match="scoring failed: RuntimeError: boom"
+        ):
+            for _ in range(50):  # a closed pipe may take a few sends to be refused
+                scoring.send(items * 2000, questions * 2000)
+            scoring.apply(items)
+    finally:
+        scoring.close()
+        store.close()

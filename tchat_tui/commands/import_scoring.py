@@ -141,20 +141,35 @@ class ScoringProcess:
 
     def send(self, items: Sequence[ChatPost], questions: Sequence[str | None]) -> None:
         """Hand a batch to the child (it scores while the caller prepares the next one)."""
-        self._conn.send([_to_wire(item, q) for item, q in zip(items, questions, strict=True)])
+        batch = [_to_wire(item, q) for item, q in zip(items, questions, strict=True)]
+        try:
+            self._conn.send(batch)
+        except OSError as exc:  # the child is gone: say why, if it said
+            raise self._failure() from exc
 
     def apply(self, items: Sequence[ChatPost]) -> None:
         """Wait for the flags of the oldest batch sent (these items) and set them."""
         try:
             reply = self._conn.recv()
         except (EOFError, OSError) as exc:
-            code = self._process.exitcode
-            raise ScoringFailed(f"the scoring process stopped (exit code {code})") from exc
+            raise self._failure() from exc
         if isinstance(reply, tuple):
             raise ScoringFailed(f"scoring failed: {reply[1]}")
         for i, level, score, reasons in reply:
             item = items[i]
             item.promo_level, item.promo_score, item.promo_reasons = level, score, reasons
+
+    def _failure(self) -> ScoringFailed:
+        """Why the child stopped: its own error message if one is still in the pipe."""
+        try:
+            while self._conn.poll(1.0):
+                reply = self._conn.recv()
+                if isinstance(reply, tuple):
+                    return ScoringFailed(f"scoring failed: {reply[1]}")
+        except (EOFError, OSError):
+            pass
+        self._process.join(1.0)
+        return ScoringFailed(f"the scoring process stopped (exit code {self._process.exitcode})")
 
     def close(self) -> None:
         """Tell the child to stop and wait for it (it is killed if it does not stop)."""
