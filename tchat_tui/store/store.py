@@ -260,10 +260,10 @@ class Store:
         """Store a large import faster: wrap the `add_posts` calls of a load of `expected_rows`.
 
         For a load of at least `BULK_MIN_ROWS` posts, and at least half as many as are stored
-        already (`BULK_MIN_SHARE`), the secondary indexes of posts (`schema.POST_INDEXES`) are dropped at entry and
-        re-created at exit: building an index once over every row costs far less than updating
-        it row by row. Never the primary key: duplicates are still refused as they arrive.
-        Smaller loads run as usual. The database's content is the same either way.
+        already (`BULK_MIN_SHARE`), the secondary indexes of posts (`schema.POST_INDEXES`) are
+        dropped at entry and re-created at exit: building an index once over every row costs far
+        less than updating it row by row. Never the primary key: duplicates are still refused as
+        they arrive. Smaller loads run as usual. The database's content is the same either way.
 
         Meanwhile the console and the summary read without those indexes (slower, same figures).
         The indexes come back on exit, exception or not, on `close`, and, if the process dies
