@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python bench/bench_import.py [--posts N] [--runs R]
 Target (issue 3): at least 20,000 posts/s through the whole pipeline (parse, classify, score, store).
-The import is timed twice: as users run it, and with scoring excluded (no promo scorer), so the
+The import is timed three times: as users run it (scoring in a second process), with scoring in the
+same process (as where fork is unavailable), and with scoring excluded (no promo scorer), so the
 scorer's share and the rest of the path can be read apart. With --runs R each figure is the median.
 
 The synthetic file is what X's filtered stream sends: `entities` lists every hashtag, mention and
@@ -106,22 +107,32 @@ def raw_executemany(path: Path, db: Path) -> float:
     return time.perf_counter() - t
 
 
-def pipeline_import(path: Path, db: Path, *, scoring: bool = True) -> tuple[float, int]:
+def pipeline_import(
+    path: Path, db: Path, *, scoring: bool = True, fork: bool = True
+) -> tuple[float, int]:
     """The `tchat-live import` command itself, in process; returns (seconds, posts stored).
 
-    `scoring=False` runs it without a promo scorer (the session is given none).
+    `scoring=False` runs it without a promo scorer (the session is given none); `fork=False`
+    scores in process, as on a platform without fork (the import's scoring process is not used).
     """
     import contextlib
     import io
+    import multiprocessing
     from unittest import mock
 
     from tchat_tui.cli import main as cli_main
     from tchat_tui.store import Store
 
     out = io.StringIO()
-    no_scorer = mock.patch("tchat_tui.session._make_scorer", return_value=None)
+    patches = contextlib.ExitStack()
+    if not scoring:
+        patches.enter_context(mock.patch("tchat_tui.session._make_scorer", return_value=None))
+    if not fork:
+        patches.enter_context(
+            mock.patch.object(multiprocessing, "get_all_start_methods", return_value=["spawn"])
+        )
     t = time.perf_counter()
-    with contextlib.redirect_stdout(out), no_scorer if not scoring else contextlib.nullcontext():
+    with contextlib.redirect_stdout(out), patches:
         code = cli_main(["import", str(path), "--db", str(db), "--host", "hostess"])
     took = time.perf_counter() - t
     if code != 0:
@@ -142,6 +153,7 @@ def main() -> None:
     raws: list[float] = []
     scored: list[float] = []
     unscored: list[float] = []
+    local: list[float] = []
     lost = 0
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "chat.jsonl"
@@ -154,8 +166,15 @@ def main() -> None:
             took, stored = pipeline_import(src, Path(tmp) / f"bare{run}.db", scoring=False)
             unscored.append(took)
             lost = max(lost, n - stored)
-    took, bare, raw = (statistics.median(v) for v in (scored, unscored, raws))
+            took, stored = pipeline_import(src, Path(tmp) / f"local{run}.db", fork=False)
+            local.append(took)
+            lost = max(lost, n - stored)
+    took, bare, raw, alone = (statistics.median(v) for v in (scored, unscored, raws, local))
     print(f"import: {n} posts in {took:.2f} s = {n / took:,.0f} posts/s (target >= 20,000)")
+    print(
+        f"import, scoring in the same process (no fork): {n / alone:,.0f} posts/s"
+        f" (the scoring process: x{alone / took:.2f})"
+    )
     print(f"import, scoring excluded: {n / bare:,.0f} posts/s ({bare / n * 1e6:.1f} us/post)")
     print(f"raw executemany (parse excluded): {n / raw:,.0f} rows/s")
     print(f"ratio import / raw executemany: {raw / took:.2f}")
