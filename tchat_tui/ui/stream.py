@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from rich.segment import Segment
@@ -95,33 +95,62 @@ class StreamPane(ScrollView, can_focus=True):
 
     def shown(self, entry: StreamEntry) -> bool:
         """Whether the entry is in the view under the current filter."""
-        return (
-            not entry.hidden
-            and entry.author_key not in self.muted
-            and matches(entry, self.stream_filter, self.current_question)
-        )
+        return self._filter()(entry)
+
+    def _filter(self) -> Callable[[StreamEntry], bool]:
+        """`shown` for many entries: the filter's reactives are read once, not per entry (a
+        reactive read costs more than the test itself, and a flood tests thousands)."""
+        flt, question, muted = self.stream_filter, self.current_question, self.muted
+        if flt is StreamFilter.ALL:
+            return lambda e: not e.hidden and e.author_key not in muted
+        return lambda e: not e.hidden and e.author_key not in muted and matches(e, flt, question)
 
     def add(self, new: Iterable[StreamEntry]) -> int:
         """Append posts (oldest first); return how many were new to the pane."""
         added = 0
         appended: list[StreamEntry] = []
+        shown = self._filter()
+        by_key, entries = self.by_key, self.entries
         for entry in new:
-            if entry.key in self.by_key:
+            if entry.key in by_key:
                 continue
-            self.entries.append(entry)
-            self.by_key[entry.key] = entry
+            entries.append(entry)
+            by_key[entry.key] = entry
             added += 1
-            if self.shown(entry):
+            if shown(entry):
                 appended.append(entry)
-        if len(self.entries) > self.max_posts + TRIM_STEP:
-            for old in self.entries[: len(self.entries) - self.max_posts]:
-                del self.by_key[old.key]
-            del self.entries[: len(self.entries) - self.max_posts]
-            self._rebuild(keep=self._selected)
+        if len(entries) > self.max_posts + TRIM_STEP:
+            self._trim(appended)
         elif appended:
             self.rows.extend(appended)
             self._after_change()
         return added
+
+    def _trim(self, appended: list[StreamEntry]) -> None:
+        """Forget the oldest posts beyond `max_posts`, with the rows that showed them.
+
+        The rows are the entries that pass the filter, in the same order: the trimmed entries'
+        rows are a prefix of the rows, so they are cut without filtering the window again.
+        """
+        cut = len(self.entries) - self.max_posts
+        gone = self.entries[:cut]
+        for old in gone:
+            del self.by_key[old.key]
+        del self.entries[:cut]
+        gone_ids = {id(e) for e in gone}
+        rows = self.rows
+        n = 0
+        while n < len(rows) and id(rows[n]) in gone_ids:
+            n += 1
+        del rows[:n]
+        rows.extend(appended)
+        if self.follow:
+            self.cursor = len(rows) - 1
+        elif self._selected is not None and id(self._selected) in gone_ids:
+            self.cursor = 0 if rows else -1  # the post under the cursor left the window
+        else:
+            self.cursor = max(-1 if not rows else 0, self.cursor - n)
+        self._after_change(rebuilt=True)
 
     def update_entry(self, entry: StreamEntry) -> None:
         """An entry changed (starred, hidden, allowed...): redraw it or take it out of the view."""
@@ -152,7 +181,8 @@ class StreamPane(ScrollView, can_focus=True):
         return id(entry) in self._visible_set()
 
     def _rebuild(self, keep: StreamEntry | None) -> None:
-        self.rows = [e for e in self.entries if self.shown(e)]
+        shown = self._filter()
+        self.rows = [e for e in self.entries if shown(e)]
         if self.follow or keep is None:
             self.cursor = len(self.rows) - 1
         else:

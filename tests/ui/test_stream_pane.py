@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -74,3 +75,70 @@ async def test_typing_defers_the_drain_but_never_drops_posts(make_app: Any) -> N
         screen._drained_at = now - TYPING_DRAIN - 0.01
         screen._drain_tick()
         assert len(screen.stream.entries) == before + 3  # overdue: all of it
+
+
+async def test_trimming_the_window_keeps_the_view_and_the_cursor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Posts beyond `max_posts` are forgotten with their rows, without filtering the window again:
+    the rows stay exactly the filtered entries, and a cursor off the newest post stays on its
+    post (or the oldest one left, when its post left the window)."""
+    import itertools
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from textual.app import App, ComposeResult
+
+    from tchat_tui.ui import stream as stream_module
+    from tchat_tui.ui.entries import StreamEntry, StreamFilter
+    from tchat_tui.ui.stream import StreamPane
+
+    monkeypatch.setattr(stream_module, "TRIM_STEP", 5)
+    t0 = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
+    rng = random.Random(5)
+    ids = itertools.count()
+
+    def entry(i: int) -> StreamEntry:
+        return StreamEntry(
+            key=f"x:{i}",
+            network="x",
+            native_id=str(i),
+            author_key=f"x:a{i % 7}",
+            handle=f"a{i % 7}",
+            name="A",
+            role="guest" if i % 3 == 0 else "participant",
+            text=f"post {i}",
+            raw_text=f"post {i}",
+            created_at=t0 + timedelta(seconds=i),
+            starred=rng.random() < 0.3,
+        )
+
+    class PaneApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StreamPane(max_posts=20, id="pane")
+
+    app = PaneApp()
+    async with app.run_test(size=(80, 12)) as pilot:
+        pane = app.query_one(StreamPane)
+        pane.muted.add("x:a5")
+        for flt in (StreamFilter.ALL, StreamFilter.GUESTS, StreamFilter.STARRED):
+            pane.stream_filter = flt
+            await pilot.pause()
+            for batch in range(12):
+                if batch == 6 and len(pane.rows) > 3:
+                    pane.cursor = len(pane.rows) - 3  # the host scrolls up a little
+                    pane.follow = False
+                    pane._announce()
+                kept = pane.selected
+                fresh = [entry(next(ids)) for _ in range(rng.randrange(1, 9))]
+                pane.add(fresh)
+                expected = [e for e in pane.entries if pane.shown(e)]
+                assert pane.rows == expected
+                assert len(pane.entries) <= 20 + 5
+                if pane.follow:
+                    assert pane.cursor == len(pane.rows) - 1
+                elif kept is not None and kept in pane.rows:
+                    assert pane.selected is kept
+                else:
+                    assert pane.cursor == (0 if pane.rows else -1)
+            pane.follow = True
