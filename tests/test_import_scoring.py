@@ -155,3 +155,42 @@ def test_a_child_gone_before_the_next_batch_is_reported_with_its_error(tmp_path:
     finally:
         scoring.close()
         store.close()
+
+
+def test_a_post_crosses_the_pipe_whole_but_its_payload() -> None:
+    """Every field the scorer could read survives the hand-over (the wire is positional: a field
+    added to Post or moved must be added here too)."""
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from tchat_tui.domain.chatpost import ChatPost
+    from tchat_tui.domain.classify import Classification
+    from tchat_tui.domain.post import Link, Network, Post, Role
+
+    post = Post(
+        network=Network.MASTODON,
+        native_id="n1",
+        author_id="a1",
+        author_handle="ada",
+        author_name="Ada",
+        text="A2 see https://x.example #T",
+        created_at=datetime(2026, 11, 27, 18, 0, tzinfo=UTC),
+        reply_to_id="n0",
+        reply_to_author_id="a0",
+        conversation_id="n00",
+        hashtags=("T",),
+        links=(Link("https://x.example", "https://x.example/long"),),
+        mentions=("host",),
+        is_repost=False,
+        repost_of_id=None,
+        lang="fr",
+        instance="social.example",
+        raw='{"id": "n1"}',
+        metrics={"like_count": 3},
+    )
+    cls = Classification(Role.GUEST, None, 2, True)
+    wire = import_scoring._to_wire(ChatPost(post, cls), "Q2 text")
+    back, back_cls, question = import_scoring._from_wire(wire)
+    assert back == dataclasses.replace(post, raw="", metrics={})
+    assert (back.key, back.author_key) == (post.key, post.author_key)
+    assert back_cls == cls and question == "Q2 text"
