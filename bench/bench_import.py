@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import sqlite3
@@ -143,6 +144,67 @@ def pipeline_import(
     return took, int(stored)
 
 
+def stage_costs(path: Path, db: Path) -> dict[str, float]:
+    """CPU microseconds per post of each step of an import, run one after the other in this
+    process (no fork, no writer thread): what the two processes and the writer share out.
+
+    Measured with `time.process_time`, so a busy machine slows the run but barely the figures.
+    `hand-over` is the scoring process's pipe without the pipe: both ends' conversions of the
+    posts and the pickling of the batches.
+    """
+    import pickle
+
+    from tchat_tui.commands.import_cmd import BATCH
+    from tchat_tui.commands.import_scoring import _from_wire, _to_wire
+    from tchat_tui.session import ChatSession, Settings
+    from tchat_tui.sources.replay import ReplayStats, read_posts
+
+    cpu = time.process_time
+    session = ChatSession(
+        Settings(tag="BenchChat", db_path=db, host="hostess", dry_run=True, new_chat=True)
+    )
+    session.warm_up()
+    pipeline, store = session.pipeline, session.store
+    scorer = pipeline.scorer
+    assert scorer is not None
+    t = cpu()
+    posts = list(read_posts(path, ReplayStats()))
+    parse = cpu() - t
+    classify = handover = score = 0.0
+    batches = []
+    for i in range(0, len(posts), BATCH):
+        questions: list[str | None] = []
+        t = cpu()
+        items = pipeline.prepare(posts[i : i + BATCH], match_outbox=False, unscored=questions)
+        t1 = cpu()
+        sent = [_to_wire(it, q) for it, q in zip(items, questions, strict=True)]
+        wire = pickle.loads(pickle.dumps(sent))
+        received = [_from_wire(w) for w in wire]
+        t2 = cpu()
+        for post, cls, question in received:
+            scorer.score(post, cls, pipeline.parent_of(post), question)
+            pipeline._remember(post)
+        t3 = cpu()
+        classify += t1 - t
+        handover += t2 - t1
+        score += t3 - t2
+        batches.append(items)
+    t = cpu()
+    with store.bulk_load(len(posts)):
+        for items in batches:
+            store.add_posts(pipeline.chat_id, items, checked=True)
+    store.close()
+    stored = cpu() - t
+    n = len(posts)
+    return {
+        "parse": parse / n * 1e6,
+        "classify": classify / n * 1e6,
+        "hand-over": handover / n * 1e6,
+        "score": score / n * 1e6,
+        "store": stored / n * 1e6,
+    }
+
+
 def main() -> None:
     """Print posts/s for the import (with and without scoring) and for raw executemany."""
     ap = argparse.ArgumentParser()
@@ -169,6 +231,7 @@ def main() -> None:
             took, stored = pipeline_import(src, Path(tmp) / f"local{run}.db", fork=False)
             local.append(took)
             lost = max(lost, n - stored)
+        stages = stage_costs(src, Path(tmp) / "stages.db")
     took, bare, raw, alone = (statistics.median(v) for v in (scored, unscored, raws, local))
     print(f"import: {n} posts in {took:.2f} s = {n / took:,.0f} posts/s (target >= 20,000)")
     print(
@@ -178,6 +241,20 @@ def main() -> None:
     print(f"import, scoring excluded: {n / bare:,.0f} posts/s ({bare / n * 1e6:.1f} us/post)")
     print(f"raw executemany (parse excluded): {n / raw:,.0f} rows/s")
     print(f"ratio import / raw executemany: {raw / took:.2f}")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = cores or 1
+    total = sum(stages.values())
+    print(
+        "CPU per post, each step alone in one process: "
+        + ", ".join(f"{k} {v:.0f}" for k, v in stages.items())
+        + f" = {total:.0f} us"
+    )
+    print(
+        f"ceiling on {cores} cores with every step perfectly shared out:"
+        f" {cores * 1e6 / total:,.0f} posts/s; without the scorer and its hand-over:"
+        f" {cores * 1e6 / (total - stages['score'] - stages['hand-over']):,.0f} posts/s;"
+        f" 20,000 posts/s needs <= {cores * 1e6 / 20_000:.0f} us of CPU per post"
+    )
     if lost:
         print(f"LOST POSTS: {lost}")
 
