@@ -290,7 +290,8 @@ class MainScreen(OutgoingScreen):
         feed = self.feed
         started = feed.started_at or feed.first_post_at
         current = feed.current_question
-        nxt = next_question(feed.questions, DEFAULT_GAP)
+        ends = started + s.duration if started is not None else None
+        nxt = next_question(feed.questions, DEFAULT_GAP, ends)
         question = ""
         if current is not None:
             text = next((q.text for q in feed.questions if q.number == current), "")

@@ -52,9 +52,14 @@ def current_question(states: list[QuestionState]) -> int | None:
 
 
 def next_question(
-    states: list[QuestionState], gap: timedelta = DEFAULT_GAP
+    states: list[QuestionState], gap: timedelta = DEFAULT_GAP, ends_at: datetime | None = None
 ) -> tuple[int, datetime | None] | None:
-    """The next question to post and when it is due (its plan time, else the last one + gap)."""
+    """The next question to post and when it is due (its plan time, else the last one + gap).
+
+    Without a plan the chat's questions are not known in advance: after the last one posted,
+    `Q(n+1)` is guessed due a gap later, but not past `ends_at` (the end of the hour), when no
+    further question is expected (its due time is then None: nothing is late).
+    """
     posted = [q for q in states if q.posted_at is not None]
     last = max(posted, key=lambda q: (q.posted_at, q.number)) if posted else None
     waiting = [
@@ -69,7 +74,8 @@ def next_question(
         return None
     if any(q.due_at for q in states):
         return None  # the plan is done
-    return last.number + 1, last.posted_at + gap
+    due = last.posted_at + gap
+    return last.number + 1, (None if ends_at is not None and due > ends_at else due)
 
 
 def pacing_label(number: int, due: datetime | None, now: datetime) -> str:

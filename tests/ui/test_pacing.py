@@ -73,6 +73,18 @@ def test_next_question(
 
 
 @pytest.mark.parametrize(
+    ("last_posted", "due"),
+    [(at(50), at(57)), (at(53), at(60)), (at(53.5), None), (at(58), None)],
+)
+def test_no_guessed_question_after_the_hour(last_posted: datetime, due: datetime | None) -> None:
+    """Without a plan, Q(n+1) is guessed a gap after Qn, but not past the end of the hour: a
+    chat of 9 questions must not show 'Q10 running ... late' once it is over."""
+    states = [QuestionState(9, "nine", last_posted, None)]
+    assert next_question(states, ends_at=at(60)) == (10, due)
+    assert next_question(states) == (10, last_posted + timedelta(minutes=7))
+
+
+@pytest.mark.parametrize(
     ("started", "now", "text"),
     [
         (None, at(1), "not started"),
