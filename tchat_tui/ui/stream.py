@@ -203,9 +203,10 @@ class StreamPane(ScrollView, can_focus=True):
         """Grow the scrollable height without a screen layout pass.
 
         `virtual_size` is a layout reactive: setting it re-arranges and repaints the whole screen,
-        on every tick of a flood. The pane has no children and its scrollbar is always shown, so
-        only the scrollbar needs to know; `_scroll_update` is Textual's private hook for that
-        (Textual is pinned exactly).
+        on every tick of a flood. The pane has no children and no scrollbar, so only its scroll
+        range needs to know; `_scroll_update` is Textual's private hook for that (Textual is
+        pinned exactly). Every scroll of the pane is forced (`force=True`): with `overflow-y:
+        hidden` Textual otherwise refuses it and the view would stay on the oldest posts.
         """
         size = Size(self.size.width, len(self.rows))
         if size != self.virtual_size:
@@ -216,7 +217,7 @@ class StreamPane(ScrollView, can_focus=True):
         self._set_row_count()
         if self.follow:
             self.cursor = len(self.rows) - 1
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
         elif rebuilt:
             self._scroll_to_cursor()
         self._announce()
@@ -251,9 +252,9 @@ class StreamPane(ScrollView, can_focus=True):
         height = max(1, self.scrollable_content_region.height)
         top = int(self.scroll_offset.y)
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
 
     def action_cursor_up(self) -> None:
         """Move to the previous post."""

@@ -142,3 +142,61 @@ async def test_trimming_the_window_keeps_the_view_and_the_cursor(
                 else:
                     assert pane.cursor == (0 if pane.rows else -1)
             pane.follow = True
+
+
+async def test_the_view_follows_the_newest_post_and_scrolls_to_the_cursor() -> None:
+    """With more posts than lines, the newest post is on the view's last line while the cursor
+    follows it, and moving the cursor out of the view scrolls the view to it. (The pane has no
+    scrollbar, `overflow-y: hidden`, which makes Textual refuse a scroll unless it is forced: the
+    view once stayed on the oldest posts while the cursor and the detail followed the newest.)"""
+    from datetime import UTC, datetime, timedelta
+
+    from textual.app import App, ComposeResult
+
+    from tchat_tui.ui.entries import StreamEntry
+    from tchat_tui.ui.stream import StreamPane
+
+    t0 = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
+
+    def entry(i: int) -> StreamEntry:
+        return StreamEntry(
+            key=f"x:{i}",
+            network="x",
+            native_id=str(i),
+            author_key="x:a",
+            handle="a",
+            name="A",
+            role="participant",
+            text=f"post number {i}",
+            raw_text=f"post number {i}",
+            created_at=t0 + timedelta(seconds=i),
+        )
+
+    def visible(pane: StreamPane) -> list[str]:
+        return [pane.render_line(y).text for y in range(pane.scrollable_content_region.height)]
+
+    class PaneApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield StreamPane(id="pane")
+
+    app = PaneApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        pane = app.query_one(StreamPane)
+        height = pane.scrollable_content_region.height
+        for start in (0, 30, 31):  # one batch, then one post, then one more
+            pane.add([entry(i) for i in range(start, 30 if start == 0 else start + 1)])
+            await pilot.pause()
+            newest = len(pane.entries) - 1
+            assert pane.follow and pane.cursor == newest
+            lines = visible(pane)
+            assert f"post number {newest}" in lines[-1]
+            assert f"post number {newest - height + 1}" in lines[0]
+        pane.focus()
+        await pilot.press("home")
+        assert pane.scroll_offset.y == 0 and "post number 0" in visible(pane)[0]
+        await pilot.press("pagedown", "pagedown")
+        assert pane.cursor > height
+        lines = visible(pane)
+        assert any(f"post number {pane.cursor}" in line for line in lines)
+        await pilot.press("end")
+        assert f"post number {len(pane.rows) - 1}" in visible(pane)[-1]
