@@ -119,6 +119,8 @@ class Run:
     stored: int = 0
     delivered: int = 0
     in_pane: int = 0
+    newest_in_view: bool = False
+    """At the end, the view's last line shows the newest post (the view followed the flood)."""
     rss_empty: float = 0.0
     rss_full: float = 0.0
     total_posts: int = 0
@@ -249,6 +251,9 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
             out.stored = session.store.count_posts(session.chat_id)
             out.delivered = screen.feed.total
             out.in_pane = len(screen.stream.entries)
+            pane = screen.stream
+            last_line = pane.render_line(pane.scrollable_content_region.height - 1).text
+            out.newest_in_view = bool(pane.rows) and pane.rows[-1].text[:20] in last_line
             out.total_posts = out.produced
     finally:
         gc.callbacks.remove(on_gc)
@@ -359,7 +364,8 @@ def flood_figures(args: argparse.Namespace) -> None:
     )
     print(
         f"  posts produced {flood.produced}, stored {flood.stored}, delivered to the screen"
-        f" {flood.delivered} (pane window {flood.in_pane}); lost {flood.produced - flood.delivered}"
+        f" {flood.delivered} (pane window {flood.in_pane}); lost {flood.produced - flood.delivered};"
+        f" newest post on the view's last line: {'yes' if flood.newest_in_view else 'NO'}"
     )
     print(
         f"  key->frame ms  idle p50 {i50:.1f} p95 {i95:.1f} | flood p50 {f50:.1f} p95 {f95:.1f}"
