@@ -32,12 +32,13 @@ def test_migration_to_v4_adds_the_summary_indexes(tmp_path: Path) -> None:
     assert names == {"posts_summary_visible", "posts_summary_answer", "posts_summary_noted"}
     for name in names:
         store.db.execute(f"DROP INDEX {name}")
+    store.db.execute("ALTER TABLE posts DROP COLUMN reply_to_author")  # schema v5's
     store.db.execute("PRAGMA user_version = 3")
     posts = store.db.execute("SELECT count(*) FROM posts").fetchone()[0]
     store.close()
 
     again = Store.open(path)
-    assert again.schema_version == SCHEMA_VERSION == 4
+    assert again.schema_version == SCHEMA_VERSION == 5
     assert summary_indexes(again) == names
     assert again.db.execute("SELECT count(*) FROM posts").fetchone()[0] == posts
     assert build_summary(again, chat).to_json() == expected
@@ -59,6 +60,7 @@ def test_migration_from_v2_backfills_engagement(tmp_path: Path) -> None:
     for name in summary_indexes(store):
         store.db.execute(f"DROP INDEX {name}")
     store.db.execute("ALTER TABLE posts DROP COLUMN engagement")
+    store.db.execute("ALTER TABLE posts DROP COLUMN reply_to_author")  # schema v5's
     store.db.execute("PRAGMA user_version = 2")
     store.close()
 

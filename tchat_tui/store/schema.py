@@ -252,7 +252,62 @@ def _v4(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+def _json_id(key: str, path: str, *, empty_is_none: bool = False) -> str:
+    """SQL for the id at `path` in a row's raw payload as the parsers read it (`str(value)`):
+    a JSON string or integer, else NULL, also for a payload that is not valid JSON (json_extract
+    would raise there: the CASE tests json_valid first, and SQLite evaluates a CASE in order).
+    Other JSON types stay NULL: SQLite would spell a boolean (1), a real or an integer past
+    64 bits (which it reads as a real) otherwise than Python's str. A payload without `key` in
+    quotes is not parsed at all (json_extract does not match a key spelled with escapes either).
+    """
+    keep = "t IN ('text', 'integer') AND typeof(v) IN ('text', 'integer')"
+    if empty_is_none:
+        keep += " AND v <> ''"
+    return (
+        f"CASE WHEN instr(raw, '\"{key}\"') AND json_valid(raw) THEN (SELECT v FROM"
+        f" (SELECT json_type(raw, {path}) AS t, json_extract(raw, {path}) AS v) WHERE {keep}) END"
+    )
+
+
+_V5_BACKFILL = {
+    # xline.post_from_tweet: `in_reply_to_user_id` of the tweet, and every X payload stored is a
+    # whole filtered-stream line, {"data": tweet, "includes": ..., "matching_rules": ...} (the
+    # stream, the recent search and the publisher all store that shape).
+    "x": _json_id("in_reply_to_user_id", "'$.data.in_reply_to_user_id'"),
+    # mastodon.status_to_post: `in_reply_to_account_id` of the status shown (the boosted one for
+    # a boost), '' read as none; the payload is the whole Status.
+    "mastodon": _json_id(
+        "in_reply_to_account_id",
+        "CASE json_type(raw, '$.reblog') WHEN 'object' THEN '$.reblog.in_reply_to_account_id'"
+        " ELSE '$.in_reply_to_account_id' END",
+        empty_is_none=True,
+    ),
+    # bluesky_posts.record_to_post: the DID of the parent's AT-URI (`did_of`), an URI the row
+    # keeps whole in reply_to_key ('bluesky:' + URI) whatever its payload (a Jetstream message,
+    # a post view, none for the publisher's posts). Not the dry runs: the outbox makes those
+    # without an author replied to.
+    "bluesky": "CASE WHEN dry_run = 0 AND substr(reply_to_key, 1, 8) = 'bluesky:' THEN"
+    " (SELECT CASE WHEN instr(u, '/') THEN substr(u, 1, instr(u, '/') - 1) ELSE u END FROM"
+    " (SELECT CASE WHEN substr(reply_to_key, 9, 5) = 'at://' THEN substr(reply_to_key, 14)"
+    " ELSE substr(reply_to_key, 9) END AS u)) END",
+}
+"""Per network, SQL for a stored post's reply_to_author as its parser set it, or NULL (part of
+the released migration `_v5`: never edit it)."""
+
+
+def _v5(db: sqlite_utils.Database) -> None:
+    """The author id of the post replied to, so a restart's promo history has it (reply spray)
+    even for a reply whose parent is not among the recent posts. Older rows get it from the
+    stored payload (or key) where the parser's reading of it can be repeated exactly in SQL."""
+    db.execute("ALTER TABLE posts ADD COLUMN reply_to_author TEXT")
+    for network, value in _V5_BACKFILL.items():
+        db.execute(
+            f"UPDATE posts SET reply_to_author = {value} WHERE network = ? AND {value} IS NOT NULL",
+            [network],
+        )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 """MIGRATIONS[i] takes the schema from version i to i + 1; append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

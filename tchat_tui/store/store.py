@@ -66,12 +66,12 @@ _POST_COLUMNS = (
     "key chat_id network native_id instance author_key author_handle author_name role text"
     " created_at received_at reply_to_key root_key hashtags links mentions is_repost repost_of_key"
     " lang metrics raw question_number answers audience_question promo_level promo_score"
-    " promo_reasons outgoing dry_run outbox_id engagement"
+    " promo_reasons outgoing dry_run outbox_id engagement reply_to_author"
 ).split()
 PAGE_SIZE = 16384
 """Bytes per database page, for databases this version creates."""
 _ROWS_PER_INSERT = 400
-"""Posts per INSERT statement (33 columns: 13,200 parameters, under SQLite's 32,766)."""
+"""Posts per INSERT statement (34 columns: 13,600 parameters, under SQLite's 32,766)."""
 
 
 @functools.cache
@@ -495,6 +495,7 @@ class Store:
             int(cp.dry_run),
             cp.outbox_id,
             sum(metrics.get(k, 0) for k in ENGAGEMENT_KEYS) if metrics else 0,
+            p.reply_to_author_id,
         )
 
     def update_post_text(self, key: str, text: str, edited_at: datetime, raw: str) -> bool:
@@ -896,6 +897,7 @@ def row_to_post(row: Row) -> Post:
         text=row["text"],
         created_at=parse_iso(row["created_at"]),
         reply_to_id=native(row.get("reply_to_key")),
+        reply_to_author_id=row.get("reply_to_author"),
         conversation_id=native(row.get("root_key")),
         hashtags=tuple(json.loads(row["hashtags"] or "[]")),
         links=tuple(Link(u, e) for u, e in json.loads(row["links"] or "[]")),
