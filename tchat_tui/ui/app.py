@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import App
+from textual.widgets import Input
 
 from tchat_tui.session import ChatSession
 from tchat_tui.ui.main_screen import MainScreen
+from tchat_tui.ui.stream import StreamPane
 
 _CLAIMING = (
     events.Key,
@@ -33,9 +35,35 @@ class ChatApp(App[int]):
         self.main: MainScreen | None = None
 
     async def on_event(self, event: events.Event) -> None:
-        """Input first: a key or a click claims the next milliseconds from the pipeline."""
+        """Input first: a key or a click claims the next milliseconds from the pipeline.
+
+        A key for the stream runs its command here, in the order the keys came: Textual would
+        post it to the stream, whence it bubbles back to the app for its binding, while the
+        next keys of the same burst (a paste, fast typing over ssh or tmux) are already posted
+        to the stream too. After `r` or `i` moved the focus to the composer, those keys would
+        still run as one-key commands (`rmerci` muted the author instead of typing "merci").
+        Here each key finds the focus that the previous one left. So does a key that a text
+        field does not type (Esc leaves the composer: the next keys are the stream's again).
+        """
         if isinstance(event, _CLAIMING):
             self.session.foreground.touch()
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and (
+                isinstance(self.focused, StreamPane)
+                # In a text field only the keys it does not type (Esc leaves the composer).
+                or (isinstance(self.focused, Input) and not event.is_printable)
+            )
+            and self.screen.maximized is None
+        ):
+            self.app_focus = True
+            # Textual's own binding lookup (pinned exactly): priority bindings first, then the
+            # chain from the focused widget up, as the bubbled key would have found them.
+            if await self._check_bindings(event.key, priority=True) or await self._check_bindings(
+                event.key
+            ):
+                return
         await super().on_event(event)
 
     def get_default_screen(self) -> MainScreen:

@@ -19,6 +19,7 @@ from tchat_tui.domain.post import Network
 from tchat_tui.multinet import check_for_networks
 from tchat_tui.text import NetworkRules, TextCheck, ensure_tag, rules_for
 from tchat_tui.ui.entries import StreamEntry
+from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.messages import DraftReady
 from tchat_tui.ui.safe import one_line
 
@@ -148,7 +149,7 @@ class Composer(Vertical):
         self.reply_to = reply_to
         self.draft.value = text
         self.draft.cursor_position = len(text)
-        self.draft.focus()
+        focus_now(self.draft)
         self._check()
 
     def watch_reply_to(self) -> None:
@@ -244,7 +245,7 @@ class Composer(Vertical):
         if self.reply_to is not None and not self.draft.value:
             self.reply_to = None
             self.kind = "post"
-        self.screen.query_one("StreamPane").focus()
+        focus_now(self.screen.query_one("StreamPane"))
 
     def action_toggle_tag(self) -> None:
         """Turn the automatic tag on or off."""

@@ -22,6 +22,7 @@ from tchat_tui.ui.commands import PaletteEntry, console_commands
 from tchat_tui.ui.composer import Composer
 from tchat_tui.ui.entries import StreamEntry, StreamFilter
 from tchat_tui.ui.feed import Feed
+from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.gc_policy import freeze_long_lived, settle_startup_memory
 from tchat_tui.ui.outgoing import OutgoingScreen
 from tchat_tui.ui.pacing import DEFAULT_GAP, hour_clock, next_question, pacing_label
@@ -394,7 +395,7 @@ class MainScreen(OutgoingScreen):
 
     def action_compose(self) -> None:
         """Go to the composer (a new post, or the draft in progress)."""
-        self.composer.draft.focus()
+        focus_now(self.composer.draft)
 
     # -- palette -----------------------------------------------------------------------------
 

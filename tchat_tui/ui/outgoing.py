@@ -13,6 +13,7 @@ from textual import on
 from tchat_tui.domain.post import Network
 from tchat_tui.multinet import check_for_networks
 from tchat_tui.ui.composer import NETWORK_NAMES, Composer
+from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.messages import DraftReady
 from tchat_tui.ui.moderation import ModerationScreen
 from tchat_tui.ui.pacing import DEFAULT_GAP, next_question
@@ -97,7 +98,7 @@ class OutgoingScreen(ModerationScreen):
         dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
         what = "Reply" if event.kind == "reply" else "Post"
         self.notify(f"{what} queued{dry} by {s.on_duty}", timeout=3)
-        self.stream.focus()
+        focus_now(self.stream)
 
     def action_repost(self) -> None:
         """Retweet (repost) the selected post on its own network."""
