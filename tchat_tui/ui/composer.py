@@ -83,6 +83,7 @@ class Composer(Vertical):
     BINDINGS = [
         Binding("escape", "cancel", "Back to stream", id="composer-cancel"),
         Binding("ctrl+t", "toggle_tag", "Auto tag", id="toggle-tag"),
+        Binding("ctrl+y", "swap_draft", "Set-aside draft", id="swap-draft"),
     ]
 
     reply_to: var[StreamEntry | None] = var(None)
@@ -112,6 +113,9 @@ class Composer(Vertical):
         """Each target network's counting rules (a Mastodon instance's own limit when known)."""
         self.checks: list[TextCheck] = []
         self.kind = "post"
+        self.aside: tuple[str, StreamEntry | None] | None = None
+        """A draft that `start` replaced (its text and the post it replied to): ctrl+y swaps it
+        back. One slot: a host juggles two drafts at most."""
 
     def compose(self) -> ComposeResult:
         """Reply context, the draft, the checks."""
@@ -144,13 +148,38 @@ class Composer(Vertical):
         return text
 
     def start(self, text: str = "", reply_to: StreamEntry | None = None) -> None:
-        """Begin a draft (a reply when `reply_to` is given) and focus it."""
+        """Begin a draft (a reply when `reply_to` is given) and focus it.
+
+        A draft in progress is never thrown away: a reply with no text of its own keeps it and
+        only changes the post replied to; anything else sets it aside (ctrl+y brings it back).
+        """
+        current = self.draft.value
+        if current.strip() and current != text:
+            if reply_to is not None and not text:
+                text = current
+                self.notify(f"Draft kept: now replying to @{one_line(reply_to.handle)}.", timeout=4)
+            else:
+                self.aside = (current, self.reply_to)
+                self.notify("Your draft was set aside: ctrl+y brings it back.", timeout=6)
+        self._set(text, reply_to)
+
+    def _set(self, text: str, reply_to: StreamEntry | None) -> None:
         self.kind = "reply" if reply_to is not None else "post"
         self.reply_to = reply_to
         self.draft.value = text
         self.draft.cursor_position = len(text)
         focus_now(self.draft)
         self._check()
+
+    def action_swap_draft(self) -> None:
+        """Swap the draft with the one set aside (so neither is lost)."""
+        if self.aside is None:
+            self.notify("No draft set aside.", severity="warning")
+            return
+        text, reply_to = self.aside
+        current = self.draft.value
+        self.aside = (current, self.reply_to) if current.strip() else None
+        self._set(text, reply_to)
 
     def watch_reply_to(self) -> None:
         """Show whom we reply to."""
