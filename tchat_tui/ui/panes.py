@@ -147,7 +147,9 @@ class QuestionQueue(Static):
         for q in facts.questions:
             line = Text(no_wrap=True, overflow="ellipsis")
             if q.number == facts.current and q.posted_at and now:
-                line.append(f"▶ Q{q.number} running {span(now - q.posted_at)} ", "bold magenta")
+                # "open" for how long it has been the current question; "running ... late" is
+                # only ever said of the next one, overdue.
+                line.append(f"▶ Q{q.number} open {span(now - q.posted_at)} ", "bold magenta")
             elif q.posted_at:
                 line.append(f"✓ Q{q.number} {local_time(q.posted_at)[:5]} ", "green")
             elif q.number == facts.next_number and now:
@@ -161,7 +163,7 @@ class QuestionQueue(Static):
         if facts.next_number is not None and facts.next_number not in {
             q.number for q in facts.questions
         }:
-            if now:
+            if now and facts.next_due is not None:  # a guess with no time says nothing
                 lines.append(Text(pacing_label(facts.next_number, facts.next_due, now)))
         lines.append(Text(""))
         open_count = sum(1 for e in facts.audience if not e.answered)

@@ -112,3 +112,37 @@ def test_untrusted_text_is_neutralised(raw: str, line: str, lines: str) -> None:
     """Control characters never reach the terminal; markup is left as plain characters."""
     assert one_line(raw) == line
     assert multi_line(raw) == lines
+
+
+async def test_the_queue_says_open_for_the_current_question_and_late_only_for_the_next() -> None:
+    """'▶ Q2 open 3:00' for the current question; 'running ... late' is kept for the next one;
+    a guessed next question with no due time (the hour is over) adds no line."""
+    from textual.app import App, ComposeResult
+
+    from tchat_tui.ui.panes import QuestionQueue, QueueFacts
+
+    class QueueApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield QuestionQueue()
+
+    states = [QuestionState(1, "one", at(7), None), QuestionState(2, "two", at(14), None)]
+    app = QueueApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        queue = app.query_one(QuestionQueue)
+
+        def text() -> str:
+            return "\n".join(
+                "".join(seg.text for seg in queue.render_line(y))
+                for y in range(queue.content_region.height)
+            )
+
+        queue.show(QueueFacts(states, 2, 3, at(21), [], at(17)))
+        await pilot.pause()
+        assert "▶ Q2 open 3:00 two" in text() and "Q3 due in 4:00" in text()
+        assert "running" not in text()
+        queue.show(QueueFacts(states, 2, 3, at(21), [], at(23)))
+        await pilot.pause()
+        assert "Q3 running 2:00 late" in text()
+        queue.show(QueueFacts(states, 2, 3, None, [], at(70)))
+        await pilot.pause()
+        assert "Q3" not in text()
