@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from tchat_tui.domain.classify import Roster, own_words
 from tchat_tui.domain.post import Network, Post
 from tchat_tui.publish.base import LookupFailed, OutboxRow, Publisher, PublishResult
 
@@ -16,6 +19,30 @@ if TYPE_CHECKING:
     from tchat_tui.store.store import Store
 
 KINDS = ("post", "reply", "repost")
+ACTIONS = {"post": "post", "reply": "reply", "repost": "retweet"}
+"""The moderator action logged for each kind of submission (a `Qn:` post logs `question`)."""
+_QUESTION = re.compile(r"^\s*[Qq]\s?\d{1,2}\s*[:.\-–—/)]")
+"""A question's `Qn:` prefix, as the classifier reads it."""
+_LIVE = ("pending", "sending", "sent")
+"""Outbox statuses of a retweet that went or is going out (a failed one may be tried again)."""
+
+
+class AlreadyReposted(ValueError):
+    """This chat's outbox already retweeted (or is retweeting) that post on that network."""
+
+    def __init__(self, row: OutboxRow) -> None:
+        self.row = row
+        super().__init__(f"already retweeted (by {row.get('moderator') or 'a moderator'})")
+
+
+@dataclass(frozen=True, slots=True)
+class HostIdentity:
+    """Who a dry-run post is written by: the host as the chat knows her on that network."""
+
+    author_id: str
+    handle: str
+    name: str
+    instance: str | None = None
 
 
 class Outbox:
@@ -49,6 +76,8 @@ class Outbox:
         """Why the worker stopped, if it did (shown on the screen)."""
         self.wake = threading.Event()
         self._lock = threading.Lock()
+        self._hosts: dict[Network, HostIdentity] = {}
+        """Per network, the host author found among the stored posts (kept once found)."""
 
     def submit(
         self,
@@ -62,6 +91,10 @@ class Outbox:
         """Write one pending row per network (grouped) and wake the worker; return the rows."""
         if kind not in KINDS:
             raise ValueError(f"unknown outbox kind {kind!r}")
+        if kind == "repost" and reply_to is not None:
+            done = self.reposted(reply_to)
+            if done is not None:
+                raise AlreadyReposted(done)
         group: str | None = None
         rows: list[OutboxRow] = []
         for network in networks:
@@ -85,8 +118,39 @@ class Outbox:
             )
             group = str(row["group_key"])
             rows.append(row)
+        if rows:
+            self._log(rows, moderator)
         self.wake.set()
         return rows
+
+    def reposted(self, target: Mapping[str, object]) -> OutboxRow | None:
+        """This chat's retweet of `target` (a reply target) pending, on its way or sent, if any."""
+        network, native = str(target.get("network")), str(target.get("native_id"))
+        key = target.get("key")
+        for row in self.store.outbox(self.chat_id, _LIVE):
+            if row["kind"] != "repost" or row["network"] != network:
+                continue
+            if row["in_reply_to"] == native or (key and row["target_key"] == key):
+                return row
+        return None
+
+    def _log(self, rows: Sequence[OutboxRow], moderator: str) -> None:
+        """One moderator action per submission: what was sent, on what, where, by whom.
+
+        The action log shows `target` as the post it names (a reply's or a retweet's) or as is
+        (a post's text); `detail` is the reply's text or the networks, after `[dry-run]`.
+        """
+        first = rows[0]
+        kind = str(first["kind"])
+        text = str(first["text"])
+        action = ACTIONS.get(kind, kind)
+        if kind == "post" and _QUESTION.match(own_words(text)):
+            action = "question"
+        target = str(first["target_key"] or "") if kind in ("reply", "repost") else text
+        detail = text if kind == "reply" else ", ".join(str(r["network"]) for r in rows)
+        if any(r["dry_run"] for r in rows):
+            detail = f"[dry-run] {detail}"
+        self.store.record_action(self.chat_id, moderator, action, target, detail)
 
     def retry(self, outbox_id: int) -> None:
         """Put a failed row back in the queue."""
@@ -172,24 +236,59 @@ class Outbox:
         self.finished.append(sent)
         return sent
 
+    def host(self, network: Network) -> HostIdentity:
+        """The author of this network's dry-run posts: the chat's host as the chat knows her.
+
+        The host author stored from the network (id, handle, display name), else the host's
+        configured handle, else what the outbox was given (the moderator on duty).
+        """
+        found = self._hosts.get(network)
+        if found is not None:
+            return found
+        roster = self.pipeline.classifier.roster
+        row = self.store.chat_host(self.chat_id, network, roster.host or self.host_handle)
+        if row is None:
+            handle = (roster.host or self.host_handle).lstrip("@")
+            return HostIdentity(handle, handle, handle)
+        found = HostIdentity(
+            str(row["author_id"]),
+            str(row["handle"]),
+            str(row["name"] or row["handle"]),
+            row["instance"] if network is Network.MASTODON else None,
+        )
+        self._hosts[network] = found  # the stream's host: no need to ask again
+        if roster.host is None:
+            # A chat reopened without a plan: the host the classifier found then is the host.
+            classifier = self.pipeline.classifier
+            classifier.roster = Roster(found.handle, roster.guests, roster.co_moderators)
+        return found
+
     def _dry_run_post(self, row: OutboxRow, remote_id: str) -> Post:
         from tchat_tui.domain.text import extract_hashtags, extract_mentions
 
-        text = str(row["text"])
+        network = Network(row["network"])
+        host = self.host(network)
         kind = row["kind"]
+        text = str(row["text"])
+        if kind == "repost" and network is Network.X:
+            # As X gives a retweet: `RT @author: ` and the original text.
+            original = self.store.post(str(row["target_key"])) if row["target_key"] else None
+            author = original["author_handle"] if original else None
+            text = f"RT @{author}: {original['text']}" if original and author else f"RT {text}"
         return Post(
-            network=Network(row["network"]),
+            network=network,
             native_id=remote_id,
-            author_id=self.host_handle,
-            author_handle=self.host_handle,
-            author_name=self.host_handle,
-            text=text if kind != "repost" else f"RT {text}",
+            author_id=host.author_id,
+            author_handle=host.handle,
+            author_name=host.name,
+            text=text,
             created_at=self.clock(),
             reply_to_id=row["in_reply_to"] if kind == "reply" else None,
             hashtags=tuple(extract_hashtags(text)),
             mentions=tuple(extract_mentions(text)),
             is_repost=kind == "repost",
             repost_of_id=row["in_reply_to"] if kind == "repost" else None,
+            instance=host.instance,
         )
 
     def run(self, stop: threading.Event, interval: float = 0.5) -> None:

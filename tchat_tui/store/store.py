@@ -869,6 +869,31 @@ class Store:
             args.extend(statuses)
         return list(self._rows(sql + " ORDER BY id", args))
 
+    def chat_host(self, chat_id: int, network: Network, handle: str | None = None) -> Row | None:
+        """The chat's host on `network` as the networks showed her, or None.
+
+        An author of this network with a post in this chat stored as the host's that came from
+        the network (not a dry run). With several, the one with `handle` first, then the first
+        seen. Row: key, author_id, handle, name, instance (of that post; None on X).
+        """
+        rows = self._rows(
+            "SELECT a.key, a.author_id, a.handle, a.name,"
+            " (SELECT p.instance FROM posts p WHERE p.author_key = a.key AND p.chat_id = ?"
+            "  AND p.role = 'host' AND p.dry_run = 0 LIMIT 1) AS instance"
+            " FROM authors a WHERE a.network = ? AND (a.role = 'host' OR lower(a.handle) = ?)"
+            " AND EXISTS (SELECT 1 FROM posts p WHERE p.author_key = a.key AND p.chat_id = ?"
+            "  AND p.role = 'host' AND p.dry_run = 0)"
+            " ORDER BY lower(a.handle) = ? DESC, a.first_seen, a.key LIMIT 1",
+            [
+                chat_id,
+                network.value,
+                (handle or "").lstrip("@").lower(),
+                chat_id,
+                (handle or "").lstrip("@").lower(),
+            ],
+        )
+        return rows[0] if rows else None
+
 
 def row_to_post(row: Row) -> Post:
     """Rebuild the normalized Post from a stored row."""

@@ -110,15 +110,28 @@ class OutgoingScreen(ModerationScreen):
         if network not in s.publishers:
             self.notify(f"No publisher for {network.value}.", severity="error")
             return
-        rows = s.outbox.submit(
-            entry.raw_text,
-            [network],
-            moderator=s.on_duty,
-            kind="repost",
-            reply_to=entry.as_reply_target(),
-        )
+        from tchat_tui.publish.outbox import AlreadyReposted
+
+        try:
+            rows = s.outbox.submit(
+                entry.raw_text,
+                [network],
+                moderator=s.on_duty,
+                kind="repost",
+                reply_to=entry.as_reply_target(),
+            )
+        except AlreadyReposted as exc:
+            by = exc.row.get("moderator") or "a moderator"
+            self.notify(
+                f"Not retweeted: @{entry.handle}'s post is already retweeted (by {by}).",
+                severity="warning",
+            )
+            return
+        except ValueError as exc:
+            self.notify(f"Not retweeted: {exc}", severity="error")
+            return
         dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
-        self.notify(f"Retweet of @{entry.handle} queued{dry}", timeout=3)
+        self.notify(f"Retweet of @{entry.handle} queued{dry} by {s.on_duty}", timeout=3)
 
     def action_retry_failed(self) -> None:
         """Queue every failed outgoing post again (not those retrying cannot help)."""

@@ -1,0 +1,50 @@
+"""Pilot test of the console's retweet: X's own form, as the host, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.ui.conftest import CHAT, settle
+from tests.ui.test_console import screen_of, select, wait_for
+
+ALL = len(CHAT)
+
+
+async def test_t_retweets_as_the_host_once(make_app: Any, monkeypatch: Any) -> None:
+    """t on a participant's post: `RT @ada: ...` shown as the host's, dry-run; t again is refused."""
+    app = make_app()
+    said: list[str] = []
+    notify = app.notify
+    monkeypatch.setattr(
+        app, "notify", lambda message, **kw: said.append(message) or notify(message, **kw)
+    )
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        await select(pilot, "102")
+        await pilot.press("t")
+        pane = screen_of(pilot).stream
+        await wait_for(pilot, lambda: len(pane.entries) == ALL + 1)
+        mine = pane.entries[-1]
+        assert (mine.text, mine.handle, mine.role) == (
+            "RT @ada: A1 naps, honestly #T",
+            "hostess",
+            "host",
+        )
+        assert (mine.is_repost, mine.dry_run, mine.outgoing) == (True, True, True)
+        assert mine.author_key == "x:id-hostess"  # the host as the stream showed her
+        row = app.session.store.post(mine.key)
+        assert row is not None and row["repost_of_key"] == "x:102"
+
+        await select(pilot, "102")
+        await pilot.press("t")
+        await wait_for(pilot, lambda: any("already retweeted" in m for m in said))
+        await pilot.pause(0.2)
+        assert len(pane.entries) == ALL + 1
+        outbox = app.session.store.outbox(app.session.chat_id)
+        assert [(r["kind"], r["status"], r["moderator"]) for r in outbox] == [
+            ("repost", "sent", "ana")
+        ]
+        logged = app.session.store.actions(app.session.chat_id)
+        assert [(r["moderator"], r["action"], r["target"]) for r in logged] == [
+            ("ana", "retweet", "x:102")
+        ]
