@@ -1,4 +1,4 @@
-"""Screens over the console: author card, action log, help, cost, the mention offer."""
+"""Screens over the console: author card, muted authors, action log, help, cost, mention offer."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from tchat_tui.domain.cost import PRICES_READ_ON, CostMeter
 from tchat_tui.ui.entries import PROMO_MARKS, ROLE_BADGES, local_time
@@ -28,8 +29,11 @@ if TYPE_CHECKING:
 class AuthorCard(ModalScreen[str | None]):
     """An author: role, mute state, the moderators' note, their posts here and promo reasons.
 
-    Dismisses with 'mute', 'unmute', 'note' or None.
+    Dismisses with 'mute', 'unmute', 'note' or None. The note field has the focus: the card is
+    where the moderators write about an author (Enter saves the note, Esc closes).
     """
+
+    AUTO_FOCUS = "#note"
 
     DEFAULT_CSS = """
     AuthorCard { align: center middle; }
@@ -121,6 +125,50 @@ class AuthorCard(ModalScreen[str | None]):
     def note(self) -> str:
         """The note as typed."""
         return self.query_one("#note", Input).value
+
+
+class MutedAuthors(ModalScreen[str | None]):
+    """The chat's muted authors, newest mute first; Enter unmutes the selected one.
+
+    Dismisses with the author's key, or None. `rows` come from `moderation.muted_in_chat`.
+    """
+
+    DEFAULT_CSS = """
+    MutedAuthors { align: center middle; }
+    MutedAuthors > Vertical {
+        width: 80; height: auto; max-height: 80%; border: thick $accent; background: $surface;
+        padding: 0 1;
+    }
+    MutedAuthors OptionList { height: auto; max-height: 20; }
+    """
+    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="muted-close")]
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        """A title and one line per muted author."""
+        with Vertical():
+            yield Static(Text("Unmute an author (Enter unmutes, Esc closes)", style="bold"))
+            yield OptionList(*(Option(self._line(r), id=r["key"]) for r in self.rows))
+
+    @staticmethod
+    def _line(row: dict[str, Any]) -> Text:
+        line = Text()
+        line.append(f"@{one_line(row.get('handle') or row['key'])}", "bold")
+        role = row.get("role") or "participant"
+        if role in ROLE_BADGES:
+            line.append(f" {ROLE_BADGES[role]}", "cyan")
+        if row.get("muted_at"):
+            line.append(f"  muted {local_time(datetime.fromisoformat(row['muted_at']))}", "dim")
+        if row.get("muted_by"):
+            line.append(f" by {one_line(row['muted_by'])}", "dim")
+        return line
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
 
 
 class ActionLog(ModalScreen[None]):

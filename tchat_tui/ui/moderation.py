@@ -1,9 +1,12 @@
 """Moderation on the selected post: star, hide, mute, allow, claim, author card, duty, action log.
 
 Every action is written to the store with the name of the moderator on duty before the view changes.
+The host, the guests and the co-moderators are never muted; a mute is undone from the palette.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
@@ -11,6 +14,46 @@ from tchat_tui.session import ChatSession
 from tchat_tui.ui.entries import StreamEntry
 from tchat_tui.ui.feed import Feed
 from tchat_tui.ui.stream import StreamPane
+
+if TYPE_CHECKING:
+    from tchat_tui.store.store import Store
+
+NEVER_MUTED = {"host": "the host", "guest": "a guest", "co-moderator": "a co-moderator"}
+"""Roles never muted (they lead the chat), and how a refusal names them."""
+MUTE_LOOKBACK = 5000
+"""Newest moderator actions searched for when and by whom each muted author was muted."""
+
+
+def muted_in_chat(store: Store, chat_id: int) -> list[dict[str, Any]]:
+    """The muted authors who posted in this chat or were muted in it, newest mute first.
+
+    Each is the author's row plus `muted_at` and `muted_by` from their latest mute in the action
+    log (None when it is not there: muted in another chat, or long ago).
+    """
+    muted = store.muted_authors()
+    if not muted:
+        return []
+    latest: dict[str, dict[str, Any]] = {}
+    for action in store.actions(chat_id, MUTE_LOOKBACK):  # newest first
+        key = action["target"]
+        if action["action"] == "mute" and key in muted and key not in latest:
+            latest[key] = action
+    rows = []
+    for key in muted:
+        mute = latest.get(key)
+        if mute is None and not store.posts_by_author(chat_id, key, limit=1):
+            continue
+        author = store.author(key) or {"key": key}
+        rows.append(
+            {
+                **author,
+                "muted_at": mute["at"] if mute else None,
+                "muted_by": mute["moderator"] if mute else None,
+                "mute_id": mute["id"] if mute else 0,
+            }
+        )
+    rows.sort(key=lambda r: (-r["mute_id"], (r.get("handle") or r["key"]).lower()))
+    return rows
 
 
 class ModerationScreen(Screen[None]):
@@ -72,10 +115,31 @@ class ModerationScreen(Screen[None]):
         self._changed(entry)
 
     def action_mute(self) -> None:
-        """Mute the selected post's author: their posts leave the stream."""
+        """Mute the selected post's author: their posts leave the stream (not the host, a guest
+        or a co-moderator)."""
         entry = self.selected_or_warn()
         if entry is not None:
-            self.set_muted(entry.author_key, True, entry.handle)
+            self._mute_author_of(entry)
+
+    def unmutable_reason(self, entry: StreamEntry) -> str | None:
+        """Why the post's author must not be muted ('@x is the host: not muted'), or None.
+
+        The post's role, or the author's stored role (the plan may have named them since); the
+        console's own posts are the host's.
+        """
+        role = "host" if entry.outgoing else entry.role
+        if role not in NEVER_MUTED:
+            author = self.session.store.author(entry.author_key)
+            role = (author or {}).get("role") or role
+        who = NEVER_MUTED.get(role)
+        return f"@{entry.handle} is {who}: not muted" if who else None
+
+    def _mute_author_of(self, entry: StreamEntry) -> None:
+        reason = self.unmutable_reason(entry)
+        if reason:
+            self.notify(reason, severity="warning")
+            return
+        self.set_muted(entry.author_key, True, entry.handle)
 
     def set_muted(self, author_key: str, muted: bool, handle: str) -> None:
         """Mute or unmute an author and refilter the stream."""
@@ -86,7 +150,38 @@ class ModerationScreen(Screen[None]):
         else:
             stream.muted.discard(author_key)
         stream.refilter()
-        self.notify(f"{'Muted' if muted else 'Unmuted'} @{handle}")
+        self.refresh_panes()
+        if muted:
+            self.notify(f"Muted @{handle} (palette: Unmute an author)")
+        else:
+            self.notify(f"Unmuted @{handle}: their posts are back in the stream")
+
+    def _unmute(self, author_key: str) -> None:
+        author = self.session.store.author(author_key) or {}
+        self.set_muted(author_key, False, author.get("handle") or author_key)
+
+    def action_unmute_author(self) -> None:
+        """Choose a muted author of this chat and unmute them."""
+        from tchat_tui.ui.modals import MutedAuthors
+
+        rows = muted_in_chat(self.session.store, self._chat)
+        if not rows:
+            self.notify("No author is muted in this chat.", severity="warning")
+            return
+
+        def done(author_key: str | None) -> None:
+            if author_key:
+                self._unmute(author_key)
+
+        self.app.push_screen(MutedAuthors(rows), done)
+
+    def action_unmute_last(self) -> None:
+        """Unmute the author muted last in this chat."""
+        rows = muted_in_chat(self.session.store, self._chat)
+        if not rows:
+            self.notify("No author is muted in this chat.", severity="warning")
+            return
+        self._unmute(rows[0]["key"])
 
     def action_allow(self) -> None:
         """Allow a flagged post: the moderator judged it fine (the decision is stored)."""
@@ -139,8 +234,10 @@ class ModerationScreen(Screen[None]):
         card = AuthorCard(self.session.store, self._chat, entry.author_key)
 
         def done(result: str | None) -> None:
-            if result in ("mute", "unmute"):
-                self.set_muted(entry.author_key, result == "mute", entry.handle)
+            if result == "mute":
+                self._mute_author_of(entry)
+            elif result == "unmute":
+                self.set_muted(entry.author_key, False, entry.handle)
             elif result == "note":
                 self.session.store.set_note(
                     self._chat, entry.author_key, self.session.on_duty, card.note
