@@ -363,10 +363,10 @@ class MainScreen(OutgoingScreen):
 
     @on(StreamPane.Selected)
     def _selected(self, event: StreamPane.Selected) -> None:
-        if self.stream.follow:
-            self._panes_dirty = True  # following a flood: redraw with the next pane refresh
-        else:
-            self.query_one(PostDetail).show(event.entry, self.feed.current_question)
+        # At once, following or not: the detail is what the host reads before pressing r, s or
+        # h, which act on the highlighted post, so the two never disagree (at most once per
+        # drain while following a flood: one Selected per batch).
+        self.query_one(PostDetail).show(event.entry, self.feed.current_question)
         if self.stream.follow != self._title_follow or not self.stream.follow:
             self._title_follow = self.stream.follow
             self._title_stream()

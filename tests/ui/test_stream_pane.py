@@ -200,3 +200,35 @@ async def test_the_view_follows_the_newest_post_and_scrolls_to_the_cursor() -> N
         assert any(f"post number {pane.cursor}" in line for line in lines)
         await pilot.press("end")
         assert f"post number {len(pane.rows) - 1}" in visible(pane)[-1]
+
+
+async def test_the_detail_follows_the_highlighted_post_at_once(make_app: Any) -> None:
+    """While the cursor follows new posts, the detail shows the highlighted post as soon as the
+    drain moves the cursor: r, s and h act on the highlighted post, so what the host reads in
+    the detail must be that post (it used to lag by up to half a second)."""
+    from tchat_tui.domain.chatpost import ChatPost
+    from tchat_tui.domain.classify import Classification
+    from tchat_tui.domain.post import Role
+    from tchat_tui.ui.panes import PostDetail
+    from tests.factories import make_post
+
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot, len(CHAT))
+        screen = screen_of(pilot)
+        detail = screen.query_one(PostDetail)
+        for i in range(3):
+            fresh = ChatPost(
+                make_post(str(950 + i), f"fresh news {i} #T"), Classification(Role.PARTICIPANT)
+            )
+            app.session.runner.fresh.append(fresh)
+            screen.drain()
+            await pilot.pause()
+            assert screen.stream.selected is not None
+            assert screen.stream.selected.native_id == str(950 + i)
+            shown = "".join(
+                seg.text
+                for y in range(detail.content_region.height)
+                for seg in detail.render_line(y)
+            )
+            assert f"fresh news {i}" in shown
