@@ -342,9 +342,16 @@ class StreamPane(ScrollView, can_focus=True):
         return strip
 
     def _empty_line(self, y: int, width: int, base: Style) -> Strip:
-        lines = ["No posts yet."]
-        if self.empty_note:
-            lines.append(self.empty_note)
+        if self.entries:  # posts, none of them shown: say why
+            lines = [f"No post here under the filter “{self.stream_filter.value}”."]
+            if self.stream_filter is not StreamFilter.ALL:
+                lines.append("Press 1 to see all posts.")
+            else:
+                lines.append("Every post is hidden or by a muted author.")
+        else:
+            lines = ["No posts yet."]
+            if self.empty_note:
+                lines.append(self.empty_note)
         if y >= len(lines):
             return Strip.blank(width, base)
         style = base + self.get_component_rich_style("stream--empty")

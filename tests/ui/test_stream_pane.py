@@ -232,3 +232,19 @@ async def test_the_detail_follows_the_highlighted_post_at_once(make_app: Any) ->
                 for seg in detail.render_line(y)
             )
             assert f"fresh news {i}" in shown
+
+
+async def test_an_empty_filter_says_so_rather_than_no_posts_yet(make_app: Any) -> None:
+    """A filter that shows nothing names itself and how to see everything again."""
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot, len(CHAT))
+        screen = screen_of(pilot)
+        screen.focus()
+        await pilot.press("5")  # starred: nothing starred yet
+        pane = screen.stream
+        assert not pane.rows
+        first = "".join(seg.text for seg in pane.render_line(0))
+        second = "".join(seg.text for seg in pane.render_line(1))
+        assert "No post here under the filter “starred”" in first
+        assert "Press 1" in second
