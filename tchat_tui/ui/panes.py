@@ -57,18 +57,21 @@ class ChatHeader(Static):
         if facts.topic:
             top.append(*SEP)
             top.append(one_line(facts.topic), "italic")
+        # What the host steers by first (clock, pacing, question): on a narrow terminal the
+        # line is cut at the end, where the sources' state is.
         bottom = Text(no_wrap=True, overflow="ellipsis")
         bottom.append(facts.clock)
+        bottom.append(*SEP)
+        if facts.pacing:
+            bottom.append(f"{facts.pacing} · ", "bold red" if "late" in facts.pacing else "bold")
+        question = one_line(facts.question) or "no question yet"
+        bottom.append(question if len(question) <= 48 else question[:47] + "…", "magenta")
         bottom.append(*SEP)
         bottom.append(f"{facts.per_minute}/min")
         bottom.append(*SEP)
         bottom.append(facts.sources or "no source")
         if facts.malformed:
             bottom.append(f" · {facts.malformed} malformed skipped", "yellow")
-        bottom.append(*SEP)
-        if facts.pacing:
-            bottom.append(f"{facts.pacing} · ", "bold red" if "late" in facts.pacing else "bold")
-        bottom.append(one_line(facts.question) or "no question yet", "magenta")
         self.update(Group(top, bottom), layout=False)
 
 

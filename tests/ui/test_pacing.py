@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -146,3 +147,23 @@ async def test_the_queue_says_open_for_the_current_question_and_late_only_for_th
         queue.show(QueueFacts(states, 2, 3, None, [], at(70)))
         await pilot.pause()
         assert "Q3" not in text()
+
+
+async def test_the_header_keeps_the_pacing_on_an_80_column_terminal(make_app: Any) -> None:
+    """Clock, pacing and question come first on the header's second line: at 80 columns the
+    line is cut in the sources' state, not in what the host steers by."""
+    from textual.widgets import Static
+
+    from tchat_tui.ui.panes import ChatHeader
+    from tests.ui.conftest import CHAT, settle
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, len(CHAT))
+        screen = app.screen
+        screen.refresh_panes()
+        await pilot.pause()
+        header = screen.query_one(ChatHeader)
+        assert isinstance(header, Static)
+        second = "".join(seg.text for seg in header.render_line(1))
+        assert "elapsed" in second and "Q3 due in" in second
