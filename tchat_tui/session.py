@@ -229,6 +229,7 @@ class ChatSession:
         )
         for handle, role in self._roles():
             self.store.set_role(handle, role)
+        self.roster = self._with_stored_roles(self.roster)
         if self.plan:
             due = self.plan.question_due_times()
             self.store.set_planned_questions(
@@ -276,6 +277,31 @@ class ChatSession:
             # No live reads happen: estimate what sending these posts on X would have cost.
             self.outbox.on_sent = self._estimate_write
         self._estimate = bool(replay or self.settings.dry_run)
+
+    def _with_stored_roles(self, roster: Roster) -> Roster:
+        """The roster completed with the people this chat's stored posts were classified as
+        (a chat reopened without its plan or `--host`/`--guest`): the settings come first, so a
+        host given on the command line stays the host."""
+        stored = self.store.chat_roles(self.chat_id)
+        if not stored:
+            return roster
+        named = {h.lstrip("@").casefold() for h in (roster.host or "", *roster.guests)}
+        named |= {c.lstrip("@").casefold() for c in roster.co_moderators}
+        host = roster.host
+        guests, comods = list(roster.guests), list(roster.co_moderators)
+        for handle, role in stored:
+            if handle.casefold() in named:
+                continue
+            if role == Role.HOST.value and host is None:
+                host = handle
+            elif role == Role.GUEST.value:
+                guests.append(handle)
+            elif role == Role.COMODERATOR.value:
+                comods.append(handle)
+            else:
+                continue
+            named.add(handle.casefold())
+        return Roster(host, tuple(guests), tuple(comods))
 
     def _roles(self) -> list[tuple[str, Role]]:
         out: list[tuple[str, Role]] = []

@@ -80,3 +80,33 @@ def test_warm_up_rebuilds_the_promo_history_after_a_restart(tmp_path: Path) -> N
     assert second.scorer is None  # built in a worker, not before the screen paints
     second.warm_up()
     assert second.scorer is not None and second.scorer.author_flag(spammer) is not None  # type: ignore[attr-defined]
+
+
+def test_a_chat_reopened_without_its_plan_knows_its_people(tmp_path: Path) -> None:
+    """Host, guests and co-moderators come back from how the chat's posts were classified; a
+    role given on the command line still wins."""
+    first = demo(tmp_path)
+    play(first)
+    roster = first.roster
+    first.shutdown()
+    bare = ChatSession(
+        Settings(tag="AidantsChat", db_path=tmp_path / "demo.db", dry_run=True, clock=lambda: NOW)
+    )
+    assert bare.roster.host == roster.host == "claire_morel"
+    assert set(bare.roster.guests) == set(roster.guests)
+    assert set(bare.roster.co_moderators) == set(roster.co_moderators)
+    assert bare.classifier.roster.role_of("dr_nhaddad").value == "guest"
+    bare.shutdown()
+    given = ChatSession(
+        Settings(
+            tag="AidantsChat",
+            db_path=tmp_path / "demo.db",
+            dry_run=True,
+            host="tom_lefevre",
+            clock=lambda: NOW,
+        )
+    )
+    assert given.roster.host == "tom_lefevre"
+    assert "claire_morel" not in given.roster.guests
+    assert "tom_lefevre" not in given.roster.co_moderators
+    given.shutdown()

@@ -869,6 +869,18 @@ class Store:
             args.extend(statuses)
         return list(self._rows(sql + " ORDER BY id", args))
 
+    def chat_roles(self, chat_id: int) -> list[tuple[str, str]]:
+        """(handle, role) of the chat's host, guests and co-moderators as its stored posts were
+        classified (not the console's dry runs), first seen first: a chat reopened without a
+        plan or `--host`/`--guest` knows its people again."""
+        rows = self._conn.execute(
+            "SELECT author_handle, role, min(created_at) AS first FROM posts"
+            " WHERE chat_id = ? AND role IN ('host', 'guest', 'co-moderator') AND dry_run = 0"
+            " GROUP BY lower(author_handle), role ORDER BY first, author_handle",
+            (chat_id,),
+        ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
     def chat_host(self, chat_id: int, network: Network, handle: str | None = None) -> Row | None:
         """The chat's host on `network` as the networks showed her, or None.
 
