@@ -230,6 +230,10 @@ class ChatSession:
         for handle, role in self._roles():
             self.store.set_role(handle, role)
         self.roster = self._with_stored_roles(self.roster)
+        # The keyboard stays with whoever had it when the console stopped (if still listed).
+        last = self.store.last_on_duty(self.chat_id)
+        if last is not None and last in self.moderators:
+            self.on_duty = last
         if self.plan:
             due = self.plan.question_due_times()
             self.store.set_planned_questions(
@@ -261,7 +265,9 @@ class ChatSession:
                     self.clock.rebase(latest)
             self._replay_from = max(start_at, latest) if start_at and latest else start_at
         saved = {r["kind"]: int(r["count"]) for r in self.store.costs(self.chat_id)}
-        self.cost_meter.restore(saved, settings.clock())
+        # Charged at the chat's time (a replay's clock is the recording's), so the header's
+        # "last hour" counts them after a restart.
+        self.cost_meter.restore(saved, self.clock.now())
         self._costs_saved_at = 0.0
         self._connect_networks(bool(replay))
         self.outbox = Outbox(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tchat_tui.domain.post import Network
@@ -62,8 +62,13 @@ def test_replay_estimates_what_reading_it_on_x_costs(tmp_path: Path) -> None:
     assert 40 <= totals["user_read"][0] <= 60
     assert totals["post_created"][0] == 1
     session.shutdown()
-    reopened = demo(tmp_path)
+    later = NOW + timedelta(days=2)  # reopened two days later: the wall clock is not the chat's
+    reopened = ChatSession(
+        Settings(tag="", demo=True, speed=0, db_path=tmp_path / "demo.db", clock=lambda: later)
+    )
     assert reopened.cost_meter.totals() == totals
+    # The header's hourly figure counts them at the chat's time (it read $0.00/h after a restart).
+    assert reopened.cost_meter.header_text(reopened.clock.now()) != "$0.00/h est."
 
 
 def test_warm_up_rebuilds_the_promo_history_after_a_restart(tmp_path: Path) -> None:
@@ -110,3 +115,29 @@ def test_a_chat_reopened_without_its_plan_knows_its_people(tmp_path: Path) -> No
     assert "claire_morel" not in given.roster.guests
     assert "tom_lefevre" not in given.roster.co_moderators
     given.shutdown()
+
+
+def test_the_moderator_on_duty_is_kept_across_a_restart(tmp_path: Path) -> None:
+    """bob had the keyboard when the console stopped: he has it again, if still listed."""
+
+    def session(*moderators: str) -> ChatSession:
+        return ChatSession(
+            Settings(
+                tag="T",
+                db_path=tmp_path / "t.db",
+                dry_run=True,
+                moderators=moderators,
+                clock=lambda: NOW,
+            )
+        )
+
+    first = session("alice", "bob")
+    assert first.on_duty == "alice"
+    assert first.switch_duty() == "bob"
+    first.shutdown()
+    again = session("alice", "bob")
+    assert again.on_duty == "bob"
+    again.shutdown()
+    without_bob = session("alice", "carol")
+    assert without_bob.on_duty == "alice"
+    without_bob.shutdown()

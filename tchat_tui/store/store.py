@@ -869,6 +869,15 @@ class Store:
             args.extend(statuses)
         return list(self._rows(sql + " ORDER BY id", args))
 
+    def last_on_duty(self, chat_id: int) -> str | None:
+        """The moderator the last 'on duty' switch of this chat handed the keyboard to."""
+        row = self._conn.execute(
+            "SELECT target FROM actions WHERE chat_id = ? AND action = 'on duty'"
+            " ORDER BY id DESC LIMIT 1",
+            (chat_id,),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def chat_roles(self, chat_id: int) -> list[tuple[str, str]]:
         """(handle, role) of the chat's host, guests and co-moderators as its stored posts were
         classified (not the console's dry runs), first seen first: a chat reopened without a
