@@ -334,6 +334,16 @@ class ChatSession:
         self.network_note = note
 
     @property
+    def header_note(self) -> str:
+        """`network_note` short enough for the header: with no network configured, that sending
+        is a dry run (how to connect one is in the empty stream, where there is room)."""
+        from tchat_tui.networks import HOW_TO_CONNECT
+
+        if self.network_note == HOW_TO_CONNECT:
+            return "no network configured: dry-run, posts are recorded here, never sent"
+        return self.network_note
+
+    @property
     def scorer(self) -> PostScorer | None:
         """The promo scorer, once `warm_up` has built it."""
         return self.pipeline.scorer if self.is_open else None

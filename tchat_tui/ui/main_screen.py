@@ -310,7 +310,7 @@ class MainScreen(OutgoingScreen):
                 on_duty=s.on_duty,
                 sources=feed.source_line(),
                 per_minute=feed.per_minute(now),
-                note=s.network_note,
+                note=s.header_note,
                 malformed=s.runner.malformed_count if s.is_open else 0,
                 cost=self.cost_text(now),
             )

@@ -338,3 +338,28 @@ async def test_author_card_saves_a_note(make_app: Any) -> None:
         author = app.session.store.author(entry.author_key)
         assert author is not None and author["notes"] == "sells coaching"
         assert actions(app)[-1] == ("ana", "note", entry.author_key)
+
+
+async def test_no_network_configured_says_dry_run_in_the_header(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No credentials and no recording: the header says sending is a dry run in a few words;
+    how to connect a network is in the empty stream, where there is room for it."""
+    from textual.widgets import Static
+
+    from tchat_tui import credentials
+    from tchat_tui.ui.panes import ChatHeader
+
+    monkeypatch.setattr(credentials, "load_credentials", lambda *a, **k: {})
+    app = make_app(replay=None, dry_run=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause(0.3)
+        screen = screen_of(pilot)
+        screen.refresh_panes()
+        await pilot.pause()
+        header = screen.query_one(ChatHeader)
+        assert isinstance(header, Static)
+        top = "".join(seg.text for seg in header.render_line(0))
+        assert "no network configured: dry-run" in top
+        assert "TCHAT_X_BEARER_TOKEN" in screen.stream.empty_note
+        assert "--demo" in screen.stream.empty_note
