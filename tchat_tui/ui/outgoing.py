@@ -13,6 +13,7 @@ from textual import on
 from tchat_tui.domain.post import Network
 from tchat_tui.multinet import check_for_networks
 from tchat_tui.ui.composer import NETWORK_NAMES, Composer
+from tchat_tui.ui.entries import StreamEntry
 from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.messages import DraftReady
 from tchat_tui.ui.moderation import ModerationScreen
@@ -106,6 +107,10 @@ class OutgoingScreen(ModerationScreen):
         if entry is None:
             return
         s = self.session
+        if entry.is_repost:  # a retweet is retweeted as its original, as X does
+            entry = self._original_of(entry)
+            if entry is None:
+                return
         network = Network(entry.network)
         if network not in s.publishers:
             self.notify(f"No publisher for {network.value}.", severity="error")
@@ -132,6 +137,22 @@ class OutgoingScreen(ModerationScreen):
             return
         dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
         self.notify(f"Retweet of @{entry.handle} queued{dry} by {s.on_duty}", timeout=3)
+
+    def _original_of(self, repost: StreamEntry) -> StreamEntry | None:
+        """The post a retweet repeats, from the stream or the store (None, said, if unknown)."""
+        row = self.session.store.post(repost.key)
+        original_key = row.get("repost_of_key") if row else None
+        original = self.stream.by_key.get(original_key) if original_key else None
+        if original is None and original_key:
+            stored = self.session.store.post(original_key)
+            original = StreamEntry.from_row(stored) if stored else None
+        if original is None:
+            self.notify(
+                f"@{repost.handle}'s retweet repeats a post this chat has not stored:"
+                " retweet the original post instead.",
+                severity="warning",
+            )
+        return original
 
     def action_retry_failed(self) -> None:
         """Queue every failed outgoing post again (not those retrying cannot help)."""

@@ -48,3 +48,46 @@ async def test_t_retweets_as_the_host_once(make_app: Any, monkeypatch: Any) -> N
         assert [(r["moderator"], r["action"], r["target"]) for r in logged] == [
             ("ana", "retweet", "x:102")
         ]
+
+
+async def test_t_on_a_retweet_retweets_its_original(make_app: Any, monkeypatch: Any) -> None:
+    """A retweet is retweeted as its original (`RT @ada: ...`, not `RT @bob: RT @ada: ...`);
+    one whose original this chat never stored is refused with the reason."""
+    from tchat_tui.domain.chatpost import ChatPost
+    from tchat_tui.domain.classify import Classification
+    from tchat_tui.domain.post import Role
+    from tests.factories import make_post
+
+    app = make_app()
+    said: list[str] = []
+    notify = app.notify
+    monkeypatch.setattr(
+        app, "notify", lambda message, **kw: said.append(message) or notify(message, **kw)
+    )
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        screen = screen_of(pilot)
+        reposts = [
+            make_post("801", "RT @ada: A1 naps, honestly #T", "bob", minute=20, repost_of="102"),
+            make_post("802", "RT @zed: elsewhere #T", "bob", minute=21, repost_of="999"),
+        ]
+        for post in reposts:
+            app.session.runner.fresh.append(ChatPost(post, Classification(Role.PARTICIPANT)))
+        app.session.store.add_posts(
+            app.session.chat_id,
+            [ChatPost(p, Classification(Role.PARTICIPANT)) for p in reposts],
+        )
+        screen.drain()
+        pane = screen.stream
+        await wait_for(pilot, lambda: len(pane.entries) == ALL + 2)
+        await select(pilot, "801")
+        await pilot.press("t")
+        await wait_for(pilot, lambda: len(pane.entries) == ALL + 3)
+        mine = pane.entries[-1]
+        assert mine.text == "RT @ada: A1 naps, honestly #T" and mine.handle == "hostess"
+        row = app.session.store.post(mine.key)
+        assert row is not None and row["repost_of_key"] == "x:102"
+        await select(pilot, "802")
+        await pilot.press("t")
+        await wait_for(pilot, lambda: any("has not stored" in m for m in said))
+        assert len(pane.entries) == ALL + 3
