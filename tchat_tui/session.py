@@ -94,6 +94,8 @@ class ChatClock:
         self._origin: datetime | None = None
         self._mono0 = 0.0
         self._latest: datetime | None = None
+        self._settled: tuple[datetime, datetime] | None = None
+        """(chat time, wall time) when the recording ended, once it has."""
 
     def observe(self, created_at: datetime) -> None:
         """A replayed post arrived: anchor or advance the replay clock."""
@@ -111,10 +113,25 @@ class ChatClock:
             self._origin = at
             self._mono0 = time.monotonic()
 
+    def settle(self) -> None:
+        """The recording ended: from its last post on, the chat's time runs at real time (a
+        post the host sends afterwards is stamped a moment after the chat, not hours later at
+        the replay's speed)."""
+        if self.speed is None or self._origin is None or self._settled is not None:
+            return
+        # Measured on the wall clock from here on (a frozen one in tests stays frozen).
+        self._settled = (self._latest or self.now(), self._wall())
+        self.speed = 1.0
+
     def now(self) -> datetime:
         """The current chat time."""
         if self.speed is None or self._origin is None:
             return self._wall()
+        if self._settled is not None:
+            chat, wall = self._settled
+            settled = chat + (self._wall() - wall)
+            # A post arriving afterwards (another source) still moves the chat's time on.
+            return max(settled, self._latest) if self._latest is not None else settled
         if self.speed <= 0:
             return self._latest or self._origin
         return self._origin + timedelta(seconds=(time.monotonic() - self._mono0) * self.speed)
@@ -440,11 +457,23 @@ class ChatSession:
                 self.clock.rebase(self._replay_from)
             for source in self.sources:
                 if not self.runner.stop.is_set():
-                    self.runner.start(source)
+                    thread = self.runner.start(source)
+                    if source is self.replay_source:
+                        threading.Thread(
+                            target=self._settle_after,
+                            args=(thread,),
+                            name="replay-end",
+                            daemon=True,
+                        ).start()
 
         threading.Thread(target=sources, name="warm-up", daemon=True).start()
         self._outbox_thread = threading.Thread(target=self._run_outbox, name="outbox", daemon=True)
         self._outbox_thread.start()
+
+    def _settle_after(self, replay: threading.Thread) -> None:
+        """When the replay's thread ends, the chat clock goes on at real time."""
+        replay.join()
+        self.clock.settle()
 
     def shutdown(self) -> None:
         """Stop the workers, save the cost totals and close the database (once)."""

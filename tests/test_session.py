@@ -6,6 +6,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from tchat_tui.domain.post import Network
 from tchat_tui.session import ChatSession, Settings
 
@@ -141,3 +143,38 @@ def test_the_moderator_on_duty_is_kept_across_a_restart(tmp_path: Path) -> None:
     without_bob = session("alice", "carol")
     assert without_bob.on_duty == "alice"
     without_bob.shutdown()
+
+
+def test_the_replay_clock_runs_at_real_time_once_the_recording_ended(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """At 30x, a minute of real time is half an hour of chat; after the last post, a minute."""
+    from tchat_tui import session as session_module
+    from tchat_tui.session import ChatClock
+
+    mono = [100.0]
+    wall = [NOW + timedelta(days=1)]
+    monkeypatch.setattr(session_module.time, "monotonic", lambda: mono[0])
+    clock = ChatClock(lambda: wall[0], speed=30)
+    clock.observe(NOW)
+    mono[0] += 60
+    wall[0] += timedelta(minutes=1)
+    assert clock.now() == NOW + timedelta(minutes=30)
+    clock.observe(NOW + timedelta(minutes=30))
+    clock.settle()
+    mono[0] += 60
+    wall[0] += timedelta(minutes=1)
+    assert clock.now() == NOW + timedelta(minutes=31)
+
+
+def test_the_console_settles_the_clock_when_the_replay_ends(tmp_path: Path) -> None:
+    """`start` hands the replay's end to the clock."""
+    import time
+
+    session = demo(tmp_path)
+    session.start()
+    deadline = time.monotonic() + 60
+    while session.clock.speed != 1.0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert session.clock.speed == 1.0
+    session.shutdown()
