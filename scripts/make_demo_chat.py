@@ -6,7 +6,8 @@ they say, section by section, in time order) and writes, byte-identically on eve
 - `tchat_tui/data/demo/chat.jsonl`: one X API v2 filtered-stream object a line (`data`,
   `includes.users`, `matching_rules`), snowflake ids increasing with `created_at`, entity offsets
   computed in code points;
-- `tchat_tui/data/demo/plan.toml`: the chat plan (tag, topic, start, guests, questions, templates).
+- `tchat_tui/data/demo/plan.toml`: the chat plan (tag, topic, start, guests, pacing, questions,
+  templates).
 
 Usage:
     .venv/bin/python scripts/make_demo_chat.py            # regenerate in place
@@ -36,6 +37,8 @@ SEED = 2026
 TWITTER_EPOCH_MS = 1288834974657
 RULE = {"id": "1866000000000000001", "tag": "aidantschat"}
 OUTPUT_NAMES = ("chat.jsonl", "plan.toml")
+PACING_KEYS = ("first_question_at", "question_every_minutes")
+"""Plan keys copied from chat.toml's [chat] when present: when the questions are due."""
 
 PREFIX_STYLES = {
     "A": "A{n} ",
@@ -544,6 +547,7 @@ class Assembler:
             f"co_moderators = {array(meta['co_moderators'])}",
             f"networks = {array(meta['networks'])}",
             f"limit = {int(meta['limit'])}",
+            *(f"{key} = {meta[key]}" for key in PACING_KEYS if key in meta),
             "questions = [",
             *(f"    {s(q['fr'])}," for q in self.chat["question"]),
             "]",

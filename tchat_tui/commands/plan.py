@@ -126,6 +126,10 @@ topic = "What the hour is about, in a few words"
 # When: an offset date-time, or a local one plus a line: timezone = "Europe/Paris"
 start = {start}
 duration_minutes = 60
+# When the questions are due, in minutes after the start. Default: Q1 after 5 minutes (welcome,
+# rules, introductions), the others spread evenly until the last 5 (last call, thanks).
+# first_question_at = 5
+# question_every_minutes = 7   # "a question every 7 minutes"
 
 # Handles without @. Guests are invited speakers; co-moderators share the console.
 host = "your_handle"

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tchat_tui.domain.plan_model import TEMPLATE_NAMES, Plan
+from tchat_tui.domain.plan_model import CLOSING_MINUTES, TEMPLATE_NAMES, Plan, clock_text
 from tchat_tui.domain.text import TextCheck, check_text, is_valid_tag
 
 QUESTIONS_MIN, QUESTIONS_MAX = 6, 10
@@ -75,6 +75,7 @@ def check_plan(plan: Plan, now: datetime) -> PlanCheck:
         for label, text in prepared_posts(plan)
     )
     findings = tag_findings(plan.tag) + question_findings(plan) + start_findings(plan, now)
+    findings += pacing_findings(plan)
     missing = [n for n in TEMPLATE_NAMES if n not in plan.templates]
     if missing:
         findings.append(Finding("warning", "templates", f"no template for {', '.join(missing)}"))
@@ -171,6 +172,25 @@ def start_findings(plan: Plan, now: datetime) -> list[Finding]:
     if plan.start <= now:
         return [Finding("error", "start", f"{plan.start.isoformat()} is in the past")]
     return [Finding("ok", "start", f"{plan.start.isoformat()}, in {_ahead(plan.start - now)}")]
+
+
+def pacing_findings(plan: Plan) -> list[Finding]:
+    """When the questions are due (minutes after the start), and the time left after the last."""
+    offsets = plan.question_offsets()
+    if not offsets:
+        return []
+    n = len(offsets)
+    how = "set" if plan.question_every_minutes is not None else "spread evenly"
+    message = f"Q1 due at +{clock_text(offsets[0])}"
+    if n > 1:
+        message += f", then one every {clock_text(offsets[1] - offsets[0])} ({how})"
+        message += f", Q{n} at +{clock_text(offsets[-1])}"
+    left = plan.duration_minutes - offsets[-1]
+    message += f": {clock_text(left)} before the end"
+    if left < CLOSING_MINUTES:
+        message += f": little time for Q{n}'s answers, the last call and the thanks"
+        return [Finding("warning", "pacing", message)]
+    return [Finding("ok", "pacing", message)]
 
 
 def _ahead(delta: timedelta) -> str:

@@ -55,6 +55,10 @@ class Plan:
     timezone: str | None = None
     """IANA zone name when the plan gives one (`Europe/Paris`)."""
     templates: dict[str, str] = field(default_factory=dict)
+    first_question_at: float | None = None
+    """Minutes after the start when Q1 is due; None: after the opening (`OPENING_MINUTES`)."""
+    question_every_minutes: float | None = None
+    """Minutes between two questions; None: spread evenly from Q1 until the closing."""
 
     @property
     def classic(self) -> bool:
@@ -110,19 +114,29 @@ class Plan:
         """The template `name` with its placeholders filled (KeyError when the plan has none)."""
         return fill(self.templates[name], self.placeholder_values())
 
-    def question_due_times(self) -> list[datetime]:
-        """When each question is due: Q1 after the opening, the rest evenly until the closing.
+    def question_offsets(self) -> list[float]:
+        """When each question is due, in minutes after the start (no start needed).
 
-        The first `OPENING_MINUTES` are for the welcome, rules and introductions, the last
-        `CLOSING_MINUTES` for the last call and thanks; question i is due at
-        start + OPENING + (i - 1) * (duration - OPENING - CLOSING) / n. No start, no due times.
+        Q1 is due at `first_question_at` (default: after the `OPENING_MINUTES` of welcome, rules
+        and introductions), then one every `question_every_minutes`. Without that gap the
+        questions are spread evenly from Q1 until the last `CLOSING_MINUTES` (last call and
+        thanks), leaving the last question a gap of its own: with n questions the gap is
+        (duration - CLOSING - first) / n.
         """
-        if self.start is None or not self.questions:
+        n = len(self.questions)
+        if not n:
             return []
-        span = self.duration_minutes - OPENING_MINUTES - CLOSING_MINUTES
-        gap = timedelta(minutes=span / len(self.questions))
-        first = self.start + timedelta(minutes=OPENING_MINUTES)
-        return [first + i * gap for i in range(len(self.questions))]
+        first = OPENING_MINUTES if self.first_question_at is None else self.first_question_at
+        every = self.question_every_minutes
+        if every is None:
+            every = (self.duration_minutes - CLOSING_MINUTES - first) / n
+        return [first + i * every for i in range(n)]
+
+    def question_due_times(self) -> list[datetime]:
+        """When each question is due (`question_offsets` after the start); no start, no due times."""
+        if self.start is None:
+            return []
+        return [self.start + timedelta(minutes=m) for m in self.question_offsets()]
 
     @property
     def end(self) -> datetime | None:
@@ -145,7 +159,15 @@ class Plan:
             "mastodon_limit": self.mastodon_limit,
             "questions": list(self.questions),
             "templates": dict(self.templates),
+            "first_question_at": self.first_question_at,
+            "question_every_minutes": self.question_every_minutes,
         }
+
+
+def clock_text(minutes: float) -> str:
+    """Minutes after the start as "MM:SS" (`6.25` -> "06:15")."""
+    seconds = round(minutes * 60)
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
 def fill(template: str, values: dict[str, str]) -> str:

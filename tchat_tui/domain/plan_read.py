@@ -11,14 +11,21 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tchat_tui.domain.plan_model import PLACEHOLDERS, Plan, PlanError, placeholders_in
+from tchat_tui.domain.plan_model import (
+    CLOSING_MINUTES,
+    PLACEHOLDERS,
+    Plan,
+    PlanError,
+    clock_text,
+    placeholders_in,
+)
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.text import normalize_tag
 
 _REQUIRED = ("tag", "topic", "host", "questions")
 _KNOWN = (
     "tag topic start timezone duration_minutes host guests co_moderators networks limit"
-    " mastodon_limit questions templates"
+    " mastodon_limit questions templates first_question_at question_every_minutes"
 ).split()
 _TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 _KEY_LINE = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
@@ -138,7 +145,7 @@ class _Reader:
         mastodon_limit = self.get("mastodon_limit", int, "a number of characters", 500)
         if mastodon_limit < 1:
             raise self.fail("mastodon_limit", "'mastodon_limit' must be at least 1")
-        return Plan(
+        plan = Plan(
             tag=tag,
             topic=self.get("topic", str, "a string: what the chat is about").strip(),
             host=host,
@@ -152,7 +159,50 @@ class _Reader:
             mastodon_limit=mastodon_limit,
             timezone=self.data.get("timezone"),
             templates=self.templates(),
+            first_question_at=self.minutes("first_question_at", "after the start", zero=True),
+            question_every_minutes=self.minutes("question_every_minutes", "between questions"),
         )
+        self.check_pacing(plan)
+        return plan
+
+    def minutes(self, key: str, what: str, zero: bool = False) -> float | None:
+        """An optional number of minutes (int or float): > 0, or >= 0 with `zero`."""
+        value: float | None = self.get(
+            key, (int, float), f"a number of minutes {what} (such as 7 or 6.5)"
+        )
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            raise self.fail(key, f"'{key}' must be a number of minutes {what}, not true/false")
+        if value != value or value in (float("inf"), float("-inf")):
+            raise self.fail(key, f"'{key}' must be a number of minutes {what}, not {value}")
+        if value < 0 or (value == 0 and not zero):
+            least = "0 or more" if zero else "more than 0"
+            raise self.fail(key, f"'{key}' must be {least} minutes {what}, not {value}")
+        return value
+
+    def check_pacing(self, plan: Plan) -> None:
+        """Every question is due before the end of the hour."""
+        first = plan.first_question_at
+        if plan.question_every_minutes is None and first is not None:
+            latest = plan.duration_minutes - CLOSING_MINUTES
+            if first >= latest:
+                raise self.fail(
+                    "first_question_at",
+                    f"'first_question_at' must be under {latest} minutes, not {first}: the"
+                    f" questions are spread until the last {CLOSING_MINUTES} minutes"
+                    " (or set question_every_minutes)",
+                )
+        offsets = plan.question_offsets()
+        if offsets and offsets[-1] >= plan.duration_minutes:
+            n = len(offsets)
+            every = plan.question_every_minutes is not None and n > 1
+            raise self.fail(
+                "question_every_minutes" if every else "first_question_at",
+                f"Q{n} would be due at {clock_text(offsets[-1])}, not before the end of the"
+                f" {plan.duration_minutes}-minute chat"
+                + (": shorten first_question_at or question_every_minutes" if every else ""),
+            )
 
     def start(self) -> datetime | None:
         zone_name = self.get("timezone", str, 'an IANA time zone such as "Europe/Paris"')
