@@ -223,6 +223,15 @@ class StreamPane(ScrollView, can_focus=True):
         self._announce()
         self.refresh()
 
+    def on_resize(self, event: events.Resize) -> None:
+        """A new height (a terminal resized, a smaller tmux client attached): keep the newest
+        post on the last line while following, else keep the cursor's post in view."""
+        if self.follow:
+            self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
+        else:
+            self._scroll_to_cursor()
+        self.refresh()
+
     # -- cursor ------------------------------------------------------------------------------
 
     @property

@@ -248,3 +248,24 @@ async def test_an_empty_filter_says_so_rather_than_no_posts_yet(make_app: Any) -
         second = "".join(seg.text for seg in pane.render_line(1))
         assert "No post here under the filter “starred”" in first
         assert "Press 1" in second
+
+
+async def test_a_resize_keeps_the_newest_post_or_the_cursor_in_view(make_app: Any) -> None:
+    """After the terminal shrinks, the highlighted post is still on screen (following: on the
+    last line)."""
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, len(CHAT))
+        pane = screen_of(pilot).stream
+        await pilot.resize_terminal(70, 18)
+        await pilot.pause()
+        height = pane.scrollable_content_region.height
+        top = int(pane.scroll_offset.y)
+        assert pane.follow and top <= pane.cursor < top + height
+        assert pane.cursor == len(pane.rows) - 1 and top + height == len(pane.rows)
+        pane.move_cursor(len(pane.rows) - 3)  # off the newest post
+        await pilot.resize_terminal(70, 14)
+        await pilot.pause()
+        height = pane.scrollable_content_region.height
+        top = int(pane.scroll_offset.y)
+        assert top <= pane.cursor < top + height
