@@ -113,9 +113,9 @@ class Composer(Vertical):
         """Each target network's counting rules (a Mastodon instance's own limit when known)."""
         self.checks: list[TextCheck] = []
         self.kind = "post"
-        self.aside: tuple[str, StreamEntry | None] | None = None
-        """A draft that `start` replaced (its text and the post it replied to): ctrl+y swaps it
-        back. One slot: a host juggles two drafts at most."""
+        self.aside: list[tuple[str, StreamEntry | None]] = []
+        """Drafts that `start` replaced (text, post replied to), newest last: ctrl+y swaps the
+        draft with the newest; none is ever dropped."""
 
     def compose(self) -> ComposeResult:
         """Reply context, the draft, the checks."""
@@ -159,8 +159,9 @@ class Composer(Vertical):
                 text = current
                 self.notify(f"Draft kept: now replying to @{one_line(reply_to.handle)}.", timeout=4)
             else:
-                self.aside = (current, self.reply_to)
-                self.notify("Your draft was set aside: ctrl+y brings it back.", timeout=6)
+                self.aside.append((current, self.reply_to))
+                waiting = f" ({len(self.aside)} set aside)" if len(self.aside) > 1 else ""
+                self.notify(f"Your draft was set aside{waiting}: ctrl+y brings it back.", timeout=6)
         self._set(text, reply_to)
 
     def _set(self, text: str, reply_to: StreamEntry | None) -> None:
@@ -172,13 +173,14 @@ class Composer(Vertical):
         self._check()
 
     def action_swap_draft(self) -> None:
-        """Swap the draft with the one set aside (so neither is lost)."""
-        if self.aside is None:
+        """Swap the draft with the newest one set aside (an empty draft is not kept)."""
+        if not self.aside:
             self.notify("No draft set aside.", severity="warning")
             return
-        text, reply_to = self.aside
+        text, reply_to = self.aside.pop()
         current = self.draft.value
-        self.aside = (current, self.reply_to) if current.strip() else None
+        if current.strip():
+            self.aside.insert(0, (current, self.reply_to))  # the oldest: ctrl+y cycles them all
         self._set(text, reply_to)
 
     def watch_reply_to(self) -> None:

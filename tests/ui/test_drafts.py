@@ -22,7 +22,7 @@ async def test_reply_to_another_post_keeps_the_draft_text(make_app: Any) -> None
         composer = screen.composer
         assert composer.draft.value == "so true"
         assert composer.reply_to is not None and composer.reply_to.native_id == "103"
-        assert composer.aside is None
+        assert composer.aside == []
 
 
 async def test_next_question_sets_the_draft_aside_and_ctrl_y_swaps_it_back(make_app: Any) -> None:
@@ -43,7 +43,7 @@ async def test_next_question_sets_the_draft_aside_and_ctrl_y_swaps_it_back(make_
         await pilot.press("ctrl+y")
         assert composer.draft.value.startswith("Q3: ") and composer.reply_to is None
         await pilot.press("ctrl+u", "ctrl+y")  # an emptied draft is not set aside
-        assert composer.draft.value == "keep me" and composer.aside is None
+        assert composer.draft.value == "keep me" and composer.aside == []
 
 
 async def test_an_empty_composer_is_simply_replaced(make_app: Any) -> None:
@@ -53,4 +53,24 @@ async def test_an_empty_composer_is_simply_replaced(make_app: Any) -> None:
         await settle(pilot, ALL)
         composer = screen_of(pilot).composer
         await pilot.press("n")
-        assert composer.draft.value.startswith("Q3: ") and composer.aside is None
+        assert composer.draft.value.startswith("Q3: ") and composer.aside == []
+
+
+async def test_several_set_aside_drafts_are_all_kept(make_app: Any) -> None:
+    """Two replacements in a row: ctrl+y cycles through every draft, none is lost."""
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        composer = screen_of(pilot).composer
+        await pilot.press("i", *"draft A precious")
+        await pilot.press("ctrl+n")  # Q3 over draft A
+        await pilot.press(*"X")
+        composer.start("a template text")  # as a palette template does
+        await pilot.pause()
+        seen = {composer.draft.value}
+        for _ in range(3):
+            await pilot.press("ctrl+y")
+            seen.add(composer.draft.value)
+        assert "draft A precious" in seen
+        assert any(v.startswith("Q3: ") and v.endswith("X") for v in seen)
+        assert "a template text" in seen
