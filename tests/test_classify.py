@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 import pytest
 
+from tchat_tui.cli import main
 from tchat_tui.domain.classify import Classifier, Roster, own_words, question_body
 from tchat_tui.domain.post import Role
+from tchat_tui.session import demo_files
 from tests.factories import make_post
 
 ROSTER = Roster(host="hostess", guests=("Guest1", "guest2"), co_moderators=("mod",))
@@ -136,3 +141,135 @@ def test_question_body_and_current_question() -> None:
     c.classify(make_post("2", "Q2: two", "hostess", minute=8))
     c.classify(make_post("3", "Q1: one again (FR)", "hostess", minute=9))
     assert c.current_question() == 2
+
+
+# -- people the host announces (no plan, no --guest) ---------------------------------------------
+
+DEMO_RULES = (
+    "📌 Les règles : sujet « Aidants familiaux : tenir dans la durée / Family caregivers: going"
+    " the distance », une question toutes les 7 min, répondez R1/A1… avec #AidantsChat dans"
+    " chaque tweet. Invités : @dr_nhaddad @julien_aidant @meg_cares. Animation : @claire_morel 🙏"
+)
+
+
+def test_the_demo_rules_post_names_the_guests_not_the_host() -> None:
+    """The demo's rules post gives its three guests; 'Animation' names only the host herself,
+    and the co-moderator (tom_lefevre) is announced by nobody but himself: no co-moderator."""
+    c = Classifier(Roster(host="claire_morel"), "AidantsChat")
+    assert c.classify(make_post("1", DEMO_RULES, "claire_morel")).role is Role.HOST
+    assert c.roster.guests == ("dr_nhaddad", "julien_aidant", "meg_cares")
+    assert c.roster.co_moderators == ()
+    assert c.roster.host == "claire_morel"
+    tom = make_post("2", "Bonsoir ! Je co-anime avec @claire_morel ce soir.", "tom_lefevre")
+    assert c.classify(tom).role is Role.PARTICIPANT
+    assert c.classify(make_post("3", "Bonsoir !", "Meg_Cares")).role is Role.GUEST
+
+
+@pytest.mark.parametrize(
+    ("text", "guests", "comods"),
+    [
+        ("Our guests tonight are @ana, @ben and @cy! #T", ("ana", "ben", "cy"), ()),
+        ("Please welcome our special guest @zoe 🎉 #T", ("zoe",), ()),
+        ("Tonight we're joined by @ana & @ben. Co-hosted by @tom #T", ("ana", "ben"), ("tom",)),
+        ("Guests: @ana @ben | co-host: @tom #T", ("ana", "ben"), ("tom",)),
+        ("Nos invité·e·s ce soir : @ana et @ben #T", ("ana", "ben"), ()),
+        ("Avec nous ce soir : @ana, @ben. Co-animation : @tom #T", ("ana", "ben"), ("tom",)),
+        ("Invitée : @ana. Modération : @tom #T", ("ana",), ("tom",)),
+        ("Nuestros invitados de hoy son @ana y @ben #T", ("ana", "ben"), ()),
+        ("Invitadas: @ana, @bea #T", ("ana", "bea"), ()),
+        ("Unsere Gäste heute: @ana und @ben #T", ("ana", "ben"), ()),
+        ("Guests: @ana @hostess #T", ("ana",), ()),
+        ("Thanks @ana for the idea, I invited @ben to join #T", (), ()),
+        ("Guest post by @ana tomorrow #T", (), ()),
+        ("Our guests tonight will be announced soon, @ana! #T", (), ()),
+    ],
+)
+def test_the_host_announcing_people_adds_them(
+    text: str, guests: tuple[str, ...], comods: tuple[str, ...]
+) -> None:
+    """A guest keyword then @handles, in the host's own post, in English, French, Spanish or
+    German; never the host herself; an @handle not right after the keyword is nobody's guest."""
+    c = Classifier(Roster(host="hostess"), "T")
+    c.classify(make_post("1", text, "hostess"))
+    assert c.roster.guests == guests
+    assert c.roster.co_moderators == comods
+
+
+def test_later_posts_of_announced_guests_are_theirs_earlier_ones_are_not() -> None:
+    """Arrival order: posts before the announcement keep their role; after it, the guest's posts
+    are GUEST and questions addressed to her are audience questions."""
+    c = Classifier(Roster(host="hostess"), "T")
+    assert c.classify(make_post("1", "hello all", "ana")).role is Role.PARTICIPANT
+    c.classify(make_post("2", "Our guest tonight is @ana #T", "hostess"))
+    assert c.classify(make_post("3", "hello again", "ana")).role is Role.GUEST
+    asked = c.classify(make_post("4", "@ana how do you rest? #T", "bob"))
+    assert asked.role is Role.PARTICIPANT and asked.audience_question
+
+
+def test_a_participant_naming_guests_changes_nothing() -> None:
+    """Only the host announces the chat's people."""
+    c = Classifier(Roster(host="hostess"), "T")
+    c.classify(make_post("1", "Our guests tonight are @ana and @ben! Co-host: @me #T", "bob"))
+    c.classify(make_post("2", "Guests: @ana", "guest_wannabe", reply_to="1"))
+    assert c.roster == Roster(host="hostess")
+    assert c.classify(make_post("3", "hi", "ana")).role is Role.PARTICIPANT
+
+
+def test_configured_guests_and_comoderators_are_never_changed() -> None:
+    """Guests (or co-moderators) given by `--guest`, a plan or the store stay as given."""
+    c = Classifier(ROSTER, "T")
+    c.classify(make_post("1", "Our guests: @ana @ben. Co-host: @tom #T", "hostess"))
+    assert c.roster.guests == ROSTER.guests
+    assert c.roster.co_moderators == ROSTER.co_moderators
+    only_guests = Classifier(Roster(host="hostess", guests=("ana",)), "T")
+    only_guests.classify(make_post("1", "Guests: @ben. Co-host: @tom, @ana #T", "hostess"))
+    assert only_guests.roster.guests == ("ana",)
+    assert only_guests.roster.co_moderators == ("tom",)
+
+
+def test_a_replys_leading_mentions_are_not_guests() -> None:
+    """X puts the thread's @handles before a reply's words: they are not an announcement."""
+    c = Classifier(Roster(host="hostess"), "T")
+    c.classify(make_post("1", "@ana @ben Guests: welcome! #T", "hostess", reply_to="0"))
+    assert c.roster.guests == ()
+    c.classify(make_post("2", "@ana thanks! Our guest @ben is next #T", "hostess", reply_to="0"))
+    assert c.roster.guests == ("ben",)
+
+
+def test_a_host_found_by_its_first_question_brings_its_earlier_announcement() -> None:
+    """With no host given, the rules (with the guests) come before `Q1:`: once their author posts
+    Q1 and becomes the host, the guests she announced join; nobody else's announcement does."""
+    c = Classifier(Roster(), "T")
+    c.classify(make_post("1", "Invités : @ana @ben. Co-animation : @tom #T", "boss"))
+    c.classify(make_post("2", "Guests: @eve #T", "troll"))
+    assert c.roster == Roster()
+    assert c.classify(make_post("3", "hello", "ana")).role is Role.PARTICIPANT
+    c.classify(make_post("4", "Q1: first? #T", "boss"))
+    assert c.roster == Roster("boss", ("ana", "ben"), ("tom",))
+    assert c.classify(make_post("5", "A1 yes", "ana")).role is Role.GUEST
+    assert c.classify(make_post("6", "A1 yes", "eve")).role is Role.PARTICIPANT
+
+
+def test_the_demo_imported_without_a_plan_knows_its_guests(tmp_path: Path) -> None:
+    """QA's case: `tchat-live import chat.jsonl` with no plan stores the guests' later posts as
+    GUEST and finds the audience questions addressed to them."""
+    db = tmp_path / "demo.db"
+    assert main(["import", str(demo_files()[0]), "--db", str(db)]) == 0
+    con = sqlite3.connect(db)
+    try:
+        roles = dict(
+            con.execute(
+                "SELECT lower(author_handle), group_concat(DISTINCT role) FROM posts"
+                " WHERE role != 'participant' GROUP BY lower(author_handle)"
+            ).fetchall()
+        )
+        audience = con.execute("SELECT count(*) FROM posts WHERE audience_question").fetchone()[0]
+    finally:
+        con.close()
+    assert roles == {
+        "claire_morel": "host",
+        "dr_nhaddad": "guest",
+        "julien_aidant": "guest",
+        "meg_cares": "guest",
+    }
+    assert audience >= 8

@@ -20,6 +20,60 @@ _ASKED_OF = re.compile(
     r"\b(?:question (?:for|to|pour)|une question|a question|q pour|q for)\b", re.IGNORECASE
 )
 
+# The host naming the chat's people: a keyword, then (right after it) one or more @handles.
+_HANDLE = r"[@＠]\w{1,50}"
+_SEP = r"(?:\s*[,&+]\s*(?:(?:and|et|y|und)\s+)?|\s+(?:(?:and|et|y|und|&)\s+)?)"
+_HANDLES = rf"\s*(?P<handles>{_HANDLE}(?:{_SEP}{_HANDLE})*)"
+_WHEN = (
+    r"(?:\s+(?:tonight|today|this\s+(?:evening|week)|ce\s+soir|aujourd['’]hui|du\s+jour"
+    r"|de\s+hoy|esta\s+noche|hoy|heute(?:\s+abend)?))?"
+)
+_VERB = r"(?:\s+(?:is|are|will\s+be|est|sont|seront|es|son|ist|sind))?"
+_COLON = r"\s*[:：]"
+_GUEST_WORD = (
+    r"(?:guests?|invit[ée](?:[·.‧-]?e)?(?:[·.‧-]?s)?|invitad[oa]s?|g[äa]st|g[äa]ste|gaeste)"
+)
+_GUESTS_NAMED = re.compile(
+    r"(?<!\w)(?:"
+    # "our (special) guest(s) (tonight) (are)", "nos invité·e·s", "nuestros invitados", "unsere Gäste"
+    rf"(?:our|nos|notre|nuestr[oa]s?|unser(?:e|en)?)\s+(?:special\s+)?{_GUEST_WORD}"
+    rf"{_WHEN}{_VERB}(?:{_COLON})?"
+    rf"|special\s+guests?{_WHEN}{_VERB}(?:{_COLON})?"
+    rf"|welcome\s+(?:our\s+)?(?:special\s+)?guests?{_WHEN}(?:{_COLON}|\s*,)?"
+    r"|joined\s+by"
+    rf"|avec\s+nous\s+ce\s+soir(?:{_COLON}|\s*,)?"
+    # bare "Guests:", "Invités :", "Invitados:", "Gäste heute:" need their colon
+    rf"|{_GUEST_WORD}{_WHEN}{_COLON}"
+    rf"){_HANDLES}",
+    re.IGNORECASE,
+)
+_COMODS_NAMED = re.compile(
+    r"(?<!\w)(?:"
+    r"co[-\s]?(?:anim[ée]e?s?\s+(?:par|avec)|anim(?:ation|ateur|atrice|ateurs|atrices)"
+    r"|host(?:s|ed\s+by|ing\s+with)?|mod[ée]ration|moderat(?:ion|ors?|ed\s+by)"
+    rf"|mod[ée]rat(?:eur|rice)s?){_WHEN}(?:{_COLON})?"
+    rf"|(?:mod[ée]ration|moderation|moderators?|animation){_WHEN}{_COLON}"
+    rf"){_HANDLES}",
+    re.IGNORECASE,
+)
+_PENDING_AUTHORS = 1_000
+"""Authors whose announcements are kept while no host is known (bounded memory)."""
+
+
+def announced_people(text: str) -> tuple[list[str], list[str]]:
+    """(guests, co-moderators) a post announces by @handle, in order, outside a reply's leading
+    @mentions; empty lists for an ordinary post."""
+    words = own_words(text)
+    if "@" not in words and "＠" not in words:
+        return [], []
+    found: tuple[list[str], list[str]] = ([], [])
+    for i, pattern in enumerate((_GUESTS_NAMED, _COMODS_NAMED)):
+        for m in pattern.finditer(words):
+            for handle in re.findall(r"[@＠](\w{1,50})", m.group("handles")):
+                if handle not in found[i]:
+                    found[i].append(handle)
+    return found
+
 
 def own_words(text: str) -> str:
     """The author's words: without the automatic leading @mentions of a reply."""
@@ -118,6 +172,10 @@ class Classifier:
 
     def __init__(self, roster: Roster, tag: str | None = None) -> None:
         self.roster = roster
+        self._learn_guests = not roster.guests
+        self._learn_comods = not roster.co_moderators
+        self._pending: dict[str, tuple[list[str], list[str]]] = {}
+        """While no host is known: the people each author's top-level posts announced."""
         self.tag = (tag or "").lstrip("#＃")
         self.questions: dict[int, Question] = {}
         self._question_of_post: dict[str, int] = {}
@@ -159,9 +217,20 @@ class Classifier:
             return _verdict(role, None, False)
         words = own_words(post.text)
         qm = _QUESTION.match(words)
+        learning = self._learn_guests or self._learn_comods
         if qm and self.roster.host is None and role is Role.PARTICIPANT and not post.reply_to_id:
             self.roster = Roster(post.author_handle, self.roster.guests, self.roster.co_moderators)
             role = Role.HOST
+            if learning:
+                pending = self._pending.pop(_norm(post.author_handle), None)
+                self._pending.clear()
+                if pending:
+                    self._learn(*pending)
+        if learning:
+            if role is Role.HOST:
+                self._learn(*announced_people(post.text))
+            elif self.roster.host is None and not post.reply_to_id and role is Role.PARTICIPANT:
+                self._remember_announcement(post)
         if qm and role in (Role.HOST, Role.COMODERATOR):
             number = int(qm.group(1))
             self.register_question(number, post.native_id, post.text, post.created_at)
@@ -179,6 +248,41 @@ class Classifier:
             answers = self._question_of_post[post.conversation_id]
         audience = role is Role.PARTICIPANT and self._is_audience_question(post, words)
         return _verdict(role, answers, audience)
+
+    def _remember_announcement(self, post: Post) -> None:
+        """Keep what a top-level post announces, in case its author turns out to be the host
+        (with no host given, the first `Q1:` poster becomes the host: the rules come first)."""
+        guests, comods = announced_people(post.text)
+        if not guests and not comods:
+            return
+        author = _norm(post.author_handle)
+        kept = self._pending.get(author)
+        if kept is None:
+            if len(self._pending) >= _PENDING_AUTHORS:
+                return
+            kept = self._pending[author] = ([], [])
+        kept[0].extend(g for g in guests if g not in kept[0])
+        kept[1].extend(c for c in comods if c not in kept[1])
+
+    def _learn(self, guests: list[str], comods: list[str]) -> None:
+        """Add the guests and co-moderators the host announced (only those the roster was
+        given none of); never the host, nor someone who already has a role."""
+        roster = self.roster
+        taken = {_norm(roster.host)} | {_norm(h) for h in (*roster.guests, *roster.co_moderators)}
+        new_guests = list(roster.guests)
+        new_comods = list(roster.co_moderators)
+        if self._learn_guests:
+            for g in guests:
+                if _norm(g) not in taken:
+                    taken.add(_norm(g))
+                    new_guests.append(g)
+        if self._learn_comods:
+            for c in comods:
+                if _norm(c) not in taken:
+                    taken.add(_norm(c))
+                    new_comods.append(c)
+        if len(new_guests) != len(roster.guests) or len(new_comods) != len(roster.co_moderators):
+            self.roster = Roster(roster.host, tuple(new_guests), tuple(new_comods))
 
     def _is_audience_question(self, post: Post, words: str) -> bool:
         # In a reply the leading @mentions were added by X; in a new post they are the addressees.
