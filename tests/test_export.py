@@ -11,6 +11,7 @@ import pytest
 
 from tchat_tui.cli import main
 from tchat_tui.report.transcript import COLUMNS
+from tchat_tui.store import Store
 from tests.test_summary import SECRET, build_chat, chat_post
 
 
@@ -78,3 +79,20 @@ def test_export_never_overwrites_without_force(
     assert out.read_text(encoding="utf-8") == "mine"
     assert main(["export", "--db", str(db), "--format", "csv", "--out", str(out), "--force"]) == 0
     assert out.read_text(encoding="utf-8").startswith("post_id,network,author")
+
+
+def test_muted_authors_are_marked_and_not_visible(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """author_muted is 1 on a muted author's posts (csv and json); --visible-only leaves them out."""
+    store = Store.open(db)
+    store.set_muted(1, "x:id-cyd", "tom", True)
+    store.close()
+    rows = {r["post_id"]: r for r in csv.DictReader(io.StringIO(export(db, "csv", capsys)))}
+    assert rows["6"]["author_muted"] == "1" and rows["6"]["starred"] == "1"
+    assert rows["3"]["author_muted"] == "0"
+    data = {r["post_id"]: r for r in json.loads(export(db, "json", capsys))}
+    assert data["6"]["author_muted"] is True and data["3"]["author_muted"] is False
+    for fmt in ("csv", "json"):
+        out = export(db, fmt, capsys, "--visible-only")
+        assert "A1 my cat" not in out and "A1 my sister" in out

@@ -19,6 +19,7 @@ from tchat_tui.domain.post import Network, Role
 from tchat_tui.domain.summary import SummaryPost, post_url, rank_answers, thanks_posts
 from tchat_tui.domain.text import check_text, rules_for
 from tchat_tui.report.build import SummaryError, build_summary
+from tchat_tui.report.render import render
 from tchat_tui.store import Store
 from tests.factories import T0, make_post
 
@@ -158,6 +159,24 @@ def test_hidden_posts_are_nowhere(store: Store) -> None:
 def test_highlights_are_starred_posts(store: Store) -> None:
     """Highlights: starred visible posts in time order."""
     assert [p.native_id for p in build_summary(store).highlights] == ["6", "12"]
+
+
+def test_muted_authors_are_quoted_nowhere(store: Store) -> None:
+    """A muted author's starred answer is no highlight and no top answer (md and json), like a
+    hidden post's; it is still counted: an answer, a participant, a muted author."""
+    chat = build_summary(store).chat_id
+    store.set_muted(chat, "x:id-cyd", "tom", True)
+    s = build_summary(store)
+    assert [p.native_id for p in s.highlights] == ["12"]
+    q1 = s.questions[0]
+    assert [p.native_id for p in q1.top_answers] == ["5", "4", "3"]
+    assert q1.answer_ids == ("6", "5", "4", "3") and q1.answerers == 4
+    assert (s.stats.answers, s.stats.muted_authors, s.stats.starred) == (5, 1, 1)
+    assert "cyd" in s.participants and "cyd" not in s.to_thank
+    assert "A1 my cat" not in render(s, "md") and "A1 my cat" not in render(s, "html")
+    data = json.loads(render(s, "json"))
+    assert [h["post_id"] for h in data["highlights"]] == ["12"]
+    assert "A1 my cat" not in json.dumps(data)
 
 
 def test_contributors_and_thanks(store: Store) -> None:

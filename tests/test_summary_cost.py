@@ -239,3 +239,30 @@ def test_untrusted_kind_is_escaped(tmp_path: Path) -> None:
 def test_usd_text(amount: float, text: str) -> None:
     """Dollars with cents; an amount under a cent keeps its digits."""
     assert usd_text(amount) == text
+
+
+def test_dry_run_retweets_have_their_line(tmp_path: Path) -> None:
+    """Retweets sent in a replay (dry run) are estimated and saved: the summary has their line."""
+    session = ChatSession(
+        Settings(tag="", demo=True, speed=0, db_path=tmp_path / "demo.db", clock=lambda: NOW)
+    )
+    assert session.replay_source is not None
+    session.replay_source.run(session.runner, threading.Event())
+    targets = session.store.db.execute(
+        "SELECT key, native_id, network FROM posts WHERE network = 'x' AND is_repost = 0"
+        " AND role = 'participant' ORDER BY created_at LIMIT 6"
+    ).fetchall()
+    assert len(targets) == 6
+    for key, native_id, network in targets:
+        target = {"key": key, "native_id": native_id, "network": network}
+        session.outbox.submit("", [Network.X], moderator="m", kind="repost", reply_to=target)
+    session.outbox.process_pending()
+    session.shutdown()
+    s = build_summary(Store.open(tmp_path / "demo.db"), look_in_folder=False)
+    assert s.cost is not None
+    assert {line.kind: line.count for line in s.cost.lines}["user_interaction"] == 6
+    price = usd_text(6 * PRICES["user_interaction"])
+    assert f"| Retweets | 6 | {price} |" in render(s, "md")
+    assert f'<tr><td>Retweets</td><td class="n">6</td><td class="n">{price}</td></tr>' in render(
+        s, "html"
+    )

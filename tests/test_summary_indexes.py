@@ -18,9 +18,15 @@ def care(tmp_path: Path) -> tuple[Store, int]:
     return build_chat(tmp_path / "care.db")
 
 
-def test_no_summary_query_reads_the_post_rows(care: tuple[Store, int]) -> None:
-    """Every query on posts reads a covering index, or a few quoted posts by rowid: no scan."""
+@pytest.mark.parametrize("muted", [False, True])
+def test_no_summary_query_reads_the_post_rows(care: tuple[Store, int], muted: bool) -> None:
+    """Every query on posts reads a covering index, or a few quoted posts by rowid: no scan.
+
+    Also with a muted author (their posts are left out of the highlights on top of the index's
+    condition, which must still be met term for term)."""
     store, chat = care
+    if muted:
+        store.set_muted(chat, "x:id-cyd", "tom", True)
     conn = store.db.conn
     traced: list[str] = []
     conn.set_trace_callback(traced.append)
@@ -30,6 +36,7 @@ def test_no_summary_query_reads_the_post_rows(care: tuple[Store, int]) -> None:
         conn.set_trace_callback(None)
     on_posts = [sql for sql in traced if "FROM posts" in sql]
     assert len(on_posts) >= 6
+    assert any("muted = 1" in sql and "posts_summary" not in sql for sql in on_posts)
     for sql in on_posts:
         plan = [str(r[3]) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
         steps = [p for p in plan if p.startswith(("SCAN posts", "SEARCH posts"))]

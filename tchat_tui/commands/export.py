@@ -14,7 +14,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "export",
         help="the transcript as CSV or JSON",
         description="Export a chat's posts in time order: author, role, time, network, the"
-        " question each is or answers, promo flag, starred, hidden.",
+        " question each is or answers, promo flag, starred, hidden, author muted.",
     )
     p.add_argument("--db", type=Path, required=True, help="the chat database")
     p.add_argument("--format", choices=("csv", "json"), required=True, help="csv or json")
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument(
         "--visible-only",
         action="store_true",
-        help="leave out hidden, deleted and never-sent (dry-run) posts",
+        help="leave out hidden, deleted and never-sent (dry-run) posts, and muted authors' posts",
     )
     p.set_defaults(func=run)
 

@@ -306,7 +306,7 @@ def _quoted(store: Store, chat: int, top: int) -> _Quoted:
             postings.setdefault(row["question_number"], []).append(
                 (row["created_at"], row["native_id"])
             )
-        if row["starred"]:
+        if row["starred"] and not row["author_muted"]:  # a muted author is quoted nowhere
             starred.append((row["created_at"], row["native_id"], row["rid"]))
         audience += bool(row["audience_question"])
     starred.sort()

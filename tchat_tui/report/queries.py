@@ -21,6 +21,10 @@ a dry-run post that never reached a network. Reposts are counted apart from orig
 answer is a visible original post linked to a question, not written by the host or a moderator.
 A query uses its index only when its WHERE repeats the index's condition (`schema.VISIBLE`,
 `schema.ANSWER`, `schema.NOTED`), which is why those come from the schema module.
+
+A muted author's posts (mutes are per author: `authors.muted`) are quoted nowhere, like hidden
+ones: neither as a highlight nor as a top answer (`MUTED`, a test added on top of the index's
+condition, so the index still serves). They are still counted: posts, answers, moderation.
 """
 
 from __future__ import annotations
@@ -42,6 +46,9 @@ ANSWER_ORDER = "starred DESC, (role IS 'guest') DESC, engagement DESC, created_a
 """The rule of `domain.summary.answer_rank` (starred, guests, engagement, time), in SQL; the order
 of the `posts_summary_answer` index, so SQLite reads the answers sorted instead of sorting them.
 `engagement` is summed when the post is stored (schema v3, `store.schema.ENGAGEMENT_KEYS`)."""
+
+MUTED = "author_key IN (SELECT key FROM authors WHERE muted = 1)"
+"""A post whose author is muted (a subquery on the small authors table, beside the index)."""
 
 Row = dict[str, Any]
 
@@ -191,10 +198,13 @@ def answers(
 def top_answers(
     db: sqlite_utils.Database, chat: int, number: int, limit: int
 ) -> list[tuple[int, int]]:
-    """The first `limit` answers to question `number`, in the summary's order: (rowid, engagement)."""
+    """The first `limit` answers to question `number`, in the summary's order: (rowid, engagement).
+
+    Muted authors' answers are left out (they are quoted nowhere), though still counted.
+    """
     cur = db.execute(
         f"SELECT rowid, engagement FROM posts WHERE chat_id = :chat AND answers = :n AND {ANSWER}"
-        f" ORDER BY {ANSWER_ORDER} LIMIT :limit",
+        f" AND NOT {MUTED} ORDER BY {ANSWER_ORDER} LIMIT :limit",
         {"chat": chat, "n": number, "limit": limit},
     )
     return [(int(rid), int(e or 0)) for rid, e in cur.fetchall()]
@@ -203,12 +213,14 @@ def top_answers(
 def noted_posts(db: sqlite_utils.Database, chat: int) -> list[Row]:
     """The visible question postings, starred posts and audience questions.
 
-    Columns: rid, native_id, question_number, starred, audience_question, created_at.
+    Columns: rid, native_id, question_number, starred, audience_question, created_at, and
+    author_muted (0/1: a muted author's starred post is no highlight).
     """
     return _rows(
         db,
         f"""
-        SELECT rowid AS rid, native_id, question_number, starred, audience_question, created_at
+        SELECT rowid AS rid, native_id, question_number, starred, audience_question, created_at,
+               {MUTED} AS author_muted
         FROM posts
         WHERE chat_id = :chat AND ({NOTED}) AND {VISIBLE}
           AND (question_number IS NOT NULL OR starred = 1 OR audience_question = 1)""",
@@ -270,11 +282,13 @@ def known_before_in(path: Path, before: str) -> set[str]:
 
 
 def transcript(db: sqlite_utils.Database, chat: int) -> Iterator[Row]:
-    """Every post of the chat in time order, for the export (hidden ones too, marked)."""
+    """Every post of the chat in time order, for the export (hidden ones too, marked; and
+    `author_muted`, 0/1, whether its author is muted)."""
     cur = db.execute(
         "SELECT native_id, network, instance, key, author_handle, author_name, role, created_at,"
         " text, is_repost, reply_to_key, question_number, answers, audience_question,"
-        " promo_level, promo_score, promo_reasons, starred, hidden, deleted, dry_run, metrics"
+        " promo_level, promo_score, promo_reasons, starred, hidden, deleted, dry_run, metrics,"
+        f" {MUTED} AS author_muted"
         " FROM posts WHERE chat_id = :chat ORDER BY created_at, key",
         {"chat": chat},
     )

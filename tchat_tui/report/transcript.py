@@ -1,7 +1,8 @@
 """The transcript export: one row per post (CSV or JSON), in time order, read in batches.
 
 Every post of the chat is there, hidden ones too, with their `hidden` flag, so the record is
-complete; `visible_only` leaves hidden, deleted and dry-run posts out. Credentials are never in
+complete; `author_muted` says whether the post's author is muted (mutes are per author).
+`visible_only` leaves hidden, deleted and dry-run posts out, and muted authors' posts. Credentials are never in
 the database, so never here; the raw network payload is not exported.
 """
 
@@ -20,7 +21,8 @@ from tchat_tui.report import queries as q
 
 COLUMNS = (
     "post_id network author author_name role time text question answers audience_question"
-    " reply_to repost flag flag_score flag_reasons starred hidden deleted dry_run likes"
+    " reply_to repost flag flag_score flag_reasons starred hidden deleted dry_run author_muted"
+    " likes"
     " reposts url"
 ).split()
 """The export's columns (CSV header and JSON keys), in order."""
@@ -41,7 +43,7 @@ def export_rows(
 ) -> Iterator[dict[str, Any]]:
     """The transcript's rows as dicts keyed by `COLUMNS`."""
     for r in q.transcript(db, chat):
-        if visible_only and (r["hidden"] or r["deleted"] or r["dry_run"]):
+        if visible_only and (r["hidden"] or r["deleted"] or r["dry_run"] or r["author_muted"]):
             continue
         metrics = json.loads(r["metrics"]) if r["metrics"] else {}
         reasons = json.loads(r["promo_reasons"]) if r["promo_reasons"] else []
@@ -65,6 +67,7 @@ def export_rows(
             "hidden": bool(r["hidden"]),
             "deleted": bool(r["deleted"]),
             "dry_run": bool(r["dry_run"]),
+            "author_muted": bool(r["author_muted"]),
             "likes": metrics.get("like_count"),
             "reposts": metrics.get("retweet_count", metrics.get("repost_count")),
             "url": post_url(r["network"], r["native_id"], r["author_handle"], r["instance"]),
@@ -74,7 +77,15 @@ def export_rows(
 _TEXT_CELLS = [COLUMNS.index(c) for c in ("post_id", "author", "author_name", "text", "reply_to")]
 _BOOL_CELLS = [
     COLUMNS.index(c)
-    for c in ("audience_question", "repost", "starred", "hidden", "deleted", "dry_run")
+    for c in (
+        "audience_question",
+        "repost",
+        "starred",
+        "hidden",
+        "deleted",
+        "dry_run",
+        "author_muted",
+    )
 ]
 _REASONS_CELL = COLUMNS.index("flag_reasons")
 
