@@ -242,3 +242,26 @@ def test_a_refused_retweet_is_not_logged(tmp_path: Path) -> None:
     with pytest.raises(AlreadyReposted):
         box.submit("A1", [Network.X], moderator="bob", kind="repost", reply_to=target)
     assert [r["action"] for r in box.store.actions(box.chat_id)] == ["retweet"]
+
+
+def test_a_post_the_host_retweeted_in_the_stream_is_not_retweeted_again(tmp_path: Path) -> None:
+    """The host's retweet stored from the stream blocks the console's; a participant's does not."""
+    host_rt = make_post(
+        "102",
+        "RT @sarah_j: @claire_morel A1. Speech therapy exercises #T",
+        "claire_morel",
+        minute=2,
+        repost_of="101",
+        author_id="262144917",
+    )
+    other_rt = make_post("103", "RT @claire_morel: Q1 #T", "sarah_j", minute=3, repost_of="100")
+    box = make(tmp_path, posts=[*hosts_posts(), host_rt, other_rt])
+    target = {"key": "x:101", "network": "x", "native_id": "101"}
+    with pytest.raises(AlreadyReposted) as refused:
+        box.submit("A1", [Network.X], moderator="bob", kind="repost", reply_to=target)
+    assert refused.value.post is not None and refused.value.post["key"] == "x:102"
+    assert refused.value.row == {}
+    assert "already retweeted by the host" in str(refused.value)
+    assert box.store.outbox(box.chat_id) == [] and box.store.actions(box.chat_id) == []
+    question = {"key": "x:100", "network": "x", "native_id": "100"}
+    box.submit("Q1", [Network.X], moderator="bob", kind="repost", reply_to=question)

@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tchat_tui.domain.classify import Roster, own_words
 from tchat_tui.domain.post import Network, Post
@@ -28,11 +28,17 @@ _LIVE = ("pending", "sending", "sent")
 
 
 class AlreadyReposted(ValueError):
-    """This chat's outbox already retweeted (or is retweeting) that post on that network."""
+    """That post is already retweeted: by this chat's outbox (`row`: pending, on its way or
+    sent, on that network) or by the host, as the chat stored it (`post`: her retweet from the
+    stream or a dry run; `row` is then empty)."""
 
-    def __init__(self, row: OutboxRow) -> None:
-        self.row = row
-        super().__init__(f"already retweeted (by {row.get('moderator') or 'a moderator'})")
+    def __init__(self, row: OutboxRow | None = None, *, post: Mapping[str, Any] | None = None):
+        self.row: OutboxRow = dict(row or {})
+        self.post: dict[str, Any] | None = dict(post) if post is not None else None
+        if row is None and post is not None:
+            super().__init__("already retweeted by the host")
+        else:
+            super().__init__(f"already retweeted (by {self.row.get('moderator') or 'a moderator'})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +101,10 @@ class Outbox:
             done = self.reposted(reply_to)
             if done is not None:
                 raise AlreadyReposted(done)
+            key = reply_to.get("key")
+            stored = self.store.host_repost(self.chat_id, str(key)) if key else None
+            if stored is not None:  # the host retweeted it in the stream (or an earlier run)
+                raise AlreadyReposted(post=stored)
         group: str | None = None
         rows: list[OutboxRow] = []
         for network in networks:

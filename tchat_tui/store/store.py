@@ -915,6 +915,16 @@ class Store:
         )
         return rows[0] if rows else None
 
+    def host_repost(self, chat_id: int, repost_of_key: str) -> Row | None:
+        """The host's stored retweet of that post in this chat (from the stream or a dry run),
+        the first one, or None."""
+        rows = self._rows(
+            "SELECT * FROM posts WHERE chat_id = ? AND repost_of_key = ? AND role = 'host'"
+            " AND is_repost = 1 ORDER BY created_at, key LIMIT 1",
+            [chat_id, repost_of_key],
+        )
+        return rows[0] if rows else None
+
 
 def row_to_post(row: Row) -> Post:
     """Rebuild the normalized Post from a stored row."""

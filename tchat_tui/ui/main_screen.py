@@ -412,6 +412,7 @@ class MainScreen(OutgoingScreen):
             entries.append((b.tooltip or b.description, f"key: {key}", b.action))
         entries += [
             ("Unhide the last hidden post", "Bring back the post hidden last", "unhide_last"),
+            ("Unhide a post…", "Choose a hidden post of this chat and unhide it", "unhide_post"),
             ("Unmute an author…", "Choose a muted author and unmute them", "unmute_author"),
             ("Unmute the last muted author", "Undo the latest mute", "unmute_last"),
             ("Retry failed sends", "Queue failed outgoing posts again", "retry_failed"),

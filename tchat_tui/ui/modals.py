@@ -1,4 +1,5 @@
-"""Screens over the console: author card, muted authors, action log, help, cost, mention offer."""
+"""Screens over the console: author card, muted authors, hidden posts, action log, help, cost,
+mention offer."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ class AuthorCard(ModalScreen[str | None]):
     """An author: role, mute state, the moderators' note, their posts here and promo reasons.
 
     Dismisses with 'mute', 'unmute', 'note' or None. The note field has the focus: the card is
-    where the moderators write about an author (Enter saves the note, Esc closes).
+    where the moderators write about an author (Enter saves the note, Esc closes). However it
+    closes, the note as typed stays readable (`note`, `note_changed`): a changed note is saved.
     """
 
     AUTO_FOCUS = "#note"
@@ -45,7 +47,7 @@ class AuthorCard(ModalScreen[str | None]):
     AuthorCard Horizontal { height: auto; }
     AuthorCard Input { width: 1fr; }
     """
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="card-close")]
+    BINDINGS = [Binding("escape", "close", "Close", id="card-close")]
 
     def __init__(self, store: Store, chat_id: int, author_key: str) -> None:
         super().__init__()
@@ -54,6 +56,9 @@ class AuthorCard(ModalScreen[str | None]):
         self.author_key = author_key
         self.author: dict[str, Any] = store.author(author_key) or {"key": author_key}
         self.muted = bool(self.author.get("muted"))
+        self.saved_note: str = self.author.get("notes") or ""
+        """The note as stored when the card opened."""
+        self._typed: str | None = None
 
     def compose(self) -> ComposeResult:
         """Head, posts, note and buttons."""
@@ -63,7 +68,7 @@ class AuthorCard(ModalScreen[str | None]):
                 yield Static(self._posts())
             with Horizontal():
                 yield Input(
-                    value=self.author.get("notes") or "",
+                    value=self.saved_note,
                     placeholder="moderators' note on this author",
                     id="note",
                 )
@@ -108,23 +113,36 @@ class AuthorCard(ModalScreen[str | None]):
                 parts.append(Text(f"    promo: {reasons}", style="dark_orange"))
         return Group(*parts)
 
+    def _finish(self, result: str | None) -> None:
+        """Keep the note as typed, then close with `result`."""
+        self._typed = self.query_one("#note", Input).value
+        self.dismiss(result)
+
     @on(Button.Pressed, "#close")
-    def _close(self) -> None:
-        self.dismiss(None)
+    def action_close(self) -> None:
+        """Close the card (a changed note is saved by the caller)."""
+        self._finish(None)
 
     @on(Button.Pressed, "#mute")
     def _mute(self) -> None:
-        self.dismiss("unmute" if self.muted else "mute")
+        self._finish("unmute" if self.muted else "mute")
 
     @on(Button.Pressed, "#save-note")
     @on(Input.Submitted, "#note")
     def _note(self) -> None:
-        self.dismiss("note")
+        self._finish("note")
 
     @property
     def note(self) -> str:
         """The note as typed."""
+        if self._typed is not None:
+            return self._typed
         return self.query_one("#note", Input).value
+
+    @property
+    def note_changed(self) -> bool:
+        """Whether the note as typed differs from the stored one."""
+        return self.note != self.saved_note
 
 
 class MutedAuthors(ModalScreen[str | None]):
@@ -164,6 +182,55 @@ class MutedAuthors(ModalScreen[str | None]):
             line.append(f"  muted {local_time(datetime.fromisoformat(row['muted_at']))}", "dim")
         if row.get("muted_by"):
             line.append(f" by {one_line(row['muted_by'])}", "dim")
+        return line
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class HiddenPosts(ModalScreen[str | None]):
+    """The chat's hidden posts, newest hide first; Enter unhides the selected one.
+
+    Dismisses with the post's key, or None. `rows` come from `moderation.hidden_in_chat`.
+    """
+
+    DEFAULT_CSS = """
+    HiddenPosts { align: center middle; }
+    HiddenPosts > Vertical {
+        width: 100; max-width: 95%; height: auto; max-height: 80%; border: thick $accent;
+        background: $surface; padding: 0 1;
+    }
+    HiddenPosts OptionList { height: auto; max-height: 20; }
+    """
+    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="hidden-close")]
+    TEXT_START = 48
+    """Characters of a post's text shown."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        """A title and one line per hidden post."""
+        with Vertical():
+            yield Static(Text("Unhide a post (Enter unhides, Esc closes)", style="bold"))
+            yield OptionList(*(Option(self._line(r), id=r["key"]) for r in self.rows))
+
+    @classmethod
+    def _line(cls, row: dict[str, Any]) -> Text:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        if row.get("created_at"):
+            line.append(local_time(datetime.fromisoformat(row["created_at"])) + " ", "dim")
+        line.append(f"@{one_line(row.get('author_handle') or '?')} ", "bold")
+        text = one_line(row.get("text") or "")
+        if len(text) > cls.TEXT_START:
+            text = text[: cls.TEXT_START - 1] + "…"
+        line.append(text)
+        if row.get("hidden_by"):
+            line.append(f"  hidden by {one_line(row['hidden_by'])}", "dim")
+        if row.get("hidden_at"):
+            line.append(f" {local_time(datetime.fromisoformat(row['hidden_at']))}", "dim")
         return line
 
     @on(OptionList.OptionSelected)

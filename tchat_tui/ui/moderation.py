@@ -1,7 +1,8 @@
 """Moderation on the selected post: star, hide, mute, allow, claim, author card, duty, action log.
 
 Every action is written to the store with the name of the moderator on duty before the view changes.
-The host, the guests and the co-moderators are never muted; a mute is undone from the palette.
+The host, the guests and the co-moderators are never muted; a mute or a hide is undone from the
+palette.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from textual.screen import Screen
 from tchat_tui.session import ChatSession
 from tchat_tui.ui.entries import StreamEntry
 from tchat_tui.ui.feed import Feed
+from tchat_tui.ui.safe import one_line
 from tchat_tui.ui.stream import StreamPane
 
 if TYPE_CHECKING:
@@ -22,6 +24,8 @@ NEVER_MUTED = {"host": "the host", "guest": "a guest", "co-moderator": "a co-mod
 """Roles never muted (they lead the chat), and how a refusal names them."""
 MUTE_LOOKBACK = 5000
 """Newest moderator actions searched for when and by whom each muted author was muted."""
+HIDE_LOOKBACK = 5000
+"""Newest moderator actions searched for the chat's hidden posts (a hide is always logged)."""
 
 
 def muted_in_chat(store: Store, chat_id: int) -> list[dict[str, Any]]:
@@ -56,12 +60,36 @@ def muted_in_chat(store: Store, chat_id: int) -> list[dict[str, Any]]:
     return rows
 
 
+def hidden_in_chat(store: Store, chat_id: int) -> list[dict[str, Any]]:
+    """This chat's posts still hidden, newest hide first: each post's row plus `hidden_at` and
+    `hidden_by` from its latest hide in the action log."""
+    latest: dict[str, dict[str, Any]] = {}
+    for action in store.actions(chat_id, HIDE_LOOKBACK):  # newest first
+        key = action["target"]
+        if action["action"] in ("hide", "unhide") and key not in latest:
+            latest[key] = action
+    rows = []
+    for key, action in latest.items():
+        if action["action"] != "hide":
+            continue
+        post = store.post(key)
+        if post is None or not post.get("hidden") or post.get("chat_id") != chat_id:
+            continue
+        rows.append({**post, "hidden_at": action["at"], "hidden_by": action["moderator"]})
+    return rows
+
+
 class ModerationScreen(Screen[None]):
     """The moderation actions of the main screen (its base class)."""
 
     session: ChatSession
     feed: Feed
     last_hidden: StreamEntry | None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden_here: list[str] = []
+        """Keys of the posts hidden in this session, oldest hide first (Unhide walks it back)."""
 
     def refresh_panes(self) -> None:
         """Redraw header, queue and detail (the main screen implements it)."""
@@ -100,19 +128,57 @@ class ModerationScreen(Screen[None]):
         self.session.store.set_hidden(self._chat, entry.key, self.session.on_duty, True)
         entry.hidden = True
         self.last_hidden = entry
+        self.hidden_here.append(entry.key)
         self._changed(entry)
-        self.notify(f"Hidden: post by @{entry.handle} (palette: Unhide the last hidden post)")
+        self.notify(
+            f"Hidden: post by @{one_line(entry.handle)} (palette: Unhide the last hidden post)",
+            markup=False,
+        )
 
     def action_unhide_last(self) -> None:
-        """Bring back the post hidden last."""
-        entry = self.last_hidden
-        if entry is None:
-            self.notify("Nothing hidden in this session.", severity="warning")
-            return
-        self.session.store.set_hidden(self._chat, entry.key, self.session.on_duty, False)
-        entry.hidden = False
+        """Bring back the post hidden last in this session; again, the one hidden before it
+        (posts unhidden since are skipped)."""
+        store = self.session.store
+        while self.hidden_here:
+            key = self.hidden_here.pop()
+            row = store.post(key)
+            if row is not None and row.get("hidden"):
+                self.unhide_post(key)
+                return
         self.last_hidden = None
-        self._changed(entry)
+        self.notify("Nothing hidden in this session. (palette: Unhide a post…)", severity="warning")
+
+    def unhide_post(self, key: str) -> None:
+        """Unhide a post (as the moderator on duty): back in the stream if the view holds it."""
+        self.session.store.set_hidden(self._chat, key, self.session.on_duty, False)
+        stream = self.query_one(StreamPane)
+        entry = stream.by_key.get(key)
+        if entry is not None:
+            entry.hidden = False
+            self._changed(entry)
+            handle = entry.handle
+        else:  # older than the view's window: unhidden in the store only
+            self.refresh_panes()
+            row = self.session.store.post(key) or {}
+            handle = str(row.get("author_handle") or "?")
+        if self.last_hidden is not None and self.last_hidden.key == key:
+            self.last_hidden = None
+        self.notify(f"Unhidden: post by @{one_line(handle)} is back in the stream", markup=False)
+
+    def action_unhide_post(self) -> None:
+        """Choose one of this chat's hidden posts and unhide it."""
+        from tchat_tui.ui.modals import HiddenPosts
+
+        rows = hidden_in_chat(self.session.store, self._chat)
+        if not rows:
+            self.notify("No post is hidden in this chat.", severity="warning")
+            return
+
+        def done(key: str | None) -> None:
+            if key:
+                self.unhide_post(key)
+
+        self.app.push_screen(HiddenPosts(rows), done)
 
     def action_mute(self) -> None:
         """Mute the selected post's author: their posts leave the stream (not the host, a guest
@@ -132,12 +198,12 @@ class ModerationScreen(Screen[None]):
             author = self.session.store.author(entry.author_key)
             role = (author or {}).get("role") or role
         who = NEVER_MUTED.get(role)
-        return f"@{entry.handle} is {who}: not muted" if who else None
+        return f"@{one_line(entry.handle)} is {who}: not muted" if who else None
 
     def _mute_author_of(self, entry: StreamEntry) -> None:
         reason = self.unmutable_reason(entry)
         if reason:
-            self.notify(reason, severity="warning")
+            self.notify(reason, severity="warning", markup=False)
             return
         self.set_muted(entry.author_key, True, entry.handle)
 
@@ -152,9 +218,11 @@ class ModerationScreen(Screen[None]):
         stream.refilter()
         self.refresh_panes()
         if muted:
-            self.notify(f"Muted @{handle} (palette: Unmute an author)")
+            self.notify(f"Muted @{one_line(handle)} (palette: Unmute an author)", markup=False)
         else:
-            self.notify(f"Unmuted @{handle}: their posts are back in the stream")
+            self.notify(
+                f"Unmuted @{one_line(handle)}: their posts are back in the stream", markup=False
+            )
 
     def _unmute(self, author_key: str) -> None:
         author = self.session.store.author(author_key) or {}
@@ -234,15 +302,15 @@ class ModerationScreen(Screen[None]):
         card = AuthorCard(self.session.store, self._chat, entry.author_key)
 
         def done(result: str | None) -> None:
+            if result == "note" or card.note_changed:  # closed or muted: a typed note is kept
+                self.session.store.set_note(
+                    self._chat, entry.author_key, self.session.on_duty, card.note
+                )
+                self.notify(f"Note saved on @{one_line(entry.handle)}", markup=False)
             if result == "mute":
                 self._mute_author_of(entry)
             elif result == "unmute":
                 self.set_muted(entry.author_key, False, entry.handle)
-            elif result == "note":
-                self.session.store.set_note(
-                    self._chat, entry.author_key, self.session.on_duty, card.note
-                )
-                self.notify(f"Note saved on @{entry.handle}")
 
         self.app.push_screen(card, done)
 

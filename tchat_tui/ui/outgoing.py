@@ -102,7 +102,14 @@ class OutgoingScreen(ModerationScreen):
         focus_now(self.stream)
 
     def action_repost(self) -> None:
-        """Retweet (repost) the selected post on its own network."""
+        """Retweet (repost) the selected post on its own network, once: not one the outbox or
+        the host (in the stream) already retweeted, nor the host's own post."""
+        from datetime import datetime
+
+        from tchat_tui.publish.outbox import AlreadyReposted
+        from tchat_tui.ui.entries import local_time
+        from tchat_tui.ui.safe import one_line
+
         entry = self.selected_or_warn()
         if entry is None:
             return
@@ -111,12 +118,17 @@ class OutgoingScreen(ModerationScreen):
             entry = self._original_of(entry)
             if entry is None:
                 return
+        if entry.outgoing or entry.role == "host":
+            self.notify(
+                f"Not retweeted: that is the host's own post (@{one_line(entry.handle)}).",
+                severity="warning",
+                markup=False,
+            )
+            return
         network = Network(entry.network)
         if network not in s.publishers:
             self.notify(f"No publisher for {network.value}.", severity="error")
             return
-        from tchat_tui.publish.outbox import AlreadyReposted
-
         try:
             rows = s.outbox.submit(
                 entry.raw_text,
@@ -126,17 +138,27 @@ class OutgoingScreen(ModerationScreen):
                 reply_to=entry.as_reply_target(),
             )
         except AlreadyReposted as exc:
-            by = exc.row.get("moderator") or "a moderator"
+            handle = one_line(entry.handle)
+            if exc.post is not None:
+                at = local_time(datetime.fromisoformat(str(exc.post["created_at"])))
+                by = f"by the host at {at}"
+            else:
+                by = f"(by {one_line(str(exc.row.get('moderator') or 'a moderator'))})"
             self.notify(
-                f"Not retweeted: @{entry.handle}'s post is already retweeted (by {by}).",
+                f"Not retweeted: @{handle}'s post is already retweeted {by}.",
                 severity="warning",
+                markup=False,
             )
             return
         except ValueError as exc:
-            self.notify(f"Not retweeted: {exc}", severity="error")
+            self.notify(f"Not retweeted: {exc}", severity="error", markup=False)
             return
         dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
-        self.notify(f"Retweet of @{entry.handle} queued{dry} by {s.on_duty}", timeout=3)
+        self.notify(
+            f"Retweet of @{one_line(entry.handle)} queued{dry} by {s.on_duty}",
+            timeout=3,
+            markup=False,
+        )
 
     def _original_of(self, repost: StreamEntry) -> StreamEntry | None:
         """The post a retweet repeats, from the stream or the store (None, said, if unknown)."""
@@ -147,10 +169,13 @@ class OutgoingScreen(ModerationScreen):
             stored = self.session.store.post(original_key)
             original = StreamEntry.from_row(stored) if stored else None
         if original is None:
+            from tchat_tui.ui.safe import one_line
+
             self.notify(
-                f"@{repost.handle}'s retweet repeats a post this chat has not stored:"
+                f"@{one_line(repost.handle)}'s retweet repeats a post this chat has not stored:"
                 " retweet the original post instead.",
                 severity="warning",
+                markup=False,
             )
         return original
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.ui.conftest import CHAT, settle
-from tests.ui.test_console import screen_of, select, wait_for
+from tests.ui.test_console import actions, screen_of, select, wait_for
 
 ALL = len(CHAT)
 
@@ -91,3 +91,63 @@ async def test_t_on_a_retweet_retweets_its_original(make_app: Any, monkeypatch: 
         await pilot.press("t")
         await wait_for(pilot, lambda: any("has not stored" in m for m in said))
         assert len(pane.entries) == ALL + 3
+
+
+async def test_t_refuses_a_post_the_host_retweeted_in_the_stream(
+    make_app: Any, monkeypatch: Any
+) -> None:
+    """The host's own retweet, as the recorded stream gave it, blocks `t` on its original and
+    on the host's RT line itself; nothing goes to the outbox."""
+    from tchat_tui.domain.chatpost import ChatPost
+    from tchat_tui.domain.classify import Classification
+    from tchat_tui.domain.post import Role
+    from tests.factories import make_post
+
+    app = make_app()
+    said: list[str] = []
+    notify = app.notify
+    monkeypatch.setattr(
+        app, "notify", lambda message, **kw: said.append(message) or notify(message, **kw)
+    )
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        screen = screen_of(pilot)
+        post = make_post(
+            "801", "RT @ada: A1 naps, honestly #T", "hostess", minute=12, repost_of="102"
+        )
+        chat_post = ChatPost(post, Classification(Role.HOST))
+        app.session.runner.fresh.append(chat_post)
+        app.session.store.add_posts(app.session.chat_id, [chat_post])
+        screen.drain()
+        pane = screen.stream
+        await wait_for(pilot, lambda: len(pane.entries) == ALL + 1)
+        for native_id in ("102", "801"):
+            said.clear()
+            await select(pilot, native_id)
+            await pilot.press("t")
+            await wait_for(pilot, lambda: any("already retweeted" in m for m in said))
+            assert (
+                "Not retweeted: @ada's post is already retweeted by the host at 18:12:00." in said
+            )
+        await pilot.pause(0.2)
+        assert len(pane.entries) == ALL + 1
+        assert app.session.store.outbox(app.session.chat_id) == []
+        assert "retweet" not in [a for _, a, _ in actions(app)]
+
+
+async def test_t_refuses_the_hosts_own_post(make_app: Any, monkeypatch: Any) -> None:
+    """`t` on the host's own post (not a retweet) says so and queues nothing."""
+    app = make_app()
+    said: list[str] = []
+    notify = app.notify
+    monkeypatch.setattr(
+        app, "notify", lambda message, **kw: said.append(message) or notify(message, **kw)
+    )
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        await select(pilot, "101")
+        await pilot.press("t")
+        await pilot.pause(0.2)
+        assert "Not retweeted: that is the host's own post (@hostess)." in said
+        assert len(screen_of(pilot).stream.entries) == ALL
+        assert app.session.store.outbox(app.session.chat_id) == []
