@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from tchat_tui import __version__
 from tchat_tui.commands import MODULES
@@ -17,6 +18,21 @@ NO_TAG = (
     "tchat-live: no tag given. A shell reads '#tag' after a space as a comment, so quote it or drop"
     " the '#': tchat-live '#tag' or tchat-live tag (try: tchat-live --demo)"
 )
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with bad input reported in one line (no usage block), exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `tchat-live: message (see --help)` and exit 2."""
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _name(value: str) -> str:
+    name = value.strip()
+    if not name:
+        raise argparse.ArgumentTypeError("a moderator's name cannot be empty")
+    return name
 
 
 def _networks(value: str) -> tuple[Network, ...]:
@@ -52,7 +68,7 @@ def add_roster_options(parser: argparse.ArgumentParser) -> None:
 
 def console_parser() -> argparse.ArgumentParser:
     """Arguments of the console itself."""
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog="tchat-live",
         description="Console for the host of a hashtag chat. Subcommands: "
         + ", ".join(SUBCOMMANDS),
@@ -71,6 +87,7 @@ def console_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--moderator",
         action="append",
+        type=_name,
         default=[],
         help="a moderator's name; repeat for co-moderators sharing the terminal (first is on duty)",
     )
@@ -87,7 +104,7 @@ def subcommand_parser(name: str) -> argparse.ArgumentParser:
     """Arguments of one subcommand (its module registers them)."""
     from tchat_tui.commands import register
 
-    p = argparse.ArgumentParser(prog="tchat-live")
+    p = OneLineParser(prog="tchat-live")
     sub = p.add_subparsers(dest="command", required=True)
     register(sub, name)
     return p
@@ -106,7 +123,7 @@ def run_console(args: argparse.Namespace) -> int:
 
 def _console(args: argparse.Namespace) -> int:
     from tchat_tui.domain.plan import PlanError
-    from tchat_tui.session import ChatSession, Settings
+    from tchat_tui.session import ChatSession, Settings, TagError
     from tchat_tui.sources.base import SourceError
     from tchat_tui.store.errors import StoreError
 
@@ -136,7 +153,7 @@ def _console(args: argparse.Namespace) -> int:
     try:
         # The database opens after the first frame; what it would refuse is checked here.
         session = ChatSession(settings, open_now=False)
-    except (StoreError, SourceError, PlanError, OSError) as exc:
+    except (StoreError, SourceError, PlanError, TagError, OSError) as exc:
         print(f"tchat-live: {exc}", file=sys.stderr)
         return 2
     from tchat_tui.ui.app import build_app

@@ -61,6 +61,28 @@ def normalize_tag(tag: str) -> str:
     return tag.strip().lstrip("#＃").strip()
 
 
+class TagError(ValueError):
+    """The chat's tag is not a hashtag, or not the one of the plan or demo it goes with."""
+
+
+def check_tag(tag: str) -> str:
+    """`tag` without its '#' if X would read '#tag' as one whole hashtag, else TagError.
+
+    The composer adds the tag to every post and refuses a post without it: a tag that is not a
+    hashtag ('bad tag!', '#a#b', '123') would make every post unsendable.
+    """
+    from tchat_tui.domain.twitter_text import extract_hashtags_with_indices
+
+    bare = normalize_tag(tag)
+    found = extract_hashtags_with_indices("#" + bare)
+    if len(found) != 1 or found[0][0] != bare:
+        raise TagError(
+            f"{tag!r} is not a hashtag: letters, digits and _ only, not digits alone"
+            " (quote it: tchat-live '#MyChat')"
+        )
+    return bare
+
+
 @dataclass
 class Settings:
     """What the command line (or a test) asks for."""
@@ -160,6 +182,15 @@ class ChatSession:
 
             self.plan = load_plan(plan_path)
         self.tag = normalize_tag(settings.tag or (self.plan.tag if self.plan else ""))
+        if self.tag or settings.tag:  # '#' alone leaves no tag: refused, never opened
+            check_tag(settings.tag or self.tag)
+        if settings.tag and self.plan and self.plan.tag:
+            planned = normalize_tag(self.plan.tag)
+            if planned.casefold() != self.tag.casefold():
+                source = "the demo" if settings.demo and not settings.plan_path else "the plan"
+                raise TagError(
+                    f"{source} is for #{planned}, not #{self.tag}: drop the tag or give #{planned}"
+                )
         self.topic = self.plan.topic if self.plan else ""
         host = settings.host or (self.plan.host if self.plan else None)
         guests = settings.guests or (tuple(self.plan.guests) if self.plan else ())

@@ -93,3 +93,64 @@ def test_import_twice_stores_once_and_counts_malformed(
     chat = store.ensure_chat("Care")
     assert store.count_posts(chat) == 2
     assert [q["number"] for q in store.questions(chat)] == [1]
+
+
+def exactly_one_line(capsys: pytest.CaptureFixture[str]) -> str:
+    """The whole error output is one line (no argparse usage block, no traceback)."""
+    err = capsys.readouterr().err.strip()
+    assert err and "Traceback" not in err
+    assert len(err.splitlines()) == 1, err
+    return err
+
+
+def exit_code(argv: list[str]) -> int:
+    """main(argv), whether it returns the code or argparse exits with it."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--demo", "--speed", "abc"], "--speed takes a number"),
+        (["--demo", "--speed", "-3"], "--speed must be 0"),
+        (["--demo", "--moderator", ""], "cannot be empty"),
+        (["--demo", "--network", "myspace"], "unknown network"),
+        (["export", "--db", "x.db"], "--format"),
+        (["import"], "required"),
+    ],
+)
+def test_bad_arguments_are_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    """argparse's own errors come in one line with the way to the help, exit code 2."""
+    assert exit_code(argv) == 2
+    err = exactly_one_line(capsys)
+    assert message in err and "--help" in err
+
+
+@pytest.mark.parametrize("tag", ["bad tag!", "#a#b", "#", "123", "#tag?"])
+def test_a_tag_that_is_not_a_hashtag_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tag: str
+) -> None:
+    """Every post must carry the tag: one that X would not read as a hashtag is refused."""
+    assert exit_code([tag, "--db", str(tmp_path / "c.db")]) == 2
+    assert "not a hashtag" in exactly_one_line(capsys)
+
+
+def test_the_demo_or_a_plan_with_another_tag_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`tchat-live x --demo` would add #x to posts answering #AidantsChat: refused; the same
+    tag in another case is the same tag."""
+    assert exit_code(["x", "--demo", "--db", str(tmp_path / "c.db")]) == 2
+    err = exactly_one_line(capsys)
+    assert "#AidantsChat" in err and "#x" in err
+    from tchat_tui.session import ChatSession, Settings
+
+    session = ChatSession(
+        Settings(tag="#aidantschat", demo=True, db_path=tmp_path / "d.db"), open_now=False
+    )
+    assert session.tag == "aidantschat"

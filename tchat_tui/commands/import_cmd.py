@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     """Import the file; print what was stored and skipped."""
     from tchat_tui.commands import import_scoring
     from tchat_tui.domain.plan import PlanError
-    from tchat_tui.session import ChatSession, Settings
+    from tchat_tui.session import ChatSession, Settings, TagError
     from tchat_tui.sources.base import SourceError
     from tchat_tui.sources.replay import ReplayStats, check_replay_file, read_posts
     from tchat_tui.store.store import StoreError
@@ -163,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
         )
         session = ChatSession(settings)
         session.warm_up()
-    except (SourceError, StoreError, PlanError, OSError) as exc:
+    except (SourceError, StoreError, PlanError, TagError, OSError) as exc:
         print(f"tchat-live import: {exc}", file=sys.stderr)
         return 2
     stats = ReplayStats()
