@@ -145,34 +145,52 @@ class AuthorCard(ModalScreen[str | None]):
         return self.note != self.saved_note
 
 
-class MutedAuthors(ModalScreen[str | None]):
-    """The chat's muted authors, newest mute first; Enter unmutes the selected one.
+class Chooser(ModalScreen[str | None]):
+    """A titled list of rows; Enter dismisses with the chosen row's key, Esc or q with None.
 
-    Dismisses with the author's key, or None. `rows` come from `moderation.muted_in_chat`.
+    Subclasses give the title and how a row reads (`line`), from plain rows (dicts with "key").
     """
 
     DEFAULT_CSS = """
-    MutedAuthors { align: center middle; }
-    MutedAuthors > Vertical {
-        width: 80; height: auto; max-height: 80%; border: thick $accent; background: $surface;
-        padding: 0 1;
+    Chooser { align: center middle; }
+    Chooser > Vertical {
+        width: 80; max-width: 95%; height: auto; max-height: 80%; border: thick $accent;
+        background: $surface; padding: 0 1;
     }
-    MutedAuthors OptionList { height: auto; max-height: 20; }
+    Chooser OptionList { height: auto; max-height: 20; }
     """
-    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="muted-close")]
+    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="chooser-close")]
+    TITLE = ""
 
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         super().__init__()
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        """A title and one line per muted author."""
+        """The title and one line per row."""
         with Vertical():
-            yield Static(Text("Unmute an author (Enter unmutes, Esc closes)", style="bold"))
-            yield OptionList(*(Option(self._line(r), id=r["key"]) for r in self.rows))
+            yield Static(Text(self.TITLE, style="bold"))
+            yield OptionList(*(Option(self.line(r), id=r["key"]) for r in self.rows))
 
-    @staticmethod
-    def _line(row: dict[str, Any]) -> Text:
+    def line(self, row: dict[str, Any]) -> Text:
+        """How one row reads (untrusted text through `one_line`, never markup)."""
+        raise NotImplementedError
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class MutedAuthors(Chooser):
+    """The chat's muted authors, newest mute first; Enter unmutes the selected one.
+
+    Dismisses with the author's key, or None. `rows` come from `moderation.muted_in_chat`.
+    """
+
+    TITLE = "Unmute an author (Enter unmutes, Esc closes)"
+
+    def line(self, row: dict[str, Any]) -> Text:
+        """@handle, role badge, when and by whom muted."""
         line = Text()
         line.append(f"@{one_line(row.get('handle') or row['key'])}", "bold")
         role = row.get("role") or "participant"
@@ -184,58 +202,35 @@ class MutedAuthors(ModalScreen[str | None]):
             line.append(f" by {one_line(row['muted_by'])}", "dim")
         return line
 
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
 
-
-class HiddenPosts(ModalScreen[str | None]):
+class HiddenPosts(Chooser):
     """The chat's hidden posts, newest hide first; Enter unhides the selected one.
 
     Dismisses with the post's key, or None. `rows` come from `moderation.hidden_in_chat`.
     """
 
     DEFAULT_CSS = """
-    HiddenPosts { align: center middle; }
-    HiddenPosts > Vertical {
-        width: 100; max-width: 95%; height: auto; max-height: 80%; border: thick $accent;
-        background: $surface; padding: 0 1;
-    }
-    HiddenPosts OptionList { height: auto; max-height: 20; }
+    HiddenPosts > Vertical { width: 100; }
     """
-    BINDINGS = [Binding("escape,q", "dismiss(None)", "Close", id="hidden-close")]
+    TITLE = "Unhide a post (Enter unhides, Esc closes)"
     TEXT_START = 48
     """Characters of a post's text shown."""
 
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
-        super().__init__()
-        self.rows = rows
-
-    def compose(self) -> ComposeResult:
-        """A title and one line per hidden post."""
-        with Vertical():
-            yield Static(Text("Unhide a post (Enter unhides, Esc closes)", style="bold"))
-            yield OptionList(*(Option(self._line(r), id=r["key"]) for r in self.rows))
-
-    @classmethod
-    def _line(cls, row: dict[str, Any]) -> Text:
+    def line(self, row: dict[str, Any]) -> Text:
+        """Time, @author, the start of the text, who hid it and when."""
         line = Text(no_wrap=True, overflow="ellipsis")
         if row.get("created_at"):
             line.append(local_time(datetime.fromisoformat(row["created_at"])) + " ", "dim")
         line.append(f"@{one_line(row.get('author_handle') or '?')} ", "bold")
         text = one_line(row.get("text") or "")
-        if len(text) > cls.TEXT_START:
-            text = text[: cls.TEXT_START - 1] + "…"
+        if len(text) > self.TEXT_START:
+            text = text[: self.TEXT_START - 1] + "…"
         line.append(text)
         if row.get("hidden_by"):
             line.append(f"  hidden by {one_line(row['hidden_by'])}", "dim")
         if row.get("hidden_at"):
             line.append(f" {local_time(datetime.fromisoformat(row['hidden_at']))}", "dim")
         return line
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
 
 
 class ActionLog(ModalScreen[None]):

@@ -130,6 +130,16 @@ def make_app(settings: Settings) -> Iterator[AppMaker]:
         session.shutdown()
 
 
+def toasts(app: ChatApp, monkeypatch: Any) -> list[str]:
+    """Every notification the app shows from now on (a list that fills as they come)."""
+    said: list[str] = []
+    notify = app.notify
+    monkeypatch.setattr(
+        app, "notify", lambda message, **kw: said.append(message) or notify(message, **kw)
+    )
+    return said
+
+
 async def settle(pilot: Pilot[Any], shown: int, timeout: float = 10.0) -> None:
     """Wait until the stream pane holds `shown` posts and the workers are quiet."""
     app = pilot.app

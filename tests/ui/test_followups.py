@@ -16,7 +16,7 @@ from tchat_tui.domain.text import NetworkRules
 from tchat_tui.publish.base import DryRunPublisher, OutboxRow, PublishResult
 from tchat_tui.ui.modals import CostScreen, MentionOffer
 from tchat_tui.ui.panes import ChatHeader
-from tests.ui.conftest import CHAT, settle
+from tests.ui.conftest import CHAT, settle, toasts
 from tests.ui.test_console import screen_of, select, wait_for
 
 ALL = len(CHAT)
@@ -122,11 +122,7 @@ async def test_a_failed_send_names_its_reason(make_app: Any, monkeypatch: Any) -
     x = RefusingX()
     app.session.publishers[Network.X] = x
     app.session.outbox.publishers[Network.X] = x
-    said: list[str] = []
-    notify = app.notify
-    monkeypatch.setattr(
-        app, "notify", lambda message, **kw: said.append(message) or notify(message, **kw)
-    )
+    said = toasts(app, monkeypatch)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
         await pilot.press("i", *"boom", "enter")

@@ -8,10 +8,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from tchat_tui.ui.app import ChatApp
 from tchat_tui.ui.modals import AuthorCard, MutedAuthors
 from tchat_tui.ui.moderation import muted_in_chat
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, toasts
 from tests.ui.test_console import ALL, actions, screen_of, select, wait_for
 
 ADA = ("102", "109")
@@ -21,16 +20,6 @@ ADA = ("102", "109")
 def shown(pilot: Pilot[Any]) -> list[str]:
     """Native ids of the posts in the stream view."""
     return [e.native_id for e in screen_of(pilot).stream.rows]
-
-
-def toasts(app: ChatApp, monkeypatch: Any) -> list[str]:
-    """Every notification the app shows from now on (a list that fills as they come)."""
-    said: list[str] = []
-    notify = app.notify
-    monkeypatch.setattr(
-        app, "notify", lambda message, **kw: said.append(message) or notify(message, **kw)
-    )
-    return said
 
 
 @pytest.mark.parametrize(

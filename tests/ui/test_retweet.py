@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.ui.conftest import CHAT, settle
+from tests.ui.conftest import CHAT, settle, toasts
 from tests.ui.test_console import actions, screen_of, select, wait_for
 
 ALL = len(CHAT)
@@ -13,11 +13,7 @@ ALL = len(CHAT)
 async def test_t_retweets_as_the_host_once(make_app: Any, monkeypatch: Any) -> None:
     """t on a participant's post: `RT @ada: ...` shown as the host's, dry-run; t again is refused."""
     app = make_app()
-    said: list[str] = []
-    notify = app.notify
-    monkeypatch.setattr(
-        app, "notify", lambda message, **kw: said.append(message) or notify(message, **kw)
-    )
+    said = toasts(app, monkeypatch)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
         await select(pilot, "102")
@@ -59,11 +55,7 @@ async def test_t_on_a_retweet_retweets_its_original(make_app: Any, monkeypatch: 
     from tests.factories import make_post
 
     app = make_app()
-    said: list[str] = []
-    notify = app.notify
-    monkeypatch.setattr(
-        app, "notify", lambda message, **kw: said.append(message) or notify(message, **kw)
-    )
+    said = toasts(app, monkeypatch)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
         screen = screen_of(pilot)
@@ -104,11 +96,7 @@ async def test_t_refuses_a_post_the_host_retweeted_in_the_stream(
     from tests.factories import make_post
 
     app = make_app()
-    said: list[str] = []
-    notify = app.notify
-    monkeypatch.setattr(
-        app, "notify", lambda message, **kw: said.append(message) or notify(message, **kw)
-    )
+    said = toasts(app, monkeypatch)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
         screen = screen_of(pilot)
@@ -138,11 +126,7 @@ async def test_t_refuses_a_post_the_host_retweeted_in_the_stream(
 async def test_t_refuses_the_hosts_own_post(make_app: Any, monkeypatch: Any) -> None:
     """`t` on the host's own post (not a retweet) says so and queues nothing."""
     app = make_app()
-    said: list[str] = []
-    notify = app.notify
-    monkeypatch.setattr(
-        app, "notify", lambda message, **kw: said.append(message) or notify(message, **kw)
-    )
+    said = toasts(app, monkeypatch)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
         await select(pilot, "101")

@@ -9,9 +9,9 @@ from textual.widgets import OptionList
 
 from tchat_tui.ui.modals import AuthorCard, HiddenPosts
 from tchat_tui.ui.moderation import hidden_in_chat
-from tests.ui.conftest import settle
+from tests.ui.conftest import settle, toasts
 from tests.ui.test_console import ALL, actions, screen_of, select
-from tests.ui.test_mute import shown, toasts
+from tests.ui.test_mute import shown
 
 
 async def test_unhide_last_walks_back_through_the_sessions_hides(
@@ -69,7 +69,7 @@ async def test_unhide_a_post_from_the_palette(make_app: Any, monkeypatch: Any) -
             ("x:105", "bob"),
             ("x:102", "ana"),
         ]
-        lines = [modal._line(r).plain for r in modal.rows]
+        lines = [modal.line(r).plain for r in modal.rows]
         assert lines[0].startswith("18:05:00 @mallory A1 [bold]not markup[/bold] �[31mnot red")
         assert "hidden by bob" in lines[0] and "\x1b" not in lines[0]
         assert lines[1].startswith("18:02:00 @ada A1 naps, honestly #T  hidden by ana")
