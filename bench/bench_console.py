@@ -135,9 +135,9 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
     from textual.screen import Screen
     from textual.widgets import Input
 
-    from tchat_tui.session import ChatSession, Settings
+    from tchat_tui.pipeline.session import ChatSession, Settings
     from tchat_tui.ui.app import build_app
-    from tchat_tui.ui.main_screen import MainScreen
+    from tchat_tui.ui.screens.main import MainScreen
 
     out = Run()
     frames: list[float] = []
@@ -305,7 +305,7 @@ def child(kind: str) -> None:
         return
     import functools
 
-    from tchat_tui.cli import main as cli_main
+    from tchat_tui.cli.main import main as cli_main
 
     # The console exactly as `tchat-live --demo` starts it (on a fresh database), headless.
     App.run = functools.partialmethod(App.run, headless=True, size=(120, 40))  # type: ignore[method-assign]

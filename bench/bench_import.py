@@ -121,13 +121,15 @@ def pipeline_import(
     import multiprocessing
     from unittest import mock
 
-    from tchat_tui.cli import main as cli_main
-    from tchat_tui.store import Store
+    from tchat_tui.cli.main import main as cli_main
+    from tchat_tui.store.database import Store
 
     out = io.StringIO()
     patches = contextlib.ExitStack()
     if not scoring:
-        patches.enter_context(mock.patch("tchat_tui.session._make_scorer", return_value=None))
+        patches.enter_context(
+            mock.patch("tchat_tui.pipeline.session._make_scorer", return_value=None)
+        )
     if not fork:
         patches.enter_context(
             mock.patch.object(multiprocessing, "get_all_start_methods", return_value=["spawn"])
@@ -154,9 +156,9 @@ def stage_costs(path: Path, db: Path) -> dict[str, float]:
     """
     import pickle
 
-    from tchat_tui.commands.import_cmd import BATCH
-    from tchat_tui.commands.import_scoring import _from_wire, _to_wire
-    from tchat_tui.session import ChatSession, Settings
+    from tchat_tui.cli.import_scoring import _from_wire, _to_wire
+    from tchat_tui.cli.import_stream import BATCH
+    from tchat_tui.pipeline.session import ChatSession, Settings
     from tchat_tui.sources.replay import ReplayStats, read_posts
 
     cpu = time.process_time

@@ -30,13 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tchat_tui.cli import main as cli_main  # noqa: E402
-from tchat_tui.domain.chatpost import ChatPost  # noqa: E402
+from tchat_tui.cli.main import main as cli_main  # noqa: E402
+from tchat_tui.domain.chat_post import ChatPost  # noqa: E402
 from tchat_tui.domain.classify import Classification  # noqa: E402
 from tchat_tui.domain.post import Network, Post, Role  # noqa: E402
 from tchat_tui.report.build import build_summary  # noqa: E402
 from tchat_tui.report.transcript import export_rows, to_csv  # noqa: E402
-from tchat_tui.store.store import Store  # noqa: E402
+from tchat_tui.store.database import Store  # noqa: E402
 
 WORDS = (
     "care family sister respite nurse tired help thanks question guilt time rest merci aidant "

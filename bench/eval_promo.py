@@ -20,11 +20,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tchat_tui.commands.flag import StreamScorer, read_stream  # noqa: E402
+from tchat_tui.cli.flag import StreamScorer, read_stream  # noqa: E402
 from tchat_tui.domain.classify import Roster  # noqa: E402
-from tchat_tui.domain.promo import PromoResult  # noqa: E402
-from tchat_tui.domain.promo_config import PromoRules  # noqa: E402
-from tchat_tui.promo_rules import load_rules  # noqa: E402
+from tchat_tui.domain.promo.config import PromoRules  # noqa: E402
+from tchat_tui.domain.promo.rules import load_rules  # noqa: E402
+from tchat_tui.domain.promo.signals import PromoResult  # noqa: E402
 
 EVAL_DIR = ROOT / "tests" / "promo_eval"
 

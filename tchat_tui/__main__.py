@@ -2,6 +2,6 @@
 
 import sys
 
-from tchat_tui.cli import main
+from tchat_tui.cli.main import main
 
 sys.exit(main())

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.cli import main
+from tchat_tui.cli.main import main
 from tchat_tui.domain.classify import Classifier, Roster, own_words, question_body
 from tchat_tui.domain.post import Role
-from tchat_tui.session import demo_files
+from tchat_tui.pipeline.session import demo_files
 from tests.factories import make_post
 
 ROSTER = Roster(host="hostess", guests=("Guest1", "guest2"), co_moderators=("mod",))

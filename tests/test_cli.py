@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.cli import main
-from tchat_tui.store import Store
+from tchat_tui.cli.main import main
+from tchat_tui.store.database import Store
 from tests.factories import stream_line
 
 
@@ -148,7 +148,7 @@ def test_the_demo_or_a_plan_with_another_tag_is_refused(
     assert exit_code(["x", "--demo", "--db", str(tmp_path / "c.db")]) == 2
     err = exactly_one_line(capsys)
     assert "#AidantsChat" in err and "#x" in err
-    from tchat_tui.session import ChatSession, Settings
+    from tchat_tui.pipeline.session import ChatSession, Settings
 
     session = ChatSession(
         Settings(tag="#aidantschat", demo=True, db_path=tmp_path / "d.db"), open_now=False

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from tchat_tui.domain.twitter_text import (
+from tchat_tui.domain.text.twitter import (
     _END_HASHTAG_RE,
     _END_MENTION_RE,
     _HASHTAG_RE,

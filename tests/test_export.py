@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.cli import main
+from tchat_tui.cli.main import main
 from tchat_tui.report.transcript import COLUMNS
-from tchat_tui.store import Store
+from tchat_tui.store.database import Store
 from tests.test_summary import SECRET, build_chat, chat_post
 
 

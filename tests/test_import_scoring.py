@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from tchat_tui.cli import main
-from tchat_tui.commands import import_cmd, import_scoring
-from tchat_tui.session import demo_files
+from tchat_tui.cli import import_scoring
+from tchat_tui.cli import import_stream as import_cmd
+from tchat_tui.cli.main import main
+from tchat_tui.pipeline.session import demo_files
 
 EVAL = Path(__file__).parent / "promo_eval" / "sessions"
 
@@ -83,7 +84,7 @@ def test_a_scoring_failure_is_one_line_and_keeps_what_was_stored(
 ) -> None:
     """The child fails on the third batch: one-line error, exit 2; the first batches are stored
     and a second import completes the chat."""
-    from tchat_tui.promo_adapter import PromoScorer
+    from tchat_tui.pipeline.scoring import PromoScorer
 
     monkeypatch.setattr(import_cmd, "BATCH", 50)
     real = PromoScorer.score
@@ -124,11 +125,11 @@ def test_the_line_estimate_is_close(tmp_path: Path) -> None:
 def test_a_child_gone_before_the_next_batch_is_reported_with_its_error(tmp_path: Path) -> None:
     """The child failed and exited while the parent prepared the next batch: sending that batch
     fails on a closed pipe, and the error still names the child's own failure."""
-    from tchat_tui.domain.chatpost import ChatPost
+    from tchat_tui.clients.x.stream_line import parse_stream_line
+    from tchat_tui.domain.chat_post import ChatPost
     from tchat_tui.domain.classify import Classifier, Roster
-    from tchat_tui.pipeline import Pipeline
-    from tchat_tui.sources.xline import parse_stream_line
-    from tchat_tui.store import Store
+    from tchat_tui.pipeline.ingest import Pipeline
+    from tchat_tui.store.database import Store
     from tests.factories import stream_line
 
     class Broken:
@@ -163,7 +164,7 @@ def test_a_post_crosses_the_pipe_whole_but_its_payload() -> None:
     import dataclasses
     from datetime import UTC, datetime
 
-    from tchat_tui.domain.chatpost import ChatPost
+    from tchat_tui.domain.chat_post import ChatPost
     from tchat_tui.domain.classify import Classification
     from tchat_tui.domain.post import Link, Network, Post, Role
 

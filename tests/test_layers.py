@@ -38,8 +38,8 @@ def loaded_by(package: str) -> tuple[list[str], set[str]]:
         ("tchat_tui.sources", {"textual"}),
         ("tchat_tui.publish", {"textual"}),
         ("tchat_tui.pipeline", {"textual"}),
+        ("tchat_tui.clients", {"textual"}),
         ("tchat_tui.report", {"textual"}),
-        ("tchat_tui.session", {"textual"}),
     ],
 )
 def test_layer_does_not_import(package: str, forbidden: set[str]) -> None:

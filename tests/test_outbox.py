@@ -8,10 +8,10 @@ import pytest
 
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.post import Network
-from tchat_tui.pipeline import Pipeline
+from tchat_tui.pipeline.ingest import Pipeline
 from tchat_tui.publish.base import DryRunPublisher, OutboxRow, PublishResult
 from tchat_tui.publish.outbox import Outbox
-from tchat_tui.store import Store
+from tchat_tui.store.database import Store
 from tests.factories import T0
 
 

@@ -9,20 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.domain.plan import (
-    Plan,
-    PlanError,
-    check_plan,
-    load_plan,
-    parse_plan,
-    prepared_posts,
-    promotion_posts,
-    question_findings,
-    tag_findings,
-    when_text,
-)
+from tchat_tui.domain.plan.check import check_plan, prepared_posts, question_findings, tag_findings
+from tchat_tui.domain.plan.model import Plan, PlanError
+from tchat_tui.domain.plan.read import load_plan, parse_plan
+from tchat_tui.domain.plan.share import promotion_posts, when_text
 from tchat_tui.domain.post import Network
-from tchat_tui.domain.text import check_text, rules_for
+from tchat_tui.domain.text.rules import check_text, rules_for
 
 DEMO_PLAN = Path(__file__).resolve().parent.parent / "tchat_tui" / "data" / "demo" / "plan.toml"
 BEFORE = datetime(2026, 11, 1, tzinfo=UTC)

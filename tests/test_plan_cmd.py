@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.cli import main
-from tchat_tui.domain.plan import load_plan
+from tchat_tui.cli.main import main
+from tchat_tui.domain.plan.read import load_plan
 
 DEMO_PLAN = Path(__file__).resolve().parent.parent / "tchat_tui" / "data" / "demo" / "plan.toml"
 BEFORE = "2026-11-01T12:00:00+00:00"

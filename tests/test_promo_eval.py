@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tchat_tui.sources.xline import parse_stream_line
+from tchat_tui.clients.x.stream_line import parse_stream_line
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL_DIR = ROOT / "tests" / "promo_eval"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tchat_tui.commands import flag
+from tchat_tui.cli import flag
 
 EVAL = Path(__file__).resolve().parent / "promo_eval"
 

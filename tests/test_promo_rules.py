@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.domain.promo import PromoTracker, RulesError, parse_rules
-from tchat_tui.domain.promo_config import SIGNAL_IDS
-from tchat_tui.promo_rules import default_rules, load_rules, read_default_text
+from tchat_tui.domain.promo.config import SIGNAL_IDS, RulesError, parse_rules
+from tchat_tui.domain.promo.rules import default_rules, load_rules, read_default_text
+from tchat_tui.domain.promo.tracker import PromoTracker
 
 DEFAULT = read_default_text()
 

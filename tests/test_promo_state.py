@@ -9,17 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tchat_tui.domain.post import Network, Post, Role
-from tchat_tui.domain.promo import PostContext, PromoTracker
-from tchat_tui.domain.promo_authors import AuthorState, ReplyLinks
-from tchat_tui.domain.promo_text import (
-    SKETCH,
-    fast_words,
-    jaccard,
-    shingle_mask,
-    shingles,
-    words,
-)
-from tchat_tui.promo_rules import default_rules
+from tchat_tui.domain.promo.authors import AuthorState, ReplyLinks
+from tchat_tui.domain.promo.rules import default_rules
+from tchat_tui.domain.promo.tracker import PostContext, PromoTracker
+from tchat_tui.domain.promo.words import SKETCH, fast_words, jaccard, shingle_mask, shingles, words
 
 RULES = default_rules()
 JACCARD = RULES.limit("duplicate_jaccard")

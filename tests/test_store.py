@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.domain.chatpost import ChatPost
+from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification
 from tchat_tui.domain.post import Network, Role
-from tchat_tui.store import NotAChatDatabase, Store, StoreError
+from tchat_tui.store.database import Store, parse_iso, row_to_post
+from tchat_tui.store.errors import NotAChatDatabase, StoreError
 from tchat_tui.store.schema import SCHEMA_VERSION
-from tchat_tui.store.store import parse_iso, row_to_post
 from tests.factories import make_post
 
 
@@ -144,7 +144,7 @@ def test_next_weeks_chat_on_the_same_tag_is_a_new_chat(tmp_path: Path) -> None:
 )
 def test_json_columns_are_written_as_the_standard_encoder_writes_them(value: object) -> None:
     """The fast encoder's text is byte for byte the standard one's, and falls back to it."""
-    from tchat_tui.store.store import _json, _json_text
+    from tchat_tui.store.database import _json, _json_text
 
     assert _json_text(value) == _json(value)
 
@@ -172,7 +172,7 @@ def test_has_sent_posts_once_an_outbox_row_has_a_network_id(tmp_path: Path) -> N
 
 def test_new_databases_get_large_pages_and_old_ones_keep_theirs(tmp_path: Path) -> None:
     """A database this version creates has 16 KiB pages; an existing one is left as it was."""
-    from tchat_tui.store.store import PAGE_SIZE
+    from tchat_tui.store.database import PAGE_SIZE
 
     new = Store.open(tmp_path / "new.db")
     assert new.db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import tchat_tui.store.store as store_module
-from tchat_tui.domain.chatpost import ChatPost
+import tchat_tui.store.database as store_module
+from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.post import Role
-from tchat_tui.store import Store
+from tchat_tui.store.database import Store
 from tchat_tui.store.schema import POST_INDEXES
 from tests.test_summary import chat_post
 
@@ -145,8 +145,8 @@ def test_an_exception_inside_restores_the_indexes(tmp_path: Path) -> None:
 
 CRASH = """
 import os, sys
-import tchat_tui.store.store as store_module
-from tchat_tui.store import Store
+import tchat_tui.store.database as store_module
+from tchat_tui.store.database import Store
 from tests.test_store_bulk import load, make_posts
 store_module.BULK_MIN_ROWS = 10
 store = Store.open(sys.argv[1])

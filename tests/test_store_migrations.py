@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from tchat_tui.domain.chatpost import ChatPost
+from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification
 from tchat_tui.domain.post import Role
 from tchat_tui.report.build import build_summary
-from tchat_tui.store import Store
+from tchat_tui.store.database import Store
 from tchat_tui.store.schema import SCHEMA_VERSION
 from tests.factories import make_post
 from tests.test_summary import build_chat

@@ -13,18 +13,17 @@ from typing import Any
 import pytest
 import sqlite_utils
 
-from tchat_tui import pipeline as pipeline_module
-from tchat_tui.domain.chatpost import ChatPost
+from tchat_tui.clients.bluesky.records import post_view_to_post
+from tchat_tui.clients.x.stream_line import parse_stream_line
+from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification, Classifier, Roster
 from tchat_tui.domain.post import Network, Post, Role
-from tchat_tui.pipeline import Flag, Pipeline
-from tchat_tui.promo_adapter import PromoScorer
-from tchat_tui.sources.bluesky_posts import post_view_to_post
+from tchat_tui.pipeline import ingest as pipeline_module
+from tchat_tui.pipeline.ingest import Flag, Pipeline
+from tchat_tui.pipeline.scoring import PromoScorer
 from tchat_tui.sources.mastodon import status_to_post
-from tchat_tui.sources.xline import parse_stream_line
-from tchat_tui.store import Store
+from tchat_tui.store.database import _POST_COLUMNS, Store, row_to_post
 from tchat_tui.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
-from tchat_tui.store.store import _POST_COLUMNS, row_to_post
 from tests.factories import make_post, stream_line
 
 HERE = Path(__file__).parent

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.domain.chatpost import ChatPost
+from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification
-from tchat_tui.domain.plan import parse_plan
+from tchat_tui.domain.plan.read import parse_plan
 from tchat_tui.domain.post import Network, Role
 from tchat_tui.domain.summary import SummaryPost, post_url, rank_answers, thanks_posts
-from tchat_tui.domain.text import check_text, rules_for
+from tchat_tui.domain.text.rules import check_text, rules_for
 from tchat_tui.report.build import SummaryError, build_summary
 from tchat_tui.report.render import render
-from tchat_tui.store import Store
+from tchat_tui.store.database import Store
 from tests.factories import T0, make_post
 
 PLAN = """\

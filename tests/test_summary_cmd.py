@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.cli import main
-from tchat_tui.domain.text import check_text, rules_for
+from tchat_tui.cli.main import main
+from tchat_tui.domain.text.rules import check_text, rules_for
 from tests.test_summary import build_chat
 
 

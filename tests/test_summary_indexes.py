@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.report import queries as q
 from tchat_tui.report.build import build_summary
-from tchat_tui.store import Store
+from tchat_tui.store import summary_queries as q
+from tchat_tui.store.database import Store
 from tests.test_summary import build_chat, chat_post
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tchat_tui.domain.text import (
+from tchat_tui.domain.text.twitter import (
     CONFIG_V1,
     CONFIG_V2,
     CONFIG_V3,

@@ -10,21 +10,23 @@ import emoji
 import pytest
 import regex
 
-from tchat_tui.domain import text as text_module
 from tchat_tui.domain.post import Network
-from tchat_tui.text import (
+from tchat_tui.domain.text import twitter as text_module
+from tchat_tui.domain.text.rules import (
     check_text,
     ensure_tag,
-    extract_emoji_with_indices,
-    extract_hashtags,
-    extract_mentions,
-    extract_urls,
     grapheme_count,
     has_tag,
     is_valid_tag,
     normalize_tag,
     rules_for,
     text_length,
+)
+from tchat_tui.domain.text.twitter import (
+    extract_emoji_with_indices,
+    extract_hashtags,
+    extract_mentions,
+    extract_urls,
     weighted_length,
 )
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from tchat_tui.clients.x.stream_line import MalformedLine, parse_stream_line
 from tchat_tui.domain.post import Network
-from tchat_tui.sources.xline import MalformedLine, parse_stream_line
 
 LINE = {
     "data": {

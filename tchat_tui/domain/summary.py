@@ -15,7 +15,7 @@ from tchat_tui.domain.cost import LABELS, PRICES
 from tchat_tui.domain.post import Role
 
 if TYPE_CHECKING:
-    from tchat_tui.domain.text import NetworkRules
+    from tchat_tui.domain.text.rules import NetworkRules
 
 TOP_ANSWERS = 5
 """Answers shown under each question in Markdown and HTML (JSON lists them all)."""
@@ -350,7 +350,7 @@ def thanks_posts(
     is added at the end when `lead` does not carry it. A handle too long to fit even alone is
     left out (no network allows such a handle).
     """
-    from tchat_tui.domain.text import check_text  # the text rules load only for thanks
+    from tchat_tui.domain.text.rules import check_text  # the text rules load only for thanks
 
     head = lead.replace("{tag}", tag)
     tail = "" if tag.lstrip("#＃").casefold() in head.casefold() else f" {tag}"

@@ -15,18 +15,13 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from tchat_tui.domain.facets import build_facets, mention_handles
+from tchat_tui.clients.bluesky.facets import build_facets, mention_handles
+from tchat_tui.clients.bluesky.records import POST_COLLECTION, REPOST_COLLECTION, record_to_post
+from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, xrpc
 from tchat_tui.domain.post import Network, Post
-from tchat_tui.domain.text import NetworkRules, rules_for
+from tchat_tui.domain.text.rules import NetworkRules, rules_for
 from tchat_tui.publish.base import OutboxRow, PublishResult
-from tchat_tui.sources.bluesky import (
-    POST_COLLECTION,
-    REPOST_COLLECTION,
-    BlueskyAuth,
-    record_to_post,
-    xrpc,
-)
-from tchat_tui.sources.mastodon import (
+from tchat_tui.sources.netutil import (
     AuthFailed,
     Clock,
     RateLimited,

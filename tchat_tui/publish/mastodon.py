@@ -13,14 +13,15 @@ from typing import Any
 
 import httpx
 
-from tchat_tui.domain.html_text import html_to_text
+from tchat_tui.clients.mastodon.html import html_to_text
 from tchat_tui.domain.post import Network
-from tchat_tui.domain.text import NetworkRules
+from tchat_tui.domain.text.rules import NetworkRules
 from tchat_tui.publish.base import OutboxRow, PublishResult
-from tchat_tui.sources.mastodon import Clock, InstanceInfo, base_url, host_of, status_to_post
+from tchat_tui.sources.mastodon import InstanceInfo, base_url, host_of, status_to_post
 from tchat_tui.sources.netutil import (
     CALL_FAILURES,
     AuthFailed,
+    Clock,
     RateLimited,
     Rejected,
     Transient,

@@ -15,8 +15,8 @@ from tchat_tui.domain.post import Network, Post
 from tchat_tui.publish.base import LookupFailed, OutboxRow, Publisher, PublishResult
 
 if TYPE_CHECKING:
-    from tchat_tui.pipeline import Pipeline
-    from tchat_tui.store.store import Store
+    from tchat_tui.pipeline.ingest import Pipeline
+    from tchat_tui.store.database import Store
 
 KINDS = ("post", "reply", "repost")
 ACTIONS = {"post": "post", "reply": "reply", "repost": "retweet"}
@@ -274,7 +274,7 @@ class Outbox:
         return found
 
     def _dry_run_post(self, row: OutboxRow, remote_id: str) -> Post:
-        from tchat_tui.domain.text import extract_hashtags, extract_mentions
+        from tchat_tui.domain.text.twitter import extract_hashtags, extract_mentions
 
         network = Network(row["network"])
         host = self.host(network)

@@ -19,13 +19,13 @@ import regex
 import requests
 import tweepy
 
-from tchat_tui.credentials import ENV_VARS
+from tchat_tui.clients.credentials import ENV_VARS
+from tchat_tui.clients.x.api import CAN_POST, REST_TIMEOUT, RateLimits, make_client
+from tchat_tui.clients.x.stream_line import parse_timestamp, post_from_tweet, stream_line
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.domain.post import Network, Post
-from tchat_tui.domain.text import extract_hashtags_with_indices, extract_mentions
+from tchat_tui.domain.text.twitter import extract_hashtags_with_indices, extract_mentions
 from tchat_tui.publish.base import LookupFailed, OutboxRow, PublishResult
-from tchat_tui.sources.xline import parse_timestamp, post_from_tweet, stream_line
-from tchat_tui.xclient import CAN_POST, REST_TIMEOUT, RateLimits, make_client
 
 REPLY_REFUSED = (
     "X refuses replies unless the author mentioned the host (403): "

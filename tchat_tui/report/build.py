@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tchat_tui.domain.plan_model import fill
+from tchat_tui.domain.plan.model import fill
 from tchat_tui.domain.post import Role
 from tchat_tui.domain.summary import (
     TOP_ANSWERS,
@@ -22,8 +22,8 @@ from tchat_tui.domain.summary import (
     Summary,
     SummaryPost,
 )
-from tchat_tui.report import queries as q
-from tchat_tui.store.store import Store
+from tchat_tui.store import summary_queries as q
+from tchat_tui.store.database import Store
 
 _HOST, _COMODERATOR, _GUEST, _PARTICIPANT = (
     Role.HOST.value,

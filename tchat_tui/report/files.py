@@ -9,8 +9,9 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from tchat_tui.store.database import Store
+from tchat_tui.store.errors import StoreError
 from tchat_tui.store.schema import APPLICATION_ID
-from tchat_tui.store.store import Store, StoreError
 
 
 class ReportError(Exception):

@@ -17,7 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from tchat_tui.domain.summary import post_url
-from tchat_tui.report import queries as q
+from tchat_tui.store import summary_queries as q
 
 COLUMNS = (
     "post_id network author author_name role time text question answers audience_question"

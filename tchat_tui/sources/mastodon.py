@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 from httpx_sse import SSEError, aconnect_sse
 
-from tchat_tui.domain.html_text import html_to_text
+from tchat_tui.clients.mastodon.html import html_to_text
 from tchat_tui.domain.post import Network, Post, make_key
 from tchat_tui.sources.base import SourceSink
 from tchat_tui.sources.netutil import DEFAULT_TIMEOUT, Cursor, ReconnectingSource, Sleep

@@ -21,7 +21,7 @@ import httpx
 from tchat_tui.sources.base import SourceError, SourceSink, SourceState
 
 if TYPE_CHECKING:
-    from tchat_tui.store.store import Store
+    from tchat_tui.store.database import Store
 
 Sleep = Callable[[float], Awaitable[None]]
 """How a client waits (asyncio.sleep live; a recorder in tests)."""

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from tchat_tui.clients.x.stream_line import MalformedLine, parse_stream_line
 from tchat_tui.domain.post import Post
 from tchat_tui.sources.base import SourceError, SourceSink, SourceState
-from tchat_tui.sources.xline import MalformedLine, parse_stream_line
 
 SNIFF_LINES = 50
 """How many non-blank lines decide whether a file is in the stream format at all."""

@@ -6,9 +6,9 @@ from textual import events
 from textual.app import App
 from textual.widgets import Input
 
-from tchat_tui.session import ChatSession
-from tchat_tui.ui.main_screen import MainScreen
-from tchat_tui.ui.stream import StreamPane
+from tchat_tui.pipeline.session import ChatSession
+from tchat_tui.ui.screens.main import MainScreen
+from tchat_tui.ui.widgets.stream import StreamPane
 
 _CLAIMING = (
     events.Key,

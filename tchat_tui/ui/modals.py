@@ -20,11 +20,11 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tchat_tui.domain.cost import PRICES_READ_ON, CostMeter
-from tchat_tui.ui.entries import PROMO_MARKS, ROLE_BADGES, local_time
 from tchat_tui.ui.safe import multi_line, one_line
+from tchat_tui.ui.widgets.stream_entry import PROMO_MARKS, ROLE_BADGES, local_time
 
 if TYPE_CHECKING:
-    from tchat_tui.store.store import Store
+    from tchat_tui.store.database import Store
 
 
 class AuthorCard(ModalScreen[str | None]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tchat_tui.domain.facets import (
+from tchat_tui.clients.bluesky.facets import (
     build_facets,
     byte_offset,
     extract_handles_with_indices,

@@ -10,8 +10,8 @@ import httpx
 import pytest
 import respx
 
+from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, SessionFile
 from tchat_tui.publish.bluesky import BlueskyPublisher, row_rkey, tid
-from tchat_tui.sources.bluesky import BlueskyAuth, SessionFile
 from tests.mastodon.helpers import NOW
 
 HERE = Path(__file__).parent

@@ -14,16 +14,12 @@ import pytest
 import respx
 from websockets.exceptions import ConnectionClosedError
 
+from tchat_tui.clients.bluesky.records import post_view_to_post
+from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, SessionFile, jwt_expiry
 from tchat_tui.sources.base import SourceError
-from tchat_tui.sources.bluesky import (
-    BlueskyAuth,
-    BlueskySearchSource,
-    JetstreamSource,
-    SessionFile,
-    jwt_expiry,
-    post_view_to_post,
-)
-from tchat_tui.sources.mastodon import MemoryCursor, SeenIds
+from tchat_tui.sources.bluesky.jetstream import JetstreamSource
+from tchat_tui.sources.bluesky.search import BlueskySearchSource
+from tchat_tui.sources.netutil import MemoryCursor, SeenIds
 from tests.mastodon.helpers import NOW, Done, FakeSleep, RecordingSink
 
 HERE = Path(__file__).parent

@@ -9,24 +9,24 @@ from types import SimpleNamespace
 import pytest
 import respx
 
+from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, SessionFile
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.post import Network
-from tchat_tui.domain.text import NetworkRules
-from tchat_tui.multinet import (
+from tchat_tui.domain.text.rules import NetworkRules
+from tchat_tui.pipeline.connect_fediverse import (
     check_for_networks,
     connect_bluesky,
     connect_mastodon,
     network_rules,
     stored_uri,
 )
-from tchat_tui.pipeline import Pipeline
+from tchat_tui.pipeline.ingest import Pipeline
 from tchat_tui.publish.bluesky import BlueskyPublisher
 from tchat_tui.publish.mastodon import MastodonPublisher
 from tchat_tui.publish.outbox import Outbox
-from tchat_tui.sources.bluesky import BlueskyAuth, SessionFile
 from tchat_tui.sources.mastodon import InstanceInfo, status_to_post
 from tchat_tui.sources.netutil import StoreCursor
-from tchat_tui.store.store import Store
+from tchat_tui.store.database import Store
 from tests.mastodon.helpers import NOW
 
 HERE = Path(__file__).parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tchat_tui.domain.html_text import html_to_text
+from tchat_tui.clients.mastodon.html import html_to_text
 
 TAG = '<a href="https://m.example/tags/FinMariageEnfants" class="mention hashtag" rel="tag">#<span>FinMariageEnfants</span></a>'
 MENTION = '<span class="h-card"><a href="https://mamot.fr/@aminak" class="u-url mention">@<span>aminak</span></a></span>'

@@ -17,15 +17,13 @@ import respx
 from tchat_tui.domain.post import Network
 from tchat_tui.sources.base import SourceError
 from tchat_tui.sources.mastodon import (
-    Backoff,
     InstanceInfo,
     MastodonSource,
-    MemoryCursor,
     id_order,
-    reset_time,
     rewind_id,
     status_to_post,
 )
+from tchat_tui.sources.netutil import Backoff, MemoryCursor, reset_time
 from tests.mastodon.helpers import (
     NOW,
     SSE_HEADERS,

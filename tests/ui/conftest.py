@@ -15,9 +15,9 @@ from pytest_textual_snapshot import SVGImageExtension
 from syrupy import SnapshotAssertion
 from textual.pilot import Pilot
 
-from tchat_tui.session import ChatSession, Settings
+from tchat_tui.pipeline.session import ChatSession, Settings
 from tchat_tui.ui.app import ChatApp, build_app
-from tchat_tui.ui.stream import StreamPane
+from tchat_tui.ui.widgets.stream import StreamPane
 from tests.factories import T0, stream_line
 
 os.environ["TZ"] = "UTC"  # post times are shown in local time: make it the same everywhere

@@ -8,9 +8,9 @@ import pytest
 from textual.pilot import Pilot
 
 from tchat_tui.ui.app import ChatApp
-from tchat_tui.ui.entries import StreamEntry, StreamFilter, stream_line
-from tchat_tui.ui.main_screen import MainScreen
-from tchat_tui.ui.stream import StreamPane
+from tchat_tui.ui.screens.main import MainScreen
+from tchat_tui.ui.widgets.stream import StreamPane
+from tchat_tui.ui.widgets.stream_entry import StreamEntry, StreamFilter, stream_line
 from tests.factories import make_post
 from tests.ui.conftest import CHAT, settle
 
@@ -347,8 +347,8 @@ async def test_no_network_configured_says_dry_run_in_the_header(
     how to connect a network is in the empty stream, where there is room for it."""
     from textual.widgets import Static
 
-    from tchat_tui import credentials
-    from tchat_tui.ui.panes import ChatHeader
+    from tchat_tui.clients import credentials
+    from tchat_tui.ui.widgets.panes import ChatHeader
 
     monkeypatch.setattr(credentials, "load_credentials", lambda *a, **k: {})
     app = make_app(replay=None, dry_run=False)

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from tchat_tui import foreground as fg
+from tchat_tui.clients.x.stream_line import parse_stream_line
 from tchat_tui.domain.classify import Classifier, Roster
-from tchat_tui.foreground import Foreground
-from tchat_tui.pipeline import Pipeline
-from tchat_tui.sources.xline import parse_stream_line
-from tchat_tui.store import Store
+from tchat_tui.pipeline import foreground as fg
+from tchat_tui.pipeline.foreground import Foreground
+from tchat_tui.pipeline.ingest import Pipeline
+from tchat_tui.store.database import Store
 from tests.factories import stream_line
 from tests.ui.conftest import CHAT, settle
 

@@ -8,8 +8,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
+from tchat_tui.ui.actions.moderation import muted_in_chat
 from tchat_tui.ui.modals import AuthorCard, MutedAuthors
-from tchat_tui.ui.moderation import muted_in_chat
 from tests.ui.conftest import settle, toasts
 from tests.ui.test_console import ALL, actions, screen_of, select, wait_for
 

@@ -120,7 +120,7 @@ async def test_the_queue_says_open_for_the_current_question_and_late_only_for_th
     a guessed next question with no due time (the hour is over) adds no line."""
     from textual.app import App, ComposeResult
 
-    from tchat_tui.ui.panes import QuestionQueue, QueueFacts
+    from tchat_tui.ui.widgets.panes import QuestionQueue, QueueFacts
 
     class QueueApp(App[None]):
         def compose(self) -> ComposeResult:
@@ -154,7 +154,7 @@ async def test_the_header_keeps_the_pacing_on_an_80_column_terminal(make_app: An
     line is cut in the sources' state, not in what the host steers by."""
     from textual.widgets import Static
 
-    from tchat_tui.ui.panes import ChatHeader
+    from tchat_tui.ui.widgets.panes import ChatHeader
     from tests.ui.conftest import CHAT, settle
 
     app = make_app()

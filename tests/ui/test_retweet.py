@@ -49,7 +49,7 @@ async def test_t_retweets_as_the_host_once(make_app: Any, monkeypatch: Any) -> N
 async def test_t_on_a_retweet_retweets_its_original(make_app: Any, monkeypatch: Any) -> None:
     """A retweet is retweeted as its original (`RT @ada: ...`, not `RT @bob: RT @ada: ...`);
     one whose original this chat never stored is refused with the reason."""
-    from tchat_tui.domain.chatpost import ChatPost
+    from tchat_tui.domain.chat_post import ChatPost
     from tchat_tui.domain.classify import Classification
     from tchat_tui.domain.post import Role
     from tests.factories import make_post
@@ -90,7 +90,7 @@ async def test_t_refuses_a_post_the_host_retweeted_in_the_stream(
 ) -> None:
     """The host's own retweet, as the recorded stream gave it, blocks `t` on its original and
     on the host's RT line itself; nothing goes to the outbox."""
-    from tchat_tui.domain.chatpost import ChatPost
+    from tchat_tui.domain.chat_post import ChatPost
     from tchat_tui.domain.classify import Classification
     from tchat_tui.domain.post import Role
     from tests.factories import make_post

@@ -11,7 +11,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from tchat_tui.ui.main_screen import MainScreen
+from tchat_tui.ui.screens.main import MainScreen
 from tests.ui.conftest import CHAT, settle
 
 SIZE = (140, 40)

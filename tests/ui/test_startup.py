@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tchat_tui.session import ChatSession, Settings
+from tchat_tui.pipeline.session import ChatSession, Settings
 from tchat_tui.store.errors import NotAChatDatabase, StoreError
-from tchat_tui.store.precheck import APPLICATION_ID, check_database_path
+from tchat_tui.store.precheck import check_database_path
+from tchat_tui.store.schema import APPLICATION_ID
 from tchat_tui.ui.app import build_app
 from tests.ui.conftest import CHAT, settle
 

@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Static
 
-from tchat_tui.ui.stream import WHEEL_STEP
+from tchat_tui.ui.widgets.stream import WHEEL_STEP
 from tests.ui.conftest import CHAT, settle
 from tests.ui.test_console import screen_of
 
@@ -51,10 +51,10 @@ async def test_typing_defers_the_drain_but_never_drops_posts(make_app: Any) -> N
     """While the moderator types, news waits up to TYPING_DRAIN seconds, then all of it shows."""
     import time
 
-    from tchat_tui.domain.chatpost import ChatPost
+    from tchat_tui.domain.chat_post import ChatPost
     from tchat_tui.domain.classify import Classification
     from tchat_tui.domain.post import Role
-    from tchat_tui.ui.main_screen import TYPING_DRAIN
+    from tchat_tui.ui.screens.main import TYPING_DRAIN
     from tests.factories import make_post
 
     app = make_app()
@@ -89,9 +89,9 @@ async def test_trimming_the_window_keeps_the_view_and_the_cursor(
 
     from textual.app import App, ComposeResult
 
-    from tchat_tui.ui import stream as stream_module
-    from tchat_tui.ui.entries import StreamEntry, StreamFilter
-    from tchat_tui.ui.stream import StreamPane
+    from tchat_tui.ui.widgets import stream as stream_module
+    from tchat_tui.ui.widgets.stream import StreamPane
+    from tchat_tui.ui.widgets.stream_entry import StreamEntry, StreamFilter
 
     monkeypatch.setattr(stream_module, "TRIM_STEP", 5)
     t0 = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
@@ -153,8 +153,8 @@ async def test_the_view_follows_the_newest_post_and_scrolls_to_the_cursor() -> N
 
     from textual.app import App, ComposeResult
 
-    from tchat_tui.ui.entries import StreamEntry
-    from tchat_tui.ui.stream import StreamPane
+    from tchat_tui.ui.widgets.stream import StreamPane
+    from tchat_tui.ui.widgets.stream_entry import StreamEntry
 
     t0 = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
 
@@ -206,10 +206,10 @@ async def test_the_detail_follows_the_highlighted_post_at_once(make_app: Any) ->
     """While the cursor follows new posts, the detail shows the highlighted post as soon as the
     drain moves the cursor: r, s and h act on the highlighted post, so what the host reads in
     the detail must be that post (it used to lag by up to half a second)."""
-    from tchat_tui.domain.chatpost import ChatPost
+    from tchat_tui.domain.chat_post import ChatPost
     from tchat_tui.domain.classify import Classification
     from tchat_tui.domain.post import Role
-    from tchat_tui.ui.panes import PostDetail
+    from tchat_tui.ui.widgets.panes import PostDetail
     from tests.factories import make_post
 
     app = make_app()

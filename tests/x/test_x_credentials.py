@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.credentials import CredentialsError, load_credentials
+from tchat_tui.clients.credentials import CredentialsError, load_credentials
 
 SECRET = "s3cr3t-bearer-value"
 

@@ -18,13 +18,13 @@ import pytest
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.domain.post import Network
-from tchat_tui.pipeline import Pipeline, PipelineRunner
+from tchat_tui.pipeline.ingest import Pipeline, PipelineRunner
 from tchat_tui.publish.outbox import Outbox
 from tchat_tui.publish.x import REPLY_REFUSED, XPublisher
 from tchat_tui.sources.base import SourceError
-from tchat_tui.sources.x import XSource
-from tchat_tui.sources.xresume import StoreCursor, XTiming
-from tchat_tui.store import Store
+from tchat_tui.sources.x.gaps import StoreCursor, XTiming
+from tchat_tui.sources.x.source import XSource
+from tchat_tui.store.database import Store
 from tests.x.fake_x_server import FakeX, StreamPlan
 from tests.x.xfixtures import KEYS
 

@@ -9,14 +9,8 @@ from types import SimpleNamespace
 import pytest
 import responses
 
-from tchat_tui.credentials import Credentials, CredentialsError
-from tchat_tui.domain.cost import CostMeter
-from tchat_tui.publish.base import DryRunPublisher
-from tchat_tui.publish.x import XPublisher
-from tchat_tui.sources.x import XSource, connect_x
-from tchat_tui.sources.xstream import TagStream
-from tchat_tui.store import Store
-from tchat_tui.xclient import (
+from tchat_tui.clients.credentials import Credentials, CredentialsError
+from tchat_tui.clients.x.api import (
     REST_TIMEOUT,
     ApiBaseError,
     RateLimits,
@@ -24,6 +18,12 @@ from tchat_tui.xclient import (
     check_api_base,
     make_client,
 )
+from tchat_tui.domain.cost import CostMeter
+from tchat_tui.publish.base import DryRunPublisher
+from tchat_tui.publish.x import XPublisher
+from tchat_tui.sources.x.source import XSource, connect_x
+from tchat_tui.sources.x.stream import TagStream
+from tchat_tui.store.database import Store
 from tests.x.xfixtures import BEARER, KEYS, fixture
 
 PROXY = "http://proxy.test:8080/x-api"

@@ -10,9 +10,9 @@ import requests
 import responses
 from responses import matchers
 
+from tchat_tui.clients.x.stream_line import parse_stream_line
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.publish.x import REPLY_REFUSED, XPublisher, comparable_text, mention_instead
-from tchat_tui.sources.xline import parse_stream_line
 from tests.x.xfixtures import API, KEYS, SECRETS, fixture
 
 NOW = datetime(2026, 11, 27, 17, 5, tzinfo=UTC)

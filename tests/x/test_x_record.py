@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.commands.record import main
+from tchat_tui.cli.record import main
+from tchat_tui.clients.x.stream_line import parse_stream_line
 from tchat_tui.sources.replay import read_posts
-from tchat_tui.sources.xline import parse_stream_line
 from tests.x.fake_x_server import FakeX
 
 TAG = "PyChat"
@@ -140,7 +140,7 @@ def test_ctrl_c_ends_cleanly_with_a_count(
     out = tmp_path / "chat.jsonl"
     env = {**clean_env, "TCHAT_X_BEARER_TOKEN": fake.bearer, "TCHAT_X_API_BASE": fake.url}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tchat_tui.commands.record", "#PyChat", "--out", str(out)],
+        [sys.executable, "-m", "tchat_tui.cli.record", "#PyChat", "--out", str(out)],
         env=env,
         stderr=subprocess.PIPE,
         text=True,

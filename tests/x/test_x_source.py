@@ -11,18 +11,13 @@ import pytest
 import responses
 from responses import matchers
 
+from tchat_tui.clients.x.api import make_client
+from tchat_tui.clients.x.stream_line import parse_stream_line
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.sources.base import SourceError
-from tchat_tui.sources.x import XSource
-from tchat_tui.sources.xline import parse_stream_line
-from tchat_tui.sources.xresume import (
-    MemoryCursor,
-    XTiming,
-    snowflake_before,
-    snowflake_time,
-)
-from tchat_tui.sources.xresume import XBackoff as Backoff
-from tchat_tui.xclient import make_client
+from tchat_tui.sources.x.gaps import MemoryCursor, XTiming, snowflake_before, snowflake_time
+from tchat_tui.sources.x.gaps import XBackoff as Backoff
+from tchat_tui.sources.x.source import XSource
 from tests.x.xfixtures import (
     BEARER,
     KEYS,

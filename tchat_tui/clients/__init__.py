@@ -1,0 +1,1 @@
+"""Network clients that sources and publishers share: credentials, HTTP, X, Mastodon, Bluesky."""

@@ -1,0 +1,1 @@
+"""Bluesky's XRPC: login, records, facets."""

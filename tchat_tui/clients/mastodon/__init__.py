@@ -1,0 +1,1 @@
+"""Mastodon's API: statuses and their HTML."""

@@ -1,0 +1,1 @@
+"""The X API through tweepy: the client and the stream line format."""

@@ -1,0 +1,1 @@
+"""Self-promotion: the tracker, its signals, authors, rules and words."""

@@ -1,0 +1,581 @@
+"""Self-promotion scoring: a pure, explained score per post and per author in one chat.
+
+`PromoTracker` holds a chat's state (each author's recent posts, a cross-author text index, the
+domains each author links); `score` reads it, `record` adds a scored post. Weights, thresholds and
+word lists come from `PromoRules` (see `tchat_tui/data/promo_rules.toml`).
+
+Cost: most chat posts fire nothing, so each rule first runs a cheap test on what it needs (a word
+that starts a phrase, a currency sign, a kept post sharing shingles, a link) and only then its
+regex or comparison. State is compact (arrays, one int per author filter) and capped.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_left
+from collections import deque
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from operator import itemgetter
+
+from tchat_tui.domain.post import Post, Role
+from tchat_tui.domain.promo.authors import AuthorFlag, AuthorState, Level, author_flag_for
+from tchat_tui.domain.promo.config import PromoRules, RulesError, parse_rules
+from tchat_tui.domain.promo.signals import (
+    ContentFacts,
+    PromoResult,
+    Signal,
+    content_signals,
+    folded_tags,
+    level_of,
+    lexicon_hit,
+    make_signal,
+    result_of,
+)
+from tchat_tui.domain.promo.words import fold, lower, shingle_mask, shingles, stems, words
+
+__all__ = [
+    "AuthorFlag",
+    "Level",
+    "PostContext",
+    "PromoResult",
+    "PromoRules",
+    "PromoTracker",
+    "RulesError",
+    "Signal",
+    "parse_rules",
+    "score_draft",
+]
+
+
+@dataclass(frozen=True)
+class PostContext:
+    """Where a post sits in the chat, as the classifier sees it."""
+
+    chat_tag: str
+    """The chat's tag, without `#`."""
+    role: Role
+    parent: Post | None = None
+    """The post replied to, if known."""
+    question_text: str | None = None
+    """Text of the chat question this post answers, if it is an answer."""
+    is_answer: bool = False
+
+
+_PARTICIPANT = Role.PARTICIPANT
+_ROLE_WORDS = {
+    Role.HOST: ("host", "l'hôte"),
+    Role.GUEST: ("guest", "un invité"),
+    Role.COMODERATOR: ("co-moderator", "un co-modérateur"),
+}
+
+
+@dataclass(slots=True)
+class _Analysis:
+    """What `score` worked out about a post, kept so that `record` need not redo it."""
+
+    post: Post
+    result: PromoResult
+    shingles: frozenset[int]
+    mask: int | None
+    """The shingles' filter bits, once computed."""
+    text_hash: int | None
+    domains: list[str]
+    reply_user: str | None
+    author_key: str
+    micros: int
+    """The post's time in microseconds since the epoch."""
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
+_NO_SHINGLES: frozenset[int] = frozenset()
+
+
+def _micros(moment: datetime) -> int:
+    """A time as whole microseconds since the epoch (exact, unlike a float timestamp)."""
+    return (moment - (_NAIVE_EPOCH if moment.tzinfo is None else _EPOCH)) // _MICROSECOND
+
+
+def _ordinal(n: int, lang: str) -> str:
+    if lang == "fr":
+        return f"{n}e"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+class PromoTracker:
+    """A chat's promo state: author histories, cross-author text index, linked domains.
+
+    Memory is bounded: each author keeps at most `author.history` posts in compact arrays
+    (`AuthorState`), the text index keeps the last `_TEXT_INDEX_CAP` texts, and the rate window
+    keeps two numbers a post.
+    """
+
+    _TEXT_INDEX_CAP = 20_000
+    _KEPT_POSTS_CAP = 150_000
+    """Posts kept in all histories together (about 100 bytes each)..."""
+    _HOT_AUTHORS_CAP = 30_000
+    """...and authors with a history (about 1 kB each): beyond either, the least recently active
+    half of the authors forget their posts (the promotional ones keep their counts and flags)."""
+
+    def __init__(self, rules: PromoRules) -> None:
+        """Start an empty chat under `rules`."""
+        self.rules = rules
+        self._authors: dict[str, AuthorState] = {}
+        self._kept = 0
+        """Posts kept in the authors' histories."""
+        self._hot = 0
+        """Authors with a kept post."""
+        # Normalised-text hash -> the author key that posted it, or the set of them (most texts
+        # have one author: a set each would cost 200 bytes). Oldest first in `_text_order`.
+        self._texts: dict[int, str | set[str]] = {}
+        self._text_order: deque[int] = deque()
+        self._promo_texts: set[int] = set()
+        # The rate window: posts' times and authors, oldest first from `_window_start`.
+        self._window_times = array("q")
+        self._window_authors: list[AuthorState] = []
+        self._window_start = 0
+        self._window_active = 0
+        """Authors with a post in the window."""
+        self._window_counts: dict[int, int] = {}
+        """Posts in the window -> how many authors have that many (for the median)."""
+        self._median = 1.0
+        self._since_median = 0
+        self._last: _Analysis | None = None
+        self._none = result_of(rules, [])
+        self._stems: dict[str, frozenset[str]] = {}
+        self._tag = ("", "")
+        self._asks: dict[str, str | None] = {}
+        self._history = int(rules.author["history"])
+        self._rate_window = timedelta(minutes=rules.limit("rate_window_minutes")) // _MICROSECOND
+        self._spray_window = timedelta(minutes=rules.limit("spray_window_minutes")) // _MICROSECOND
+        # Limits read for every post, looked up once.
+        self._cross_min_words = rules.limit("cross_author_min_words")
+        self._cross_accounts = rules.limit("cross_author_accounts")
+        self._dup_min_shingles = rules.limit("duplicate_min_shingles")
+        self._dup_jaccard = rules.limit("duplicate_jaccard")
+        self._repeat_domain = rules.limit("repeat_domain")
+        self._rate_need = rules.limit("rate_posts")
+        self._rate_factor = rules.limit("rate_median_factor")
+
+    # -- scoring ---------------------------------------------------------------------------
+    def score(self, post: Post, ctx: PostContext, now: datetime | None = None) -> PromoResult:
+        """Score a post against the chat so far (does not change the chat's state)."""
+        analysis = self._analyse(post, ctx, now or post.created_at)
+        self._last = analysis
+        return analysis.result
+
+    def record(self, post: Post, result: PromoResult) -> None:
+        """Add a scored post to its author's history and to the chat's indexes.
+
+        Call it right after `score` for the same post, which it reuses; otherwise the post is
+        analysed again (as a participant's post, without context).
+        """
+        if post.is_repost:
+            return
+        a = self._last
+        if a is None or (a.post is not post and a.post.key != post.key):
+            a = self._analyse(post, PostContext("", Role.PARTICIPANT), post.created_at)
+        akey = a.author_key
+        author = self._authors.get(akey)
+        if author is None:
+            author = self._authors[akey] = AuthorState(post.author_handle, self._history)
+        author.posts += 1
+        promo = result.promo
+        if promo:
+            author.promo += 1
+            ids = result.signal_ids
+            if "reply_spray" in ids:
+                author.sprayed = True
+            if "cross_author_duplicate" in ids:
+                author.coordinated = True
+        if a.shingles:
+            mask = a.mask if a.mask is not None else shingle_mask(a.shingles)
+            author.remember(a.shingles, mask)
+        times = author.times
+        if len(times) >= self._history:
+            del times[0]
+        else:
+            self._kept += 1
+            if not times:
+                self._hot += 1
+        times.append(a.micros)
+        if self._kept > self._KEPT_POSTS_CAP or self._hot > self._HOT_AUTHORS_CAP:
+            self._cool_authors()
+        text_hash = a.text_hash
+        if text_hash is not None:
+            self._index_text(text_hash, akey, promo)
+            hashes = author.hashes
+            if len(hashes) >= 50:
+                del hashes[0]
+            hashes.append(text_hash)
+        for domain in a.domains:
+            author.links += 1
+            author.domains[domain] = author.domains.get(domain, 0) + 1
+            if a.reply_user is not None:
+                author.add_reply_link(domain, a.micros, a.reply_user)
+        # The rate window (what the median of F1 reads): this post in, the old ones out.
+        micros = a.micros
+        self._window_times.append(micros)
+        self._window_authors.append(author)
+        self._bump(author, 1)
+        if self._window_times[self._window_start] < micros - self._rate_window:
+            self._drop_old_posts(micros - self._rate_window)
+        self._since_median += 1
+        if self._since_median >= 25 or self._window_active < 50:
+            self._since_median = 0
+            self._median = self._window_median()
+
+    def _cool_authors(self) -> None:
+        """Forget the kept posts of the least recently active half of the authors with any;
+        those of them never promotional are forgotten entirely (a flood of one-post accounts
+        must not fill the memory)."""
+        hot = [(a.times[-1], key, a) for key, a in self._authors.items() if a.times]
+        hot.sort(key=itemgetter(0))
+        for _, key, author in hot[: len(hot) // 2 + 1]:
+            self._kept -= len(author.times)
+            self._hot -= 1
+            author.forget_posts()
+            if not (author.promo or author.sprayed or author.coordinated):
+                del self._authors[key]
+
+    def _index_text(self, text_hash: int, akey: str, promo: bool) -> None:
+        """Add an author to the accounts that posted a normalised text (oldest text dropped)."""
+        texts = self._texts
+        group = texts.get(text_hash)
+        if group is None:
+            texts[text_hash] = akey
+            self._text_order.append(text_hash)
+        elif isinstance(group, str):
+            if group != akey:
+                texts[text_hash] = {group, akey}
+        else:
+            group.add(akey)
+        if promo:
+            self._promo_texts.add(text_hash)
+        if len(texts) > self._TEXT_INDEX_CAP:
+            oldest = self._text_order.popleft()
+            del texts[oldest]
+            self._promo_texts.discard(oldest)
+
+    def _account_count(self, text_hash: int) -> int:
+        """How many accounts posted a normalised text (0 once it left the index)."""
+        group = self._texts.get(text_hash)
+        if group is None:
+            return 0
+        return 1 if isinstance(group, str) else len(group)
+
+    def _drop_old_posts(self, cutoff: int) -> None:
+        """Take the posts older than `cutoff` out of the rate window (oldest first, in arrival
+        order, stopping at the first recent one)."""
+        times, owners = self._window_times, self._window_authors
+        start = self._window_start
+        end = len(times)
+        while start < end and times[start] < cutoff:
+            self._bump(owners[start], -1)
+            start += 1
+        if start > 4096 and 2 * start > end:
+            del times[:start]
+            del owners[:start]
+            start = 0
+        self._window_start = start
+
+    def _bump(self, author: AuthorState, step: int) -> None:
+        """Change an author's posts in the window by `step`, keeping the count of counts."""
+        counts = self._window_counts
+        old = author.window
+        new = author.window = old + step
+        if old:
+            left = counts[old] - 1
+            if left:
+                counts[old] = left
+            else:
+                del counts[old]
+        else:
+            self._window_active += 1
+        if new:
+            counts[new] = counts.get(new, 0) + 1
+        else:
+            self._window_active -= 1
+
+    def _window_median(self) -> float:
+        """The median posts per active author in the window (`statistics.median` of the counts)."""
+        n = self._window_active
+        if n <= 0:
+            return self._median
+        low_at, high_at = (n - 1) // 2, n // 2
+        seen = 0
+        low = high = 0
+        counts = self._window_counts
+        for value in sorted(counts):
+            below = seen
+            seen += counts[value]
+            if below <= low_at < seen:
+                low = value
+            if seen > high_at:
+                high = value
+                break
+        return float(low) if n % 2 else (low + high) / 2
+
+    def score_and_record(self, post: Post, ctx: PostContext) -> PromoResult:
+        """Score a post, then add it to the chat's state."""
+        result = self.score(post, ctx)
+        self.record(post, result)
+        return result
+
+    def _analyse(self, post: Post, ctx: PostContext, now: datetime) -> _Analysis:
+        rules = self.rules
+        akey = post.author_key
+        created = post.created_at
+        micros = _micros(created)
+        if post.is_repost:
+            return _Analysis(post, self._none, _NO_SHINGLES, None, None, [], None, akey, micros)
+        facts = content_signals(
+            rules,
+            post.text,
+            post.hashtags,
+            [link.expanded_url or link.url for link in post.links] if post.links else [],
+            ctx.chat_tag,
+            post.author_handle,
+            post.author_name,
+        )
+        sigs = facts.signals
+        word_list = facts.words
+        shing = shingles(word_list)
+        mask: int | None = None
+        text_hash = hash(" ".join(word_list)) if len(word_list) >= self._cross_min_words else None
+        reply_user = post.reply_to_author_id or (ctx.parent.author_id if ctx.parent else None)
+        if reply_user == post.author_id:
+            reply_user = None
+        author = self._authors.get(akey)
+        if author is not None:
+            # D1, P1, R1, R2 read the author's history; each needs its input first.
+            if sigs and author.promo:
+                self._repeat_promoter(sigs, author)
+            if author.sizes and len(shing) >= self._dup_min_shingles:
+                mask = shingle_mask(shing)
+                best = author.best_overlap(shing, mask, self._dup_jaccard)
+                if best >= self._dup_jaccard:
+                    self._self_duplicate(sigs, best)
+            if facts.domains:
+                self._domain_history(sigs, author, facts, reply_user, now)
+        if text_hash is not None:
+            group = self._texts.get(text_hash)
+            if group:
+                if isinstance(group, str):
+                    accounts = 1 + (akey != group)
+                else:
+                    accounts = len(group) + (akey not in group)
+                if accounts >= self._cross_accounts:
+                    sigs.append(make_signal(rules, "cross_author_duplicate", accounts))
+            elif 1 >= self._cross_accounts:
+                sigs.append(make_signal(rules, "cross_author_duplicate", 1))
+        if (ctx.role is _PARTICIPANT or ctx.role not in _ROLE_WORDS) and (
+            facts.has_link
+            or facts.has_call
+            or author is not None
+            and len(author.times) + 1 >= self._rate_need
+            and len(author.times) + 1 >= self._rate_factor * self._median
+        ):
+            # T1 and T2 need a link or a call, F1 enough kept posts for a burst.
+            self._context_signals(
+                sigs,
+                post,
+                ctx,
+                facts,
+                word_list,
+                author,
+                micros if now is created else _micros(now),
+            )
+        if not sigs:
+            result = self._none
+        else:
+            if sum(s.weight for s in sigs) > 0:
+                self._mitigators(sigs, ctx, facts, word_list)
+            result = result_of(rules, sigs)
+        return _Analysis(
+            post, result, shing, mask, text_hash, facts.domains, reply_user, akey, micros
+        )
+
+    def _repeat_promoter(self, sigs: list[Signal], author: AuthorState) -> None:
+        """P1: the author's earlier posts were promotional, and this one has a signal too."""
+        if any(s.weight > 0 for s in sigs):
+            k = author.promo
+            sigs.append(
+                make_signal(
+                    self.rules,
+                    "repeat_promoter",
+                    f"{k} promotional post{'s' if k > 1 else ''}",
+                    f"{k} message{'s' if k > 1 else ''} promotionnel{'s' if k > 1 else ''}",
+                )
+            )
+
+    def _self_duplicate(self, sigs: list[Signal], best: float) -> None:
+        """D1: a near-duplicate of one of the author's kept posts."""
+        pct = round(100 * best)
+        sigs.append(make_signal(self.rules, "self_duplicate", f"{pct}%", f"{pct} %"))
+
+    def _domain_history(
+        self,
+        sigs: list[Signal],
+        author: AuthorState,
+        facts: ContentFacts,
+        reply_user: str | None,
+        now: datetime,
+    ) -> None:
+        """R1 repeated domain, R2 reply spraying."""
+        rules = self.rules
+        for domain in dict.fromkeys(facts.domains):
+            n = author.domains.get(domain, 0) + 1
+            if n >= self._repeat_domain:
+                sigs.append(
+                    make_signal(
+                        rules,
+                        "repeated_domain",
+                        f"{_ordinal(n, 'en')} link to {domain}",
+                        f"{_ordinal(n, 'fr')} lien vers {domain}",
+                    )
+                )
+                break
+        if reply_user is None or author.spray is None and rules.limit("spray_users") > 1:
+            return
+        # `now - t <= window` is `t >= now - window` (exact integer arithmetic).
+        now_us = _micros(now)
+        cutoff = now_us - self._spray_window
+        for domain in dict.fromkeys(facts.domains):
+            trail = author.spray.since(domain, cutoff) if author.spray is not None else []
+            users = {u for _, u in trail} | {reply_user}
+            if len(users) >= rules.limit("spray_users"):
+                first = min((t for t, _ in trail), default=now_us)
+                mins = max(1, round((now_us - first) / 1_000_000 / 60))
+                sigs.append(
+                    make_signal(
+                        rules,
+                        "reply_spray",
+                        f"{len(users)} participants with {domain} links in {mins} min",
+                        f"{len(users)} participants avec des liens {domain} en {mins} min",
+                    )
+                )
+                break
+
+    def _context_signals(
+        self,
+        sigs: list[Signal],
+        post: Post,
+        ctx: PostContext,
+        facts: ContentFacts,
+        word_list: list[str],
+        author: AuthorState | None,
+        now: int,
+    ) -> None:
+        """T1 off-topic answer, T2 tag hijack, F1 burst (participants only); `now` in µs."""
+        rules = self.rules
+        carries = facts.has_link or facts.has_call
+        if ctx.is_answer and ctx.question_text and carries:
+            q = self._question_stems(ctx.question_text)
+            # `words` never keeps an apostrophe: the stems are the words' first five letters.
+            stop = rules.stopwords
+            mine = {w[:5] for w in word_list if len(w) >= 4 and w not in stop}
+            if q and not (q & mine):
+                sigs.append(make_signal(rules, "off_topic_answer"))
+        if facts.has_link and facts.has_call and not ctx.is_answer and post.reply_to_id is None:
+            tag = self._folded_tag(ctx.chat_tag)
+            if tag and tag in folded_tags(post.hashtags):
+                sigs.append(make_signal(rules, "tag_hijack"))
+        need = max(self._rate_need, self._rate_factor * self._median)
+        # At most 1 + len(times) posts are in the window: most authors cannot reach `need`.
+        if author is not None and 1 + len(author.times) >= need:
+            # Times are in arrival order: bisect finds the window's edge.
+            recent = 1 + len(author.times) - bisect_left(author.times, now - self._rate_window)
+            if recent >= need:
+                mins = int(rules.limit("rate_window_minutes"))
+                sigs.append(
+                    make_signal(
+                        rules,
+                        "burst",
+                        f"{recent} posts in {mins} min",
+                        f"{recent} messages en {mins} min",
+                    )
+                )
+
+    def _folded_tag(self, tag: str) -> str:
+        """The chat tag, folded, without `#` (cached: it is the same for every post)."""
+        if self._tag[0] != tag:
+            self._tag = (tag, fold(tag.lstrip("#＃")))
+        return self._tag[1]
+
+    def _asks_for_link(self, text: str) -> str | None:
+        """The words by which a post asks for a link or source (cached: parents get many replies)."""
+        if text in self._asks:
+            return self._asks[text]
+        if len(self._asks) > 2000:
+            self._asks.clear()
+        hit = self._asks[text] = lexicon_hit(self.rules, "ask_link", text, lower(text))
+        return hit
+
+    def _question_stems(self, question: str) -> frozenset[str]:
+        """Content stems of a chat question (cached: every answer asks for them)."""
+        cached = self._stems.get(question)
+        if cached is None:
+            if len(self._stems) > 200:
+                self._stems.clear()
+            cached = self._stems[question] = frozenset(stems(words(question), self.rules.stopwords))
+        return cached
+
+    def _mitigators(
+        self, sigs: list[Signal], ctx: PostContext, facts: ContentFacts, word_list: list[str]
+    ) -> None:
+        """M1 link asked for, M2 host or guest, M3 substantive answer."""
+        rules = self.rules
+        if facts.has_link or facts.has_call:
+            for asked in (ctx.parent.text if ctx.parent else None, ctx.question_text):
+                if asked:
+                    hit = self._asks_for_link(asked)
+                    if hit:
+                        sigs.append(make_signal(rules, "asked_for_link", hit))
+                        break
+        role = _ROLE_WORDS.get(ctx.role)
+        if role is not None:
+            sid = "host_or_guest" if ctx.role is Role.GUEST else "chat_host"
+            sigs.append(make_signal(rules, sid, role[0], role[1]))
+        if ctx.is_answer and not facts.has_call and not facts.has_offer:
+            content = [w for w in word_list if w not in rules.stopwords and len(w) > 2]
+            if len(content) >= rules.limit("substantive_words"):
+                sigs.append(make_signal(rules, "substantive_answer", len(content)))
+
+    # -- authors ---------------------------------------------------------------------------
+    def author_flag(self, author_key: str) -> AuthorFlag | None:
+        """The author's flag if their posts are repeatedly promotional, else None."""
+        a = self._authors.get(author_key)
+        if a is None:
+            return None
+        need = self.rules.limit("cross_author_accounts")
+        coordinated = a.coordinated or any(
+            h in self._promo_texts and self._account_count(h) >= need for h in a.hashes
+        )
+        return author_flag_for(author_key, a, self.rules, coordinated)
+
+    def author_flags(self) -> list[AuthorFlag]:
+        """Every flagged author, red first, then by promotional posts."""
+        flags = [f for key in self._authors if (f := self.author_flag(key)) is not None]
+        flags.sort(key=lambda f: (f.level != "red", -f.promo_posts, f.handle.lower()))
+        return flags
+
+
+_DRAFT_URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
+_DRAFT_TAG = re.compile(r"(?<![\w&])[#＃](\w+)")
+
+
+def score_draft(
+    text: str, chat_tag: str, rules: PromoRules, author_handle: str = "", author_name: str = ""
+) -> PromoResult:
+    """Score the host's own draft: content signals only, warned ("amber") from the draft threshold."""
+    urls = [u.rstrip(".,;:!?)»\"'") for u in _DRAFT_URL.findall(text)]
+    tags = tuple(_DRAFT_TAG.findall(text))
+    facts = content_signals(rules, text, tags, urls, chat_tag, author_handle, author_name)
+    score = round(max(0.0, sum(s.weight for s in facts.signals)), 2)
+    level = level_of(rules, score, facts.signals, rules.draft)
+    return PromoResult(level, score, tuple(facts.signals), rules.version)

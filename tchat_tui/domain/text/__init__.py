@@ -1,0 +1,1 @@
+"""The chat's text rules and the twitter-text port."""

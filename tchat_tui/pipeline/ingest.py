@@ -1,0 +1,267 @@
+"""source -> parse -> classify -> score -> store -> notify, one transaction per batch (no Textual here)."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from tchat_tui.domain.chat_post import ChatPost
+from tchat_tui.domain.classify import Classification, Classifier
+from tchat_tui.domain.post import Post, Role
+from tchat_tui.pipeline.foreground import Foreground
+from tchat_tui.sources.base import Source, SourceSink, SourceState
+from tchat_tui.store.database import Store, parse_iso, row_to_post
+
+RECENT_POSTS = 5_000
+"""How many recent posts the pipeline keeps in memory to find a reply's parent (for the promo
+scorer: "the parent asked for a link"). Replies in a chat answer recent posts; 5,000 is minutes
+of a busy chat and about 5 MB with their payloads."""
+
+
+_STEP = 8
+"""Posts prepared between two checks of the screen's claim (about 1.5 ms of work)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A scorer's verdict on one post."""
+
+    level: str = "none"
+    score: float = 0.0
+    reasons: tuple[str, ...] = ()
+
+
+_NO_FLAG = Flag()
+"""The verdict on every post when there is no scorer."""
+
+
+class PostScorer(Protocol):
+    """Scores a post in its chat context (the promo tracker, adapted)."""
+
+    def score(
+        self, post: Post, classification: Classification, parent: Post | None, question: str | None
+    ) -> Flag:
+        """Score and remember `post`."""
+
+
+class Pipeline:
+    """Turns raw posts into stored chat posts. Thread-safe: one batch at a time."""
+
+    def __init__(
+        self,
+        store: Store,
+        chat_id: int,
+        classifier: Classifier,
+        scorer: PostScorer | None = None,
+        foreground: Foreground | None = None,
+    ) -> None:
+        self.store = store
+        self.foreground = foreground
+        """The screen's claim: the pipeline steps aside while the host types (none in imports)."""
+        self.chat_id = chat_id
+        self.classifier = classifier
+        self.scorer = scorer
+        self._recent: OrderedDict[str, Post] = OrderedDict()
+        self._lock = threading.RLock()
+        self._known: set[str] = set()
+        """Keys already stored (a post is keyed by network and native id across all chats)."""
+        self.stored = 0
+
+    def restore(self) -> int:
+        """Fast part of a restart: which posts are stored and which questions were posted.
+
+        Returns how many posts the chat has. The scorer's history is `restore_history`'s job.
+        """
+        with self._lock:
+            self._known = self.store.all_keys()
+            for row in self.store.question_postings(self.chat_id):
+                self.classifier.register_question(
+                    int(row["question_number"]),
+                    str(row["native_id"]),
+                    str(row["text"]),
+                    parse_iso(str(row["created_at"])),
+                )
+            return self.store.count_posts(self.chat_id)
+
+    def restore_history(self, scorer: PostScorer | None) -> None:
+        """Give the pipeline its scorer, replaying the chat's stored posts through it first.
+
+        Slow on a big chat (every post is scored again), so the console runs it in a worker
+        before its sources start.
+        """
+        with self._lock:
+            if scorer is not None:
+                for row in self.store.iter_posts(self.chat_id):
+                    post = row_to_post(row)
+                    cls = Classification(
+                        role=Role(row["role"]),
+                        question_number=row["question_number"],
+                        answers=row["answers"],
+                        audience_question=bool(row["audience_question"]),
+                    )
+                    scorer.score(post, cls, self.parent_of(post), self._question(cls))
+                    self._remember(post)
+            self.scorer = scorer
+
+    def parent_of(self, post: Post) -> Post | None:
+        """The post this one replies to, if it is among the recent ones."""
+        return self._recent.get(post.reply_to_id) if post.reply_to_id else None
+
+    def _question(self, cls: Classification) -> str | None:
+        return self.classifier.question_text(cls.answers) if cls.answers is not None else None
+
+    def _remember(self, post: Post) -> None:
+        self._recent[post.native_id] = post
+        if len(self._recent) > RECENT_POSTS:
+            self._recent.popitem(last=False)
+
+    def prepare(
+        self,
+        posts: Sequence[Post],
+        *,
+        outgoing: dict[str, tuple[int, bool]] | None = None,
+        match_outbox: bool = True,
+        unscored: list[str | None] | None = None,
+    ) -> list[ChatPost]:
+        """Classify and score the posts not seen before, and count them as stored.
+
+        The caller must then hand the result to `store.add_posts(..., checked=True)`; `process`
+        does both. Split so a bulk import can store one batch while it prepares the next.
+        `outgoing` maps a post key to (outbox id, dry_run) for the console's own posts;
+        `match_outbox=False` skips looking for them in the outbox (a caller that knows no sent
+        post is waiting there, such as an import that checked once before it started).
+        `unscored`: leave the posts unflagged and append to this list, for each post returned,
+        the text of the question it answers as the scorer would have read it then; the caller
+        scores them elsewhere, in the same order (`import` does, in a second process).
+        """
+        if not posts:
+            return []
+        with self._lock:
+            known = self._known
+            unique: dict[str, Post] = {}
+            for p in posts:
+                key = p.key
+                if key not in known and key not in unique:
+                    unique[key] = p
+            matched = self.store.outbox_matches(list(unique.values())) if match_outbox else {}
+            mine = {**matched, **(outgoing or {})}  # the console's own: `outgoing` wins
+            classify = self.classifier.classify
+            scorer = self.scorer if unscored is None else None
+            items: list[ChatPost] = []
+            step_aside = self.foreground.step_aside if self.foreground is not None else None
+            for i, (key, post) in enumerate(unique.items()):
+                if step_aside is not None and not i % _STEP:
+                    step_aside()
+                cls = classify(post)
+                flag = _NO_FLAG
+                if unscored is not None:
+                    unscored.append(self._question(cls))
+                elif scorer is not None:
+                    flag = scorer.score(post, cls, self.parent_of(post), self._question(cls))
+                    self._remember(post)
+                out = mine.get(key) if mine else None
+                if out is None:
+                    items.append(
+                        ChatPost(post, cls, flag.level, flag.score, flag.reasons, False, False)
+                    )
+                else:
+                    items.append(
+                        ChatPost(
+                            post,
+                            cls,
+                            flag.level,
+                            flag.score,
+                            flag.reasons,
+                            True,
+                            bool(out[1]),
+                            out[0],
+                        )
+                    )
+            known.update(unique)
+            self.stored += len(items)
+            return items
+
+    def process(
+        self, posts: Sequence[Post], *, outgoing: dict[str, tuple[int, bool]] | None = None
+    ) -> list[ChatPost]:
+        """Classify, score and store a batch in one transaction; return the posts that were new."""
+        with self._lock:
+            items = self.prepare(posts, outgoing=outgoing)
+            return self.store.add_posts(self.chat_id, items, checked=True)
+
+
+class PipelineRunner(SourceSink):
+    """Runs sources in threads, feeds the pipeline, and queues results for the screen.
+
+    The screen drains `fresh` and `events` on a short timer: workers never touch widgets.
+    """
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self.fresh: deque[ChatPost] = deque()
+        """Newly stored posts, waiting for the screen."""
+        self.events: deque[SourceState] = deque()
+        """Source state changes, waiting for the screen."""
+        self.malformed_count = 0
+        self.last_malformed = ""
+        self.edits: deque[str] = deque()
+        self.stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.on_stored: Callable[[list[ChatPost]], None] | None = None
+        """Called in the source's thread after each stored batch (cost estimates, counters)."""
+
+    # SourceSink
+    def posts(self, posts: list[Post]) -> None:
+        """Store a batch from a source and queue the new posts for the screen."""
+        fresh = self.pipeline.process(posts)
+        self.fresh.extend(fresh)
+        if self.on_stored is not None and fresh:
+            self.on_stored(fresh)
+
+    def state(self, state: SourceState) -> None:
+        """Queue a source state for the header."""
+        self.events.append(state)
+
+    def malformed(self, count: int, example: str) -> None:
+        """Count skipped lines."""
+        self.malformed_count += count
+        self.last_malformed = example
+
+    def edited(self, post: Post) -> None:
+        """Apply an edit to the stored post."""
+        edited_at = post.created_at
+        if self.pipeline.store.update_post_text(post.key, post.text, edited_at, post.raw):
+            self.edits.append(post.key)
+
+    def deleted(self, key: str) -> None:
+        """Mark a stored post deleted."""
+        if self.pipeline.store.mark_deleted(key):
+            self.edits.append(key)
+
+    def start(self, source: Source) -> threading.Thread:
+        """Run a source in a daemon thread."""
+
+        def target() -> None:
+            try:
+                source.run(self, self.stop)
+            except Exception as exc:  # a source failure must reach the screen, not kill the app
+                self.events.append(SourceState(source.name, "failed", _one_line(exc)))
+
+        t = threading.Thread(target=target, name=f"source-{source.name}", daemon=True)
+        self._threads.append(t)
+        t.start()
+        return t
+
+    def shutdown(self, timeout: float = 2.0) -> None:
+        """Ask every source to stop and wait a little for them."""
+        self.stop.set()
+        for t in self._threads:
+            t.join(timeout)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__

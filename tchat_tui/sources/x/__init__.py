@@ -1,0 +1,1 @@
+"""Follow a hashtag on X: filtered stream, recent search, gaps."""

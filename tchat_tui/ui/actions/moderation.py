@@ -1,0 +1,327 @@
+"""Moderation on the selected post: star, hide, mute, allow, claim, author card, duty, action log.
+
+Every action is written to the store with the name of the moderator on duty before the view changes.
+The host, the guests and the co-moderators are never muted; a mute or a hide is undone from the
+palette.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
+
+from tchat_tui.pipeline.session import ChatSession
+from tchat_tui.ui.inbox import Feed
+from tchat_tui.ui.safe import one_line
+from tchat_tui.ui.widgets.stream import StreamPane
+from tchat_tui.ui.widgets.stream_entry import StreamEntry
+
+if TYPE_CHECKING:
+    from tchat_tui.store.database import Store
+
+NEVER_MUTED = {"host": "the host", "guest": "a guest", "co-moderator": "a co-moderator"}
+"""Roles never muted (they lead the chat), and how a refusal names them."""
+MUTE_LOOKBACK = 5000
+"""Newest moderator actions searched for when and by whom each muted author was muted."""
+HIDE_LOOKBACK = 5000
+"""Newest moderator actions searched for the chat's hidden posts (a hide is always logged)."""
+
+
+def muted_in_chat(store: Store, chat_id: int) -> list[dict[str, Any]]:
+    """The muted authors who posted in this chat or were muted in it, newest mute first.
+
+    Each is the author's row plus `muted_at` and `muted_by` from their latest mute in the action
+    log (None when it is not there: muted in another chat, or long ago).
+    """
+    muted = store.muted_authors()
+    if not muted:
+        return []
+    latest: dict[str, dict[str, Any]] = {}
+    for action in store.actions(chat_id, MUTE_LOOKBACK):  # newest first
+        key = action["target"]
+        if action["action"] == "mute" and key in muted and key not in latest:
+            latest[key] = action
+    rows = []
+    for key in muted:
+        mute = latest.get(key)
+        if mute is None and not store.posts_by_author(chat_id, key, limit=1):
+            continue
+        author = store.author(key) or {"key": key}
+        rows.append(
+            {
+                **author,
+                "muted_at": mute["at"] if mute else None,
+                "muted_by": mute["moderator"] if mute else None,
+                "mute_id": mute["id"] if mute else 0,
+            }
+        )
+    rows.sort(key=lambda r: (-r["mute_id"], (r.get("handle") or r["key"]).lower()))
+    return rows
+
+
+def hidden_in_chat(store: Store, chat_id: int) -> list[dict[str, Any]]:
+    """This chat's posts still hidden, newest hide first: each post's row plus `hidden_at` and
+    `hidden_by` from its latest hide in the action log."""
+    latest: dict[str, dict[str, Any]] = {}
+    for action in store.actions(chat_id, HIDE_LOOKBACK):  # newest first
+        key = action["target"]
+        if action["action"] in ("hide", "unhide") and key not in latest:
+            latest[key] = action
+    rows = []
+    for key, action in latest.items():
+        if action["action"] != "hide":
+            continue
+        post = store.post(key)
+        if post is None or not post.get("hidden") or post.get("chat_id") != chat_id:
+            continue
+        rows.append({**post, "hidden_at": action["at"], "hidden_by": action["moderator"]})
+    return rows
+
+
+class ModerationScreen(Screen[None]):
+    """The moderation actions of the main screen (its base class)."""
+
+    session: ChatSession
+    feed: Feed
+    last_hidden: StreamEntry | None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden_here: list[str] = []
+        """Keys of the posts hidden in this session, oldest hide first (Unhide walks it back)."""
+
+    def refresh_panes(self) -> None:
+        """Redraw header, queue and detail (the main screen implements it)."""
+
+    def selected_or_warn(self) -> StreamEntry | None:
+        """The selected post, or a hint when there is none."""
+        entry = self.query_one(StreamPane).selected
+        if entry is None:
+            self.notify("Select a post in the stream first (↑/↓).", severity="warning")
+        return entry
+
+    @property
+    def _chat(self) -> int:
+        return self.session.chat_id
+
+    def _changed(self, entry: StreamEntry) -> None:
+        self.query_one(StreamPane).update_entry(entry)
+        self.refresh_panes()
+
+    def action_star(self) -> None:
+        """Star or unstar the selected post."""
+        entry = self.selected_or_warn()
+        if entry is None:
+            return
+        self.session.store.set_starred(
+            self._chat, entry.key, self.session.on_duty, not entry.starred
+        )
+        entry.starred = not entry.starred
+        self._changed(entry)
+
+    def action_hide(self) -> None:
+        """Hide the selected post: it leaves the stream (and the summary), stays in the database."""
+        entry = self.selected_or_warn()
+        if entry is None:
+            return
+        self.session.store.set_hidden(self._chat, entry.key, self.session.on_duty, True)
+        entry.hidden = True
+        self.last_hidden = entry
+        self.hidden_here.append(entry.key)
+        self._changed(entry)
+        self.notify(
+            f"Hidden: post by @{one_line(entry.handle)} (palette: Unhide the last hidden post)",
+            markup=False,
+        )
+
+    def action_unhide_last(self) -> None:
+        """Bring back the post hidden last in this session; again, the one hidden before it
+        (posts unhidden since are skipped)."""
+        store = self.session.store
+        while self.hidden_here:
+            key = self.hidden_here.pop()
+            row = store.post(key)
+            if row is not None and row.get("hidden"):
+                self.unhide_post(key)
+                return
+        self.last_hidden = None
+        self.notify("Nothing hidden in this session. (palette: Unhide a post…)", severity="warning")
+
+    def unhide_post(self, key: str) -> None:
+        """Unhide a post (as the moderator on duty): back in the stream if the view holds it."""
+        self.session.store.set_hidden(self._chat, key, self.session.on_duty, False)
+        stream = self.query_one(StreamPane)
+        entry = stream.by_key.get(key)
+        if entry is not None:
+            entry.hidden = False
+            self._changed(entry)
+            handle = entry.handle
+        else:  # older than the view's window: unhidden in the store only
+            self.refresh_panes()
+            row = self.session.store.post(key) or {}
+            handle = str(row.get("author_handle") or "?")
+        if self.last_hidden is not None and self.last_hidden.key == key:
+            self.last_hidden = None
+        self.notify(f"Unhidden: post by @{one_line(handle)} is back in the stream", markup=False)
+
+    def action_unhide_post(self) -> None:
+        """Choose one of this chat's hidden posts and unhide it."""
+        from tchat_tui.ui.modals import HiddenPosts
+
+        rows = hidden_in_chat(self.session.store, self._chat)
+        if not rows:
+            self.notify("No post is hidden in this chat.", severity="warning")
+            return
+
+        def done(key: str | None) -> None:
+            if key:
+                self.unhide_post(key)
+
+        self.app.push_screen(HiddenPosts(rows), done)
+
+    def action_mute(self) -> None:
+        """Mute the selected post's author: their posts leave the stream (not the host, a guest
+        or a co-moderator)."""
+        entry = self.selected_or_warn()
+        if entry is not None:
+            self._mute_author_of(entry)
+
+    def unmutable_reason(self, entry: StreamEntry) -> str | None:
+        """Why the post's author must not be muted ('@x is the host: not muted'), or None.
+
+        The post's role, or the author's stored role (the plan may have named them since); the
+        console's own posts are the host's.
+        """
+        role = "host" if entry.outgoing else entry.role
+        if role not in NEVER_MUTED:
+            author = self.session.store.author(entry.author_key)
+            role = (author or {}).get("role") or role
+        who = NEVER_MUTED.get(role)
+        return f"@{one_line(entry.handle)} is {who}: not muted" if who else None
+
+    def _mute_author_of(self, entry: StreamEntry) -> None:
+        reason = self.unmutable_reason(entry)
+        if reason:
+            self.notify(reason, severity="warning", markup=False)
+            return
+        self.set_muted(entry.author_key, True, entry.handle)
+
+    def set_muted(self, author_key: str, muted: bool, handle: str) -> None:
+        """Mute or unmute an author and refilter the stream."""
+        self.session.store.set_muted(self._chat, author_key, self.session.on_duty, muted)
+        stream = self.query_one(StreamPane)
+        if muted:
+            stream.muted.add(author_key)
+        else:
+            stream.muted.discard(author_key)
+        stream.refilter()
+        self.refresh_panes()
+        if muted:
+            self.notify(f"Muted @{one_line(handle)} (palette: Unmute an author)", markup=False)
+        else:
+            self.notify(
+                f"Unmuted @{one_line(handle)}: their posts are back in the stream", markup=False
+            )
+
+    def _unmute(self, author_key: str) -> None:
+        author = self.session.store.author(author_key) or {}
+        self.set_muted(author_key, False, author.get("handle") or author_key)
+
+    def action_unmute_author(self) -> None:
+        """Choose a muted author of this chat and unmute them."""
+        from tchat_tui.ui.modals import MutedAuthors
+
+        rows = muted_in_chat(self.session.store, self._chat)
+        if not rows:
+            self.notify("No author is muted in this chat.", severity="warning")
+            return
+
+        def done(author_key: str | None) -> None:
+            if author_key:
+                self._unmute(author_key)
+
+        self.app.push_screen(MutedAuthors(rows), done)
+
+    def action_unmute_last(self) -> None:
+        """Unmute the author muted last in this chat."""
+        rows = muted_in_chat(self.session.store, self._chat)
+        if not rows:
+            self.notify("No author is muted in this chat.", severity="warning")
+            return
+        self._unmute(rows[0]["key"])
+
+    def action_allow(self) -> None:
+        """Allow a flagged post: the moderator judged it fine (the decision is stored)."""
+        entry = self.selected_or_warn()
+        if entry is None:
+            return
+        if not entry.flagged:
+            self.notify("This post is not flagged.", severity="warning")
+            return
+        self.session.store.record_action(
+            self._chat, self.session.on_duty, "allow", entry.key, entry.promo_level
+        )
+        self.feed.allowed.add(entry.key)
+        entry.allowed = True
+        self._changed(entry)
+
+    def _selected_audience_question(self) -> StreamEntry | None:
+        """The selected post if it is an audience question (else a warning and None)."""
+        entry = self.selected_or_warn()
+        if entry is not None and not entry.audience:
+            self.notify("This post is not an audience question.", severity="warning")
+            return None
+        return entry
+
+    def action_claim(self) -> None:
+        """Claim the selected audience question for the moderator on duty."""
+        entry = self._selected_audience_question()
+        if entry is None:
+            return
+        self.session.store.claim(self._chat, entry.key, self.session.on_duty)
+        entry.claimed_by = self.session.on_duty
+        self._changed(entry)
+
+    def action_answered(self) -> None:
+        """Mark the selected audience question answered."""
+        entry = self._selected_audience_question()
+        if entry is None:
+            return
+        self.session.store.mark_answered(self._chat, entry.key, self.session.on_duty)
+        entry.answered = True
+        self._changed(entry)
+
+    def action_author_card(self) -> None:
+        """Open the selected post's author: posts here, role, note, mute."""
+        from tchat_tui.ui.modals import AuthorCard
+
+        entry = self.selected_or_warn()
+        if entry is None:
+            return
+        card = AuthorCard(self.session.store, self._chat, entry.author_key)
+
+        def done(result: str | None) -> None:
+            if result == "note" or card.note_changed:  # closed or muted: a typed note is kept
+                self.session.store.set_note(
+                    self._chat, entry.author_key, self.session.on_duty, card.note
+                )
+                self.notify(f"Note saved on @{one_line(entry.handle)}", markup=False)
+            if result == "mute":
+                self._mute_author_of(entry)
+            elif result == "unmute":
+                self.set_muted(entry.author_key, False, entry.handle)
+
+        self.app.push_screen(card, done)
+
+    def action_switch_duty(self) -> None:
+        """Hand the keyboard to the next moderator."""
+        who = self.session.switch_duty()
+        self.refresh_panes()
+        self.notify(f"On duty: {who}", timeout=3)
+
+    def action_action_log(self) -> None:
+        """Show who did what."""
+        from tchat_tui.ui.modals import ActionLog
+
+        self.app.push_screen(ActionLog(self.session.store, self._chat))

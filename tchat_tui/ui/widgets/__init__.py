@@ -1,0 +1,1 @@
+"""The console's widgets: stream, stream entries, composer, panes."""
