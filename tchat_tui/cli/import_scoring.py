@@ -25,6 +25,7 @@ from typing import Any
 
 from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification
+from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.post import Link, Network, Post, Role
 from tchat_tui.pipeline.ingest import Pipeline
 
@@ -32,7 +33,7 @@ _Wire = tuple[Any, ...]
 """One post and what its scorer needs, as it crosses the pipe."""
 
 
-class ScoringFailed(RuntimeError):
+class ScoringFailed(TchatError, RuntimeError):
     """The scoring process stopped (its error, in one line)."""
 
 

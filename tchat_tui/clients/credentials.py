@@ -34,6 +34,8 @@ from pathlib import Path
 
 import platformdirs
 
+from tchat_tui.domain.errors import TchatError
+
 APP_NAME = "tchat-live"
 FILE_ENV = "TCHAT_CREDENTIALS_FILE"
 
@@ -64,7 +66,7 @@ PUBLIC_KEYS = frozenset({"api_base", "instance", "handle", "pds"})
 REDACTED = "***"
 
 
-class CredentialsError(Exception):
+class CredentialsError(TchatError):
     """The credentials cannot be used (unsafe file, bad TOML, unknown key); one line, no secret."""
 
 

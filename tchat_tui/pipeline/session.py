@@ -18,6 +18,7 @@ import platformdirs
 from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.cost import PRICES_READ_ON, CostMeter
+from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.post import Network, Role
 from tchat_tui.pipeline.foreground import Foreground
 from tchat_tui.publish.base import DryRunPublisher, Publisher
@@ -61,7 +62,7 @@ def normalize_tag(tag: str) -> str:
     return tag.strip().lstrip("#＃").strip()
 
 
-class TagError(ValueError):
+class TagError(TchatError, ValueError):
     """The chat's tag is not a hashtag, or not the one of the plan or demo it goes with."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.post import Network, Post
 
 OutboxRow = dict[str, Any]
@@ -28,7 +29,7 @@ class PublishResult:
     """The created post, normalized, when the network returns it (stored at once as outgoing)."""
 
 
-class LookupFailed(Exception):
+class LookupFailed(TchatError):
     """`find_existing` could not ask the network: whether the post went out is unknown."""
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tchat_tui.domain.classify import Roster, own_words
+from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.post import Network, Post
 from tchat_tui.publish.base import LookupFailed, OutboxRow, Publisher, PublishResult
 
@@ -27,7 +28,7 @@ _LIVE = ("pending", "sending", "sent")
 """Outbox statuses of a retweet that went or is going out (a failed one may be tried again)."""
 
 
-class AlreadyReposted(ValueError):
+class AlreadyReposted(TchatError, ValueError):
     """That post is already retweeted: by this chat's outbox (`row`: pending, on its way or
     sent, on that network) or by the host, as the chat stored it (`post`: her retweet from the
     stream or a dry run; `row` is then empty)."""

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.plan.model import fill
 from tchat_tui.domain.post import Role
 from tchat_tui.domain.summary import (
@@ -35,7 +36,7 @@ _ROLES = {0: _HOST, 1: _COMODERATOR, 2: _GUEST, 3: _PARTICIPANT}
 """`queries.ROLE_RANK` -> role name (plain strings: compared once per author)."""
 
 
-class SummaryError(Exception):
+class SummaryError(TchatError):
     """The summary cannot be made (no such chat...); the message is one line for the user."""
 
 

@@ -9,12 +9,13 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from tchat_tui.domain.errors import TchatError
 from tchat_tui.store.database import Store
 from tchat_tui.store.errors import StoreError
 from tchat_tui.store.schema import APPLICATION_ID
 
 
-class ReportError(Exception):
+class ReportError(TchatError):
     """A database or an output file that cannot be used; the message is one line."""
 
 

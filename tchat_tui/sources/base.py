@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.post import Post
 
 
-class SourceError(Exception):
+class SourceError(TchatError):
     """A source cannot go on (bad credentials, unreadable file); the message is one line."""
 
 

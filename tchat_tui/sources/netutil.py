@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 
+from tchat_tui.domain.errors import TchatError
 from tchat_tui.sources.base import SourceError, SourceSink, SourceState
 
 if TYPE_CHECKING:
@@ -36,11 +37,11 @@ SEEN_LIMIT = 5000
 # --- failures --------------------------------------------------------------------------------
 
 
-class AuthFailed(Exception):
+class AuthFailed(TchatError):
     """401/403: the network refused the credentials; retrying cannot help."""
 
 
-class RateLimited(Exception):
+class RateLimited(TchatError):
     """429: wait until `until`."""
 
     def __init__(self, until: datetime, detail: str = "") -> None:
@@ -48,11 +49,11 @@ class RateLimited(Exception):
         self.until = until
 
 
-class Transient(Exception):
+class Transient(TchatError):
     """A failure worth retrying after a backoff (5xx, dropped connection, garbled reply)."""
 
 
-class Rejected(Exception):
+class Rejected(TchatError):
     """The network refused the request itself (4xx other than 401/403/429): do not retry."""
 
     def __init__(self, status: int, detail: str) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from tchat_tui.domain.errors import TchatError
 
-class StoreError(Exception):
+
+class StoreError(TchatError):
     """The database cannot be opened or written; the message is one line for the user."""
 
 

@@ -21,6 +21,8 @@ import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
+from tchat_tui.domain.errors import TchatError
+
 X_HOSTS = ("https://api.twitter.com", "https://api.x.com")
 """The hosts tweepy (and X's docs) use; requests to them go to the API base when one is set."""
 
@@ -54,7 +56,7 @@ _log.addHandler(logging.NullHandler())
 _log.setLevel(logging.INFO)
 
 
-class ApiBaseError(ValueError):
+class ApiBaseError(TchatError, ValueError):
     """TCHAT_X_API_BASE is not an http(s) URL."""
 
 

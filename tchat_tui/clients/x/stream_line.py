@@ -8,11 +8,12 @@ from typing import Any
 
 import orjson
 
+from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.post import Link, Network, Post
 from tchat_tui.domain.text.twitter import extract_hashtags, extract_mentions
 
 
-class MalformedLine(ValueError):
+class MalformedLine(TchatError, ValueError):
     """A line that is not a filtered-stream post object."""
 
 

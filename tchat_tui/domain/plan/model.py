@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.post import Network
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ CLOSING_MINUTES = 5
 _PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
 
 
-class PlanError(ValueError):
+class PlanError(TchatError, ValueError):
     """The plan cannot be read; the message names the file, the line and what is wrong."""
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.promo.words import (
     compile_lexicon,
     compile_product_lexicon,
@@ -65,7 +66,7 @@ SIGNAL_IDS = (
 )
 
 
-class RulesError(ValueError):
+class RulesError(TchatError, ValueError):
     """A rules file that cannot be used; the message names the source and, when known, the line."""
 
     def __init__(self, source: str, message: str, line: int | None = None) -> None:
