@@ -135,7 +135,8 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
     from textual.screen import Screen
     from textual.widgets import Input
 
-    from tchat_tui.pipeline.session import ChatSession, Settings
+    from tchat_tui.pipeline.session import ChatSession
+    from tchat_tui.pipeline.settings import Settings
     from tchat_tui.ui.app import build_app
     from tchat_tui.ui.screens.main import MainScreen
 

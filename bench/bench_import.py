@@ -158,7 +158,8 @@ def stage_costs(path: Path, db: Path) -> dict[str, float]:
 
     from tchat_tui.cli.import_scoring import _from_wire, _to_wire
     from tchat_tui.cli.import_stream import BATCH
-    from tchat_tui.pipeline.session import ChatSession, Settings
+    from tchat_tui.pipeline.session import ChatSession
+    from tchat_tui.pipeline.settings import Settings
     from tchat_tui.sources.replay import ReplayStats, read_posts
 
     cpu = time.process_time

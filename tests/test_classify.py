@@ -10,7 +10,7 @@ import pytest
 from tchat_tui.cli.main import main
 from tchat_tui.domain.classify import Classifier, Roster, own_words, question_body
 from tchat_tui.domain.post import Role
-from tchat_tui.pipeline.session import demo_files
+from tchat_tui.pipeline.settings import demo_files
 from tests.factories import make_post
 
 ROSTER = Roster(host="hostess", guests=("Guest1", "guest2"), co_moderators=("mod",))

@@ -148,7 +148,8 @@ def test_the_demo_or_a_plan_with_another_tag_is_refused(
     assert exit_code(["x", "--demo", "--db", str(tmp_path / "c.db")]) == 2
     err = exactly_one_line(capsys)
     assert "#AidantsChat" in err and "#x" in err
-    from tchat_tui.pipeline.session import ChatSession, Settings
+    from tchat_tui.pipeline.session import ChatSession
+    from tchat_tui.pipeline.settings import Settings
 
     session = ChatSession(
         Settings(tag="#aidantschat", demo=True, db_path=tmp_path / "d.db"), open_now=False

@@ -12,7 +12,7 @@ import pytest
 from tchat_tui.cli import import_scoring
 from tchat_tui.cli import import_stream as import_cmd
 from tchat_tui.cli.main import main
-from tchat_tui.pipeline.session import demo_files
+from tchat_tui.pipeline.settings import demo_files
 
 EVAL = Path(__file__).parent / "promo_eval" / "sessions"
 

@@ -10,7 +10,8 @@ import pytest
 from tchat_tui.clients.x.stream_line import parse_stream_line
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.post import Network
-from tchat_tui.pipeline.ingest import Pipeline, PipelineRunner
+from tchat_tui.pipeline.ingest import Pipeline
+from tchat_tui.pipeline.runner import PipelineRunner
 from tchat_tui.sources.base import SourceError
 from tchat_tui.sources.replay import ReplaySource, check_replay_file, read_posts
 from tchat_tui.store.database import Store

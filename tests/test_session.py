@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tchat_tui.domain.post import Network
-from tchat_tui.pipeline.session import ChatSession, Settings
+from tchat_tui.pipeline.session import ChatSession
+from tchat_tui.pipeline.settings import Settings
 
 NOW = datetime(2026, 11, 26, 18, 30, tzinfo=UTC)
 
@@ -149,8 +150,8 @@ def test_the_replay_clock_runs_at_real_time_once_the_recording_ended(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """At 30x, a minute of real time is half an hour of chat; after the last post, a minute."""
-    from tchat_tui.pipeline import session as session_module
-    from tchat_tui.pipeline.session import ChatClock
+    from tchat_tui.pipeline import chat_clock as session_module
+    from tchat_tui.pipeline.chat_clock import ChatClock
 
     mono = [100.0]
     wall = [NOW + timedelta(days=1)]

@@ -12,7 +12,8 @@ import pytest
 from tchat_tui.domain.cost import LABELS, PRICES, PRICES_READ_ON, CostMeter
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.summary import Summary
-from tchat_tui.pipeline.session import ChatSession, Settings
+from tchat_tui.pipeline.session import ChatSession
+from tchat_tui.pipeline.settings import Settings
 from tchat_tui.report.build import build_summary
 from tchat_tui.report.render import render
 from tchat_tui.report.wording import usd as usd_text

@@ -138,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
     """Import the file; print what was stored and skipped."""
     from tchat_tui.cli import import_scoring
     from tchat_tui.domain.plan.model import PlanError
-    from tchat_tui.pipeline.session import ChatSession, Settings, TagError
+    from tchat_tui.pipeline.session import ChatSession
+    from tchat_tui.pipeline.settings import Settings, TagError
     from tchat_tui.sources.base import SourceError
     from tchat_tui.sources.replay import ReplayStats, check_replay_file, read_posts
     from tchat_tui.store.errors import StoreError

@@ -123,7 +123,8 @@ def run_console(args: argparse.Namespace) -> int:
 
 def _console(args: argparse.Namespace) -> int:
     from tchat_tui.domain.plan.model import PlanError
-    from tchat_tui.pipeline.session import ChatSession, Settings, TagError
+    from tchat_tui.pipeline.session import ChatSession
+    from tchat_tui.pipeline.settings import Settings, TagError
     from tchat_tui.sources.base import SourceError
     from tchat_tui.store.errors import StoreError
 

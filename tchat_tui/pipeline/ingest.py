@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict, deque
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -12,7 +12,6 @@ from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification, Classifier
 from tchat_tui.domain.post import Post, Role
 from tchat_tui.pipeline.foreground import Foreground
-from tchat_tui.sources.base import Source, SourceSink, SourceState
 from tchat_tui.store.database import Store, parse_iso, row_to_post
 
 RECENT_POSTS = 5_000
@@ -191,77 +190,3 @@ class Pipeline:
         with self._lock:
             items = self.prepare(posts, outgoing=outgoing)
             return self.store.add_posts(self.chat_id, items, checked=True)
-
-
-class PipelineRunner(SourceSink):
-    """Runs sources in threads, feeds the pipeline, and queues results for the screen.
-
-    The screen drains `fresh` and `events` on a short timer: workers never touch widgets.
-    """
-
-    def __init__(self, pipeline: Pipeline) -> None:
-        self.pipeline = pipeline
-        self.fresh: deque[ChatPost] = deque()
-        """Newly stored posts, waiting for the screen."""
-        self.events: deque[SourceState] = deque()
-        """Source state changes, waiting for the screen."""
-        self.malformed_count = 0
-        self.last_malformed = ""
-        self.edits: deque[str] = deque()
-        self.stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self.on_stored: Callable[[list[ChatPost]], None] | None = None
-        """Called in the source's thread after each stored batch (cost estimates, counters)."""
-
-    # SourceSink
-    def posts(self, posts: list[Post]) -> None:
-        """Store a batch from a source and queue the new posts for the screen."""
-        fresh = self.pipeline.process(posts)
-        self.fresh.extend(fresh)
-        if self.on_stored is not None and fresh:
-            self.on_stored(fresh)
-
-    def state(self, state: SourceState) -> None:
-        """Queue a source state for the header."""
-        self.events.append(state)
-
-    def malformed(self, count: int, example: str) -> None:
-        """Count skipped lines."""
-        self.malformed_count += count
-        self.last_malformed = example
-
-    def edited(self, post: Post) -> None:
-        """Apply an edit to the stored post."""
-        edited_at = post.created_at
-        if self.pipeline.store.update_post_text(post.key, post.text, edited_at, post.raw):
-            self.edits.append(post.key)
-
-    def deleted(self, key: str) -> None:
-        """Mark a stored post deleted."""
-        if self.pipeline.store.mark_deleted(key):
-            self.edits.append(key)
-
-    def start(self, source: Source) -> threading.Thread:
-        """Run a source in a daemon thread."""
-
-        def target() -> None:
-            try:
-                source.run(self, self.stop)
-            except Exception as exc:  # a source failure must reach the screen, not kill the app
-                self.events.append(SourceState(source.name, "failed", _one_line(exc)))
-
-        t = threading.Thread(target=target, name=f"source-{source.name}", daemon=True)
-        self._threads.append(t)
-        t.start()
-        return t
-
-    def shutdown(self, timeout: float = 2.0) -> None:
-        """Ask every source to stop and wait a little for them."""
-        self.stop.set()
-        for t in self._threads:
-            t.join(timeout)
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__

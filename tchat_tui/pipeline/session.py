@@ -5,22 +5,26 @@ from __future__ import annotations
 import getpass
 import json
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from importlib import resources
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import platformdirs
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classifier, Roster
-from tchat_tui.domain.cost import PRICES_READ_ON, CostMeter
-from tchat_tui.domain.errors import TchatError
+from tchat_tui.domain.cost import CostMeter
 from tchat_tui.domain.post import Network, Role
+from tchat_tui.domain.text.rules import normalize_tag
+from tchat_tui.pipeline.chat_clock import ChatClock
+from tchat_tui.pipeline.costs import ChatCosts
 from tchat_tui.pipeline.foreground import Foreground
+from tchat_tui.pipeline.settings import (
+    DEMO_SPEED,
+    Settings,
+    TagError,
+    check_tag,
+    default_db_path,
+    demo_files,
+)
 from tchat_tui.publish.base import DryRunPublisher, Publisher
 from tchat_tui.sources.base import Source, SourceState
 
@@ -28,136 +32,11 @@ if TYPE_CHECKING:
     # The store, pipeline and outbox (and sqlite-utils under them) load in `open`: the console
     # paints its first frame before that.
     from tchat_tui.domain.plan.model import Plan
-    from tchat_tui.pipeline.ingest import Pipeline, PipelineRunner, PostScorer
+    from tchat_tui.pipeline.ingest import Pipeline, PostScorer
+    from tchat_tui.pipeline.runner import PipelineRunner
     from tchat_tui.publish.outbox import Outbox
     from tchat_tui.sources.replay import ReplaySource
     from tchat_tui.store.database import Store
-
-APP_NAME = "tchat-live"
-DEMO_SPEED = 10.0
-"""The demo hour plays at 10x: six minutes."""
-
-
-def data_dir() -> Path:
-    """The user data folder where chat databases live by default."""
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-
-
-def default_db_path(tag: str) -> Path:
-    """One database per tag in the user data folder."""
-    safe = (
-        "".join(ch for ch in tag.lstrip("#＃").casefold() if ch.isalnum() or ch in "-_") or "chat"
-    )
-    return data_dir() / f"{safe}.db"
-
-
-def demo_files() -> tuple[Path, Path]:
-    """The bundled demo chat (stream file) and its plan."""
-    base = resources.files("tchat_tui") / "data" / "demo"
-    return Path(str(base / "chat.jsonl")), Path(str(base / "plan.toml"))
-
-
-def normalize_tag(tag: str) -> str:
-    """'#Tag', 'Tag' and '＃Tag' all become 'Tag'."""
-    return tag.strip().lstrip("#＃").strip()
-
-
-class TagError(TchatError, ValueError):
-    """The chat's tag is not a hashtag, or not the one of the plan or demo it goes with."""
-
-
-def check_tag(tag: str) -> str:
-    """`tag` without its '#' if X would read '#tag' as one whole hashtag, else TagError.
-
-    The composer adds the tag to every post and refuses a post without it: a tag that is not a
-    hashtag ('bad tag!', '#a#b', '123') would make every post unsendable.
-    """
-    from tchat_tui.domain.text.twitter import extract_hashtags_with_indices
-
-    bare = normalize_tag(tag)
-    found = extract_hashtags_with_indices("#" + bare)
-    if len(found) != 1 or found[0][0] != bare:
-        raise TagError(
-            f"{tag!r} is not a hashtag: letters, digits and _ only, not digits alone"
-            " (quote it: tchat-live '#MyChat')"
-        )
-    return bare
-
-
-@dataclass
-class Settings:
-    """What the command line (or a test) asks for."""
-
-    tag: str
-    db_path: Path | None = None
-    replay: Path | None = None
-    demo: bool = False
-    speed: float | None = None
-    plan_path: Path | None = None
-    host: str | None = None
-    guests: tuple[str, ...] = ()
-    co_moderators: tuple[str, ...] = ()
-    moderators: tuple[str, ...] = ()
-    """Who may be on duty (switch with one key); the first starts on duty."""
-    dry_run: bool = False
-    networks: tuple[Network, ...] = (Network.X,)
-    classic: bool = False
-    """The classic 140 limit on X."""
-    new_chat: bool = False
-    start_sources: bool = True
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-
-
-class ChatClock:
-    """The chat's time: the wall clock live, the recording's own time in a replay."""
-
-    def __init__(self, wall: Callable[[], datetime], speed: float | None = None) -> None:
-        self._wall = wall
-        self.speed = speed
-        self._origin: datetime | None = None
-        self._mono0 = 0.0
-        self._latest: datetime | None = None
-        self._settled: tuple[datetime, datetime] | None = None
-        """(chat time, wall time) when the recording ended, once it has."""
-
-    def observe(self, created_at: datetime) -> None:
-        """A replayed post arrived: anchor or advance the replay clock."""
-        if self.speed is None:
-            return
-        if self._origin is None:
-            self._origin = created_at
-            self._mono0 = time.monotonic()
-        if self._latest is None or created_at > self._latest:
-            self._latest = created_at
-
-    def rebase(self, at: datetime) -> None:
-        """Make `at` the chat time now (a resumed replay goes on from there)."""
-        if self.speed is not None:
-            self._origin = at
-            self._mono0 = time.monotonic()
-
-    def settle(self) -> None:
-        """The recording ended: from its last post on, the chat's time runs at real time (a
-        post the host sends afterwards is stamped a moment after the chat, not hours later at
-        the replay's speed)."""
-        if self.speed is None or self._origin is None or self._settled is not None:
-            return
-        # Measured on the wall clock from here on (a frozen one in tests stays frozen).
-        self._settled = (self._latest or self.now(), self._wall())
-        self.speed = 1.0
-
-    def now(self) -> datetime:
-        """The current chat time."""
-        if self.speed is None or self._origin is None:
-            return self._wall()
-        if self._settled is not None:
-            chat, wall = self._settled
-            settled = chat + (self._wall() - wall)
-            # A post arriving afterwards (another source) still moves the chat's time on.
-            return max(settled, self._latest) if self._latest is not None else settled
-        if self.speed <= 0:
-            return self._latest or self._origin
-        return self._origin + timedelta(seconds=(time.monotonic() - self._mono0) * self.speed)
 
 
 class ChatSession:
@@ -228,6 +107,7 @@ class ChatSession:
         self.pipeline: Pipeline
         self.runner: PipelineRunner
         self.outbox: Outbox
+        self.costs: ChatCosts
         self.restored = 0
         """How many posts the chat already had (a restart)."""
         self.is_open = False
@@ -257,7 +137,8 @@ class ChatSession:
 
     def _resume(self) -> None:
         """`open`'s work once the store is open: the chat, the pipeline, sources and outbox."""
-        from tchat_tui.pipeline.ingest import Pipeline, PipelineRunner
+        from tchat_tui.pipeline.ingest import Pipeline
+        from tchat_tui.pipeline.runner import PipelineRunner
         from tchat_tui.publish.outbox import Outbox
         from tchat_tui.sources.replay import ReplaySource
 
@@ -313,11 +194,14 @@ class ChatSession:
                     self.clock.observe(latest)
                     self.clock.rebase(latest)
             self._replay_from = max(start_at, latest) if start_at and latest else start_at
-        saved = {r["kind"]: int(r["count"]) for r in self.store.costs(self.chat_id)}
-        # Charged at the chat's time (a replay's clock is the recording's), so the header's
-        # "last hour" counts them after a restart.
-        self.cost_meter.restore(saved, self.clock.now())
-        self._costs_saved_at = 0.0
+        self.costs = ChatCosts(
+            self.cost_meter,
+            self.store,
+            self.chat_id,
+            self.clock.now,
+            estimate=bool(replay or self.settings.dry_run),
+        )
+        self.costs.restore()
         self._connect_networks(bool(replay))
         self.outbox = Outbox(
             self.store,
@@ -328,10 +212,9 @@ class ChatSession:
             clock=self.clock.now,
         )
         self.runner.on_stored = self._stored
-        if replay or self.settings.dry_run:
-            # No live reads happen: estimate what sending these posts on X would have cost.
-            self.outbox.on_sent = self._estimate_write
-        self._estimate = bool(replay or self.settings.dry_run)
+        if self.costs.estimate:
+            # No live writes happen: estimate what sending these posts on X would have cost.
+            self.outbox.on_sent = self.costs.sent
 
     def _with_stored_roles(self, roster: Roster) -> Roster:
         """The roster completed with the people this chat's stored posts were classified as
@@ -417,38 +300,7 @@ class ChatSession:
     def _stored(self, fresh: list[ChatPost]) -> None:
         """After each stored batch: a replay's clock follows its posts; estimate read costs."""
         self.clock.observe(max(c.post.created_at for c in fresh))
-        if self._estimate:
-            self._estimate_reads(fresh)
-
-    def _estimate_reads(self, fresh: list[ChatPost]) -> None:
-        """No live reads happen: estimate what reading these posts on X would have cost."""
-        x_posts = [c.post for c in fresh if c.post.network is Network.X and not c.outgoing]
-        if x_posts:
-            # One read per batch, as a search page or a stream batch would be billed.
-            at = max(p.created_at for p in x_posts)
-            # The pipeline stored these posts for the first time: no ids to remember.
-            self.cost_meter.read_new_posts(len(x_posts), at)
-            self.cost_meter.read_users([p.author_id for p in x_posts], at)
-        self.save_costs(every=5.0)
-
-    def _estimate_write(self, row: dict[str, Any]) -> None:
-        if row["network"] != Network.X.value or not row["dry_run"]:
-            return
-        if row["kind"] == "repost":
-            self.cost_meter.retweeted(self.clock.now())
-        else:
-            self.cost_meter.created_post(
-                str(row["text"]), self.clock.now(), reply=row["kind"] == "reply"
-            )
-        self.save_costs(every=5.0)
-
-    def save_costs(self, every: float = 0.0) -> None:
-        """Persist the cost meter's totals (at most once every `every` seconds)."""
-        now = time.monotonic()
-        if every and now - self._costs_saved_at < every:
-            return
-        self._costs_saved_at = now
-        self.store.save_costs(self.chat_id, self.cost_meter.totals(), PRICES_READ_ON)
+        self.costs.posts_stored(fresh)
 
     def _run_outbox(self) -> None:
         """The outbox worker; if it stops on an error, the header says so."""
@@ -518,7 +370,7 @@ class ChatSession:
         self.outbox.wake.set()
         if self._outbox_thread:
             self._outbox_thread.join(5.0)
-        self.save_costs()
+        self.costs.save()
         self.store.close()
 
 

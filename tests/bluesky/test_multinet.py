@@ -12,14 +12,8 @@ import respx
 from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, SessionFile
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.post import Network
-from tchat_tui.domain.text.rules import NetworkRules
-from tchat_tui.pipeline.connect_fediverse import (
-    check_for_networks,
-    connect_bluesky,
-    connect_mastodon,
-    network_rules,
-    stored_uri,
-)
+from tchat_tui.domain.text.rules import NetworkRules, check_for_networks
+from tchat_tui.pipeline.connect import connect_bluesky, connect_mastodon, network_rules, stored_uri
 from tchat_tui.pipeline.ingest import Pipeline
 from tchat_tui.publish.bluesky import BlueskyPublisher
 from tchat_tui.publish.mastodon import MastodonPublisher

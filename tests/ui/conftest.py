@@ -15,7 +15,8 @@ from pytest_textual_snapshot import SVGImageExtension
 from syrupy import SnapshotAssertion
 from textual.pilot import Pilot
 
-from tchat_tui.pipeline.session import ChatSession, Settings
+from tchat_tui.pipeline.session import ChatSession
+from tchat_tui.pipeline.settings import Settings
 from tchat_tui.ui.app import ChatApp, build_app
 from tchat_tui.ui.widgets.stream import StreamPane
 from tests.factories import T0, stream_line

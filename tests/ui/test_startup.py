@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tchat_tui.pipeline.session import ChatSession, Settings
+from tchat_tui.pipeline.session import ChatSession
+from tchat_tui.pipeline.settings import Settings
 from tchat_tui.store.errors import NotAChatDatabase, StoreError
 from tchat_tui.store.precheck import check_database_path
 from tchat_tui.store.schema import APPLICATION_ID

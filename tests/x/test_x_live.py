@@ -18,7 +18,8 @@ import pytest
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.domain.post import Network
-from tchat_tui.pipeline.ingest import Pipeline, PipelineRunner
+from tchat_tui.pipeline.ingest import Pipeline
+from tchat_tui.pipeline.runner import PipelineRunner
 from tchat_tui.publish.outbox import Outbox
 from tchat_tui.publish.x import REPLY_REFUSED, XPublisher
 from tchat_tui.sources.base import SourceError

@@ -11,6 +11,7 @@ configs) lives in `tchat_tui.domain.text.twitter`.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -238,3 +239,27 @@ def check_text(text: str, rules: NetworkRules, tag: str | None) -> TextCheck:
         valid=not problems,
         reason="; ".join(problems),
     )
+
+
+def check_for_networks(
+    text: str,
+    networks: Sequence[Network],
+    tag: str | None,
+    limits: Mapping[Network, NetworkRules | int] | None = None,
+    *,
+    classic: bool = False,
+) -> list[TextCheck]:
+    """One verdict per target network, in the given order, for the composer's counts.
+
+    `limits` gives a network's rules (see `network_rules`) or just its length limit; a network
+    not named counts by its defaults (X 280 or 140 classic, Mastodon 500, Bluesky 300).
+    """
+    checks: list[TextCheck] = []
+    for network in networks:
+        given = (limits or {}).get(network)
+        if isinstance(given, NetworkRules):
+            rules = given
+        else:
+            rules = rules_for(network, classic=classic, limit=given)
+        checks.append(check_text(text, rules, tag))
+    return checks

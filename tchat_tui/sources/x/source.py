@@ -46,11 +46,7 @@ from tchat_tui.sources.x.gaps import (
 from tchat_tui.sources.x.stream import StreamEnd, TagStream
 
 if TYPE_CHECKING:
-    from tchat_tui.clients.credentials import Credentials
-    from tchat_tui.domain.post import Network
-    from tchat_tui.pipeline.session import ChatSession
-    from tchat_tui.publish.base import Publisher
-    from tchat_tui.sources.base import Source
+    pass
 
 RULE_TAG_PREFIX = "tchat-live:"
 DEFAULT_TIMING = XTiming()
@@ -519,12 +515,3 @@ def _short(exc: BaseException) -> str:
     if isinstance(exc, tweepy.HTTPException):
         return f"HTTP {exc.response.status_code}"
     return type(exc).__name__
-
-
-def connect_x(
-    session: ChatSession, credentials: Credentials, *, meter: CostMeter | None = None
-) -> tuple[list[Source], dict[Network, Publisher], str]:
-    """See `tchat_tui.xnetwork.connect_x` (here too, where `networks.connect` looks for it)."""
-    from tchat_tui.pipeline.connect_x import connect_x as connect
-
-    return connect(session, credentials, meter=meter)

@@ -11,7 +11,7 @@ from typing import Any
 from textual import on
 
 from tchat_tui.domain.post import Network
-from tchat_tui.pipeline.connect_fediverse import check_for_networks
+from tchat_tui.domain.text.rules import check_for_networks
 from tchat_tui.ui.actions.moderation import ModerationScreen
 from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.messages import DraftReady

@@ -15,7 +15,7 @@ from textual.reactive import var
 from textual.widgets import Footer, Input, Static
 
 from tchat_tui.domain.post import Network
-from tchat_tui.pipeline.connect_fediverse import network_rules
+from tchat_tui.pipeline.connect import network_rules
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.sources.base import SourceState
 from tchat_tui.ui.actions.sending import OutgoingScreen
