@@ -11,8 +11,9 @@ import pytest
 from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification
 from tchat_tui.domain.post import Network, Role
-from tchat_tui.store.database import Store, parse_iso, row_to_post
+from tchat_tui.store.database import Store
 from tchat_tui.store.errors import NotAChatDatabase, StoreError
+from tchat_tui.store.rows import parse_iso, row_to_post
 from tchat_tui.store.schema import SCHEMA_VERSION
 from tests.factories import make_post
 
@@ -144,9 +145,9 @@ def test_next_weeks_chat_on_the_same_tag_is_a_new_chat(tmp_path: Path) -> None:
 )
 def test_json_columns_are_written_as_the_standard_encoder_writes_them(value: object) -> None:
     """The fast encoder's text is byte for byte the standard one's, and falls back to it."""
-    from tchat_tui.store.database import _json, _json_text
+    from tchat_tui.store.rows import _json, json_text
 
-    assert _json_text(value) == _json(value)
+    assert json_text(value) == _json(value)
 
 
 def test_a_big_batch_is_stored_whole_and_in_order(tmp_path: Path) -> None:

@@ -22,7 +22,9 @@ from tchat_tui.pipeline import ingest as pipeline_module
 from tchat_tui.pipeline.ingest import Flag, Pipeline
 from tchat_tui.pipeline.scoring import PromoScorer
 from tchat_tui.sources.mastodon import status_to_post
-from tchat_tui.store.database import _POST_COLUMNS, Store, row_to_post
+from tchat_tui.store.database import Store
+from tchat_tui.store.posts import _POST_COLUMNS
+from tchat_tui.store.rows import row_to_post
 from tchat_tui.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from tests.factories import make_post, stream_line
 

@@ -12,7 +12,8 @@ from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification, Classifier
 from tchat_tui.domain.post import Post, Role
 from tchat_tui.pipeline.foreground import Foreground
-from tchat_tui.store.database import Store, parse_iso, row_to_post
+from tchat_tui.store.database import Store
+from tchat_tui.store.rows import parse_iso, row_to_post
 
 RECENT_POSTS = 5_000
 """How many recent posts the pipeline keeps in memory to find a reply's parent (for the promo

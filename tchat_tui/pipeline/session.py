@@ -283,7 +283,7 @@ class ChatSession:
     @property
     def started_at(self) -> datetime | None:
         """When the chat started: the plan's start, else its first post."""
-        from tchat_tui.store.database import parse_iso
+        from tchat_tui.store.rows import parse_iso
 
         chat = self.store.chat(self.chat_id)
         if chat.get("started_at"):

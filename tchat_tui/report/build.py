@@ -79,18 +79,13 @@ def _post(row: dict[str, Any], engagement: int) -> SummaryPost:
     )
 
 
-def chat_ids(store: Store) -> list[int]:
-    """The ids of the chats in the database, oldest first."""
-    return [int(r[0]) for r in store.db.execute("SELECT id FROM chats ORDER BY id").fetchall()]
-
-
 def resolve_chat(store: Store, chat_id: int | None) -> int:
     """The chat asked for, or the newest one.
 
     Raises:
         SummaryError: the database has no chat, or not that one.
     """
-    ids = chat_ids(store)
+    ids = store.chat_ids()
     if not ids:
         raise SummaryError(f"{store.path} has no chat yet")
     if chat_id is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -12,7 +11,7 @@ from pathlib import Path
 from tchat_tui.domain.errors import TchatError
 from tchat_tui.store.database import Store
 from tchat_tui.store.errors import StoreError
-from tchat_tui.store.schema import APPLICATION_ID
+from tchat_tui.store.precheck import is_chat_database
 
 
 class ReportError(TchatError):
@@ -32,15 +31,7 @@ def open_chat_database(path: Path) -> Store:
     if path.stat().st_size == 0:
         raise ReportError(f"{path} is empty, not a tchat-live chat database")
     # Look before Store.open, which would adopt an empty SQLite file as a new chat database.
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        raise ReportError(f"{path} is not a tchat-live chat database") from None
-    if app_id != APPLICATION_ID:
+    if not is_chat_database(path):
         raise ReportError(f"{path} is not a tchat-live chat database")
     try:
         return Store.open(path)

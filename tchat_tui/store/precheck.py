@@ -1,4 +1,5 @@
-"""Can this path hold a chat database? Checked with plain sqlite3, before the console starts.
+"""Can this path hold a chat database? Checked with plain sqlite3, before the console starts
+(and before a report opens the file: `is_chat_database`).
 
 The console paints its first frame before it opens the store (and imports sqlite-utils), so the
 errors a user can fix (a folder, an unwritable place, somebody else's SQLite file) are found here
@@ -41,16 +42,35 @@ def check_database_path(path: str | Path) -> None:
             raise StoreError(f"cannot open database {p}: {probe} is not a folder")
         return
     try:
-        conn = sqlite3.connect(f"file:{target.resolve()}?mode=ro", uri=True)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'")
-            has_tables = tables.fetchone()[0] > 0
-        finally:
-            conn.close()
+        app_id, has_tables = _read_identity(f"file:{target.resolve()}?mode=ro")
     except sqlite3.DatabaseError as exc:
         raise database_error(p, exc) from None
     check_identity(p, app_id, has_tables)
+
+
+def is_chat_database(path: Path) -> bool:
+    """Whether `path` is an SQLite file marked as a tchat-live chat database, read without
+    writing: unlike `Store.open`, an empty SQLite file (no id yet) is not one."""
+    try:
+        app_id, _ = _read_identity(f"{path.resolve().as_uri()}?mode=ro")
+    except sqlite3.Error:
+        return False
+    return bool(app_id == APPLICATION_ID)
+
+
+def _read_identity(uri: str) -> tuple[int, bool]:
+    """The application id of the database at `uri` (opened read-only), and whether it has tables.
+
+    Raises:
+        sqlite3.Error: not an SQLite database, or it cannot be read.
+    """
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type='table'")
+        return app_id, tables.fetchone()[0] > 0
+    finally:
+        conn.close()
 
 
 def check_identity(path: str, app_id: int, has_tables: bool) -> None:
