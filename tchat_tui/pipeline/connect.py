@@ -33,7 +33,7 @@ def connect(session: ChatSession) -> tuple[list[Source], dict[Network, Publisher
         if not creds.get(network.value):
             continue
         if network is Network.X:
-            from tchat_tui.sources.x.source import connect_x
+            from tchat_tui.pipeline.connect_x import connect_x
 
             s, p, note = connect_x(session, creds)
         elif network is Network.MASTODON:

@@ -12,7 +12,7 @@ from tchat_tui.domain.post import Network
 from tchat_tui.publish.base import DryRunPublisher, Publisher
 from tchat_tui.publish.x import XPublisher
 from tchat_tui.sources.base import Source
-from tchat_tui.sources.netutil import StoreCursor
+from tchat_tui.sources.resume import StoreCursor
 from tchat_tui.sources.x.gaps import SOURCE_NAME
 from tchat_tui.sources.x.source import XSource
 

@@ -19,9 +19,10 @@ from tchat_tui.clients.x.api import (
     make_client,
 )
 from tchat_tui.domain.cost import CostMeter
+from tchat_tui.pipeline.connect_x import connect_x
 from tchat_tui.publish.base import DryRunPublisher
 from tchat_tui.publish.x import XPublisher
-from tchat_tui.sources.x.source import XSource, connect_x
+from tchat_tui.sources.x.source import XSource
 from tchat_tui.sources.x.stream import TagStream
 from tchat_tui.store.database import Store
 from tests.x.xfixtures import BEARER, KEYS, fixture
