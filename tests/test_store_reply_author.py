@@ -14,6 +14,7 @@ import pytest
 import sqlite_utils
 
 from tchat_tui.clients.bluesky.records import post_view_to_post
+from tchat_tui.clients.mastodon.api import status_to_post
 from tchat_tui.clients.x.stream_line import parse_stream_line
 from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification, Classifier, Roster
@@ -21,7 +22,6 @@ from tchat_tui.domain.post import Network, Post, Role
 from tchat_tui.pipeline import ingest as pipeline_module
 from tchat_tui.pipeline.ingest import Flag, Pipeline
 from tchat_tui.pipeline.scoring import PromoScorer
-from tchat_tui.sources.mastodon import status_to_post
 from tchat_tui.store.database import Store
 from tchat_tui.store.posts import _POST_COLUMNS
 from tchat_tui.store.rows import row_to_post

@@ -81,7 +81,7 @@ def connect_x(
     from tchat_tui.clients.credentials import CredentialsError
     from tchat_tui.clients.x.api import CAN_POST, ApiBaseError, check_api_base
     from tchat_tui.publish.x import XPublisher
-    from tchat_tui.sources.netutil import StoreCursor
+    from tchat_tui.sources.resume import StoreCursor
     from tchat_tui.sources.x.gaps import SOURCE_NAME
     from tchat_tui.sources.x.source import XSource
 
@@ -176,9 +176,10 @@ def connect_mastodon(
     session: OpenChat, credentials: CredentialsLike
 ) -> tuple[list[Source], dict[Network, Publisher], str]:
     """The hashtag stream of the configured instance and a publisher for its account."""
+    from tchat_tui.clients.mastodon.api import InstanceInfo, host_of
     from tchat_tui.publish.mastodon import MastodonPublisher
-    from tchat_tui.sources.mastodon import InstanceInfo, MastodonSource, host_of
-    from tchat_tui.sources.netutil import StoreCursor
+    from tchat_tui.sources.mastodon import MastodonSource
+    from tchat_tui.sources.resume import StoreCursor
 
     values = credentials.get("mastodon")
     if not values.get("instance") or not values.get("token"):
@@ -210,7 +211,7 @@ def connect_bluesky(
     from tchat_tui.publish.bluesky import BlueskyPublisher
     from tchat_tui.sources.bluesky.jetstream import JetstreamSource, profile_lookup
     from tchat_tui.sources.bluesky.search import BlueskySearchSource
-    from tchat_tui.sources.netutil import SeenIds, StoreCursor
+    from tchat_tui.sources.resume import SeenIds, StoreCursor
 
     values = credentials.get("bluesky")
     if not values.get("handle") or not values.get("app_password"):

@@ -18,10 +18,7 @@ import httpx
 from tchat_tui.clients.bluesky.facets import build_facets, mention_handles
 from tchat_tui.clients.bluesky.records import POST_COLLECTION, REPOST_COLLECTION, record_to_post
 from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, xrpc
-from tchat_tui.domain.post import Network, Post
-from tchat_tui.domain.text.rules import NetworkRules, rules_for
-from tchat_tui.publish.base import OutboxRow, PublishResult
-from tchat_tui.sources.netutil import (
+from tchat_tui.clients.http import (
     AuthFailed,
     Clock,
     RateLimited,
@@ -30,6 +27,9 @@ from tchat_tui.sources.netutil import (
     one_line,
     parse_time,
 )
+from tchat_tui.domain.post import Network, Post
+from tchat_tui.domain.text.rules import NetworkRules, rules_for
+from tchat_tui.publish.base import OutboxRow, PublishResult
 
 PUBLISH_TIMEOUT = httpx.Timeout(15.0)
 _S32 = "234567abcdefghijklmnopqrstuvwxyz"

@@ -13,12 +13,7 @@ from typing import Any
 
 import httpx
 
-from tchat_tui.clients.mastodon.html import html_to_text
-from tchat_tui.domain.post import Network
-from tchat_tui.domain.text.rules import NetworkRules
-from tchat_tui.publish.base import OutboxRow, PublishResult
-from tchat_tui.sources.mastodon import InstanceInfo, base_url, host_of, status_to_post
-from tchat_tui.sources.netutil import (
+from tchat_tui.clients.http import (
     CALL_FAILURES,
     AuthFailed,
     Clock,
@@ -28,6 +23,11 @@ from tchat_tui.sources.netutil import (
     one_line,
     raise_for,
 )
+from tchat_tui.clients.mastodon.api import InstanceInfo, base_url, host_of, status_to_post
+from tchat_tui.clients.mastodon.html import html_to_text
+from tchat_tui.domain.post import Network
+from tchat_tui.domain.text.rules import NetworkRules
+from tchat_tui.publish.base import OutboxRow, PublishResult
 
 PUBLISH_TIMEOUT = httpx.Timeout(15.0)
 UriLookup = Callable[[str], str | None]

@@ -8,15 +8,14 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from tchat_tui.domain.classify import Roster, own_words
+from tchat_tui.domain.classify import Classifier, Roster, own_words
 from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.post import Network, Post
 from tchat_tui.publish.base import LookupFailed, OutboxRow, Publisher, PublishResult
 
 if TYPE_CHECKING:
-    from tchat_tui.pipeline.ingest import Pipeline
     from tchat_tui.store.database import Store
 
 KINDS = ("post", "reply", "repost")
@@ -42,6 +41,18 @@ class AlreadyReposted(TchatError, ValueError):
             super().__init__(f"already retweeted (by {self.row.get('moderator') or 'a moderator'})")
 
 
+class PostRecorder(Protocol):
+    """Where the outbox records what it sent, as the stream would have (the chat's pipeline)."""
+
+    classifier: Classifier
+    """Who is who in the chat; the outbox reads the host from its roster and may set it."""
+
+    def process(
+        self, posts: Sequence[Post], *, outgoing: dict[str, tuple[int, bool]] | None = None
+    ) -> object:
+        """Classify, score and store a batch; `outgoing` marks our own posts by outbox row."""
+
+
 @dataclass(frozen=True, slots=True)
 class HostIdentity:
     """Who a dry-run post is written by: the host as the chat knows her on that network."""
@@ -64,7 +75,7 @@ class Outbox:
         store: Store,
         chat_id: int,
         publishers: Mapping[Network, Publisher],
-        pipeline: Pipeline,
+        pipeline: PostRecorder,
         *,
         host_handle: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),

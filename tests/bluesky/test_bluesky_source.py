@@ -19,7 +19,7 @@ from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, SessionFile, jwt_expiry
 from tchat_tui.sources.base import SourceError
 from tchat_tui.sources.bluesky.jetstream import JetstreamSource
 from tchat_tui.sources.bluesky.search import BlueskySearchSource
-from tchat_tui.sources.netutil import MemoryCursor, SeenIds
+from tchat_tui.sources.resume import MemoryCursor, SeenIds
 from tests.mastodon.helpers import NOW, Done, FakeSleep, RecordingSink
 
 HERE = Path(__file__).parent

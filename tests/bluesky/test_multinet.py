@@ -10,6 +10,7 @@ import pytest
 import respx
 
 from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, SessionFile
+from tchat_tui.clients.mastodon.api import InstanceInfo, status_to_post
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.text.rules import NetworkRules, check_for_networks
@@ -18,8 +19,7 @@ from tchat_tui.pipeline.ingest import Pipeline
 from tchat_tui.publish.bluesky import BlueskyPublisher
 from tchat_tui.publish.mastodon import MastodonPublisher
 from tchat_tui.publish.outbox import Outbox
-from tchat_tui.sources.mastodon import InstanceInfo, status_to_post
-from tchat_tui.sources.netutil import StoreCursor
+from tchat_tui.sources.resume import StoreCursor
 from tchat_tui.store.database import Store
 from tests.mastodon.helpers import NOW
 

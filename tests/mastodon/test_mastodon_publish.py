@@ -11,8 +11,8 @@ import httpx
 import pytest
 import respx
 
+from tchat_tui.clients.mastodon.api import InstanceInfo
 from tchat_tui.publish.mastodon import MastodonPublisher
-from tchat_tui.sources.mastodon import InstanceInfo
 from tests.mastodon.helpers import NOW, read_fixture
 
 HERE = Path(__file__).parent

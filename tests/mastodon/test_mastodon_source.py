@@ -14,16 +14,12 @@ import httpx
 import pytest
 import respx
 
+from tchat_tui.clients.http import reset_time
+from tchat_tui.clients.mastodon.api import InstanceInfo, id_order, rewind_id, status_to_post
 from tchat_tui.domain.post import Network
 from tchat_tui.sources.base import SourceError
-from tchat_tui.sources.mastodon import (
-    InstanceInfo,
-    MastodonSource,
-    id_order,
-    rewind_id,
-    status_to_post,
-)
-from tchat_tui.sources.netutil import Backoff, MemoryCursor, reset_time
+from tchat_tui.sources.mastodon import MastodonSource
+from tchat_tui.sources.resume import Backoff, MemoryCursor
 from tests.mastodon.helpers import (
     NOW,
     SSE_HEADERS,

@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from tchat_tui.clients.bluesky.facets import read_facets
+from tchat_tui.clients.http import parse_time
 from tchat_tui.domain.post import Network, Post
-from tchat_tui.sources.netutil import parse_time
 
 POST_COLLECTION = "app.bsky.feed.post"
 REPOST_COLLECTION = "app.bsky.feed.repost"

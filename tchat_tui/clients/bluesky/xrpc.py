@@ -12,7 +12,7 @@ import base64
 import json
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,17 +21,7 @@ from typing import Any
 import httpx
 import platformdirs
 
-from tchat_tui.sources.netutil import (
-    AuthFailed,
-    Clock,
-    Cursor,
-    ReconnectingSource,
-    Rejected,
-    SeenIds,
-    Sleep,
-    Transient,
-    raise_for,
-)
+from tchat_tui.clients.http import AuthFailed, Clock, Rejected, raise_for
 
 DEFAULT_PDS = "https://bsky.social"
 REFRESH_MARGIN = timedelta(minutes=5)
@@ -290,24 +280,3 @@ async def xrpc(
         raise_for(response, auth.clock())
         return response.json()
     raise AuthFailed("Bluesky keeps refusing a fresh token")
-
-
-class BlueskyRounds(ReconnectingSource):
-    """The reconnect loop of the Bluesky sources: a refused login names the Bluesky settings."""
-
-    name = "bluesky"
-    retry_on = (httpx.HTTPError, Transient, Rejected, ValueError, KeyError, OSError)
-    credentials_hint = "check TCHAT_BLUESKY_HANDLE and TCHAT_BLUESKY_APP_PASSWORD"
-
-    def __init__(
-        self,
-        tag: str,
-        cursor: Cursor | None,
-        known: SeenIds | None,
-        sleep: Sleep,
-        rand: Callable[[], float],
-        clock: Clock,
-    ) -> None:
-        super().__init__(tag, cursor, sleep, rand, clock)
-        self.known = known or SeenIds()
-        """AT-URIs delivered already (shared by search and Jetstream: each drops the other's)."""

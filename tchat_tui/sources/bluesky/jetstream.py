@@ -19,19 +19,12 @@ from websockets.exceptions import WebSocketException
 
 from tchat_tui.clients.bluesky.facets import has_hashtag
 from tchat_tui.clients.bluesky.records import POST_COLLECTION, record_to_post
-from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, BlueskyRounds, xrpc
+from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, xrpc
+from tchat_tui.clients.http import CALL_FAILURES, DEFAULT_TIMEOUT, Clock, Transient, one_line
 from tchat_tui.domain.post import Network, Post, make_key
 from tchat_tui.sources.base import SourceSink
-from tchat_tui.sources.netutil import (
-    CALL_FAILURES,
-    DEFAULT_TIMEOUT,
-    Clock,
-    Cursor,
-    SeenIds,
-    Sleep,
-    Transient,
-    one_line,
-)
+from tchat_tui.sources.bluesky.rounds import BlueskyRounds
+from tchat_tui.sources.resume import Cursor, SeenIds, Sleep
 
 JETSTREAM = "wss://jetstream2.us-east.bsky.network/subscribe"
 Messages = AsyncIterator[str]

@@ -14,17 +14,12 @@ from urllib.parse import urlsplit
 import httpx
 
 from tchat_tui.clients.bluesky.records import post_view_to_post
-from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, BlueskyRounds, xrpc
+from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, xrpc
+from tchat_tui.clients.http import DEFAULT_TIMEOUT, Clock, parse_time
 from tchat_tui.domain.post import Post
 from tchat_tui.sources.base import SourceSink
-from tchat_tui.sources.netutil import (
-    DEFAULT_TIMEOUT,
-    Clock,
-    Cursor,
-    SeenIds,
-    Sleep,
-    parse_time,
-)
+from tchat_tui.sources.bluesky.rounds import BlueskyRounds
+from tchat_tui.sources.resume import Cursor, SeenIds, Sleep
 
 
 def _sort_at(view: Mapping[str, Any]) -> str:

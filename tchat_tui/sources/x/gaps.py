@@ -1,6 +1,6 @@
 """How the live X source waits and resumes: timings, jittered backoff, cursors, snowflake times.
 
-The backoff and the cursors are `tchat_tui.sources.netutil`'s, with X's own jitter and names.
+The backoff and the cursors are `tchat_tui.sources.resume`'s, with X's own jitter and names.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tchat_tui.clients.x.api import STREAM_SILENCE
-from tchat_tui.sources import netutil
-from tchat_tui.sources.netutil import Backoff
+from tchat_tui.sources import resume
+from tchat_tui.sources.resume import Backoff
 
 if TYPE_CHECKING:
     from tchat_tui.store.database import Store
@@ -60,21 +60,21 @@ class XBackoff(Backoff):
 # the bench and the X tests still say so, and these two answer to both spellings.
 
 
-class StoreCursor(netutil.StoreCursor):
+class StoreCursor(resume.StoreCursor):
     """The X source's cursor in the chat database (source 'x' unless told otherwise)."""
 
     def __init__(self, store: Store, chat_id: int, source: str = SOURCE_NAME) -> None:
         super().__init__(store, chat_id, source)
 
-    get = netutil.StoreCursor.load
-    set = netutil.StoreCursor.save
+    get = resume.StoreCursor.load
+    set = resume.StoreCursor.save
 
 
-class MemoryCursor(netutil.MemoryCursor):
+class MemoryCursor(resume.MemoryCursor):
     """A cursor that lives as long as the process (`record`)."""
 
-    get = netutil.MemoryCursor.load
-    set = netutil.MemoryCursor.save
+    get = resume.MemoryCursor.load
+    set = resume.MemoryCursor.save
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,103 +8,26 @@ server errors and dropped connections back off with jitter; bad credentials stop
 
 from __future__ import annotations
 
-import json
-import random
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
 import requests
 import tweepy
 
-from tchat_tui.clients.credentials import ENV_VARS
-from tchat_tui.clients.x.api import (
-    CAN_POST,
-    EXPANSIONS,
-    TWEET_FIELDS,
-    USER_FIELDS,
-    RateLimits,
-    make_client,
-)
-from tchat_tui.clients.x.stream_line import MalformedLine, post_from_tweet, stream_line
-from tchat_tui.domain.cost import CostMeter
-from tchat_tui.domain.post import Post
-from tchat_tui.sources.base import SourceError, SourceSink, SourceState
-from tchat_tui.sources.netutil import Backoff, Cursor
-from tchat_tui.sources.x.gaps import (
-    SOURCE_NAME,
-    Gap,
-    XBackoff,
-    XTiming,
-    _id_key,
-    snowflake_before,
-    snowflake_time,
-)
+from tchat_tui.clients.x.api import CAN_POST, make_client
+from tchat_tui.sources.base import SourceError, SourceSink
+from tchat_tui.sources.resume import Backoff
+from tchat_tui.sources.x.gaps import Gap, XBackoff
+from tchat_tui.sources.x.reader import api_detail, short_reason
+from tchat_tui.sources.x.search import SearchReader
 from tchat_tui.sources.x.stream import StreamEnd, TagStream
 
-if TYPE_CHECKING:
-    pass
 
-RULE_TAG_PREFIX = "tchat-live:"
-DEFAULT_TIMING = XTiming()
-SEARCH_WINDOW = timedelta(days=7) - timedelta(minutes=5)
-"""Recent search covers the last 7 days; an older cursor restarts at the window's edge."""
-MAX_PAGES = 100
-"""At most 10,000 posts per catch-up: a runaway query must not spend the month's budget."""
-
-
-def _api_detail(exc: tweepy.HTTPException) -> str:
-    """X's own words about an error, on one line, short."""
-    messages = [m for m in getattr(exc, "api_messages", []) if m]
-    text = "; ".join(messages) if messages else str(getattr(exc.response, "reason", "") or "")
-    return " ".join(text.split())[:200]
-
-
-class XSource:
+class XSource(SearchReader):
     """Posts carrying the tag on X, live; see the module docstring for the guarantees."""
-
-    name = SOURCE_NAME
-
-    def __init__(
-        self,
-        tag: str,
-        credentials: Mapping[str, str],
-        *,
-        cursor: Cursor,
-        meter: CostMeter | None = None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        timing: XTiming = DEFAULT_TIMING,
-        mode: str = "auto",
-        initial_backfill: timedelta | None = timedelta(minutes=15),
-        origin: Callable[[str], str] | None = None,
-        rng: random.Random | None = None,
-    ) -> None:
-        if mode not in ("auto", "stream", "search"):
-            raise ValueError(f"unknown X reading mode {mode!r}")
-        self.tag = tag.strip().lstrip("#＃")
-        self.query = f"#{self.tag} -is:retweet"
-        self.rule_tag = RULE_TAG_PREFIX + self.tag.casefold()
-        self.credentials = dict(credentials)
-        self.cursor = cursor
-        self.meter = meter
-        self.clock = clock
-        self.timing = timing
-        self.mode = mode
-        self.initial_backfill = initial_backfill
-        self.origin = origin or (lambda key: ENV_VARS["x"].get(key, key))
-        self.rate = RateLimits()
-        self.rng = rng or random.Random()
-        self.mode_used: str | None = None
-        """'stream' or 'search' once running."""
-        self.user_auth = not self.credentials.get("bearer_token")
-        self._lines: deque[bytes] = deque()
-        self._wake = threading.Event()
-        self._newest: str | None = None
-        self._sink: SourceSink | None = None
-        self._stop = threading.Event()
 
     # -- entry point ---------------------------------------------------------------------------
 
@@ -134,220 +57,6 @@ class XSource:
         self._run_search(rest)
         self._state("stopped")
 
-    # -- reporting -----------------------------------------------------------------------------
-
-    def _state(self, state: str, detail: str = "", until: datetime | None = None) -> None:
-        assert self._sink is not None
-        self._sink.state(SourceState(self.name, state, detail, until))
-
-    def _rate_limited(self, reset: int | None, what: str) -> float:
-        """Report 'rate-limited' with the reset instant (shown 'until 17:42'); return the wait."""
-        now = self.clock().timestamp()
-        wait = (reset - now) if reset is not None else self.timing.rate_limit_default
-        wait = max(wait, self.timing.rate_limit_min)
-        until = datetime.fromtimestamp(now + wait, UTC)
-        # the header renders state + until: "x: rate-limited until 17:42 (recent search)"
-        self._state("rate-limited", what, until=until)
-        return wait
-
-    def _auth_error(self, status: int, what: str, exc: tweepy.HTTPException | None) -> SourceError:
-        detail = f": {_api_detail(exc)}" if exc is not None and _api_detail(exc) else ""
-        if self.user_auth:
-            keys = " / ".join(self.origin(k) for k in CAN_POST)
-            fix = f"check {keys}"
-        else:
-            fix = f"check {self.origin('bearer_token')}"
-        if status == 401:
-            return SourceError(f"X rejected the credentials for {what} (401 Unauthorized): {fix}")
-        return SourceError(
-            f"X refused {what} (403 Forbidden{detail}): the project behind it needs read access; {fix}"
-        )
-
-    # -- delivering ----------------------------------------------------------------------------
-
-    def _deliver(
-        self, tweets: Iterable[tuple[dict[str, Any], dict[str, dict[str, Any]], str]]
-    ) -> int:
-        """Parse (tweet, users, raw line) triples and hand the posts over in id order."""
-        posts: list[Post] = []
-        bad = 0
-        example = ""
-        for tweet, users, raw in tweets:
-            try:
-                posts.append(post_from_tweet(tweet, users, raw))
-            except MalformedLine as exc:
-                bad += 1
-                example = str(exc)
-        assert self._sink is not None
-        if bad:
-            self._sink.malformed(bad, example)
-        if not posts:
-            return 0
-        posts.sort(key=lambda p: _id_key(p.native_id))
-        now = self.clock()
-        if self.meter is not None:
-            self.meter.read_posts((p.native_id for p in posts), now)
-            self.meter.read_users((p.author_id for p in posts), now)
-        newest = posts[-1].native_id
-        if self._newest is None or _id_key(newest) > _id_key(self._newest):
-            self._newest = newest
-        for i in range(0, len(posts), 500):
-            self._sink.posts(posts[i : i + 500])
-        return len(posts)
-
-    def _drain_stream(self) -> None:
-        """Turn the stream lines received so far into posts (ours only: other rules may exist)."""
-        items: list[tuple[dict[str, Any], dict[str, dict[str, Any]], str]] = []
-        bad = 0
-        example = ""
-        while self._lines:
-            text = self._lines.popleft().decode("utf-8", "replace").strip()
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as exc:
-                bad += 1
-                example = f"not JSON ({exc.msg})"
-                continue
-            if not isinstance(obj, dict):
-                bad += 1
-                example = "not a JSON object"
-                continue
-            tweet = obj.get("data")
-            if not isinstance(tweet, dict):
-                errors = obj.get("errors")
-                if isinstance(errors, list) and errors and isinstance(errors[0], dict):
-                    first = errors[0]
-                    self._state(
-                        "live", f"X: {first.get('title') or first.get('detail') or 'error'}"
-                    )
-                else:
-                    bad += 1
-                    example = "no 'data' object"
-                continue
-            rules = obj.get("matching_rules")
-            if (
-                isinstance(rules, list)
-                and rules
-                and not any(isinstance(r, dict) and r.get("tag") == self.rule_tag for r in rules)
-            ):
-                continue
-            includes = obj.get("includes")
-            users_list = includes.get("users") if isinstance(includes, dict) else None
-            users = {str(u["id"]): u for u in users_list or () if isinstance(u, dict) and "id" in u}
-            items.append((tweet, users, text))
-        if bad:
-            assert self._sink is not None
-            self._sink.malformed(bad, example)
-        self._deliver(items)
-
-    # -- recent search -------------------------------------------------------------------------
-
-    def _search_params(self, gap: Gap) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "max_results": 100,
-            "expansions": EXPANSIONS,
-            "tweet_fields": TWEET_FIELDS,
-            "user_fields": USER_FIELDS,
-            "user_auth": self.user_auth,
-        }
-        oldest = self.clock() - SEARCH_WINDOW
-        if gap.since_id is not None:
-            born = snowflake_time(gap.since_id)
-            if born is not None and born > oldest:
-                params["since_id"] = snowflake_before(gap.since_id, self.timing.backfill_margin)
-                return params
-        start = gap.start_time or oldest
-        params["start_time"] = max(start, oldest)
-        return params
-
-    def _search(self, rest: tweepy.Client, gap: Gap, backoff: Backoff) -> float | int:
-        """Drain one gap through recent search.
-
-        Returns the number of posts (an int) when the gap is covered, or the seconds to wait
-        before trying again (a float) after a rate limit or a server error.
-        """
-        collected: list[tuple[dict[str, Any], dict[str, dict[str, Any]], str]] = []
-        rules = [{"tag": self.rule_tag}]
-        try:
-            pages = tweepy.Paginator(
-                rest.search_recent_tweets, self.query, limit=MAX_PAGES, **self._search_params(gap)
-            )
-            for page in pages:
-                users = {str(u.id): u.data for u in (page.includes or {}).get("users", [])}
-                for tweet in page.data or ():
-                    author = users.get(str(tweet.data.get("author_id")))
-                    raw = stream_line(tweet.data, [author] if author else [], rules)
-                    collected.append((tweet.data, users, raw))
-                if self._stop.is_set():
-                    self._deliver(collected)
-                    return 0.0
-        except tweepy.TooManyRequests as exc:
-            self._deliver(collected)
-            return self._rate_limited(exc.reset_time, "recent search")
-        except tweepy.Unauthorized as exc:
-            raise self._auth_error(401, "recent search", exc) from None
-        except tweepy.Forbidden as exc:
-            raise self._auth_error(403, "recent search", exc) from None
-        except tweepy.BadRequest as exc:
-            raise SourceError(
-                f"X rejected the search {self.query!r} (400): {_api_detail(exc)}"
-            ) from None
-        except tweepy.NotFound:
-            raise SourceError(
-                f"X answered 404 to recent search: check {self.origin('api_base')} if it is set"
-            ) from None
-        except (tweepy.HTTPException, requests.RequestException) as exc:
-            self._deliver(collected)
-            wait = backoff.next()
-            self._state(
-                "reconnecting", f"recent search failed ({_short(exc)}); retry in {wait:.0f} s"
-            )
-            return wait
-        backoff.reset()
-        return self._deliver(collected)
-
-    def _start_gap(self) -> Gap | None:
-        if self._newest is not None:
-            return Gap(since_id=self._newest)
-        if self.initial_backfill is not None:
-            return Gap(start_time=self.clock() - self.initial_backfill)
-        return None
-
-    def _save_cursor(self) -> None:
-        if self._newest is not None and self._newest != self.cursor.load():
-            self.cursor.save(self._newest)
-
-    def _run_search(self, rest: tweepy.Client) -> None:
-        gap = self._start_gap() or Gap(start_time=self.clock())
-        backoff = XBackoff.of(self.timing, self.rng)
-        interval = self.timing.poll_start
-        while not self._stop.is_set():
-            result = self._search(rest, gap, backoff)
-            if isinstance(result, float):
-                self._stop.wait(result)
-                continue
-            self._save_cursor()
-            if self._newest is not None:
-                gap = Gap(since_id=self._newest)
-            interval = self._next_interval(interval, result)
-            self._state("live", f"recent search every {interval:.0f} s")
-            self._stop.wait(interval)
-
-    def _next_interval(self, interval: float, found: int) -> float:
-        """Faster when busy, slower when quiet, never faster than the rate limit allows."""
-        t = self.timing
-        if found >= t.busy_poll:
-            interval /= 2
-        elif found == 0:
-            interval *= 1.5
-        interval = min(t.poll_max, max(t.poll_min, interval))
-        limit = self.rate.get("/tweets/search/recent")
-        if limit is not None and limit.remaining is not None and limit.reset is not None:
-            left = limit.reset - self.clock().timestamp()
-            if left > 0:
-                interval = max(interval, left / max(limit.remaining, 1))
-        return interval
-
     # -- filtered stream -----------------------------------------------------------------------
 
     def _rules_call(self, call: Callable[[], Any], backoff: Backoff) -> Any:
@@ -363,12 +72,13 @@ class XSource:
                 raise
             except tweepy.BadRequest as exc:
                 raise SourceError(
-                    f"X rejected the stream rule {self.query!r} (400): {_api_detail(exc)}"
+                    f"X rejected the stream rule {self.query!r} (400): {api_detail(exc)}"
                 ) from None
             except (tweepy.TwitterServerError, requests.RequestException) as exc:
                 wait = backoff.next()
                 self._state(
-                    "reconnecting", f"stream rules failed ({_short(exc)}); retry in {wait:.0f} s"
+                    "reconnecting",
+                    f"stream rules failed ({short_reason(exc)}); retry in {wait:.0f} s",
                 )
                 self._stop.wait(wait)
             except tweepy.HTTPException as exc:
@@ -459,11 +169,6 @@ class XSource:
                 pass
         return None
 
-    def _on_line(self, raw: bytes) -> None:
-        self._lines.append(raw)
-        if not self._wake.is_set():  # Event.set takes a lock: skip it when already set
-            self._wake.set()
-
     def _connection(
         self, stream: TagStream, rest: tweepy.Client, gap: Gap | None, backoff: Backoff
     ) -> tuple[StreamEnd, Gap | None, float | None]:
@@ -509,9 +214,3 @@ class XSource:
             else:
                 gap = Gap(start_time=self.clock() - timedelta(seconds=(lived or 0) + 60))
         return end, gap, lived
-
-
-def _short(exc: BaseException) -> str:
-    if isinstance(exc, tweepy.HTTPException):
-        return f"HTTP {exc.response.status_code}"
-    return type(exc).__name__
