@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tchat_tui.clients.x.stream_line import parse_stream_line  # noqa: E402
 from tchat_tui.domain.cost import CostMeter  # noqa: E402
-from tchat_tui.sources.x.gaps import MemoryCursor  # noqa: E402
+from tchat_tui.sources.resume import MemoryCursor  # noqa: E402
 from tchat_tui.sources.x.source import XSource  # noqa: E402
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "x" / "fixtures" / "stream.jsonl"

@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     from tchat_tui.domain.cost import CostMeter
     from tchat_tui.domain.text.rules import is_valid_tag, normalize_tag
     from tchat_tui.sources.base import SourceError
-    from tchat_tui.sources.x.gaps import MemoryCursor
+    from tchat_tui.sources.resume import MemoryCursor
     from tchat_tui.sources.x.source import XSource
 
     tag = normalize_tag(args.tag or "")

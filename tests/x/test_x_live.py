@@ -23,7 +23,8 @@ from tchat_tui.pipeline.runner import PipelineRunner
 from tchat_tui.publish.outbox import Outbox
 from tchat_tui.publish.x import REPLY_REFUSED, XPublisher
 from tchat_tui.sources.base import SourceError
-from tchat_tui.sources.x.gaps import StoreCursor, XTiming
+from tchat_tui.sources.resume import StoreCursor
+from tchat_tui.sources.x.gaps import SOURCE_NAME, XTiming
 from tchat_tui.sources.x.source import XSource
 from tchat_tui.store.database import Store
 from tests.x.fake_x_server import FakeX, StreamPlan
@@ -79,7 +80,7 @@ def x_source(fake: FakeX, store: Store, chat_id: int, **kw: object) -> XSource:
     return XSource(
         TAG,
         {"bearer_token": fake.bearer, "api_base": fake.url},
-        cursor=StoreCursor(store, chat_id),
+        cursor=StoreCursor(store, chat_id, SOURCE_NAME),
         timing=FAST,
         **options,  # type: ignore[arg-type]
     )
@@ -133,7 +134,7 @@ def test_stream_through_drops_errors_and_silence_stores_every_post_once(
     assert any(s.state == "rate-limited" and s.until for s in runner.events)
     assert any("no data for 0.6 s" in s.detail for s in runner.events), "silence is a drop"
     assert states.count("live") >= 2
-    assert StoreCursor(store, chat_id).get() == max(expected, key=int)
+    assert StoreCursor(store, chat_id, SOURCE_NAME).load() == max(expected, key=int)
     assert list(fake.rules) == ["1166916266197536000"], "our rule removed, theirs kept"
     assert meter.counts() == {"post_read": len(expected), "user_read": len(PEOPLE)}
 
@@ -184,7 +185,7 @@ def test_wrong_bearer_token_is_one_message_and_no_retry_loop(fake: FakeX, store:
     src = XSource(
         TAG,
         {"bearer_token": "wrong-token-value", "api_base": fake.url},
-        cursor=StoreCursor(store, chat_id),
+        cursor=StoreCursor(store, chat_id, SOURCE_NAME),
         timing=FAST,
     )
     stop = threading.Event()

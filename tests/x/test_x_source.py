@@ -15,8 +15,9 @@ from tchat_tui.clients.x.api import make_client
 from tchat_tui.clients.x.stream_line import parse_stream_line
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.sources.base import SourceError
-from tchat_tui.sources.x.gaps import MemoryCursor, XTiming, snowflake_before, snowflake_time
+from tchat_tui.sources.resume import MemoryCursor
 from tchat_tui.sources.x.gaps import XBackoff as Backoff
+from tchat_tui.sources.x.gaps import XTiming, snowflake_before, snowflake_time
 from tchat_tui.sources.x.source import XSource
 from tests.x.xfixtures import (
     BEARER,
@@ -117,7 +118,7 @@ def test_search_drains_every_page_in_id_order() -> None:
     src = source(meter=meter)
     sink = run(src, lambda s: "live" in s.state_names())
     assert sink.ids == ALL_IDS
-    assert src.cursor.get() == max(ALL_IDS, key=int)
+    assert src.cursor.load() == max(ALL_IDS, key=int)
     first = query(0)
     assert first["query"] == "#PyChat -is:retweet"
     assert first["max_results"] == "100"

@@ -1,6 +1,6 @@
 """How the live X source waits and resumes: timings, jittered backoff, cursors, snowflake times.
 
-The backoff and the cursors are `tchat_tui.sources.resume`'s, with X's own jitter and names.
+The backoff is `tchat_tui.sources.resume`'s, with X's own jitter.
 """
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from tchat_tui.clients.x.api import STREAM_SILENCE
-from tchat_tui.sources import resume
 from tchat_tui.sources.resume import Backoff
 
 if TYPE_CHECKING:
-    from tchat_tui.store.database import Store
+    pass
 
 SOURCE_NAME = "x"
 TWITTER_EPOCH_MS = 1288834974657
@@ -54,27 +53,6 @@ class XBackoff(Backoff):
     def of(cls, timing: XTiming, rng: random.Random) -> XBackoff:
         """A fresh backoff with the source's timings."""
         return cls(timing.backoff_base, timing.backoff_cap, rng)
-
-
-# The X source once had cursors of its own, read with `get` and written with `set`; `record`,
-# the bench and the X tests still say so, and these two answer to both spellings.
-
-
-class StoreCursor(resume.StoreCursor):
-    """The X source's cursor in the chat database (source 'x' unless told otherwise)."""
-
-    def __init__(self, store: Store, chat_id: int, source: str = SOURCE_NAME) -> None:
-        super().__init__(store, chat_id, source)
-
-    get = resume.StoreCursor.load
-    set = resume.StoreCursor.save
-
-
-class MemoryCursor(resume.MemoryCursor):
-    """A cursor that lives as long as the process (`record`)."""
-
-    get = resume.MemoryCursor.load
-    set = resume.MemoryCursor.save
 
 
 @dataclass(frozen=True, slots=True)
