@@ -14,7 +14,8 @@ from textual.widgets import Static
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.text.rules import NetworkRules
 from tchat_tui.publish.base import DryRunPublisher, OutboxRow, PublishResult
-from tchat_tui.ui.modals import CostScreen, MentionOffer
+from tchat_tui.ui.modals.costs import CostScreen
+from tchat_tui.ui.modals.mention_offer import MentionOffer
 from tchat_tui.ui.widgets.panes import ChatHeader
 from tests.ui.conftest import CHAT, settle, toasts
 from tests.ui.test_console import screen_of, select, wait_for

@@ -9,7 +9,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from tchat_tui.ui.actions.moderation import muted_in_chat
-from tchat_tui.ui.modals import AuthorCard, MutedAuthors
+from tchat_tui.ui.modals.author_card import AuthorCard
+from tchat_tui.ui.modals.choosers import MutedAuthors
 from tests.ui.conftest import settle, toasts
 from tests.ui.test_console import ALL, actions, screen_of, select, wait_for
 

@@ -8,7 +8,8 @@ from typing import Any
 from textual.widgets import OptionList
 
 from tchat_tui.ui.actions.moderation import hidden_in_chat
-from tchat_tui.ui.modals import AuthorCard, HiddenPosts
+from tchat_tui.ui.modals.author_card import AuthorCard
+from tchat_tui.ui.modals.choosers import HiddenPosts
 from tests.ui.conftest import settle, toasts
 from tests.ui.test_console import ALL, actions, screen_of, select
 from tests.ui.test_mute import shown

@@ -14,8 +14,8 @@ from textual.screen import Screen
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.ui.inbox import Feed
 from tchat_tui.ui.safe import one_line
+from tchat_tui.ui.stream_entry import StreamEntry
 from tchat_tui.ui.widgets.stream import StreamPane
-from tchat_tui.ui.widgets.stream_entry import StreamEntry
 
 if TYPE_CHECKING:
     from tchat_tui.store.database import Store
@@ -167,7 +167,7 @@ class ModerationScreen(Screen[None]):
 
     def action_unhide_post(self) -> None:
         """Choose one of this chat's hidden posts and unhide it."""
-        from tchat_tui.ui.modals import HiddenPosts
+        from tchat_tui.ui.modals.choosers import HiddenPosts
 
         rows = hidden_in_chat(self.session.store, self._chat)
         if not rows:
@@ -230,7 +230,7 @@ class ModerationScreen(Screen[None]):
 
     def action_unmute_author(self) -> None:
         """Choose a muted author of this chat and unmute them."""
-        from tchat_tui.ui.modals import MutedAuthors
+        from tchat_tui.ui.modals.choosers import MutedAuthors
 
         rows = muted_in_chat(self.session.store, self._chat)
         if not rows:
@@ -294,7 +294,7 @@ class ModerationScreen(Screen[None]):
 
     def action_author_card(self) -> None:
         """Open the selected post's author: posts here, role, note, mute."""
-        from tchat_tui.ui.modals import AuthorCard
+        from tchat_tui.ui.modals.author_card import AuthorCard
 
         entry = self.selected_or_warn()
         if entry is None:
@@ -322,6 +322,6 @@ class ModerationScreen(Screen[None]):
 
     def action_action_log(self) -> None:
         """Show who did what."""
-        from tchat_tui.ui.modals import ActionLog
+        from tchat_tui.ui.modals.action_log import ActionLog
 
         self.app.push_screen(ActionLog(self.session.store, self._chat))

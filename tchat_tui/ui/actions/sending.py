@@ -16,9 +16,9 @@ from tchat_tui.ui.actions.moderation import ModerationScreen
 from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.messages import DraftReady
 from tchat_tui.ui.pacing import DEFAULT_GAP, next_question
+from tchat_tui.ui.stream_entry import StreamEntry
 from tchat_tui.ui.widgets.composer import NETWORK_NAMES, Composer
 from tchat_tui.ui.widgets.stream import StreamPane
-from tchat_tui.ui.widgets.stream_entry import StreamEntry
 
 
 class OutgoingScreen(ModerationScreen):
@@ -108,7 +108,7 @@ class OutgoingScreen(ModerationScreen):
 
         from tchat_tui.publish.outbox import AlreadyReposted
         from tchat_tui.ui.safe import one_line
-        from tchat_tui.ui.widgets.stream_entry import local_time
+        from tchat_tui.ui.stream_entry import local_time
 
         entry = self.selected_or_warn()
         if entry is None:
@@ -220,7 +220,7 @@ class OutgoingScreen(ModerationScreen):
     def action_mention_refused(self) -> None:
         """Offer to post the latest refused reply as a new post that mentions its author."""
         from tchat_tui.publish.x import mention_instead
-        from tchat_tui.ui.modals import MentionOffer
+        from tchat_tui.ui.modals.mention_offer import MentionOffer
 
         if not self.refused:
             self.notify("No refused reply to post.", severity="warning")
@@ -260,7 +260,7 @@ class OutgoingScreen(ModerationScreen):
 
     def action_cost(self) -> None:
         """Show what the hour costs on X, kind by kind."""
-        from tchat_tui.ui.modals import CostScreen
+        from tchat_tui.ui.modals.costs import CostScreen
 
         s = self.session
         estimated = bool(getattr(self, "cost_estimated", True))

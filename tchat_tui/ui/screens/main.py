@@ -25,6 +25,7 @@ from tchat_tui.ui.inbox import Feed
 from tchat_tui.ui.pacing import DEFAULT_GAP, hour_clock, next_question, pacing_label
 from tchat_tui.ui.palette import PaletteEntry, console_commands
 from tchat_tui.ui.safe import one_line
+from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter
 from tchat_tui.ui.widgets.composer import Composer
 from tchat_tui.ui.widgets.panes import (
     ChatHeader,
@@ -34,7 +35,6 @@ from tchat_tui.ui.widgets.panes import (
     QueueFacts,
 )
 from tchat_tui.ui.widgets.stream import StreamPane
-from tchat_tui.ui.widgets.stream_entry import StreamEntry, StreamFilter
 
 DRAIN_INTERVAL = 0.1
 """The workers' queues are drained 10 times a second: one batched update per tick."""
@@ -444,7 +444,7 @@ class MainScreen(OutgoingScreen):
 
     def action_help(self) -> None:
         """Show every key."""
-        from tchat_tui.ui.modals import HelpScreen
+        from tchat_tui.ui.modals.help import HelpScreen
 
         def rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
             out = []
