@@ -137,7 +137,6 @@ async def test_unmute_is_kept_on_restart(make_app: Any) -> None:
         await select(pilot, "105")
         await pilot.press("m")
         await screen_of(pilot).run_action("unmute_last")  # mallory comes back, ada stays muted
-    make_app.close(first)
     again = make_app()
     async with again.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
@@ -148,7 +147,6 @@ async def test_unmute_is_kept_on_restart(make_app: Any) -> None:
         assert [r["handle"] for r in rows] == ["ada"]
         await screen_of(pilot).run_action("unmute_last")
         assert len(shown(pilot)) == ALL
-    make_app.close(again)
     third = make_app()
     async with third.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
