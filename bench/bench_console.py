@@ -135,7 +135,6 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
     from textual.screen import Screen
     from textual.widgets import Input
 
-    from tchat_tui.pipeline.session import ChatSession
     from tchat_tui.pipeline.settings import Settings
     from tchat_tui.ui.app import build_app
     from tchat_tui.ui.screens.main import MainScreen
@@ -171,7 +170,7 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-console-"))
     pause_gc_for_startup()  # as the CLI does; the first frame settles it
-    session = ChatSession(
+    app = build_app(
         Settings(
             tag=TAG,
             db_path=tmp / "chat.db",
@@ -181,12 +180,14 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
             dry_run=True,
         )
     )
-    app = build_app(session)
+    session = app.session  # opened by the console after its first frame, shut down on exit
     try:
         async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
-            await pilot.pause(0.5)
             screen = app.screen
             assert isinstance(screen, MainScreen)
+            while not screen.ready:  # the database opens in a worker, as the host sees it
+                await pilot.pause(0.02)
+            await pilot.pause(0.5)
             screen.composer.draft.focus()
             await pilot.pause(0.2)
             gc.collect()
@@ -259,7 +260,6 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
     finally:
         gc.callbacks.remove(on_gc)
         Screen._compositor_refresh = original  # type: ignore[method-assign]
-        session.shutdown()
     return out
 
 

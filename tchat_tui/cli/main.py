@@ -123,7 +123,6 @@ def run_console(args: argparse.Namespace) -> int:
 
 def _console(args: argparse.Namespace) -> int:
     from tchat_tui.domain.plan.model import PlanError
-    from tchat_tui.pipeline.session import ChatSession
     from tchat_tui.pipeline.settings import Settings, TagError
     from tchat_tui.sources.base import SourceError
     from tchat_tui.store.errors import StoreError
@@ -151,19 +150,15 @@ def _console(args: argparse.Namespace) -> int:
         classic=args.classic,
         new_chat=args.new_chat,
     )
+    from tchat_tui.ui.app import build_app
+
     try:
         # The database opens after the first frame; what it would refuse is checked here.
-        session = ChatSession(settings, open_now=False)
+        app = build_app(settings)
     except (StoreError, SourceError, PlanError, TagError, OSError) as exc:
         print(f"tchat-live: {exc}", file=sys.stderr)
         return 2
-    from tchat_tui.ui.app import build_app
-
-    app = build_app(session)
-    try:
-        app.run()
-    finally:
-        session.shutdown()
+    app.run()  # the app shuts the session down as it exits
     if app.error:
         print(f"tchat-live: {app.error}", file=sys.stderr)
     return int(app.return_code or 0)

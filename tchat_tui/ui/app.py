@@ -7,6 +7,7 @@ from textual.app import App
 from textual.widgets import Input
 
 from tchat_tui.pipeline.session import ChatSession
+from tchat_tui.pipeline.settings import Settings
 from tchat_tui.ui.screens.main import MainScreen
 from tchat_tui.ui.widgets.stream import StreamPane
 
@@ -30,7 +31,7 @@ class ChatApp(App[int]):
     def __init__(self, session: ChatSession) -> None:
         super().__init__()
         self.session = session
-        """The open chat (the caller shuts it down after the app exits)."""
+        """The chat: the main screen opens it after the first frame; the app shuts it down."""
         self.title = f"tchat-live #{session.tag}"
         self.main: MainScreen | None = None
 
@@ -66,6 +67,10 @@ class ChatApp(App[int]):
                 return
         await super().on_event(event)
 
+    def on_unmount(self) -> None:
+        """The console is closing: stop the workers, save the costs, close the database."""
+        self.session.shutdown()
+
     def get_default_screen(self) -> MainScreen:
         """The main screen is the first thing painted (no blank screen before it)."""
         self.main = MainScreen(self.session)
@@ -77,6 +82,11 @@ class ChatApp(App[int]):
         return self.main.error if self.main is not None else None
 
 
-def build_app(session: ChatSession) -> ChatApp:
-    """The console for `session`; it starts the session's workers when the screen mounts."""
-    return ChatApp(session)
+def build_app(settings: Settings) -> ChatApp:
+    """The console for `settings`, owning its session.
+
+    The settings and the plan are read and checked now: what the database would refuse raises
+    its one-line error (StoreError, SourceError, PlanError, TagError, OSError) before any screen.
+    The database opens after the first frame; the session is shut down when the app exits.
+    """
+    return ChatApp(ChatSession(settings, open_now=False))

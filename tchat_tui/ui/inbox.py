@@ -11,7 +11,7 @@ from tchat_tui.domain.post import Network, make_key
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.sources.base import SourceState
 from tchat_tui.ui.pacing import QuestionState, current_question, question_states
-from tchat_tui.ui.widgets.stream_entry import StreamEntry
+from tchat_tui.ui.stream_entry import StreamEntry
 
 PER_MINUTE_WINDOW = 60.0
 AUDIENCE_KEPT = 2000

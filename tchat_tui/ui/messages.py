@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from tchat_tui.ui.widgets.stream_entry import StreamEntry
+from tchat_tui.ui.stream_entry import StreamEntry
 
 
 class DraftReady(Message):

@@ -1,10 +1,9 @@
-"""Console test fixtures: a small recorded chat, a session on a temporary database, snapshots in /snapshots."""
+"""Console test fixtures: a small recorded chat, consoles on a temporary database, snapshots in /snapshots."""
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -15,9 +14,9 @@ from pytest_textual_snapshot import SVGImageExtension
 from syrupy import SnapshotAssertion
 from textual.pilot import Pilot
 
-from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.pipeline.settings import Settings
 from tchat_tui.ui.app import ChatApp, build_app
+from tchat_tui.ui.screens.main import MainScreen
 from tchat_tui.ui.widgets.stream import StreamPane
 from tests.factories import T0, stream_line
 
@@ -103,32 +102,22 @@ def settings(tmp_path: Path, chat_file: Path) -> Settings:
 
 
 class AppMaker:
-    """Builds console apps on sessions from the test's settings and shuts each down once."""
+    """Builds console apps from the test's settings, as the command line does: `build_app`
+    reads the settings now, the database opens after the first frame (wait with `opened`) and
+    each app shuts its session down as it exits."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.open: list[ChatSession] = []
 
     def __call__(self, **changes: Any) -> ChatApp:
-        """A console on a new session (settings changed as given)."""
-        session = ChatSession(replace(self.settings, **changes))
-        self.open.append(session)
-        return build_app(session)
-
-    def close(self, app: ChatApp) -> None:
-        """Shut the app's session down (as the command line does after the app exits)."""
-        if app.session in self.open:
-            self.open.remove(app.session)
-            app.session.shutdown()
+        """A console on the test's settings (changed as given)."""
+        return build_app(replace(self.settings, **changes))
 
 
 @pytest.fixture
-def make_app(settings: Settings) -> Iterator[AppMaker]:
-    """Build console apps on sessions that are shut down after the test."""
-    maker = AppMaker(settings)
-    yield maker
-    for session in list(maker.open):
-        session.shutdown()
+def make_app(settings: Settings) -> AppMaker:
+    """Build console apps from the test's settings."""
+    return AppMaker(settings)
 
 
 def toasts(app: ChatApp, monkeypatch: Any) -> list[str]:
@@ -141,11 +130,25 @@ def toasts(app: ChatApp, monkeypatch: Any) -> list[str]:
     return said
 
 
-async def settle(pilot: Pilot[Any], shown: int, timeout: float = 10.0) -> None:
-    """Wait until the stream pane holds `shown` posts and the workers are quiet."""
+async def opened(pilot: Pilot[Any], timeout: float = 10.0) -> MainScreen:
+    """Wait until the database is open and the main screen shows the chat (as the host sees it:
+    the console opens the database in a worker after its first frame); drive keys after this."""
     app = pilot.app
     assert isinstance(app, ChatApp)
     deadline = time.monotonic() + timeout
+    while app.main is None or not app.main.ready:
+        assert time.monotonic() < deadline, f"the chat did not open ({app.error})"
+        await pilot.pause(0.02)
+    return app.main
+
+
+async def settle(pilot: Pilot[Any], shown: int, timeout: float = 10.0) -> None:
+    """Wait until the chat is open, the stream pane holds `shown` posts and the workers are
+    quiet."""
+    app = pilot.app
+    assert isinstance(app, ChatApp)
+    deadline = time.monotonic() + timeout
+    await opened(pilot, timeout)
     while time.monotonic() < deadline:
         screen = app.screen
         runner = app.session.runner

@@ -9,10 +9,10 @@ from textual.pilot import Pilot
 
 from tchat_tui.ui.app import ChatApp
 from tchat_tui.ui.screens.main import MainScreen
+from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter, stream_line
 from tchat_tui.ui.widgets.stream import StreamPane
-from tchat_tui.ui.widgets.stream_entry import StreamEntry, StreamFilter, stream_line
 from tests.factories import make_post
-from tests.ui.conftest import CHAT, settle
+from tests.ui.conftest import CHAT, opened, settle
 
 ALL = len(CHAT)
 
@@ -257,7 +257,6 @@ async def test_restart_resumes_without_doubles(make_app: Any) -> None:
             [q.number for q in screen.feed.questions],
             [e.key for e in screen.feed.audience],
         )
-    make_app.close(first)
     again = make_app()
     async with again.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
@@ -304,6 +303,7 @@ async def test_no_source_still_opens_and_says_so(make_app: Any) -> None:
     """With no recorded stream the console opens on an empty stream that says why."""
     app = make_app(replay=None, dry_run=True)
     async with app.run_test(size=(140, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause(0.2)
         pane = screen_of(pilot).stream
         assert pane.entries == [] and isinstance(pane, StreamPane)
@@ -353,6 +353,7 @@ async def test_no_network_configured_says_dry_run_in_the_header(
     monkeypatch.setattr(credentials, "load_credentials", lambda *a, **k: {})
     app = make_app(replay=None, dry_run=False)
     async with app.run_test(size=(140, 40)) as pilot:
+        await opened(pilot)
         await pilot.pause(0.3)
         screen = screen_of(pilot)
         screen.refresh_panes()

@@ -14,9 +14,10 @@ from textual.widgets import Static
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.text.rules import NetworkRules
 from tchat_tui.publish.base import DryRunPublisher, OutboxRow, PublishResult
-from tchat_tui.ui.modals import CostScreen, MentionOffer
+from tchat_tui.ui.modals.costs import CostScreen
+from tchat_tui.ui.modals.mention_offer import MentionOffer
 from tchat_tui.ui.widgets.panes import ChatHeader
-from tests.ui.conftest import CHAT, settle, toasts
+from tests.ui.conftest import CHAT, opened, settle, toasts
 from tests.ui.test_console import screen_of, select, wait_for
 
 ALL = len(CHAT)
@@ -83,10 +84,11 @@ async def test_refused_replies_are_offered_as_mention_posts(make_app: Any) -> No
     """X refuses replies: the reason is shown; n drops the offer, y posts a mention of the author."""
     app = make_app()
     x = RefusingX()
-    app.session.publishers[Network.X] = x
-    app.session.outbox.publishers[Network.X] = x
-    store, chat = app.session.store, app.session.chat_id
     async with app.run_test(size=(140, 40)) as pilot:
+        await opened(pilot)
+        app.session.publishers[Network.X] = x
+        app.session.outbox.publishers[Network.X] = x
+        store, chat = app.session.store, app.session.chat_id
         await settle(pilot, ALL)
         await select(pilot, "104")
         await pilot.press("r", "o", "k", "enter")
@@ -120,10 +122,11 @@ async def test_a_failed_send_names_its_reason(make_app: Any, monkeypatch: Any) -
     """A retryable failure says why and points at 'Retry failed sends'."""
     app = make_app()
     x = RefusingX()
-    app.session.publishers[Network.X] = x
-    app.session.outbox.publishers[Network.X] = x
     said = toasts(app, monkeypatch)
     async with app.run_test(size=(140, 40)) as pilot:
+        await opened(pilot)
+        app.session.publishers[Network.X] = x
+        app.session.outbox.publishers[Network.X] = x
         await settle(pilot, ALL)
         await pilot.press("i", *"boom", "enter")
         await wait_for(pilot, lambda: any("Not sent" in m for m in said))
@@ -136,8 +139,9 @@ async def test_a_failed_send_names_its_reason(make_app: Any, monkeypatch: Any) -
 async def test_one_draft_to_two_networks(make_app: Any) -> None:
     """X and Mastodon: one count per network; sending makes two rows in one group."""
     app = make_app(networks=(Network.X, Network.MASTODON))
-    assert set(app.session.publishers) == {Network.X, Network.MASTODON}
     async with app.run_test(size=(140, 40)) as pilot:
+        await opened(pilot)
+        assert set(app.session.publishers) == {Network.X, Network.MASTODON}
         await settle(pilot, ALL)
         await pilot.press("i")
         screen_of(pilot).composer.draft.value = "see you next week"
@@ -175,8 +179,9 @@ async def test_the_composer_counts_against_the_instances_own_limit(make_app: Any
     """When the instance's limit becomes known, the Mastodon count and the block follow it."""
     app = make_app(networks=(Network.X, Network.MASTODON))
     instance = SmallInstance()
-    app.session.publishers[Network.MASTODON] = instance
     async with app.run_test(size=(140, 40)) as pilot:
+        await opened(pilot)
+        app.session.publishers[Network.MASTODON] = instance
         await settle(pilot, ALL)
         await pilot.press("i")
         composer = screen_of(pilot).composer

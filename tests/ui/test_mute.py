@@ -9,7 +9,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
 from tchat_tui.ui.actions.moderation import muted_in_chat
-from tchat_tui.ui.modals import AuthorCard, MutedAuthors
+from tchat_tui.ui.modals.author_card import AuthorCard
+from tchat_tui.ui.modals.choosers import MutedAuthors
 from tests.ui.conftest import settle, toasts
 from tests.ui.test_console import ALL, actions, screen_of, select, wait_for
 
@@ -136,7 +137,6 @@ async def test_unmute_is_kept_on_restart(make_app: Any) -> None:
         await select(pilot, "105")
         await pilot.press("m")
         await screen_of(pilot).run_action("unmute_last")  # mallory comes back, ada stays muted
-    make_app.close(first)
     again = make_app()
     async with again.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
@@ -147,7 +147,6 @@ async def test_unmute_is_kept_on_restart(make_app: Any) -> None:
         assert [r["handle"] for r in rows] == ["ada"]
         await screen_of(pilot).run_action("unmute_last")
         assert len(shown(pilot)) == ALL
-    make_app.close(again)
     third = make_app()
     async with third.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)

@@ -31,7 +31,8 @@ async def until(pilot: Pilot[Any], done: Callable[[], bool], timeout: float = 10
 
 async def test_the_console_paints_then_opens_the_chat(settings: Settings) -> None:
     """Before the database opens the screen is up with only help and quit; then the chat plays."""
-    session = ChatSession(settings, open_now=False)
+    app = build_app(settings)
+    session = app.session
     assert not session.is_open
     gate = threading.Event()
     real_open = session.open
@@ -41,7 +42,6 @@ async def test_the_console_paints_then_opens_the_chat(settings: Settings) -> Non
         real_open()
 
     session.open = gated_open  # type: ignore[method-assign]
-    app = build_app(session)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause(0.2)
@@ -57,7 +57,7 @@ async def test_the_console_paints_then_opens_the_chat(settings: Settings) -> Non
             assert screen.check_action("star", ()) is not False
             assert session.store.count_posts(session.chat_id) == len(CHAT)
     finally:
-        session.shutdown()
+        gate.set()  # a failed test must not leave the worker waiting
     assert app.error is None
 
 
@@ -72,13 +72,9 @@ async def test_a_database_refused_after_the_first_frame_ends_with_one_line(
     con.execute("CREATE TABLE chats (id INTEGER PRIMARY KEY)")
     con.commit()
     con.close()
-    session = ChatSession(replace(settings, db_path=db), open_now=False)
-    app = build_app(session)
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await until(pilot, lambda: bool(app.error))
-    finally:
-        session.shutdown()
+    app = build_app(replace(settings, db_path=db))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: bool(app.error))
     assert app.return_code == 2
     assert app.error is not None and "newer tchat-live" in app.error
     assert "\n" not in app.error
@@ -121,19 +117,16 @@ def test_session_without_the_database_refuses_a_bad_path_at_once(
 
 async def test_no_source_note_shows_once_the_chat_opens(settings: Settings) -> None:
     """The empty stream says why it is empty, also when the database opened after the paint."""
-    session = ChatSession(replace(settings, replay=None, dry_run=True), open_now=False)
-    app = build_app(session)
-    try:
-        async with app.run_test(size=(140, 40)) as pilot:
-            await until(pilot, lambda: session.is_open)
-            await pilot.pause(0.2)
-            pane = app.screen.stream  # type: ignore[attr-defined]
-            assert pane.entries == []
-            assert "dry-run" in pane.empty_note
-            lines = [pane.render_line(y).text for y in range(3)]
-            assert any("dry-run" in line for line in lines)
-    finally:
-        session.shutdown()
+    app = build_app(replace(settings, replay=None, dry_run=True))
+    session = app.session
+    async with app.run_test(size=(140, 40)) as pilot:
+        await until(pilot, lambda: session.is_open)
+        await pilot.pause(0.2)
+        pane = app.screen.stream  # type: ignore[attr-defined]
+        assert pane.entries == []
+        assert "dry-run" in pane.empty_note
+        lines = [pane.render_line(y).text for y in range(3)]
+        assert any("dry-run" in line for line in lines)
 
 
 def test_a_session_shut_down_before_it_opened_never_opens(settings: Settings) -> None:

@@ -89,9 +89,9 @@ async def test_trimming_the_window_keeps_the_view_and_the_cursor(
 
     from textual.app import App, ComposeResult
 
+    from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter
     from tchat_tui.ui.widgets import stream as stream_module
     from tchat_tui.ui.widgets.stream import StreamPane
-    from tchat_tui.ui.widgets.stream_entry import StreamEntry, StreamFilter
 
     monkeypatch.setattr(stream_module, "TRIM_STEP", 5)
     t0 = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
@@ -153,8 +153,8 @@ async def test_the_view_follows_the_newest_post_and_scrolls_to_the_cursor() -> N
 
     from textual.app import App, ComposeResult
 
+    from tchat_tui.ui.stream_entry import StreamEntry
     from tchat_tui.ui.widgets.stream import StreamPane
-    from tchat_tui.ui.widgets.stream_entry import StreamEntry
 
     t0 = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
 

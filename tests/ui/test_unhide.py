@@ -8,7 +8,8 @@ from typing import Any
 from textual.widgets import OptionList
 
 from tchat_tui.ui.actions.moderation import hidden_in_chat
-from tchat_tui.ui.modals import AuthorCard, HiddenPosts
+from tchat_tui.ui.modals.author_card import AuthorCard
+from tchat_tui.ui.modals.choosers import HiddenPosts
 from tests.ui.conftest import settle, toasts
 from tests.ui.test_console import ALL, actions, screen_of, select
 from tests.ui.test_mute import shown
@@ -28,7 +29,7 @@ async def test_unhide_last_walks_back_through_the_sessions_hides(
             await select(pilot, native_id)
             await pilot.press("h")
         assert len(shown(pilot)) == ALL - 4
-        screen.unhide_post("x:109")  # from the chooser, say
+        screen.moderation.unhide_post("x:109")  # from the chooser, say
         await screen.run_action("unhide_last")
         assert "110" in shown(pilot)
         await screen.run_action("unhide_last")  # 109 is already back: 105 next
@@ -91,7 +92,6 @@ async def test_hidden_posts_are_listed_after_a_restart(make_app: Any) -> None:
         await settle(pilot, ALL)
         await select(pilot, "105")
         await pilot.press("h")
-    make_app.close(first)
     again = make_app()
     async with again.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL - 1)

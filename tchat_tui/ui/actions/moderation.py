@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual.screen import Screen
-
 from tchat_tui.pipeline.session import ChatSession
+from tchat_tui.ui.actions.view import ConsoleView, selected_or_warn
 from tchat_tui.ui.inbox import Feed
 from tchat_tui.ui.safe import one_line
-from tchat_tui.ui.widgets.stream import StreamPane
-from tchat_tui.ui.widgets.stream_entry import StreamEntry
+from tchat_tui.ui.stream_entry import StreamEntry
 
 if TYPE_CHECKING:
     from tchat_tui.store.database import Store
@@ -79,39 +77,28 @@ def hidden_in_chat(store: Store, chat_id: int) -> list[dict[str, Any]]:
     return rows
 
 
-class ModerationScreen(Screen[None]):
-    """The moderation actions of the main screen (its base class)."""
+class Moderation:
+    """The moderation actions of the main screen, on its selected post, as the moderator on duty."""
 
-    session: ChatSession
-    feed: Feed
-    last_hidden: StreamEntry | None
-
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, session: ChatSession, feed: Feed, view: ConsoleView) -> None:
+        self.session = session
+        self.feed = feed
+        """Its `allowed` keys: the flagged posts a moderator judged fine."""
+        self.view = view
         self.hidden_here: list[str] = []
         """Keys of the posts hidden in this session, oldest hide first (Unhide walks it back)."""
-
-    def refresh_panes(self) -> None:
-        """Redraw header, queue and detail (the main screen implements it)."""
-
-    def selected_or_warn(self) -> StreamEntry | None:
-        """The selected post, or a hint when there is none."""
-        entry = self.query_one(StreamPane).selected
-        if entry is None:
-            self.notify("Select a post in the stream first (↑/↓).", severity="warning")
-        return entry
 
     @property
     def _chat(self) -> int:
         return self.session.chat_id
 
     def _changed(self, entry: StreamEntry) -> None:
-        self.query_one(StreamPane).update_entry(entry)
-        self.refresh_panes()
+        self.view.stream.update_entry(entry)
+        self.view.refresh_panes()
 
-    def action_star(self) -> None:
+    def star(self) -> None:
         """Star or unstar the selected post."""
-        entry = self.selected_or_warn()
+        entry = selected_or_warn(self.view)
         if entry is None:
             return
         self.session.store.set_starred(
@@ -120,22 +107,21 @@ class ModerationScreen(Screen[None]):
         entry.starred = not entry.starred
         self._changed(entry)
 
-    def action_hide(self) -> None:
+    def hide(self) -> None:
         """Hide the selected post: it leaves the stream (and the summary), stays in the database."""
-        entry = self.selected_or_warn()
+        entry = selected_or_warn(self.view)
         if entry is None:
             return
         self.session.store.set_hidden(self._chat, entry.key, self.session.on_duty, True)
         entry.hidden = True
-        self.last_hidden = entry
         self.hidden_here.append(entry.key)
         self._changed(entry)
-        self.notify(
+        self.view.notify(
             f"Hidden: post by @{one_line(entry.handle)} (palette: Unhide the last hidden post)",
             markup=False,
         )
 
-    def action_unhide_last(self) -> None:
+    def unhide_last(self) -> None:
         """Bring back the post hidden last in this session; again, the one hidden before it
         (posts unhidden since are skipped)."""
         store = self.session.store
@@ -145,45 +131,46 @@ class ModerationScreen(Screen[None]):
             if row is not None and row.get("hidden"):
                 self.unhide_post(key)
                 return
-        self.last_hidden = None
-        self.notify("Nothing hidden in this session. (palette: Unhide a post…)", severity="warning")
+        self.view.notify(
+            "Nothing hidden in this session. (palette: Unhide a post…)", severity="warning"
+        )
 
     def unhide_post(self, key: str) -> None:
         """Unhide a post (as the moderator on duty): back in the stream if the view holds it."""
         self.session.store.set_hidden(self._chat, key, self.session.on_duty, False)
-        stream = self.query_one(StreamPane)
+        stream = self.view.stream
         entry = stream.by_key.get(key)
         if entry is not None:
             entry.hidden = False
             self._changed(entry)
             handle = entry.handle
         else:  # older than the view's window: unhidden in the store only
-            self.refresh_panes()
+            self.view.refresh_panes()
             row = self.session.store.post(key) or {}
             handle = str(row.get("author_handle") or "?")
-        if self.last_hidden is not None and self.last_hidden.key == key:
-            self.last_hidden = None
-        self.notify(f"Unhidden: post by @{one_line(handle)} is back in the stream", markup=False)
+        self.view.notify(
+            f"Unhidden: post by @{one_line(handle)} is back in the stream", markup=False
+        )
 
-    def action_unhide_post(self) -> None:
+    def choose_hidden_post(self) -> None:
         """Choose one of this chat's hidden posts and unhide it."""
-        from tchat_tui.ui.modals import HiddenPosts
+        from tchat_tui.ui.modals.choosers import HiddenPosts
 
         rows = hidden_in_chat(self.session.store, self._chat)
         if not rows:
-            self.notify("No post is hidden in this chat.", severity="warning")
+            self.view.notify("No post is hidden in this chat.", severity="warning")
             return
 
         def done(key: str | None) -> None:
             if key:
                 self.unhide_post(key)
 
-        self.app.push_screen(HiddenPosts(rows), done)
+        self.view.push_screen(HiddenPosts(rows), done)
 
-    def action_mute(self) -> None:
+    def mute(self) -> None:
         """Mute the selected post's author: their posts leave the stream (not the host, a guest
         or a co-moderator)."""
-        entry = self.selected_or_warn()
+        entry = selected_or_warn(self.view)
         if entry is not None:
             self._mute_author_of(entry)
 
@@ -203,24 +190,24 @@ class ModerationScreen(Screen[None]):
     def _mute_author_of(self, entry: StreamEntry) -> None:
         reason = self.unmutable_reason(entry)
         if reason:
-            self.notify(reason, severity="warning", markup=False)
+            self.view.notify(reason, severity="warning", markup=False)
             return
         self.set_muted(entry.author_key, True, entry.handle)
 
     def set_muted(self, author_key: str, muted: bool, handle: str) -> None:
         """Mute or unmute an author and refilter the stream."""
         self.session.store.set_muted(self._chat, author_key, self.session.on_duty, muted)
-        stream = self.query_one(StreamPane)
+        stream = self.view.stream
         if muted:
             stream.muted.add(author_key)
         else:
             stream.muted.discard(author_key)
         stream.refilter()
-        self.refresh_panes()
+        self.view.refresh_panes()
         if muted:
-            self.notify(f"Muted @{one_line(handle)} (palette: Unmute an author)", markup=False)
+            self.view.notify(f"Muted @{one_line(handle)} (palette: Unmute an author)", markup=False)
         else:
-            self.notify(
+            self.view.notify(
                 f"Unmuted @{one_line(handle)}: their posts are back in the stream", markup=False
             )
 
@@ -228,36 +215,36 @@ class ModerationScreen(Screen[None]):
         author = self.session.store.author(author_key) or {}
         self.set_muted(author_key, False, author.get("handle") or author_key)
 
-    def action_unmute_author(self) -> None:
+    def choose_muted_author(self) -> None:
         """Choose a muted author of this chat and unmute them."""
-        from tchat_tui.ui.modals import MutedAuthors
+        from tchat_tui.ui.modals.choosers import MutedAuthors
 
         rows = muted_in_chat(self.session.store, self._chat)
         if not rows:
-            self.notify("No author is muted in this chat.", severity="warning")
+            self.view.notify("No author is muted in this chat.", severity="warning")
             return
 
         def done(author_key: str | None) -> None:
             if author_key:
                 self._unmute(author_key)
 
-        self.app.push_screen(MutedAuthors(rows), done)
+        self.view.push_screen(MutedAuthors(rows), done)
 
-    def action_unmute_last(self) -> None:
+    def unmute_last(self) -> None:
         """Unmute the author muted last in this chat."""
         rows = muted_in_chat(self.session.store, self._chat)
         if not rows:
-            self.notify("No author is muted in this chat.", severity="warning")
+            self.view.notify("No author is muted in this chat.", severity="warning")
             return
         self._unmute(rows[0]["key"])
 
-    def action_allow(self) -> None:
+    def allow(self) -> None:
         """Allow a flagged post: the moderator judged it fine (the decision is stored)."""
-        entry = self.selected_or_warn()
+        entry = selected_or_warn(self.view)
         if entry is None:
             return
         if not entry.flagged:
-            self.notify("This post is not flagged.", severity="warning")
+            self.view.notify("This post is not flagged.", severity="warning")
             return
         self.session.store.record_action(
             self._chat, self.session.on_duty, "allow", entry.key, entry.promo_level
@@ -268,13 +255,13 @@ class ModerationScreen(Screen[None]):
 
     def _selected_audience_question(self) -> StreamEntry | None:
         """The selected post if it is an audience question (else a warning and None)."""
-        entry = self.selected_or_warn()
+        entry = selected_or_warn(self.view)
         if entry is not None and not entry.audience:
-            self.notify("This post is not an audience question.", severity="warning")
+            self.view.notify("This post is not an audience question.", severity="warning")
             return None
         return entry
 
-    def action_claim(self) -> None:
+    def claim(self) -> None:
         """Claim the selected audience question for the moderator on duty."""
         entry = self._selected_audience_question()
         if entry is None:
@@ -283,7 +270,7 @@ class ModerationScreen(Screen[None]):
         entry.claimed_by = self.session.on_duty
         self._changed(entry)
 
-    def action_answered(self) -> None:
+    def answered(self) -> None:
         """Mark the selected audience question answered."""
         entry = self._selected_audience_question()
         if entry is None:
@@ -292,11 +279,11 @@ class ModerationScreen(Screen[None]):
         entry.answered = True
         self._changed(entry)
 
-    def action_author_card(self) -> None:
+    def open_author_card(self) -> None:
         """Open the selected post's author: posts here, role, note, mute."""
-        from tchat_tui.ui.modals import AuthorCard
+        from tchat_tui.ui.modals.author_card import AuthorCard
 
-        entry = self.selected_or_warn()
+        entry = selected_or_warn(self.view)
         if entry is None:
             return
         card = AuthorCard(self.session.store, self._chat, entry.author_key)
@@ -306,22 +293,22 @@ class ModerationScreen(Screen[None]):
                 self.session.store.set_note(
                     self._chat, entry.author_key, self.session.on_duty, card.note
                 )
-                self.notify(f"Note saved on @{one_line(entry.handle)}", markup=False)
+                self.view.notify(f"Note saved on @{one_line(entry.handle)}", markup=False)
             if result == "mute":
                 self._mute_author_of(entry)
             elif result == "unmute":
                 self.set_muted(entry.author_key, False, entry.handle)
 
-        self.app.push_screen(card, done)
+        self.view.push_screen(card, done)
 
-    def action_switch_duty(self) -> None:
+    def switch_duty(self) -> None:
         """Hand the keyboard to the next moderator."""
         who = self.session.switch_duty()
-        self.refresh_panes()
-        self.notify(f"On duty: {who}", timeout=3)
+        self.view.refresh_panes()
+        self.view.notify(f"On duty: {who}", timeout=3)
 
-    def action_action_log(self) -> None:
+    def show_action_log(self) -> None:
         """Show who did what."""
-        from tchat_tui.ui.modals import ActionLog
+        from tchat_tui.ui.modals.action_log import ActionLog
 
-        self.app.push_screen(ActionLog(self.session.store, self._chat))
+        self.view.push_screen(ActionLog(self.session.store, self._chat))

@@ -1,4 +1,5 @@
-"""What the host sends from the console: replies, posts, the next question, templates, retweets.
+"""What the host sends from the console: replies, posts, the next question, templates, retweets;
+and what sending costs on X.
 
 Everything goes through the outbox (a row before any network call); with no credentials the
 publisher is dry-run and the post comes back into the stream marked as such.
@@ -6,70 +7,60 @@ publisher is dry-run and the post comes back into the stream marked as such.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
-
-from textual import on
 
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.text.rules import check_for_networks
-from tchat_tui.ui.actions.moderation import ModerationScreen
+from tchat_tui.pipeline.session import ChatSession
+from tchat_tui.ui.actions.view import ConsoleView, selected_or_warn
 from tchat_tui.ui.focus import focus_now
-from tchat_tui.ui.messages import DraftReady
+from tchat_tui.ui.inbox import Feed
 from tchat_tui.ui.pacing import DEFAULT_GAP, next_question
-from tchat_tui.ui.widgets.composer import NETWORK_NAMES, Composer
-from tchat_tui.ui.widgets.stream import StreamPane
-from tchat_tui.ui.widgets.stream_entry import StreamEntry
+from tchat_tui.ui.stream_entry import StreamEntry
+from tchat_tui.ui.widgets.composer import NETWORK_NAMES
 
 
-class OutgoingScreen(ModerationScreen):
-    """The sending actions of the main screen (its base class)."""
+class Sending:
+    """The sending actions of the main screen: through the outbox, as the moderator on duty."""
 
-    refused: list[dict[str, Any]]
-    """Replies X refused that were not yet posted as mentions (newest last)."""
+    def __init__(self, session: ChatSession, feed: Feed, view: ConsoleView) -> None:
+        self.session = session
+        self.feed = feed
+        """Its prepared questions (the next question)."""
+        self.view = view
+        self.refused: list[dict[str, Any]] = []
+        """Replies X refused that were not yet posted as mentions (newest last)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.refused = []
-
-    @property
-    def composer(self) -> Composer:
-        """The composer."""
-        return self.query_one(Composer)
-
-    @property
-    def stream(self) -> StreamPane:
-        """The stream pane."""
-        return self.query_one(StreamPane)
-
-    def action_reply(self) -> None:
+    def reply(self) -> None:
         """Reply to the selected post."""
-        entry = self.selected_or_warn()
+        entry = selected_or_warn(self.view)
         if entry is not None:
-            self.composer.start(reply_to=entry)
+            self.view.composer.start(reply_to=entry)
 
-    def action_next_question(self) -> None:
+    def next_question(self) -> None:
         """Put the next prepared question, `Qn: ... #tag`, in the composer."""
         nxt = next_question(self.feed.questions, DEFAULT_GAP)
         if nxt is None:
-            self.notify("No prepared question left.", severity="warning")
+            self.view.notify("No prepared question left.", severity="warning")
             return
         number = nxt[0]
         text = next((q.text for q in self.feed.questions if q.number == number), "")
         if not text:
-            self.notify(f"Q{number} is not in the plan: write it after the prefix.")
+            self.view.notify(f"Q{number} is not in the plan: write it after the prefix.")
         tag = f" #{self.session.tag}" if self.session.tag else ""
-        self.composer.start(f"Q{number}: {text}{tag}" if text else f"Q{number}: ")
+        self.view.composer.start(f"Q{number}: {text}{tag}" if text else f"Q{number}: ")
 
-    def action_insert_template(self, name: str) -> None:
+    def insert_template(self, name: str) -> None:
         """Put one of the plan's templates (welcome, rules, thanks...) in the composer."""
         plan = self.session.plan
         template = plan.templates.get(name) if plan else None
         if not template:
-            self.notify(f"No template {name!r} in the plan.", severity="warning")
+            self.view.notify(f"No template {name!r} in the plan.", severity="warning")
             return
         filled = getattr(plan, "filled_template", None)
         if callable(filled):
-            self.composer.start(str(filled(name)))
+            self.view.composer.start(str(filled(name)))
             return
         roster = self.session.roster
         values = {
@@ -80,37 +71,34 @@ class OutgoingScreen(ModerationScreen):
         }
         for field, value in values.items():
             template = template.replace("{" + field + "}", value)
-        self.composer.start(template)
+        self.view.composer.start(template)
 
-    @on(DraftReady)
-    def _send(self, event: DraftReady) -> None:
+    def send(self, text: str, kind: str, reply_to: StreamEntry | None) -> None:
+        """Queue a draft the host sent from the composer: `kind` 'post', or 'reply' to `reply_to`
+        (on that post's network)."""
         s = self.session
-        networks = list(self.composer.networks)
-        target = event.reply_to.as_reply_target() if event.reply_to else None
-        if event.reply_to is not None:
-            networks = [n for n in networks if n.value == event.reply_to.network] or networks
+        networks = list(self.view.composer.networks)
+        target = reply_to.as_reply_target() if reply_to else None
+        if reply_to is not None:
+            networks = [n for n in networks if n.value == reply_to.network] or networks
         try:
-            rows = s.outbox.submit(
-                event.text, networks, moderator=s.on_duty, kind=event.kind, reply_to=target
-            )
+            rows = s.outbox.submit(text, networks, moderator=s.on_duty, kind=kind, reply_to=target)
         except ValueError as exc:
-            self.notify(f"Not sent: {exc}", severity="error")
+            self.view.notify(f"Not sent: {exc}", severity="error")
             return
         dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
-        what = "Reply" if event.kind == "reply" else "Post"
-        self.notify(f"{what} queued{dry} by {s.on_duty}", timeout=3)
-        focus_now(self.stream)
+        what = "Reply" if kind == "reply" else "Post"
+        self.view.notify(f"{what} queued{dry} by {s.on_duty}", timeout=3)
+        focus_now(self.view.stream)
 
-    def action_repost(self) -> None:
+    def repost(self) -> None:
         """Retweet (repost) the selected post on its own network, once: not one the outbox or
         the host (in the stream) already retweeted, nor the host's own post."""
-        from datetime import datetime
-
         from tchat_tui.publish.outbox import AlreadyReposted
         from tchat_tui.ui.safe import one_line
-        from tchat_tui.ui.widgets.stream_entry import local_time
+        from tchat_tui.ui.stream_entry import local_time
 
-        entry = self.selected_or_warn()
+        entry = selected_or_warn(self.view)
         if entry is None:
             return
         s = self.session
@@ -119,7 +107,7 @@ class OutgoingScreen(ModerationScreen):
             if entry is None:
                 return
         if entry.outgoing or entry.role == "host":
-            self.notify(
+            self.view.notify(
                 f"Not retweeted: that is the host's own post (@{one_line(entry.handle)}).",
                 severity="warning",
                 markup=False,
@@ -127,7 +115,7 @@ class OutgoingScreen(ModerationScreen):
             return
         network = Network(entry.network)
         if network not in s.publishers:
-            self.notify(f"No publisher for {network.value}.", severity="error")
+            self.view.notify(f"No publisher for {network.value}.", severity="error")
             return
         try:
             rows = s.outbox.submit(
@@ -144,17 +132,17 @@ class OutgoingScreen(ModerationScreen):
                 by = f"by the host at {at}"
             else:
                 by = f"(by {one_line(str(exc.row.get('moderator') or 'a moderator'))})"
-            self.notify(
+            self.view.notify(
                 f"Not retweeted: @{handle}'s post is already retweeted {by}.",
                 severity="warning",
                 markup=False,
             )
             return
         except ValueError as exc:
-            self.notify(f"Not retweeted: {exc}", severity="error", markup=False)
+            self.view.notify(f"Not retweeted: {exc}", severity="error", markup=False)
             return
         dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
-        self.notify(
+        self.view.notify(
             f"Retweet of @{one_line(entry.handle)} queued{dry} by {s.on_duty}",
             timeout=3,
             markup=False,
@@ -164,14 +152,14 @@ class OutgoingScreen(ModerationScreen):
         """The post a retweet repeats, from the stream or the store (None, said, if unknown)."""
         row = self.session.store.post(repost.key)
         original_key = row.get("repost_of_key") if row else None
-        original = self.stream.by_key.get(original_key) if original_key else None
+        original = self.view.stream.by_key.get(original_key) if original_key else None
         if original is None and original_key:
             stored = self.session.store.post(original_key)
             original = StreamEntry.from_row(stored) if stored else None
         if original is None:
             from tchat_tui.ui.safe import one_line
 
-            self.notify(
+            self.view.notify(
                 f"@{one_line(repost.handle)}'s retweet repeats a post this chat has not stored:"
                 " retweet the original post instead.",
                 severity="warning",
@@ -179,7 +167,7 @@ class OutgoingScreen(ModerationScreen):
             )
         return original
 
-    def action_retry_failed(self) -> None:
+    def retry_failed(self) -> None:
         """Queue every failed outgoing post again (not those retrying cannot help)."""
         failed = self.session.store.outbox(self.session.chat_id, ("failed",))
         retryable = [r for r in failed if r.get("retryable") not in (0, False)]
@@ -187,11 +175,7 @@ class OutgoingScreen(ModerationScreen):
             self.session.outbox.retry(int(row["id"]))
         kept = len(failed) - len(retryable)
         note = f"; {kept} left failed (refused or rejected: retrying cannot help)" if kept else ""
-        self.notify(f"{len(retryable)} failed posts queued again{note}.")
-
-    def action_toggle_tag(self) -> None:
-        """Turn the composer's automatic tag on or off."""
-        self.composer.action_toggle_tag()
+        self.view.notify(f"{len(retryable)} failed posts queued again{note}.")
 
     # -- failures ----------------------------------------------------------------------------
 
@@ -201,15 +185,15 @@ class OutgoingScreen(ModerationScreen):
         reason = str(row.get("error") or "failed")
         if row.get("reply_refused"):
             self.refused.append(row)
-            self.notify(f"Reply refused by {network}: {reason}", severity="error", timeout=10)
-            self.action_mention_refused()
+            self.view.notify(f"Reply refused by {network}: {reason}", severity="error", timeout=10)
+            self.mention_refused()
             return
         hint = (
             " (palette: Retry failed sends)"
             if row.get("retryable") not in (0, False)
             else " (retrying cannot help)"
         )
-        self.notify(f"Not sent to {network}: {reason}{hint}", severity="error", timeout=10)
+        self.view.notify(f"Not sent to {network}: {reason}{hint}", severity="error", timeout=10)
 
     def refused_author(self, row: dict[str, Any]) -> str | None:
         """The handle of the author whose post the refused reply answered."""
@@ -217,18 +201,18 @@ class OutgoingScreen(ModerationScreen):
         post = self.session.store.post(str(target)) if target else None
         return str(post["author_handle"]) if post and post.get("author_handle") else None
 
-    def action_mention_refused(self) -> None:
+    def mention_refused(self) -> None:
         """Offer to post the latest refused reply as a new post that mentions its author."""
         from tchat_tui.publish.x import mention_instead
-        from tchat_tui.ui.modals import MentionOffer
+        from tchat_tui.ui.modals.mention_offer import MentionOffer
 
         if not self.refused:
-            self.notify("No refused reply to post.", severity="warning")
+            self.view.notify("No refused reply to post.", severity="warning")
             return
         row = self.refused.pop()
         author = self.refused_author(row)
         if author is None:
-            self.notify("The refused reply's post is not stored: write it by hand.")
+            self.view.notify("The refused reply's post is not stored: write it by hand.")
             return
         network = Network(row["network"])
         text = mention_instead(str(row["text"]), author)
@@ -238,30 +222,48 @@ class OutgoingScreen(ModerationScreen):
                 self.post_mention(text, network)
 
         name = NETWORK_NAMES.get(network, network.value)
-        self.app.push_screen(
+        self.view.push_screen(
             MentionOffer(name, str(row.get("error") or "refused"), author, text), decided
         )
 
     def post_mention(self, text: str, network: Network) -> None:
         """Send a refused reply's text as a new post; too long, it goes to the composer first."""
         s = self.session
-        rules = self.composer.rules
+        rules = self.view.composer.rules
         check = check_for_networks(text, [network], s.tag or None, rules)[0]
         if not check.valid:
-            self.composer.start(text)
-            self.notify(f"Too long as a mention ({check.reason}): edit it, then send.")
+            self.view.composer.start(text)
+            self.view.notify(f"Too long as a mention ({check.reason}): edit it, then send.")
             return
         if network not in s.publishers:
-            self.notify(f"No publisher for {network.value}.", severity="error")
+            self.view.notify(f"No publisher for {network.value}.", severity="error")
             return
         rows = s.outbox.submit(text, [network], moderator=s.on_duty, kind="post")
         dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
-        self.notify(f"Mention post queued{dry} by {s.on_duty}", timeout=3)
+        self.view.notify(f"Mention post queued{dry} by {s.on_duty}", timeout=3)
 
-    def action_cost(self) -> None:
+    # -- costs -------------------------------------------------------------------------------
+
+    def show_costs(self) -> None:
         """Show what the hour costs on X, kind by kind."""
-        from tchat_tui.ui.modals import CostScreen
+        from tchat_tui.ui.modals.costs import CostScreen
 
         s = self.session
-        estimated = bool(getattr(self, "cost_estimated", True))
-        self.app.push_screen(CostScreen(s.cost_meter, s.clock.now(), estimated=estimated))
+        self.view.push_screen(
+            CostScreen(s.cost_meter, s.clock.now(), estimated=self.cost_estimated)
+        )
+
+    @property
+    def cost_estimated(self) -> bool:
+        """Whether the cost meter only estimates (replay or dry-run: nothing is billed)."""
+        s = self.session
+        return bool(s.settings.replay or s.settings.demo or s.settings.dry_run) or all(
+            p.dry_run for p in s.publishers.values()
+        )
+
+    def cost_text(self, now: datetime) -> str:
+        """The header's cost: '$0.42/h est.', or '$0.42/h est. if live' in replay and dry-run."""
+        if Network.X not in self.session.publishers:
+            return ""
+        text = self.session.cost_meter.header_text(now)
+        return f"{text} if live" if self.cost_estimated else text

@@ -4,37 +4,36 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
+from functools import partial
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
+from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from tchat_tui.domain.post import Network
 from tchat_tui.pipeline.connect import network_rules
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.sources.base import SourceState
-from tchat_tui.ui.actions.sending import OutgoingScreen
+from tchat_tui.ui.actions.moderation import Moderation
+from tchat_tui.ui.actions.sending import Sending
+from tchat_tui.ui.actions.view import Result
 from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.gc_policy import freeze_long_lived, settle_startup_memory
 from tchat_tui.ui.inbox import Feed
-from tchat_tui.ui.pacing import DEFAULT_GAP, hour_clock, next_question, pacing_label
+from tchat_tui.ui.messages import DraftReady
 from tchat_tui.ui.palette import PaletteEntry, console_commands
 from tchat_tui.ui.safe import one_line
+from tchat_tui.ui.screens.keys import CONSOLE_BINDINGS, help_sections, palette_entries
+from tchat_tui.ui.screens.opening import open_session
+from tchat_tui.ui.screens.pane_facts import pane_facts
+from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter
 from tchat_tui.ui.widgets.composer import Composer
-from tchat_tui.ui.widgets.panes import (
-    ChatHeader,
-    HeaderFacts,
-    PostDetail,
-    QuestionQueue,
-    QueueFacts,
-)
+from tchat_tui.ui.widgets.panes import ChatHeader, PostDetail, QuestionQueue
 from tchat_tui.ui.widgets.stream import StreamPane
-from tchat_tui.ui.widgets.stream_entry import StreamEntry, StreamFilter
 
 DRAIN_INTERVAL = 0.1
 """The workers' queues are drained 10 times a second: one batched update per tick."""
@@ -47,58 +46,14 @@ PANES_INTERVAL = 0.5
 CLOCK_INTERVAL = 1.0
 """...and at least this often, for the clocks."""
 
-FILTER_KEYS = {
-    "1": StreamFilter.ALL,
-    "2": StreamFilter.TO_US,
-    "3": StreamFilter.GUESTS,
-    "4": StreamFilter.CURRENT,
-    "5": StreamFilter.STARRED,
-    "6": StreamFilter.FLAGGED,
-}
 
-
-class MainScreen(OutgoingScreen):
-    """Moderating the live chat. Receives the session; everything it shows comes from the store."""
+class MainScreen(Screen[None]):
+    """Moderating the live chat. Receives the session (not yet open: it opens the database after
+    the first frame); everything it shows comes from the store. What the keys do is in its two
+    action objects, `moderation` and `sending`; its `action_*` methods hand each key to them."""
 
     COMMANDS = {console_commands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "reply", "Reply", id="reply"),
-        Binding(
-            "t", "repost", "Retweet", id="repost", tooltip="Retweet (repost) the selected post"
-        ),
-        Binding("s", "star", "Star", id="star"),
-        Binding("h", "hide", "Hide", id="hide"),
-        Binding("m", "mute", "Mute", id="mute"),
-        Binding("a", "allow", "Allow flag", id="allow", show=False),
-        Binding("c", "claim", "Claim", id="claim", show=False),
-        Binding("d", "answered", "Answered", id="answered", show=False),
-        Binding("enter", "author_card", "Author", id="author-card", tooltip="Author card"),
-        Binding("p", "pause", "Pause", id="pause"),
-        Binding("f", "cycle_filter", "Filter", id="cycle-filter"),
-        *[
-            Binding(
-                k,
-                f"filter('{f.name}')",
-                f"Filter: {f.value}",
-                id=f"filter-{f.name.lower()}",
-                show=False,
-            )
-            for k, f in FILTER_KEYS.items()
-        ],
-        Binding("n", "next_question", "Next Q", id="next-question"),
-        Binding("i", "compose", "Write", id="compose"),
-        Binding("ctrl+n", "next_question", "Next Q", id="next-question-anywhere", show=False),
-        Binding(
-            "ctrl+o",
-            "switch_duty",
-            "Duty",
-            id="switch-duty",
-            priority=True,
-            tooltip="Switch the moderator on duty",
-        ),
-        Binding("ctrl+l", "action_log", "Log", id="action-log", tooltip="Moderator action log"),
-        Binding("f1,question_mark", "help", "Help", id="help"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = CONSOLE_BINDINGS
 
     paused: var[bool] = var(False)
     """The stream is frozen for reading; posts are still stored and counted as new."""
@@ -110,7 +65,8 @@ class MainScreen(OutgoingScreen):
         self.held: list[StreamEntry] = []
         """Posts that arrived while paused."""
         self.held_count = 0
-        self.last_hidden: StreamEntry | None = None
+        self.moderation = Moderation(session, self.feed, self)
+        self.sending = Sending(session, self.feed, self)
         self._panes_dirty = True
         self._panes_at = 0.0
         self._title_follow = True
@@ -118,6 +74,24 @@ class MainScreen(OutgoingScreen):
         self._drained_at = 0.0
         self.error: str | None = None
         """Why the database could not be opened (the app then exits with code 2)."""
+        self.ready = False
+        """The database is open, the chat shown, the workers and the timers started."""
+
+    @property
+    def stream(self) -> StreamPane:
+        """The stream pane."""
+        return self.query_one(StreamPane)
+
+    @property
+    def composer(self) -> Composer:
+        """The composer."""
+        return self.query_one(Composer)
+
+    def push_screen(
+        self, screen: Screen[Result], callback: Callable[[Result | None], None] | None = None
+    ) -> None:
+        """Open `screen` over the console; `callback` receives what it closes with."""
+        self.app.push_screen(screen, callback)
 
     # -- layout ------------------------------------------------------------------------------
 
@@ -128,35 +102,23 @@ class MainScreen(OutgoingScreen):
         with Horizontal(id="body"):
             with Vertical(id="left"):
                 yield Static(id="stream-title")
-                yield StreamPane(id="stream", empty_note=s.network_note if not s.sources else "")
+                yield StreamPane(id="stream")  # its empty note once the chat opens
                 yield PostDetail(id="detail")
             yield QuestionQueue(id="queue")
-        # Before `open` there are no publishers yet: it makes one for every network asked for.
-        networks = [n for n in s.settings.networks if n in s.publishers] or list(
-            s.publishers or s.settings.networks
-        )
-        rules = getattr(getattr(s.scorer, "tracker", None), "rules", None)
-        yield Composer(
-            s.tag,
-            networks,
-            classic=s.settings.classic,
-            promo_rules=rules,
-            limits=network_rules(s.publishers, classic=s.settings.classic),
-            id="composer",
-        )
+        # Before `open` there are no publishers yet: the composer counts for every network asked
+        # for with the default rules (`refresh_panes` gives it the publishers' own once known).
+        yield Composer(s.tag, list(s.settings.networks), classic=s.settings.classic, id="composer")
         yield Footer()
 
+    # -- opening the chat after the first frame ---------------------------------------------
+
     def on_mount(self) -> None:
-        """Paint at once; show what the database holds (opening it first if need be), then start."""
+        """Paint at once, the database as 'opening'; open it, show what it holds, then start."""
         self.stream.focus()
         self._title_stream()
-        if self.session.is_open:
-            self._load()
-        else:
-            self.feed.sources["database"] = SourceState(
-                "database", "opening", str(self.session.db_path)
-            )
-            self.refresh_panes()
+        where = str(self.session.db_path)
+        self.feed.sources["database"] = SourceState("database", "opening", where)
+        self.refresh_panes()
         # After the first frame: opening the database, the warm-up thread's imports and scoring
         # would otherwise compete with the first paint for the interpreter.
         self.call_after_refresh(self._painted)
@@ -164,33 +126,8 @@ class MainScreen(OutgoingScreen):
     def _painted(self) -> None:
         """The first frame is on the screen: settle the start-up's memory, open, start."""
         settle_startup_memory()
-        if self.session.is_open:
-            self._start()
-        else:
-            self.run_worker(self._open, thread=True, exit_on_error=False, group="open")
-
-    def _open(self) -> None:
-        """In a worker thread: open the database and resume the chat."""
-        try:
-            self.session.open()
-        except Exception as exc:  # shown as one line by the CLI after the screen closes
-            self._tell(self._open_failed, exc)
-        else:
-            if self.session.is_open:
-                self._tell(self._opened)
-
-    def _tell(self, callback: Callable[..., None], *args: object) -> None:
-        """Run `callback` on the screen's thread, unless the console has already quit.
-
-        `App._exit` is private (Textual is pinned exactly): set as soon as quitting starts, when
-        the screen may already be torn down.
-        """
-        if self.app._exit:
-            return
-        try:
-            self.app.call_from_thread(callback, *args)
-        except RuntimeError:  # the app stopped while the database was opening
-            pass
+        work = partial(open_session, self.app, self.session, self._opened, self._open_failed)
+        self.run_worker(work, thread=True, exit_on_error=False, group="open")
 
     def _opened(self) -> None:
         self.feed.sources.pop("database", None)
@@ -198,6 +135,7 @@ class MainScreen(OutgoingScreen):
         self.stream.refresh()
         self._load()
         self._start()
+        self.ready = True
         self.refresh_bindings()  # the keys held back while opening
 
     def _open_failed(self, exc: Exception) -> None:
@@ -267,7 +205,7 @@ class MainScreen(OutgoingScreen):
         for key in news.edited:
             self._apply_edit(key)
         for row in news.failed:
-            self.show_failed(row)
+            self.sending.show_failed(row)
         if news.questions_changed:
             self.stream.current_question = self.feed.current_question
         if news.questions_changed or news.sources_changed or news.entries:
@@ -294,61 +232,12 @@ class MainScreen(OutgoingScreen):
         self._panes_at = time.monotonic()
         s = self.session
         now = s.clock.now()
-        feed = self.feed
-        started = feed.started_at or feed.first_post_at
-        current = feed.current_question
-        ends = started + s.duration if started is not None else None
-        nxt = next_question(feed.questions, DEFAULT_GAP, ends)
-        question = ""
-        if current is not None:
-            text = next((q.text for q in feed.questions if q.number == current), "")
-            question = f"Q{current}: {text}" if text else f"Q{current}"
-        pacing = ""
-        if nxt is not None and nxt[1] is not None:
-            pacing = pacing_label(nxt[0], nxt[1], now)
-        self.query_one(ChatHeader).show(
-            HeaderFacts(
-                tag=s.tag,
-                topic=s.topic,
-                clock=hour_clock(started, s.duration, now),
-                question=question,
-                pacing=pacing,
-                on_duty=s.on_duty,
-                sources=feed.source_line(),
-                per_minute=feed.per_minute(now),
-                note=s.header_note,
-                malformed=s.runner.malformed_count if s.is_open else 0,
-                cost=self.cost_text(now),
-            )
-        )
-        self.query_one(QuestionQueue).show(
-            QueueFacts(
-                questions=feed.questions,
-                current=current,
-                next_number=nxt[0] if nxt else None,
-                next_due=nxt[1] if nxt else None,
-                audience=feed.audience,
-                now=now,
-            )
-        )
-        self.query_one(PostDetail).show(self.stream.selected, current)
+        header, queue = pane_facts(s, self.feed, now, cost=self.sending.cost_text(now))
+        self.query_one(ChatHeader).show(header)
+        self.query_one(QuestionQueue).show(queue)
+        self.query_one(PostDetail).show(self.stream.selected, queue.current)
         if s.is_open:
             self.composer.set_rules(network_rules(s.publishers, classic=s.settings.classic))
-
-    @property
-    def cost_estimated(self) -> bool:
-        """Whether the cost meter only estimates (replay or dry-run: nothing is billed)."""
-        s = self.session
-        return bool(s.settings.replay or s.settings.demo or s.settings.dry_run) or all(
-            p.dry_run for p in s.publishers.values()
-        )
-
-    def cost_text(self, now: datetime) -> str:
-        """The header's cost: '$0.42/h est.', or '$0.42/h est. if live' in replay and dry-run."""
-        if Network.X not in self.session.publishers:
-            return ""
-        text = self.session.cost_meter.header_text(now)
-        return f"{text} if live" if self.cost_estimated else text
 
     @property
     def stream_title(self) -> str:
@@ -403,63 +292,105 @@ class MainScreen(OutgoingScreen):
         """Go to the composer (a new post, or the draft in progress)."""
         focus_now(self.composer.draft)
 
-    # -- palette -----------------------------------------------------------------------------
+    # -- what the keys do: moderation and sending -------------------------------------------
+
+    @on(DraftReady)
+    def _send(self, event: DraftReady) -> None:
+        self.sending.send(event.text, event.kind, event.reply_to)
+
+    def action_star(self) -> None:
+        """Star or unstar the selected post."""
+        self.moderation.star()
+
+    def action_hide(self) -> None:
+        """Hide the selected post (it stays in the database)."""
+        self.moderation.hide()
+
+    def action_unhide_last(self) -> None:
+        """Bring back the post hidden last in this session."""
+        self.moderation.unhide_last()
+
+    def action_unhide_post(self) -> None:
+        """Choose one of this chat's hidden posts and unhide it."""
+        self.moderation.choose_hidden_post()
+
+    def action_mute(self) -> None:
+        """Mute the selected post's author."""
+        self.moderation.mute()
+
+    def action_unmute_author(self) -> None:
+        """Choose a muted author of this chat and unmute them."""
+        self.moderation.choose_muted_author()
+
+    def action_unmute_last(self) -> None:
+        """Unmute the author muted last in this chat."""
+        self.moderation.unmute_last()
+
+    def action_allow(self) -> None:
+        """Allow a flagged post."""
+        self.moderation.allow()
+
+    def action_claim(self) -> None:
+        """Claim the selected audience question."""
+        self.moderation.claim()
+
+    def action_answered(self) -> None:
+        """Mark the selected audience question answered."""
+        self.moderation.answered()
+
+    def action_author_card(self) -> None:
+        """Open the selected post's author."""
+        self.moderation.open_author_card()
+
+    def action_switch_duty(self) -> None:
+        """Hand the keyboard to the next moderator."""
+        self.moderation.switch_duty()
+
+    def action_action_log(self) -> None:
+        """Show who did what."""
+        self.moderation.show_action_log()
+
+    def action_reply(self) -> None:
+        """Reply to the selected post."""
+        self.sending.reply()
+
+    def action_repost(self) -> None:
+        """Retweet (repost) the selected post."""
+        self.sending.repost()
+
+    def action_next_question(self) -> None:
+        """Put the next prepared question in the composer."""
+        self.sending.next_question()
+
+    def action_insert_template(self, name: str) -> None:
+        """Put one of the plan's templates in the composer."""
+        self.sending.insert_template(name)
+
+    def action_retry_failed(self) -> None:
+        """Queue every failed outgoing post again."""
+        self.sending.retry_failed()
+
+    def action_mention_refused(self) -> None:
+        """Offer the latest refused reply as a mention post."""
+        self.sending.mention_refused()
+
+    def action_cost(self) -> None:
+        """Show what the hour costs on X, kind by kind."""
+        self.sending.show_costs()
+
+    def action_toggle_tag(self) -> None:
+        """Turn the composer's automatic tag on or off."""
+        self.composer.action_toggle_tag()
+
+    # -- palette and help --------------------------------------------------------------------
 
     def palette_entries(self) -> list[PaletteEntry]:
         """Every action for the command palette: title, help, action."""
-        entries: list[PaletteEntry] = []
-        seen: set[str] = set()
-        for b in self.BINDINGS:
-            assert isinstance(b, Binding)
-            if b.action in seen:
-                continue
-            seen.add(b.action)
-            key = b.key.split(",")[0].replace("question_mark", "?")
-            entries.append((b.tooltip or b.description, f"key: {key}", b.action))
-        entries += [
-            ("Unhide the last hidden post", "Bring back the post hidden last", "unhide_last"),
-            ("Unhide a post…", "Choose a hidden post of this chat and unhide it", "unhide_post"),
-            ("Unmute an author…", "Choose a muted author and unmute them", "unmute_author"),
-            ("Unmute the last muted author", "Undo the latest mute", "unmute_last"),
-            ("Retry failed sends", "Queue failed outgoing posts again", "retry_failed"),
-            (
-                "Post refused reply as a mention",
-                "X refused a reply: post it as a new post mentioning the author",
-                "mention_refused",
-            ),
-            ("Cost of the hour", "What the hour costs on X, kind by kind", "cost"),
-            ("Note on author", "Open the author card to write a note", "author_card"),
-            ("Toggle automatic tag", "Add the chat's tag to drafts or not", "toggle_tag"),
-        ]
         plan = self.session.plan
-        for name in plan.templates if plan else ():
-            entries.append(
-                (
-                    f"Template: {name}",
-                    f"Put the plan's {name!r} text in the composer",
-                    f"insert_template('{name}')",
-                )
-            )
-        return entries
+        return palette_entries(self.BINDINGS, plan.templates if plan else ())
 
     def action_help(self) -> None:
         """Show every key."""
-        from tchat_tui.ui.modals import HelpScreen
+        from tchat_tui.ui.modals.help import HelpScreen
 
-        def rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
-            out = []
-            for b in bindings:
-                if isinstance(b, Binding):
-                    out.append((b.key.replace("question_mark", "?"), b.tooltip or b.description))
-            return out
-
-        self.app.push_screen(
-            HelpScreen(
-                [
-                    ("Console", rows(self.BINDINGS)),
-                    ("Stream", rows(StreamPane.BINDINGS)),
-                    ("Composer", rows(Composer.BINDINGS) + [("enter", "Send")]),
-                    ("Anywhere", [("ctrl+p", "Command palette"), ("ctrl+q", "Quit")]),
-                ]
-            )
-        )
+        self.app.push_screen(HelpScreen(help_sections(self.BINDINGS)))

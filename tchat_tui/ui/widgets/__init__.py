@@ -1,1 +1,1 @@
-"""The console's widgets: stream, stream entries, composer, panes."""
+"""The console's widgets: stream, composer, panes."""

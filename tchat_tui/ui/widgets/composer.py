@@ -26,7 +26,7 @@ from tchat_tui.domain.text.rules import (
 from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.messages import DraftReady
 from tchat_tui.ui.safe import one_line
-from tchat_tui.ui.widgets.stream_entry import StreamEntry
+from tchat_tui.ui.stream_entry import StreamEntry
 
 NETWORK_NAMES = {Network.X: "X", Network.MASTODON: "Mastodon", Network.BLUESKY: "Bluesky"}
 

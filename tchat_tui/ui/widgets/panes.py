@@ -11,13 +11,7 @@ from textual.widgets import Static
 
 from tchat_tui.ui.pacing import QuestionState, pacing_label, span
 from tchat_tui.ui.safe import multi_line, one_line
-from tchat_tui.ui.widgets.stream_entry import (
-    PROMO_MARKS,
-    ROLE_BADGES,
-    ROLE_STYLES,
-    StreamEntry,
-    local_time,
-)
+from tchat_tui.ui.stream_entry import PROMO_MARKS, ROLE_BADGES, ROLE_STYLES, StreamEntry, local_time
 
 SEP = ("  │  ", "dim")
 

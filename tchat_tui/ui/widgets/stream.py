@@ -17,7 +17,7 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tchat_tui.ui.widgets.stream_entry import StreamEntry, StreamFilter, line_parts, matches
+from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter, line_parts, matches
 
 
 @lru_cache(maxsize=64)

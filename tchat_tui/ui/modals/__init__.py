@@ -1,0 +1,1 @@
+"""Screens over the console: author card, choosers, action log, help, costs, mention offer."""

@@ -1,0 +1,50 @@
+"""What the header and the question queue show, read from the session and the feed (no widgets)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tchat_tui.pipeline.session import ChatSession
+from tchat_tui.ui.inbox import Feed
+from tchat_tui.ui.pacing import DEFAULT_GAP, hour_clock, next_question, pacing_label
+from tchat_tui.ui.widgets.panes import HeaderFacts, QueueFacts
+
+
+def pane_facts(
+    session: ChatSession, feed: Feed, now: datetime, cost: str
+) -> tuple[HeaderFacts, QueueFacts]:
+    """The header's facts and the queue's at `now` (`cost`: the header's cost text)."""
+    s = session
+    started = feed.started_at or feed.first_post_at
+    current = feed.current_question
+    ends = started + s.duration if started is not None else None
+    nxt = next_question(feed.questions, DEFAULT_GAP, ends)
+    question = ""
+    if current is not None:
+        text = next((q.text for q in feed.questions if q.number == current), "")
+        question = f"Q{current}: {text}" if text else f"Q{current}"
+    pacing = ""
+    if nxt is not None and nxt[1] is not None:
+        pacing = pacing_label(nxt[0], nxt[1], now)
+    header = HeaderFacts(
+        tag=s.tag,
+        topic=s.topic,
+        clock=hour_clock(started, s.duration, now),
+        question=question,
+        pacing=pacing,
+        on_duty=s.on_duty,
+        sources=feed.source_line(),
+        per_minute=feed.per_minute(now),
+        note=s.header_note,
+        malformed=s.runner.malformed_count if s.is_open else 0,
+        cost=cost,
+    )
+    queue = QueueFacts(
+        questions=feed.questions,
+        current=current,
+        next_number=nxt[0] if nxt else None,
+        next_due=nxt[1] if nxt else None,
+        audience=feed.audience,
+        now=now,
+    )
+    return header, queue
