@@ -11,24 +11,17 @@ import pytest
 import regex
 
 from tchat_tui.domain.post import Network
-from tchat_tui.domain.text import twitter as text_module
-from tchat_tui.domain.text.rules import (
-    check_text,
-    ensure_tag,
-    grapheme_count,
-    has_tag,
-    is_valid_tag,
-    normalize_tag,
-    rules_for,
-    text_length,
-)
-from tchat_tui.domain.text.twitter import (
+from tchat_tui.domain.text.rules import check_text, grapheme_count, rules_for, text_length
+from tchat_tui.domain.text.tag import ensure_tag, has_tag, is_valid_tag, normalize_tag
+from tchat_tui.domain.text.twitter.characters import CYRILLIC, DASH_PUNCTUATION
+from tchat_tui.domain.text.twitter.emoji_sequences import (
+    _TEXT_ONLY_BARE,
     extract_emoji_with_indices,
-    extract_hashtags,
-    extract_mentions,
-    extract_urls,
-    weighted_length,
 )
+from tchat_tui.domain.text.twitter.hashtags import extract_hashtags
+from tchat_tui.domain.text.twitter.length import weighted_length
+from tchat_tui.domain.text.twitter.mentions import extract_mentions
+from tchat_tui.domain.text.twitter.urls import extract_urls
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # man woman girl boy
 CANE_RIGHT = "\U0001f9d1\U0001f3fe\u200d\U0001f9af\u200d\u27a1\ufe0f"  # Unicode 15.1
@@ -93,7 +86,7 @@ def test_emoji_sequences(text: str, expected: list[str]) -> None:
 def test_emoji_start_class_covers_the_data() -> None:
     """Every emoji sequence in the emoji package can be found from its start (or its keycap)."""
     for sequence in emoji.EMOJI_DATA:
-        if sequence in text_module._TEXT_ONLY_BARE:
+        if sequence in _TEXT_ONLY_BARE:
             continue
         found = extract_emoji_with_indices(f"a {sequence} b")
         assert found == [(sequence, 2, 2 + len(sequence))], ascii(sequence)
@@ -102,8 +95,8 @@ def test_emoji_start_class_covers_the_data() -> None:
 @pytest.mark.parametrize(
     ("constant", "prop"),
     [
-        pytest.param(text_module._CYRILLIC, r"\p{Script=Cyrillic}", id="cyrillic"),
-        pytest.param(text_module._DASH_PUNCTUATION, r"\p{Pd}", id="dash-punctuation"),
+        pytest.param(CYRILLIC, r"\p{Script=Cyrillic}", id="cyrillic"),
+        pytest.param(DASH_PUNCTUATION, r"\p{Pd}", id="dash-punctuation"),
     ],
 )
 def test_spelled_out_classes_keep_their_property(constant: str, prop: str) -> None:

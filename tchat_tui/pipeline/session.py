@@ -72,7 +72,7 @@ def check_tag(tag: str) -> str:
     The composer adds the tag to every post and refuses a post without it: a tag that is not a
     hashtag ('bad tag!', '#a#b', '123') would make every post unsendable.
     """
-    from tchat_tui.domain.text.twitter import extract_hashtags_with_indices
+    from tchat_tui.domain.text.twitter.hashtags import extract_hashtags_with_indices
 
     bare = normalize_tag(tag)
     found = extract_hashtags_with_indices("#" + bare)
@@ -464,7 +464,7 @@ class ChatSession:
         """
         with self._warm:
             if not self._warmed:
-                from tchat_tui.domain.text.twitter import prepare
+                from tchat_tui.domain.text.twitter.length import prepare
 
                 prepare()  # the URL and emoji tables, before the first post or keystroke needs them
                 self.pipeline.restore_history(_make_scorer(self.tag, self.roster))

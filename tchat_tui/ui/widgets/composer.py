@@ -16,7 +16,8 @@ from textual.reactive import var
 from textual.widgets import Input, Static
 
 from tchat_tui.domain.post import Network
-from tchat_tui.domain.text.rules import NetworkRules, TextCheck, ensure_tag, rules_for
+from tchat_tui.domain.text.rules import NetworkRules, TextCheck, rules_for
+from tchat_tui.domain.text.tag import ensure_tag
 from tchat_tui.pipeline.connect_fediverse import check_for_networks
 from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.messages import DraftReady
