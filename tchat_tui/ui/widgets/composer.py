@@ -45,7 +45,7 @@ def promo_warning(text: str, tag: str, rules: Any = None) -> str:
     rules = rules if rules is not None else _default_promo_rules()
     if rules is None:
         return ""
-    from tchat_tui.domain.promo.tracker import score_draft
+    from tchat_tui.domain.promo.draft import score_draft
 
     result = score_draft(text, tag, rules)
     if not result.promo:
