@@ -1,5 +1,5 @@
 """Text rules beyond the upstream suite: emoji of current Unicode, Mastodon and Bluesky counting,
-tags (has_tag, ensure_tag, normalize_tag) and the one check the composer and plan checker share."""
+and the one check the composer and plan checker share (the tag's own rules: test_text_tag.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import regex
 
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.text.rules import check_text, grapheme_count, rules_for, text_length
-from tchat_tui.domain.text.tag import ensure_tag, has_tag, is_valid_tag, normalize_tag
+from tchat_tui.domain.text.tag import ensure_tag, has_tag
 from tchat_tui.domain.text.twitter.characters import CYRILLIC, DASH_PUNCTUATION
 from tchat_tui.domain.text.twitter.emoji_sequences import (
     _TEXT_ONLY_BARE,
@@ -203,78 +203,6 @@ def test_mastodon_instance_url_weight() -> None:
     """An instance's characters_reserved_per_url replaces the default 23."""
     rules = rules_for("mastodon", limit=1000, url_weight=30)
     assert text_length(f"see {LONG_URL}", rules) == 4 + 30
-
-
-@pytest.mark.parametrize(
-    ("text", "tag", "expected"),
-    [
-        ("#FooChat rocks", "FooChat", True),
-        ("Q1 #foochat", "#FooChat", True),  # case-insensitive
-        ("#FOOCHAT", "foochat", True),
-        ("#STRASSE", "stra\xdfe", True),  # casefold, not lower
-        ("\uff03FooChat", "FooChat", True),  # fullwidth number sign
-        ("#FooChat's", "FooChat", True),
-        (f"#{CAFE_NFD}", CAFE_NFC, True),  # NFC on both sides
-        (f"#{CAFE_NFC}", f"#{CAFE_NFD}", True),
-        ("x#FooChat", "FooChat", False),  # glued to a word: not a hashtag
-        ("#FooChat_", "FooChat", False),  # another tag
-        ("#FooChats", "FooChat", False),
-        ("#FooChat#more", "FooChat", False),
-        ("https://example.com/#FooChat", "FooChat", False),  # inside a URL
-        ("#FooChat://x", "FooChat", False),
-        ("FooChat", "FooChat", False),
-        ("", "FooChat", False),
-        ("#123", "123", False),
-        ("#FooChat", "", False),
-    ],
-)
-def test_has_tag(text: str, tag: str, expected: bool) -> None:
-    """A tag counts only as a real hashtag entity, compared casefolded and NFC."""
-    assert has_tag(text, tag) is expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("", "#FooChat"),
-        ("Hello", "Hello #FooChat"),
-        ("Hello ", "Hello #FooChat"),  # no double space
-        ("Hello\n", "Hello\n#FooChat"),
-        ("Hello #foochat", "Hello #foochat"),  # already there, any case
-        ("\uff03FooChat hi", "\uff03FooChat hi"),
-        ("Hello x#FooChat", "Hello x#FooChat #FooChat"),
-        ("Hello #FooChat_", "Hello #FooChat_ #FooChat"),
-        ("see https://example.com/#FooChat", "see https://example.com/#FooChat #FooChat"),
-    ],
-)
-def test_ensure_tag(text: str, expected: str) -> None:
-    """The tag is appended only when missing, and the result carries it."""
-    result = ensure_tag(text, "#FooChat")
-    assert result == expected
-    assert has_tag(result, "FooChat")
-
-
-@pytest.mark.parametrize("tag", ["", "#", "123", "#foo bar", "foo-bar", "a.b"])
-def test_ensure_tag_refuses_what_cannot_be_a_hashtag(tag: str) -> None:
-    """A tag that can never be a hashtag entity is an error, not a silent miss."""
-    assert not is_valid_tag(tag)
-    with pytest.raises(ValueError):
-        ensure_tag("Hello", tag)
-
-
-@pytest.mark.parametrize(
-    ("tag", "expected"),
-    [
-        ("#FooChat", "FooChat"),
-        ("\uff03FooChat", "FooChat"),
-        ("  #FooChat ", "FooChat"),
-        (f"#{CAFE_NFD}", CAFE_NFC),
-        ("FooChat_", "FooChat_"),
-    ],
-)
-def test_normalize_tag(tag: str, expected: str) -> None:
-    """Tags are kept as written, NFC, without the '#'."""
-    assert normalize_tag(tag) == expected
 
 
 @pytest.mark.parametrize(
