@@ -19,7 +19,7 @@ import regex
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tchat_tui.domain.text.rules import check_text, rules_for
-from tchat_tui.domain.text.twitter import prepare  # noqa: E402
+from tchat_tui.domain.text.twitter.length import prepare  # noqa: E402
 
 SEED = (
     "Q3 : comment l'école peut-elle protéger les filles ? Réponse en fil 👩🏾‍🎓👨‍👩‍👧‍👦 "

@@ -6,15 +6,13 @@ import random
 
 import pytest
 
-from tchat_tui.domain.text.twitter import (
+from tchat_tui.domain.text.twitter.hashtags import (
     _END_HASHTAG_RE,
-    _END_MENTION_RE,
     _HASHTAG_RE,
-    _MENTION_RE,
     extract_hashtags_with_indices,
-    extract_mentions,
-    extract_urls_with_indices,
 )
+from tchat_tui.domain.text.twitter.mentions import _END_MENTION_RE, _MENTION_RE, extract_mentions
+from tchat_tui.domain.text.twitter.urls import extract_urls_with_indices
 
 # Pieces that exercise the pattern's corners: the RT/RT: prefix, lists, full-width at signs,
 # latin accents and `://` after a name, case folding (Kelvin sign, long s), 20-character names.

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tchat_tui.domain.post import Link, Network, Post, Role
+from tchat_tui.domain.promo.draft import score_draft
 from tchat_tui.domain.promo.rules import default_rules
 from tchat_tui.domain.promo.signals import PromoResult
-from tchat_tui.domain.promo.tracker import PostContext, PromoTracker, score_draft
+from tchat_tui.domain.promo.tracker import PostContext, PromoTracker
 
 RULES = default_rules()
 T0 = datetime(2026, 3, 1, 19, 0, tzinfo=UTC)

@@ -11,8 +11,9 @@ import pytest
 from tchat_tui.domain.post import Network, Post, Role
 from tchat_tui.domain.promo.authors import AuthorState, ReplyLinks
 from tchat_tui.domain.promo.rules import default_rules
+from tchat_tui.domain.promo.shingles import SKETCH, jaccard, shingle_mask, shingles
 from tchat_tui.domain.promo.tracker import PostContext, PromoTracker
-from tchat_tui.domain.promo.words import SKETCH, fast_words, jaccard, shingle_mask, shingles, words
+from tchat_tui.domain.promo.words import fast_words, words
 
 RULES = default_rules()
 JACCARD = RULES.limit("duplicate_jaccard")
@@ -158,15 +159,15 @@ def test_rate_window_median_matches_statistics_median() -> None:
         for at, key in seen:
             if at >= p.created_at - window:
                 counts[key] = counts.get(key, 0) + 1
-        if tracker._since_median == 0:
-            assert tracker._median == float(statistics.median(counts.values()))
-        assert tracker._window_active == len(counts)
+        if tracker._window.since_median == 0:
+            assert tracker._window.median == float(statistics.median(counts.values()))
+        assert tracker._window.active == len(counts)
 
 
 def test_text_index_is_capped_and_counts_accounts() -> None:
     """The cross-author index keeps a string per single-author text and drops the oldest texts."""
     tracker = PromoTracker(RULES)
-    tracker._TEXT_INDEX_CAP = 100
+    tracker._texts.cap = 100
     ctx = PostContext("TestChat", Role.PARTICIPANT)
     same = "the very same sentence posted by several different accounts today"
     for a in range(3):

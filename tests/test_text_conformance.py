@@ -10,18 +10,16 @@ from typing import Any
 import pytest
 import yaml
 
-from tchat_tui.domain.text.twitter import (
+from tchat_tui.domain.text.twitter.hashtags import extract_hashtags, extract_hashtags_with_indices
+from tchat_tui.domain.text.twitter.length import (
     CONFIG_V1,
     CONFIG_V2,
     CONFIG_V3,
     WeightConfig,
-    extract_hashtags,
-    extract_hashtags_with_indices,
-    extract_mentions,
-    extract_urls,
-    extract_urls_with_indices,
     parse_tweet,
 )
+from tchat_tui.domain.text.twitter.mentions import extract_mentions
+from tchat_tui.domain.text.twitter.urls import extract_urls, extract_urls_with_indices
 
 CONFORMANCE = Path(__file__).parent / "conformance"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there

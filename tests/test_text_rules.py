@@ -1,5 +1,5 @@
 """Text rules beyond the upstream suite: emoji of current Unicode, Mastodon and Bluesky counting,
-tags (has_tag, ensure_tag, normalize_tag) and the one check the composer and plan checker share."""
+and the one check the composer and plan checker share (the tag's own rules: test_text_tag.py)."""
 
 from __future__ import annotations
 
@@ -11,24 +11,17 @@ import pytest
 import regex
 
 from tchat_tui.domain.post import Network
-from tchat_tui.domain.text import twitter as text_module
-from tchat_tui.domain.text.rules import (
-    check_text,
-    ensure_tag,
-    grapheme_count,
-    has_tag,
-    is_valid_tag,
-    normalize_tag,
-    rules_for,
-    text_length,
-)
-from tchat_tui.domain.text.twitter import (
+from tchat_tui.domain.text.rules import check_text, grapheme_count, rules_for, text_length
+from tchat_tui.domain.text.tag import ensure_tag, has_tag
+from tchat_tui.domain.text.twitter.characters import CYRILLIC, DASH_PUNCTUATION
+from tchat_tui.domain.text.twitter.emoji_sequences import (
+    _TEXT_ONLY_BARE,
     extract_emoji_with_indices,
-    extract_hashtags,
-    extract_mentions,
-    extract_urls,
-    weighted_length,
 )
+from tchat_tui.domain.text.twitter.hashtags import extract_hashtags
+from tchat_tui.domain.text.twitter.length import weighted_length
+from tchat_tui.domain.text.twitter.mentions import extract_mentions
+from tchat_tui.domain.text.twitter.urls import extract_urls
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # man woman girl boy
 CANE_RIGHT = "\U0001f9d1\U0001f3fe\u200d\U0001f9af\u200d\u27a1\ufe0f"  # Unicode 15.1
@@ -93,7 +86,7 @@ def test_emoji_sequences(text: str, expected: list[str]) -> None:
 def test_emoji_start_class_covers_the_data() -> None:
     """Every emoji sequence in the emoji package can be found from its start (or its keycap)."""
     for sequence in emoji.EMOJI_DATA:
-        if sequence in text_module._TEXT_ONLY_BARE:
+        if sequence in _TEXT_ONLY_BARE:
             continue
         found = extract_emoji_with_indices(f"a {sequence} b")
         assert found == [(sequence, 2, 2 + len(sequence))], ascii(sequence)
@@ -102,8 +95,8 @@ def test_emoji_start_class_covers_the_data() -> None:
 @pytest.mark.parametrize(
     ("constant", "prop"),
     [
-        pytest.param(text_module._CYRILLIC, r"\p{Script=Cyrillic}", id="cyrillic"),
-        pytest.param(text_module._DASH_PUNCTUATION, r"\p{Pd}", id="dash-punctuation"),
+        pytest.param(CYRILLIC, r"\p{Script=Cyrillic}", id="cyrillic"),
+        pytest.param(DASH_PUNCTUATION, r"\p{Pd}", id="dash-punctuation"),
     ],
 )
 def test_spelled_out_classes_keep_their_property(constant: str, prop: str) -> None:
@@ -210,78 +203,6 @@ def test_mastodon_instance_url_weight() -> None:
     """An instance's characters_reserved_per_url replaces the default 23."""
     rules = rules_for("mastodon", limit=1000, url_weight=30)
     assert text_length(f"see {LONG_URL}", rules) == 4 + 30
-
-
-@pytest.mark.parametrize(
-    ("text", "tag", "expected"),
-    [
-        ("#FooChat rocks", "FooChat", True),
-        ("Q1 #foochat", "#FooChat", True),  # case-insensitive
-        ("#FOOCHAT", "foochat", True),
-        ("#STRASSE", "stra\xdfe", True),  # casefold, not lower
-        ("\uff03FooChat", "FooChat", True),  # fullwidth number sign
-        ("#FooChat's", "FooChat", True),
-        (f"#{CAFE_NFD}", CAFE_NFC, True),  # NFC on both sides
-        (f"#{CAFE_NFC}", f"#{CAFE_NFD}", True),
-        ("x#FooChat", "FooChat", False),  # glued to a word: not a hashtag
-        ("#FooChat_", "FooChat", False),  # another tag
-        ("#FooChats", "FooChat", False),
-        ("#FooChat#more", "FooChat", False),
-        ("https://example.com/#FooChat", "FooChat", False),  # inside a URL
-        ("#FooChat://x", "FooChat", False),
-        ("FooChat", "FooChat", False),
-        ("", "FooChat", False),
-        ("#123", "123", False),
-        ("#FooChat", "", False),
-    ],
-)
-def test_has_tag(text: str, tag: str, expected: bool) -> None:
-    """A tag counts only as a real hashtag entity, compared casefolded and NFC."""
-    assert has_tag(text, tag) is expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("", "#FooChat"),
-        ("Hello", "Hello #FooChat"),
-        ("Hello ", "Hello #FooChat"),  # no double space
-        ("Hello\n", "Hello\n#FooChat"),
-        ("Hello #foochat", "Hello #foochat"),  # already there, any case
-        ("\uff03FooChat hi", "\uff03FooChat hi"),
-        ("Hello x#FooChat", "Hello x#FooChat #FooChat"),
-        ("Hello #FooChat_", "Hello #FooChat_ #FooChat"),
-        ("see https://example.com/#FooChat", "see https://example.com/#FooChat #FooChat"),
-    ],
-)
-def test_ensure_tag(text: str, expected: str) -> None:
-    """The tag is appended only when missing, and the result carries it."""
-    result = ensure_tag(text, "#FooChat")
-    assert result == expected
-    assert has_tag(result, "FooChat")
-
-
-@pytest.mark.parametrize("tag", ["", "#", "123", "#foo bar", "foo-bar", "a.b"])
-def test_ensure_tag_refuses_what_cannot_be_a_hashtag(tag: str) -> None:
-    """A tag that can never be a hashtag entity is an error, not a silent miss."""
-    assert not is_valid_tag(tag)
-    with pytest.raises(ValueError):
-        ensure_tag("Hello", tag)
-
-
-@pytest.mark.parametrize(
-    ("tag", "expected"),
-    [
-        ("#FooChat", "FooChat"),
-        ("\uff03FooChat", "FooChat"),
-        ("  #FooChat ", "FooChat"),
-        (f"#{CAFE_NFD}", CAFE_NFC),
-        ("FooChat_", "FooChat_"),
-    ],
-)
-def test_normalize_tag(tag: str, expected: str) -> None:
-    """Tags are kept as written, NFC, without the '#'."""
-    assert normalize_tag(tag) == expected
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ from tchat_tui.domain.plan.model import Plan, PlanError
 from tchat_tui.domain.plan.read import load_plan, parse_plan
 from tchat_tui.domain.plan.share import promotion_posts, when_text
 from tchat_tui.domain.post import Network
-from tchat_tui.domain.text.rules import TextCheck, is_valid_tag, normalize_tag
+from tchat_tui.domain.text.rules import TextCheck
+from tchat_tui.domain.text.tag import is_valid_tag, normalize_tag
 
 _NET_NAMES = {Network.X: "X", Network.MASTODON: "Mastodon", Network.BLUESKY: "Bluesky"}
 _SHOWN = 64

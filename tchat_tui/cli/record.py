@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     from tchat_tui.clients.credentials import CredentialsError, load_credentials
     from tchat_tui.clients.x.api import CAN_POST, ApiBaseError, check_api_base
     from tchat_tui.domain.cost import CostMeter
-    from tchat_tui.domain.text.rules import is_valid_tag, normalize_tag
+    from tchat_tui.domain.text.tag import is_valid_tag, normalize_tag
     from tchat_tui.sources.base import SourceError
     from tchat_tui.sources.resume import MemoryCursor
     from tchat_tui.sources.x.source import XSource

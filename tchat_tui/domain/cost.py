@@ -174,6 +174,6 @@ class CostMeter:
 
 def _has_url(text: str) -> bool:
     """Whether X will see a link in the post (the $0.20 price)."""
-    from tchat_tui.domain.text.twitter import extract_urls  # the URL rules load on first use
+    from tchat_tui.domain.text.twitter.urls import extract_urls  # the URL rules load on first use
 
     return bool(extract_urls(text))

@@ -13,7 +13,7 @@ from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.domain.post import Network, Role
-from tchat_tui.domain.text.rules import normalize_tag
+from tchat_tui.domain.text.tag import normalize_tag
 from tchat_tui.pipeline.chat_clock import ChatClock
 from tchat_tui.pipeline.costs import ChatCosts
 from tchat_tui.pipeline.foreground import Foreground
@@ -316,7 +316,7 @@ class ChatSession:
         """
         with self._warm:
             if not self._warmed:
-                from tchat_tui.domain.text.twitter import prepare
+                from tchat_tui.domain.text.twitter.length import prepare
 
                 prepare()  # the URL and emoji tables, before the first post or keystroke needs them
                 self.pipeline.restore_history(_make_scorer(self.tag, self.roster))

@@ -12,7 +12,7 @@ import platformdirs
 
 from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.post import Network
-from tchat_tui.domain.text.rules import normalize_tag
+from tchat_tui.domain.text.tag import normalize_tag
 
 APP_NAME = "tchat-live"
 DEMO_SPEED = 10.0
@@ -48,7 +48,7 @@ def check_tag(tag: str) -> str:
     The composer adds the tag to every post and refuses a post without it: a tag that is not a
     hashtag ('bad tag!', '#a#b', '123') would make every post unsendable.
     """
-    from tchat_tui.domain.text.twitter import extract_hashtags_with_indices
+    from tchat_tui.domain.text.twitter.hashtags import extract_hashtags_with_indices
 
     bare = normalize_tag(tag)
     found = extract_hashtags_with_indices("#" + bare)

@@ -286,7 +286,8 @@ class Outbox:
         return found
 
     def _dry_run_post(self, row: OutboxRow, remote_id: str) -> Post:
-        from tchat_tui.domain.text.twitter import extract_hashtags, extract_mentions
+        from tchat_tui.domain.text.twitter.hashtags import extract_hashtags
+        from tchat_tui.domain.text.twitter.mentions import extract_mentions
 
         network = Network(row["network"])
         host = self.host(network)

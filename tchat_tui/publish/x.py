@@ -24,7 +24,8 @@ from tchat_tui.clients.x.api import CAN_POST, REST_TIMEOUT, RateLimits, make_cli
 from tchat_tui.clients.x.stream_line import parse_timestamp, post_from_tweet, stream_line
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.domain.post import Network, Post
-from tchat_tui.domain.text.twitter import extract_hashtags_with_indices, extract_mentions
+from tchat_tui.domain.text.twitter.hashtags import extract_hashtags_with_indices
+from tchat_tui.domain.text.twitter.mentions import extract_mentions
 from tchat_tui.publish.base import LookupFailed, OutboxRow, PublishResult
 
 REPLY_REFUSED = (

@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 from sessions_en import SESSIONS_EN  # noqa: E402
 from sessions_fr import SESSIONS_FR  # noqa: E402
 
-from tchat_tui.domain.text.twitter import extract_hashtags_with_indices  # noqa: E402
+from tchat_tui.domain.text.twitter.hashtags import extract_hashtags_with_indices  # noqa: E402
 
 NAMES = {
     "focusly_app": "Focusly",

@@ -15,7 +15,8 @@ from typing import Any
 
 from tchat_tui.domain.post import Link
 from tchat_tui.domain.text.rules import grapheme_count
-from tchat_tui.domain.text.twitter import extract_hashtags_with_indices, extract_urls_with_indices
+from tchat_tui.domain.text.twitter.hashtags import extract_hashtags_with_indices
+from tchat_tui.domain.text.twitter.urls import extract_urls_with_indices
 
 TAG = "app.bsky.richtext.facet#tag"
 MENTION = "app.bsky.richtext.facet#mention"

@@ -10,7 +10,8 @@ import orjson
 
 from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.post import Link, Network, Post
-from tchat_tui.domain.text.twitter import extract_hashtags, extract_mentions
+from tchat_tui.domain.text.twitter.hashtags import extract_hashtags
+from tchat_tui.domain.text.twitter.mentions import extract_mentions
 
 
 class MalformedLine(TchatError, ValueError):

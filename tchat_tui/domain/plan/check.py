@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tchat_tui.domain.plan.model import CLOSING_MINUTES, TEMPLATE_NAMES, Plan, clock_text
-from tchat_tui.domain.text.rules import TextCheck, check_text, is_valid_tag
+from tchat_tui.domain.text.rules import TextCheck, check_text
+from tchat_tui.domain.text.tag import is_valid_tag
 
 QUESTIONS_MIN, QUESTIONS_MAX = 6, 10
 TAG_SHORT = 16

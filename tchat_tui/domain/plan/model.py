@@ -69,7 +69,7 @@ class Plan:
     @property
     def tag_name(self) -> str:
         """The tag without '#'."""
-        from tchat_tui.domain.text.rules import normalize_tag
+        from tchat_tui.domain.text.tag import normalize_tag
 
         return normalize_tag(self.tag)
 
@@ -89,7 +89,7 @@ class Plan:
 
     def tagged(self, text: str) -> str:
         """`text` with the chat's tag appended when missing (as the composer does)."""
-        from tchat_tui.domain.text.rules import ensure_tag
+        from tchat_tui.domain.text.tag import ensure_tag
 
         try:
             return ensure_tag(text, self.tag)

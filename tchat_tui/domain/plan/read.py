@@ -20,7 +20,7 @@ from tchat_tui.domain.plan.model import (
     placeholders_in,
 )
 from tchat_tui.domain.post import Network
-from tchat_tui.domain.text.rules import normalize_tag
+from tchat_tui.domain.text.tag import normalize_tag
 
 _REQUIRED = ("tag", "topic", "host", "questions")
 _KNOWN = (

@@ -6,12 +6,10 @@ from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Literal
 
 from tchat_tui.domain.promo.config import PromoRules
-from tchat_tui.domain.promo.words import low32, low32_bytes, shingle_mask
-
-Level = Literal["none", "amber", "red"]
+from tchat_tui.domain.promo.shingles import low32, low32_bytes, shingle_mask
+from tchat_tui.domain.promo.signals import Level
 
 
 @dataclass(frozen=True)

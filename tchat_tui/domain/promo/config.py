@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from tchat_tui.domain.errors import TchatError
-from tchat_tui.domain.promo.words import (
+from tchat_tui.domain.promo.lexicon import (
+    PhraseKeys,
     compile_lexicon,
     compile_product_lexicon,
     compile_subjects,
-    fold,
     phrase_key,
 )
+from tchat_tui.domain.promo.words import fold
 
 LANGUAGES = ("en", "fr")
 LEXICONS = (
@@ -85,84 +85,6 @@ class SignalSpec:
     en: str
     fr: str
     cap: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PhraseKeys:
-    """Which word lists may match a text, from the first one or two words of their phrases."""
-
-    by_word: dict[str, frozenset[str]]
-    by_pair: dict[tuple[str, str], frozenset[str]]
-    prefixes: tuple[tuple[str, str], ...]
-    """(first-word prefix, list) for phrases like "inscri*"."""
-    always: frozenset[str]
-    """Lists with a phrase that has no letters at all: always run."""
-    firsts: frozenset[str] = frozenset()
-    """First words of the two-word keys (a text without any of them skips the pair look-ups)."""
-    singles: frozenset[str] = frozenset()
-    """The one-word keys."""
-    seconds: frozenset[str] = frozenset()
-    """Second words of the two-word keys."""
-    others: bool = False
-    """Some list has a prefix ("inscri*") or letterless phrase: `starts` alone cannot tell."""
-
-    @classmethod
-    def of(cls, lists: dict[str, list[str]]) -> PhraseKeys:
-        """Keys of the named word lists."""
-        by_word: dict[str, set[str]] = {}
-        by_pair: dict[tuple[str, str], set[str]] = {}
-        prefixes: set[tuple[str, str]] = set()
-        always: set[str] = set()
-        for name, phrases in lists.items():
-            for phrase in phrases:
-                if not phrase.strip():
-                    continue
-                key, star = phrase_key(phrase)
-                if key == ("",):
-                    always.add(name)
-                elif star:
-                    prefixes.add((key[0], name))
-                elif len(key) == 1:
-                    by_word.setdefault(key[0], set()).add(name)
-                else:
-                    by_pair.setdefault((key[0], key[1]), set()).add(name)
-        return cls(
-            {k: frozenset(v) for k, v in by_word.items()},
-            {k: frozenset(v) for k, v in by_pair.items()},
-            tuple(sorted(prefixes)),
-            frozenset(always),
-            frozenset(first for first, _ in by_pair),
-            frozenset(by_word),
-            frozenset(second for _, second in by_pair),
-            bool(always or prefixes),
-        )
-
-    def may_match(self, words: list[str], extra: AbstractSet[str]) -> bool:
-        """False when `candidates` is sure to be empty (a few set tests; most posts)."""
-        return (
-            self.others
-            or not self.singles.isdisjoint(words)
-            or not self.singles.isdisjoint(extra)
-            or not (self.firsts.isdisjoint(words) or self.seconds.isdisjoint(words))
-        )
-
-    def candidates(self, words: list[str], extra: AbstractSet[str]) -> set[str]:
-        """The lists that may match a text with these words (in order) and extra words."""
-        out = set(self.always)
-        by_word = self.by_word
-        # Set operations run in C: most words of a post start no phrase at all.
-        for w in by_word.keys() & extra:
-            out |= by_word[w]
-        for w in by_word.keys() & words:
-            out |= by_word[w]
-        if not self.firsts.isdisjoint(words) and not self.seconds.isdisjoint(words):
-            by_pair = self.by_pair
-            for pair in by_pair.keys() & zip(words, words[1:], strict=False):
-                out |= by_pair[pair]
-        for prefix, name in self.prefixes:
-            if any(w.startswith(prefix) for w in words):
-                out.add(name)
-        return out
 
 
 @dataclass(frozen=True, slots=True)

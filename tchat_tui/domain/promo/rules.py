@@ -11,7 +11,7 @@ from tchat_tui.domain.promo.config import PromoRules, RulesError, parse_rules
 DEFAULT_RULES = "promo_rules.toml"
 """The default rules file inside `tchat_tui/data`."""
 
-__all__ = ["DEFAULT_RULES", "RulesError", "default_rules", "load_rules", "read_default_text"]
+__all__ = ["DEFAULT_RULES", "default_rules", "load_rules", "read_default_text"]
 
 
 def read_default_text() -> str:

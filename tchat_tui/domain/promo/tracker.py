@@ -11,42 +11,21 @@ regex or comparison. State is compact (arrays, one int per author filter) and ca
 
 from __future__ import annotations
 
-import re
-from array import array
 from bisect import bisect_left
-from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from operator import itemgetter
 
 from tchat_tui.domain.post import Post, Role
-from tchat_tui.domain.promo.authors import AuthorFlag, AuthorState, Level, author_flag_for
-from tchat_tui.domain.promo.config import PromoRules, RulesError, parse_rules
-from tchat_tui.domain.promo.signals import (
-    ContentFacts,
-    PromoResult,
-    Signal,
-    content_signals,
-    folded_tags,
-    level_of,
-    lexicon_hit,
-    make_signal,
-    result_of,
-)
-from tchat_tui.domain.promo.words import fold, lower, shingle_mask, shingles, stems, words
-
-__all__ = [
-    "AuthorFlag",
-    "Level",
-    "PostContext",
-    "PromoResult",
-    "PromoRules",
-    "PromoTracker",
-    "RulesError",
-    "Signal",
-    "parse_rules",
-    "score_draft",
-]
+from tchat_tui.domain.promo.authors import AuthorFlag, AuthorState, author_flag_for
+from tchat_tui.domain.promo.config import PromoRules
+from tchat_tui.domain.promo.content import ContentFacts, content_signals, folded_tags, lexicon_hit
+from tchat_tui.domain.promo.history import domain_history, repeat_promoter, self_duplicate
+from tchat_tui.domain.promo.rate_window import RateWindow
+from tchat_tui.domain.promo.shingles import shingle_mask, shingles
+from tchat_tui.domain.promo.signals import PromoResult, Signal, make_signal, result_of
+from tchat_tui.domain.promo.text_index import TextIndex
+from tchat_tui.domain.promo.words import fold, lower, stems, words
 
 
 @dataclass(frozen=True)
@@ -99,22 +78,14 @@ def _micros(moment: datetime) -> int:
     return (moment - (_NAIVE_EPOCH if moment.tzinfo is None else _EPOCH)) // _MICROSECOND
 
 
-def _ordinal(n: int, lang: str) -> str:
-    if lang == "fr":
-        return f"{n}e"
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 class PromoTracker:
     """A chat's promo state: author histories, cross-author text index, linked domains.
 
     Memory is bounded: each author keeps at most `author.history` posts in compact arrays
-    (`AuthorState`), the text index keeps the last `_TEXT_INDEX_CAP` texts, and the rate window
-    keeps two numbers a post.
+    (`AuthorState`), the text index keeps its last `cap` texts (`TextIndex`), and the rate window
+    keeps two numbers a post (`RateWindow`).
     """
 
-    _TEXT_INDEX_CAP = 20_000
     _KEPT_POSTS_CAP = 150_000
     """Posts kept in all histories together (about 100 bytes each)..."""
     _HOT_AUTHORS_CAP = 30_000
@@ -129,21 +100,8 @@ class PromoTracker:
         """Posts kept in the authors' histories."""
         self._hot = 0
         """Authors with a kept post."""
-        # Normalised-text hash -> the author key that posted it, or the set of them (most texts
-        # have one author: a set each would cost 200 bytes). Oldest first in `_text_order`.
-        self._texts: dict[int, str | set[str]] = {}
-        self._text_order: deque[int] = deque()
-        self._promo_texts: set[int] = set()
-        # The rate window: posts' times and authors, oldest first from `_window_start`.
-        self._window_times = array("q")
-        self._window_authors: list[AuthorState] = []
-        self._window_start = 0
-        self._window_active = 0
-        """Authors with a post in the window."""
-        self._window_counts: dict[int, int] = {}
-        """Posts in the window -> how many authors have that many (for the median)."""
-        self._median = 1.0
-        self._since_median = 0
+        self._texts = TextIndex()
+        """Who posted each normalised text (the cross-author index)."""
         self._last: _Analysis | None = None
         self._none = result_of(rules, [])
         self._stems: dict[str, frozenset[str]] = {}
@@ -151,6 +109,7 @@ class PromoTracker:
         self._asks: dict[str, str | None] = {}
         self._history = int(rules.author["history"])
         self._rate_window = timedelta(minutes=rules.limit("rate_window_minutes")) // _MICROSECOND
+        self._window = RateWindow(self._rate_window)
         self._spray_window = timedelta(minutes=rules.limit("spray_window_minutes")) // _MICROSECOND
         # Limits read for every post, looked up once.
         self._cross_min_words = rules.limit("cross_author_min_words")
@@ -207,7 +166,7 @@ class PromoTracker:
             self._cool_authors()
         text_hash = a.text_hash
         if text_hash is not None:
-            self._index_text(text_hash, akey, promo)
+            self._texts.add(text_hash, akey, promo)
             hashes = author.hashes
             if len(hashes) >= 50:
                 del hashes[0]
@@ -218,16 +177,7 @@ class PromoTracker:
             if a.reply_user is not None:
                 author.add_reply_link(domain, a.micros, a.reply_user)
         # The rate window (what the median of F1 reads): this post in, the old ones out.
-        micros = a.micros
-        self._window_times.append(micros)
-        self._window_authors.append(author)
-        self._bump(author, 1)
-        if self._window_times[self._window_start] < micros - self._rate_window:
-            self._drop_old_posts(micros - self._rate_window)
-        self._since_median += 1
-        if self._since_median >= 25 or self._window_active < 50:
-            self._since_median = 0
-            self._median = self._window_median()
+        self._window.add(author, a.micros)
 
     def _cool_authors(self) -> None:
         """Forget the kept posts of the least recently active half of the authors with any;
@@ -241,84 +191,6 @@ class PromoTracker:
             author.forget_posts()
             if not (author.promo or author.sprayed or author.coordinated):
                 del self._authors[key]
-
-    def _index_text(self, text_hash: int, akey: str, promo: bool) -> None:
-        """Add an author to the accounts that posted a normalised text (oldest text dropped)."""
-        texts = self._texts
-        group = texts.get(text_hash)
-        if group is None:
-            texts[text_hash] = akey
-            self._text_order.append(text_hash)
-        elif isinstance(group, str):
-            if group != akey:
-                texts[text_hash] = {group, akey}
-        else:
-            group.add(akey)
-        if promo:
-            self._promo_texts.add(text_hash)
-        if len(texts) > self._TEXT_INDEX_CAP:
-            oldest = self._text_order.popleft()
-            del texts[oldest]
-            self._promo_texts.discard(oldest)
-
-    def _account_count(self, text_hash: int) -> int:
-        """How many accounts posted a normalised text (0 once it left the index)."""
-        group = self._texts.get(text_hash)
-        if group is None:
-            return 0
-        return 1 if isinstance(group, str) else len(group)
-
-    def _drop_old_posts(self, cutoff: int) -> None:
-        """Take the posts older than `cutoff` out of the rate window (oldest first, in arrival
-        order, stopping at the first recent one)."""
-        times, owners = self._window_times, self._window_authors
-        start = self._window_start
-        end = len(times)
-        while start < end and times[start] < cutoff:
-            self._bump(owners[start], -1)
-            start += 1
-        if start > 4096 and 2 * start > end:
-            del times[:start]
-            del owners[:start]
-            start = 0
-        self._window_start = start
-
-    def _bump(self, author: AuthorState, step: int) -> None:
-        """Change an author's posts in the window by `step`, keeping the count of counts."""
-        counts = self._window_counts
-        old = author.window
-        new = author.window = old + step
-        if old:
-            left = counts[old] - 1
-            if left:
-                counts[old] = left
-            else:
-                del counts[old]
-        else:
-            self._window_active += 1
-        if new:
-            counts[new] = counts.get(new, 0) + 1
-        else:
-            self._window_active -= 1
-
-    def _window_median(self) -> float:
-        """The median posts per active author in the window (`statistics.median` of the counts)."""
-        n = self._window_active
-        if n <= 0:
-            return self._median
-        low_at, high_at = (n - 1) // 2, n // 2
-        seen = 0
-        low = high = 0
-        counts = self._window_counts
-        for value in sorted(counts):
-            below = seen
-            seen += counts[value]
-            if below <= low_at < seen:
-                low = value
-            if seen > high_at:
-                high = value
-                break
-        return float(low) if n % 2 else (low + high) / 2
 
     def score_and_record(self, post: Post, ctx: PostContext) -> PromoResult:
         """Score a post, then add it to the chat's state."""
@@ -354,14 +226,23 @@ class PromoTracker:
         if author is not None:
             # D1, P1, R1, R2 read the author's history; each needs its input first.
             if sigs and author.promo:
-                self._repeat_promoter(sigs, author)
+                repeat_promoter(rules, sigs, author)
             if author.sizes and len(shing) >= self._dup_min_shingles:
                 mask = shingle_mask(shing)
                 best = author.best_overlap(shing, mask, self._dup_jaccard)
                 if best >= self._dup_jaccard:
-                    self._self_duplicate(sigs, best)
+                    self_duplicate(rules, sigs, best)
             if facts.domains:
-                self._domain_history(sigs, author, facts, reply_user, now)
+                domain_history(
+                    rules,
+                    sigs,
+                    author,
+                    facts.domains,
+                    reply_user,
+                    micros if now is created else _micros(now),
+                    self._repeat_domain,
+                    self._spray_window,
+                )
         if text_hash is not None:
             group = self._texts.get(text_hash)
             if group:
@@ -378,7 +259,7 @@ class PromoTracker:
             or facts.has_call
             or author is not None
             and len(author.times) + 1 >= self._rate_need
-            and len(author.times) + 1 >= self._rate_factor * self._median
+            and len(author.times) + 1 >= self._rate_factor * self._window.median
         ):
             # T1 and T2 need a link or a call, F1 enough kept posts for a burst.
             self._context_signals(
@@ -399,67 +280,6 @@ class PromoTracker:
         return _Analysis(
             post, result, shing, mask, text_hash, facts.domains, reply_user, akey, micros
         )
-
-    def _repeat_promoter(self, sigs: list[Signal], author: AuthorState) -> None:
-        """P1: the author's earlier posts were promotional, and this one has a signal too."""
-        if any(s.weight > 0 for s in sigs):
-            k = author.promo
-            sigs.append(
-                make_signal(
-                    self.rules,
-                    "repeat_promoter",
-                    f"{k} promotional post{'s' if k > 1 else ''}",
-                    f"{k} message{'s' if k > 1 else ''} promotionnel{'s' if k > 1 else ''}",
-                )
-            )
-
-    def _self_duplicate(self, sigs: list[Signal], best: float) -> None:
-        """D1: a near-duplicate of one of the author's kept posts."""
-        pct = round(100 * best)
-        sigs.append(make_signal(self.rules, "self_duplicate", f"{pct}%", f"{pct} %"))
-
-    def _domain_history(
-        self,
-        sigs: list[Signal],
-        author: AuthorState,
-        facts: ContentFacts,
-        reply_user: str | None,
-        now: datetime,
-    ) -> None:
-        """R1 repeated domain, R2 reply spraying."""
-        rules = self.rules
-        for domain in dict.fromkeys(facts.domains):
-            n = author.domains.get(domain, 0) + 1
-            if n >= self._repeat_domain:
-                sigs.append(
-                    make_signal(
-                        rules,
-                        "repeated_domain",
-                        f"{_ordinal(n, 'en')} link to {domain}",
-                        f"{_ordinal(n, 'fr')} lien vers {domain}",
-                    )
-                )
-                break
-        if reply_user is None or author.spray is None and rules.limit("spray_users") > 1:
-            return
-        # `now - t <= window` is `t >= now - window` (exact integer arithmetic).
-        now_us = _micros(now)
-        cutoff = now_us - self._spray_window
-        for domain in dict.fromkeys(facts.domains):
-            trail = author.spray.since(domain, cutoff) if author.spray is not None else []
-            users = {u for _, u in trail} | {reply_user}
-            if len(users) >= rules.limit("spray_users"):
-                first = min((t for t, _ in trail), default=now_us)
-                mins = max(1, round((now_us - first) / 1_000_000 / 60))
-                sigs.append(
-                    make_signal(
-                        rules,
-                        "reply_spray",
-                        f"{len(users)} participants with {domain} links in {mins} min",
-                        f"{len(users)} participants avec des liens {domain} en {mins} min",
-                    )
-                )
-                break
 
     def _context_signals(
         self,
@@ -485,7 +305,7 @@ class PromoTracker:
             tag = self._folded_tag(ctx.chat_tag)
             if tag and tag in folded_tags(post.hashtags):
                 sigs.append(make_signal(rules, "tag_hijack"))
-        need = max(self._rate_need, self._rate_factor * self._median)
+        need = max(self._rate_need, self._rate_factor * self._window.median)
         # At most 1 + len(times) posts are in the window: most authors cannot reach `need`.
         if author is not None and 1 + len(author.times) >= need:
             # Times are in arrival order: bisect finds the window's edge.
@@ -554,7 +374,7 @@ class PromoTracker:
             return None
         need = self.rules.limit("cross_author_accounts")
         coordinated = a.coordinated or any(
-            h in self._promo_texts and self._account_count(h) >= need for h in a.hashes
+            h in self._texts.promo and self._texts.account_count(h) >= need for h in a.hashes
         )
         return author_flag_for(author_key, a, self.rules, coordinated)
 
@@ -563,19 +383,3 @@ class PromoTracker:
         flags = [f for key in self._authors if (f := self.author_flag(key)) is not None]
         flags.sort(key=lambda f: (f.level != "red", -f.promo_posts, f.handle.lower()))
         return flags
-
-
-_DRAFT_URL = re.compile(r"https?://\S+|\bwww\.\S+", re.IGNORECASE)
-_DRAFT_TAG = re.compile(r"(?<![\w&])[#＃](\w+)")
-
-
-def score_draft(
-    text: str, chat_tag: str, rules: PromoRules, author_handle: str = "", author_name: str = ""
-) -> PromoResult:
-    """Score the host's own draft: content signals only, warned ("amber") from the draft threshold."""
-    urls = [u.rstrip(".,;:!?)»\"'") for u in _DRAFT_URL.findall(text)]
-    tags = tuple(_DRAFT_TAG.findall(text))
-    facts = content_signals(rules, text, tags, urls, chat_tag, author_handle, author_name)
-    score = round(max(0.0, sum(s.weight for s in facts.signals)), 2)
-    level = level_of(rules, score, facts.signals, rules.draft)
-    return PromoResult(level, score, tuple(facts.signals), rules.version)

@@ -1,16 +1,16 @@
-"""The chat's text rules: per-network limits, the one draft check, the chat's tag.
+"""The chat's text rules: per-network limits, grapheme counting, the one draft check.
 
 The composer promises "this post fits and carries the tag"; these rules are what X, Mastodon and
 Bluesky accept and what their searches match. X counts by twitter-text (`parse_tweet`), Mastodon
 and Bluesky count graphemes, with Mastodon's concessions for URLs and remote mentions.
 
 The twitter-text port (URL, hashtag, mention and emoji extraction, weighted length and its
-configs) lives in `tchat_tui.domain.text.twitter`.
+configs) lives in the package `tchat_tui.domain.text.twitter`; the chat's tag (normalising it,
+finding it, adding it) in `tchat_tui.domain.text.tag`.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -18,58 +18,15 @@ from functools import cache
 import regex
 
 from tchat_tui.domain.post import Network
-from tchat_tui.domain.text.twitter import (
+from tchat_tui.domain.text.tag import has_tag, normalize_tag
+from tchat_tui.domain.text.twitter.length import (
     CONFIG_V1,
     CONFIG_V3,
     WeightConfig,
-    extract_hashtags,
-    extract_urls_with_indices,
     invalid_characters,
-    is_valid_hashtag,
     parse_tweet,
 )
-
-# --- tags ------------------------------------------------------------------------------------
-
-
-def normalize_tag(tag: str) -> str:
-    """The tag as written, NFC, without surrounding spaces or leading '#'/'＃'."""
-    return unicodedata.normalize("NFC", tag.strip()).lstrip("#＃")
-
-
-def is_valid_tag(tag: str) -> bool:
-    """Whether `#tag` would be a hashtag entity: letters, marks, digits, joiners, not all digits."""
-    return is_valid_hashtag(normalize_tag(tag))
-
-
-def _tag_key(tag: str) -> str:
-    return unicodedata.normalize("NFC", tag).casefold()
-
-
-def has_tag(text: str, tag: str) -> bool:
-    """Whether the text carries `tag` as a real hashtag entity (case-insensitive, NFC)."""
-    wanted = _tag_key(normalize_tag(tag))
-    if not wanted:
-        return False
-    norm = unicodedata.normalize("NFC", text)
-    return any(_tag_key(found) == wanted for found in extract_hashtags(norm))
-
-
-def ensure_tag(text: str, tag: str) -> str:
-    """The text with ` #tag` appended when the tag is missing (no double space).
-
-    Raises:
-        ValueError: if `tag` can never be a hashtag entity (empty, all digits, punctuation).
-    """
-    name = normalize_tag(tag)
-    if not is_valid_tag(name):
-        raise ValueError(f"not a valid hashtag: {tag!r}")
-    if has_tag(text, name):
-        return text
-    if not text or text[-1].isspace():
-        return f"{text}#{name}"
-    return f"{text} #{name}"
-
+from tchat_tui.domain.text.twitter.urls import extract_urls_with_indices
 
 # --- graphemes -------------------------------------------------------------------------------
 

@@ -16,13 +16,8 @@ from textual.reactive import var
 from textual.widgets import Input, Static
 
 from tchat_tui.domain.post import Network
-from tchat_tui.domain.text.rules import (
-    NetworkRules,
-    TextCheck,
-    check_for_networks,
-    ensure_tag,
-    rules_for,
-)
+from tchat_tui.domain.text.rules import NetworkRules, TextCheck, check_for_networks, rules_for
+from tchat_tui.domain.text.tag import ensure_tag
 from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.messages import DraftReady
 from tchat_tui.ui.safe import one_line
@@ -49,7 +44,7 @@ def promo_warning(text: str, tag: str, rules: Any = None) -> str:
     rules = rules if rules is not None else _default_promo_rules()
     if rules is None:
         return ""
-    from tchat_tui.domain.promo.tracker import score_draft
+    from tchat_tui.domain.promo.draft import score_draft
 
     result = score_draft(text, tag, rules)
     if not result.promo:
