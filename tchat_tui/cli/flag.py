@@ -142,7 +142,7 @@ def dumps(obj: dict[str, Any]) -> str:
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add the `flag` subcommand."""
-    from tchat_tui.cli.main import add_roster_options
+    from tchat_tui.cli.options import add_roster_options
 
     p = subparsers.add_parser(
         "flag",

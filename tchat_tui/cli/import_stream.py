@@ -28,7 +28,7 @@ IMPORT_GC_THRESHOLD = 100_000
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add the `import` subcommand."""
-    from tchat_tui.cli.main import add_roster_options
+    from tchat_tui.cli.options import add_roster_options
 
     p = subparsers.add_parser(
         "import",
