@@ -29,7 +29,7 @@ class Drained:
     edited: list[str] = field(default_factory=list)
 
 
-class Feed:
+class Inbox:
     """Drains the pipeline's and the outbox's queues; keeps sources, pace, questions, audience."""
 
     def __init__(self, session: ChatSession) -> None:

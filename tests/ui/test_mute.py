@@ -8,7 +8,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from tchat_tui.ui.actions.moderation import muted_in_chat
+from tchat_tui.store.moderation_history import muted_in_chat
 from tchat_tui.ui.modals.author_card import AuthorCard
 from tchat_tui.ui.modals.choosers import MutedAuthors
 from tests.ui.conftest import settle, toasts

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.widgets import OptionList
 
-from tchat_tui.ui.actions.moderation import hidden_in_chat
+from tchat_tui.store.moderation_history import hidden_in_chat
 from tchat_tui.ui.modals.author_card import AuthorCard
 from tchat_tui.ui.modals.choosers import HiddenPosts
 from tests.ui.conftest import settle, toasts

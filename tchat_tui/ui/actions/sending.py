@@ -15,7 +15,7 @@ from tchat_tui.domain.text.rules import check_for_networks
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.ui.actions.view import ConsoleView, selected_or_warn
 from tchat_tui.ui.focus import focus_now
-from tchat_tui.ui.inbox import Feed
+from tchat_tui.ui.inbox import Inbox
 from tchat_tui.ui.pacing import DEFAULT_GAP, next_question
 from tchat_tui.ui.stream_entry import StreamEntry
 from tchat_tui.ui.widgets.composer import NETWORK_NAMES
@@ -24,7 +24,7 @@ from tchat_tui.ui.widgets.composer import NETWORK_NAMES
 class Sending:
     """The sending actions of the main screen: through the outbox, as the moderator on duty."""
 
-    def __init__(self, session: ChatSession, feed: Feed, view: ConsoleView) -> None:
+    def __init__(self, session: ChatSession, feed: Inbox, view: ConsoleView) -> None:
         self.session = session
         self.feed = feed
         """Its prepared questions (the next question)."""

@@ -57,7 +57,7 @@ class Chooser(ModalScreen[str | None]):
 class MutedAuthors(Chooser):
     """The chat's muted authors, newest mute first; Enter unmutes the selected one.
 
-    Dismisses with the author's key, or None. `rows` come from `moderation.muted_in_chat`.
+    Dismisses with the author's key, or None. `rows` come from `store.moderation_history.muted_in_chat`.
     """
 
     TITLE = "Unmute an author (Enter unmutes, Esc closes)"
@@ -79,7 +79,7 @@ class MutedAuthors(Chooser):
 class HiddenPosts(Chooser):
     """The chat's hidden posts, newest hide first; Enter unhides the selected one.
 
-    Dismisses with the post's key, or None. `rows` come from `moderation.hidden_in_chat`.
+    Dismisses with the post's key, or None. `rows` come from `store.moderation_history.hidden_in_chat`.
     """
 
     DEFAULT_CSS = """

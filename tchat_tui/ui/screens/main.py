@@ -23,7 +23,7 @@ from tchat_tui.ui.actions.sending import Sending
 from tchat_tui.ui.actions.view import Result
 from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.gc_policy import freeze_long_lived, settle_startup_memory
-from tchat_tui.ui.inbox import Feed
+from tchat_tui.ui.inbox import Inbox
 from tchat_tui.ui.messages import DraftReady
 from tchat_tui.ui.palette import PaletteEntry, console_commands
 from tchat_tui.ui.safe import one_line
@@ -61,7 +61,7 @@ class MainScreen(Screen[None]):
     def __init__(self, session: ChatSession) -> None:
         super().__init__()
         self.session = session
-        self.feed = Feed(session)
+        self.feed = Inbox(session)
         self.held: list[StreamEntry] = []
         """Posts that arrived while paused."""
         self.held_count = 0

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from tchat_tui.pipeline.session import ChatSession
-from tchat_tui.ui.inbox import Feed
+from tchat_tui.ui.inbox import Inbox
 from tchat_tui.ui.pacing import DEFAULT_GAP, hour_clock, next_question, pacing_label
 from tchat_tui.ui.widgets.panes import HeaderFacts, QueueFacts
 
 
 def pane_facts(
-    session: ChatSession, feed: Feed, now: datetime, cost: str
+    session: ChatSession, feed: Inbox, now: datetime, cost: str
 ) -> tuple[HeaderFacts, QueueFacts]:
     """The header's facts and the queue's at `now` (`cost`: the header's cost text)."""
     s = session
