@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tchat_tui.cli.main import main
-from tchat_tui.domain.classify import Classifier, Roster, own_words, question_body
-from tchat_tui.domain.post import Role
+from tchat_tui.domain.classify import Classification, Classifier, Roster, own_words, question_body
+from tchat_tui.domain.post import Network, Post, Role
 from tchat_tui.pipeline.settings import demo_files
 from tests.factories import make_post
 
@@ -273,3 +274,56 @@ def test_the_demo_imported_without_a_plan_knows_its_guests(tmp_path: Path) -> No
         "meg_cares": "guest",
     }
     assert audience >= 8
+
+
+def on(network: Network, native_id: str, text: str, handle: str, **kw: object) -> Post:
+    """`make_post`'s post, written by `network` (Mastodon: read on mastodon.example)."""
+    instance = "mastodon.example" if network is Network.MASTODON else None
+    return replace(make_post(native_id, text, handle), network=network, instance=instance, **kw)
+
+
+def test_the_host_asks_on_every_network_of_the_chat() -> None:
+    """One host given per network (and a bare guest): her `Q1:` on Mastodon and on Bluesky are
+    Q1, her account seen as each network writes it; the guest's words are a guest's everywhere."""
+    roster = Roster(
+        host="x:claire_morel, mastodon:claire@example.social, bluesky:claire.fr", guests=("nadia",)
+    )
+    c = Classifier(roster, "T")
+    asked = [
+        on(Network.MASTODON, "m1", "Q1: Why? #T", "Claire@example.social"),
+        on(Network.BLUESKY, "b1", "Q1: Why? #T", "claire.fr"),
+        on(Network.X, "x1", "Q1: Why? #T", "CLAIRE_MOREL"),
+    ]
+    assert [c.classify(p) for p in asked] == [Classification(Role.HOST, question_number=1)] * 3
+    assert c.questions[1].post_ids == ["m1", "b1", "x1"]
+    answers = [
+        on(Network.MASTODON, "m2", "A1 because", "nadia@mastodon.example"),
+        on(Network.BLUESKY, "b2", "A1 because", "nadia.bsky.social"),
+        on(Network.MASTODON, "m3", "A1 because", "nadia@elsewhere.example"),
+    ]
+    assert [c.classify(p).role for p in answers] == [Role.GUEST, Role.GUEST, Role.PARTICIPANT]
+
+
+def test_a_guest_announced_on_mastodon_is_the_account_mentioned() -> None:
+    """`Invitée : @aminak` in a Mastodon status names `aminak@mamot.fr` (the status's mention):
+    her statuses from mamot.fr are a guest's, a namesake on another instance is not."""
+    c = Classifier(Roster(host="horizonfilles"), "T")
+    welcome = on(
+        Network.MASTODON,
+        "w",
+        "Bienvenue ! Invitée : @aminak #T",
+        "horizonfilles@mastodon.example",
+        mentions=("aminak@mamot.fr",),
+    )
+    assert c.classify(welcome).role is Role.HOST
+    assert c.roster.guests == ("aminak@mamot.fr",)
+    guest = on(Network.MASTODON, "g", "R1 oui #T", "aminak@mamot.fr")
+    namesake = on(Network.MASTODON, "n", "R1 oui #T", "aminak@other.example")
+    assert (c.classify(guest).role, c.classify(namesake).role) == (Role.GUEST, Role.PARTICIPANT)
+
+
+def test_a_question_to_a_mastodon_guest_by_name_is_an_audience_question() -> None:
+    """`@nadia ...?` addresses the guest `mastodon:nadia@toot.example` by her name."""
+    c = Classifier(Roster(host="hostess", guests=("mastodon:nadia@toot.example",)), "T")
+    post = on(Network.MASTODON, "q", "@nadia how do you cope? #T", "ada@mastodon.example")
+    assert c.classify(post).audience_question

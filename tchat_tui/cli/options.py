@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import NoReturn
 
+from tchat_tui.domain.people import HandleError, check_person
 from tchat_tui.domain.post import Network
 
 MODULES = {
@@ -59,13 +60,57 @@ def replay_speed(value: str) -> float:
     return speed
 
 
+def person(value: str) -> str:
+    """A --host/--guest/--comod value: a handle, or one person's handles separated by commas
+    (`x:claire_morel,mastodon:claire@example.social`), kept as the chat keeps them."""
+    try:
+        return check_person(value)
+    except HandleError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+class _MoreHandles(argparse.Action):
+    """--host repeated: more handles of the same host (one per network), never a second host."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        before = getattr(namespace, self.dest, None)
+        setattr(namespace, self.dest, f"{before}, {values}" if before else values)
+
+
+PERSON_HELP = (
+    "bare for every network, or per network: x:NAME, mastodon:NAME@INSTANCE, bluesky:HANDLE;"
+    " one person's handles joined by commas"
+)
+
+
 def add_roster_options(parser: argparse.ArgumentParser) -> None:
     """--plan / --host / --guest / --comod, shared by the console, import and flag."""
     parser.add_argument(
         "--plan", type=Path, help="the chat plan (TOML): tag, host, guests, questions"
     )
-    parser.add_argument("--host", help="the host's handle (without @)")
-    parser.add_argument("--guest", action="append", default=[], help="a guest's handle (repeat)")
     parser.add_argument(
-        "--comod", action="append", default=[], help="a co-moderator's handle (repeat)"
+        "--host",
+        type=person,
+        action=_MoreHandles,
+        help=f"the host's handle, without @ (repeat for her handle on each network; {PERSON_HELP})",
+    )
+    parser.add_argument(
+        "--guest",
+        type=person,
+        action="append",
+        default=[],
+        help=f"a guest's handle (repeat for each guest; {PERSON_HELP})",
+    )
+    parser.add_argument(
+        "--comod",
+        type=person,
+        action="append",
+        default=[],
+        help="a co-moderator's handle (repeat for each; as --guest)",
     )

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tchat_tui.domain.post import Post, Role
+from tchat_tui.domain.people import PeopleIndex, handle_on
+from tchat_tui.domain.post import Network, Post, Role
 
 # Leading "@a @b " that X adds to a reply; the author's own words start after it.
 _LEADING_MENTIONS = re.compile(r"^(?:\s*[@＠]\w{1,50}[\s,:]*)+")
@@ -75,6 +76,17 @@ def announced_people(text: str) -> tuple[list[str], list[str]]:
     return found
 
 
+def _announced_by(post: Post) -> tuple[list[str], list[str]]:
+    """`announced_people` of a post; on Mastodon a name is the account the post mentions
+    (`aminak@mamot.fr`: the text shows `@aminak` only), so a guest on another instance is known."""
+    guests, comods = announced_people(post.text)
+    if post.network is Network.MASTODON and post.mentions and (guests or comods):
+        accounts = {m.partition("@")[0].casefold(): m for m in post.mentions if "@" in m}
+        guests = [accounts.get(g.casefold(), g) for g in guests]
+        comods = [accounts.get(c.casefold(), c) for c in comods]
+    return guests, comods
+
+
 def own_words(text: str) -> str:
     """The author's words: without the automatic leading @mentions of a reply."""
     words = text.lstrip()
@@ -89,34 +101,49 @@ def _norm(handle: str | None) -> str:
 
 @dataclass(frozen=True)
 class Roster:
-    """The chat's people by handle (without `@`, any case)."""
+    """The chat's people: each one a handle or several (`domain.people`: per network, as
+    `x:claire_morel, mastodon:claire@example.social`, or bare for every network; any case)."""
 
     host: str | None = None
     guests: tuple[str, ...] = ()
     co_moderators: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        # Folded lookups, computed once: role_of runs for every post.
-        folded = {_norm(c): Role.COMODERATOR for c in self.co_moderators}
-        folded.update({_norm(g): Role.GUEST for g in self.guests})
+        # The lookup tables, built once: role_of runs for every post.
+        people = [(c, Role.COMODERATOR) for c in self.co_moderators]
+        people += [(g, Role.GUEST) for g in self.guests]
         if self.host:
-            folded[_norm(self.host)] = Role.HOST
-        object.__setattr__(self, "_roles", folded)
+            people.append((self.host, Role.HOST))
+        object.__setattr__(self, "_index", PeopleIndex(people))
         object.__setattr__(self, "_role_of_handle", {})
 
-    def role_of(self, handle: str) -> Role:
-        """The role of the author with this handle."""
-        seen: dict[str, Role] = self._role_of_handle  # type: ignore[attr-defined]
-        role = seen.get(handle)
+    def role_of(
+        self, handle: str, network: Network | None = None, instance: str | None = None
+    ) -> Role:
+        """The role of the author with this handle, as `network` writes it (`instance`: the
+        Mastodon instance the post was read from); without a network, in any network's form."""
+        key = (handle, network, instance)
+        seen: dict[tuple[str, Network | None, str | None], Role]
+        seen = self._role_of_handle  # type: ignore[attr-defined]
+        role = seen.get(key)
         if role is None:
-            roles: dict[str, Role] = self._roles  # type: ignore[attr-defined]
-            role = seen[handle] = roles.get(_norm(handle), Role.PARTICIPANT)
+            index: PeopleIndex[Role] = self._index  # type: ignore[attr-defined]
+            role = seen[key] = index.get(handle, network, instance) or Role.PARTICIPANT
         return role
 
+    def host_on(self, network: Network) -> str | None:
+        """The host's handle on `network` as written (the per-network one, else the bare one)."""
+        return handle_on(self.host, network) if self.host else None
+
     def speakers(self) -> set[str]:
-        """Handles (folded) whom the audience addresses: the host and the guests."""
-        roles: dict[str, Role] = self._roles  # type: ignore[attr-defined]
-        return {h for h, r in roles.items() if r in (Role.HOST, Role.GUEST)}
+        """Names (folded) by which the audience addresses the host and the guests in `@name`:
+        the X name, the Mastodon name without its instance, the Bluesky handle's first label."""
+        found: set[str] | None = getattr(self, "_speakers", None)
+        if found is None:
+            speaking = [(p, True) for p in (self.host or "", *self.guests) if p]
+            found = PeopleIndex(speaking).short_names()
+            object.__setattr__(self, "_speakers", found)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +239,7 @@ class Classifier:
 
     def classify(self, post: Post) -> Classification:
         """Classify `post` and remember it if it is a question."""
-        role = self.roster.role_of(post.author_handle)
+        role = self.roster.role_of(post.author_handle, post.network, post.instance)
         if post.is_repost:
             return _verdict(role, None, False)
         words = own_words(post.text)
@@ -228,7 +255,7 @@ class Classifier:
                     self._learn(*pending)
         if learning:
             if role is Role.HOST:
-                self._learn(*announced_people(post.text))
+                self._learn(*_announced_by(post))
             elif self.roster.host is None and not post.reply_to_id and role is Role.PARTICIPANT:
                 self._remember_announcement(post)
         if qm and role in (Role.HOST, Role.COMODERATOR):
@@ -252,7 +279,7 @@ class Classifier:
     def _remember_announcement(self, post: Post) -> None:
         """Keep what a top-level post announces, in case its author turns out to be the host
         (with no host given, the first `Q1:` poster becomes the host: the rules come first)."""
-        guests, comods = announced_people(post.text)
+        guests, comods = _announced_by(post)
         if not guests and not comods:
             return
         author = _norm(post.author_handle)
@@ -268,17 +295,21 @@ class Classifier:
         """Add the guests and co-moderators the host announced (only those the roster was
         given none of); never the host, nor someone who already has a role."""
         roster = self.roster
-        taken = {_norm(roster.host)} | {_norm(h) for h in (*roster.guests, *roster.co_moderators)}
+        taken: set[str] = set()
+
+        def free(handle: str) -> bool:
+            return _norm(handle) not in taken and roster.role_of(handle) is Role.PARTICIPANT
+
         new_guests = list(roster.guests)
         new_comods = list(roster.co_moderators)
         if self._learn_guests:
             for g in guests:
-                if _norm(g) not in taken:
+                if free(g):
                     taken.add(_norm(g))
                     new_guests.append(g)
         if self._learn_comods:
             for c in comods:
-                if _norm(c) not in taken:
+                if free(c):
                     taken.add(_norm(c))
                     new_comods.append(c)
         if len(new_guests) != len(roster.guests) or len(new_comods) != len(roster.co_moderators):

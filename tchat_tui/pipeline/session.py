@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.cost import CostMeter
+from tchat_tui.domain.people import parse_person
 from tchat_tui.domain.post import Network, Role
 from tchat_tui.domain.text.tag import normalize_tag
 from tchat_tui.pipeline.chat_clock import ChatClock
@@ -157,8 +158,8 @@ class ChatSession:
             # A recording always resumes its own chat (its posts are stored once, by key).
             now=None if (replay or settings.dry_run) else settings.clock(),
         )
-        for handle, role in self._roles():
-            self.store.set_role(handle, role)
+        for handle, role, network in self._roles():
+            self.store.set_role(handle, role, network)
         self.roster = self._with_stored_roles(self.roster)
         # The keyboard stays with whoever had it when the console stopped (if still listed).
         last = self.store.last_on_duty(self.chat_id)
@@ -223,12 +224,12 @@ class ChatSession:
         stored = self.store.chat_roles(self.chat_id)
         if not stored:
             return roster
-        named = {h.lstrip("@").casefold() for h in (roster.host or "", *roster.guests)}
-        named |= {c.lstrip("@").casefold() for c in roster.co_moderators}
+        named: set[str] = set()
         host = roster.host
         guests, comods = list(roster.guests), list(roster.co_moderators)
         for handle, role in stored:
-            if handle.casefold() in named:
+            # Known by any of its handles (`x:claire`, a bare `claire`): already in the roster.
+            if handle.casefold() in named or roster.role_of(handle) is not Role.PARTICIPANT:
                 continue
             if role == Role.HOST.value and host is None:
                 host = handle
@@ -241,13 +242,15 @@ class ChatSession:
             named.add(handle.casefold())
         return Roster(host, tuple(guests), tuple(comods))
 
-    def _roles(self) -> list[tuple[str, Role]]:
-        out: list[tuple[str, Role]] = []
+    def _roles(self) -> list[tuple[str, Role, Network | None]]:
+        """(handle, role, network) of every handle of the roster's people: a bare handle is
+        for every network (None)."""
+        people: list[tuple[str, Role]] = []
         if self.roster.host:
-            out.append((self.roster.host, Role.HOST))
-        out += [(g, Role.GUEST) for g in self.roster.guests]
-        out += [(c, Role.COMODERATOR) for c in self.roster.co_moderators]
-        return out
+            people.append((self.roster.host, Role.HOST))
+        people += [(g, Role.GUEST) for g in self.roster.guests]
+        people += [(c, Role.COMODERATOR) for c in self.roster.co_moderators]
+        return [(h.name, role, h.network) for spec, role in people for h in parse_person(spec)]
 
     def _connect_networks(self, replaying: bool) -> None:
         """Dry-run publishers always in replay and demo; live networks when configured."""

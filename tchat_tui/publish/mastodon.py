@@ -153,8 +153,10 @@ class MastodonPublisher:
         """The target's id on this instance: as is when we read it here, else resolved by uri."""
         native = str(row.get("in_reply_to") or "")
         key = str(row.get("target_key") or "")
-        parts = key.split(":", 2)
-        if len(parts) == 3 and parts[0] == Network.MASTODON.value and parts[1] != self.host:
+        network, _, rest = key.partition(":")
+        # `mastodon:<instance>:<id>`: the id has no ':', the instance may (a port: `host:8080`).
+        instance, known, _ = rest.rpartition(":")
+        if network == Network.MASTODON.value and known and instance != self.host:
             uri = self._uri(row)
             if uri:
                 return await self.resolve(client, uri), True

@@ -12,7 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tchat_tui.domain.people import NETWORK_NAMES, networks_missing
 from tchat_tui.domain.plan.model import CLOSING_MINUTES, TEMPLATE_NAMES, Plan, clock_text
+from tchat_tui.domain.post import Network
 from tchat_tui.domain.text.rules import TextCheck, check_text
 from tchat_tui.domain.text.tag import is_valid_tag
 
@@ -77,6 +79,7 @@ def check_plan(plan: Plan, now: datetime) -> PlanCheck:
     )
     findings = tag_findings(plan.tag) + question_findings(plan) + start_findings(plan, now)
     findings += pacing_findings(plan)
+    findings += people_findings(plan)
     missing = [n for n in TEMPLATE_NAMES if n not in plan.templates]
     if missing:
         findings.append(Finding("warning", "templates", f"no template for {', '.join(missing)}"))
@@ -199,3 +202,31 @@ def _ahead(delta: timedelta) -> str:
     if days:
         return f"{days} day{'s' if days > 1 else ''} {seconds // 3600} h"
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+_EXAMPLES = {
+    Network.X: "x:NAME",
+    Network.MASTODON: "mastodon:NAME@INSTANCE",
+    Network.BLUESKY: "bluesky:NAME.bsky.social",
+}
+
+
+def people_findings(plan: Plan) -> list[Finding]:
+    """Every person has a handle on every network the chat uses (a bare handle counts on each
+    network where it can be a handle: `claire_morel` cannot be one on Bluesky)."""
+    out: list[Finding] = []
+    people = [("host", plan.host)] + [("guest", g) for g in plan.guests]
+    people += [("co-moderator", c) for c in plan.co_moderators]
+    for role, spec in people:
+        missing = networks_missing(spec, plan.networks)
+        if missing:
+            names = " or ".join(NETWORK_NAMES[n] for n in missing)
+            add = ", ".join(_EXAMPLES[n] for n in missing)
+            out.append(
+                Finding(
+                    "warning",
+                    "people",
+                    f"{role} {spec} has no {names} handle: not recognised there (add {add})",
+                )
+            )
+    return out

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tchat_tui.domain.errors import TchatError
+from tchat_tui.domain.people import display_handle
 from tchat_tui.domain.post import Network
 
 if TYPE_CHECKING:
@@ -37,7 +38,10 @@ class PlanError(TchatError, ValueError):
 
 @dataclass
 class Plan:
-    """A chat plan. Handles are stored without '@'; the tag as written, with its '#'."""
+    """A chat plan. Handles are stored without '@'; the tag as written, with its '#'.
+
+    A person (`host`, each guest and co-moderator) is one handle or several joined by ', ',
+    each bare (every network) or for one network (`x:claire_morel`): `domain.people`."""
 
     tag: str
     topic: str
@@ -107,8 +111,8 @@ class Plan:
         return {
             "tag": self.tag,
             "topic": self.topic,
-            "host": f"@{self.host}" if self.host else "",
-            "guests": ", ".join(f"@{g}" for g in self.guests),
+            "host": f"@{display_handle(self.host, self.networks)}" if self.host else "",
+            "guests": ", ".join(f"@{display_handle(g, self.networks)}" for g in self.guests),
         }
 
     def filled_template(self, name: str) -> str:

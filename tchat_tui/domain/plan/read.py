@@ -19,6 +19,7 @@ from tchat_tui.domain.plan.model import (
     clock_text,
     placeholders_in,
 )
+from tchat_tui.domain.people import HandleError, check_person
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.text.tag import normalize_tag
 
@@ -30,7 +31,6 @@ _KNOWN = (
 _TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 _KEY_LINE = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
 _TABLE_LINE = re.compile(r"^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]")
-_HANDLE = re.compile(r"^[\w.@-]{1,100}$")
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -108,14 +108,24 @@ class _Reader:
             out.append(check(v) if check else v)
         return out
 
-    def handle(self, key: str) -> Callable[[str], str]:
-        def check(value: str) -> str:
-            handle = value.strip().lstrip("@＠")
-            if not _HANDLE.match(handle):
-                raise self.fail(key, f"'{key}': {value!r} is not a handle (write it without @)")
-            return handle
+    def person(self, key: str, value: object, item: int | None = None) -> str:
+        """One person: a handle, handles separated by commas, or a list of handles (one per
+        network, `x:claire`, `mastodon:claire@example.social`); kept as `check_person` says."""
+        where = f"'{key}'" if item is None else f"'{key}' item {item}"
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            value = ", ".join(value)
+        if not isinstance(value, str):
+            what = "a handle or a list of one person's handles (one per network)"
+            raise self.fail(key, f"{where} must be {what}, not {_describe(value)}")
+        try:
+            return check_person(value)
+        except HandleError as exc:
+            raise self.fail(key, f"'{key}': {exc}") from None
 
-        return check
+    def people(self, key: str) -> list[str]:
+        """A list of people (`guests`, `co_moderators`), each as `person` reads it."""
+        values = self.get(key, list, "a list of handles", [])
+        return [self.person(key, v, i) for i, v in enumerate(values, 1)]
 
     def plan(self) -> Plan:
         for key in self.data:
@@ -127,7 +137,7 @@ class _Reader:
         if not normalize_tag(tag):
             raise self.fail("tag", "'tag' is empty")
         tag = "#" + normalize_tag(tag)
-        host = self.handle("host")(self.get("host", str, "the host's handle, without @"))
+        host = self.person("host", self.get("host", (str, list), "the host's handle, without @"))
         questions = [
             q.strip() for q in self.strings("questions", "question texts, without 'Qn:' or the tag")
         ]
@@ -152,8 +162,8 @@ class _Reader:
             questions=questions,
             start=self.start(),
             duration_minutes=duration,
-            guests=self.strings("guests", "handles", self.handle("guests")),
-            co_moderators=self.strings("co_moderators", "handles", self.handle("co_moderators")),
+            guests=self.people("guests"),
+            co_moderators=self.people("co_moderators"),
             networks=self.networks(),
             limit=limit,
             mastodon_limit=mastodon_limit,

@@ -40,7 +40,8 @@ def promotion_posts(plan: Plan) -> list[tuple[str, str]]:
         when = when_text(plan)
         time_of_day = f"at {plan.start:%H:%M}"
     tag, topic = plan.tag, plan.topic
-    guests = ", ".join(f"@{g}" for g in plan.guests)
+    shown = plan.placeholder_values()  # a person with several handles shows one
+    guests = shown["guests"]
     with_guests = f" with {guests}" if guests else ""
     n = len(plan.questions)
     kinds: list[tuple[str, list[str]]] = []
@@ -50,7 +51,7 @@ def promotion_posts(plan: Plan) -> list[tuple[str, str]]:
         (
             "announcement",
             [
-                f"📅 {when}: {tag} on “{topic}”{with_guests}, hosted by @{plan.host}."
+                f"📅 {when}: {tag} on “{topic}”{with_guests}, hosted by {shown['host']}."
                 f" {n} questions, answer with A1, A2… and {tag}. Join us!",
                 f"📅 {when}: {tag} on “{topic}”{with_guests}. Join us!",
                 f"📅 {when}: {tag} on “{topic}”. Join us!",
