@@ -55,8 +55,7 @@ def test_the_plans_people_are_recognised_on_each_network() -> None:
     assert roster.role_of("nadia@toot.example", Network.MASTODON, "toot.example") is Role.GUEST
     assert roster.role_of("julien@127.0.0.1:8080", Network.MASTODON, "127.0.0.1:8080") is Role.GUEST
     assert (
-        roster.role_of("tom@127.0.0.1:8080", Network.MASTODON, "127.0.0.1:8080")
-        is Role.COMODERATOR
+        roster.role_of("tom@127.0.0.1:8080", Network.MASTODON, "127.0.0.1:8080") is Role.COMODERATOR
     )
     assert roster.role_of("claire", Network.X) is Role.PARTICIPANT
 

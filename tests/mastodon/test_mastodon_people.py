@@ -146,7 +146,9 @@ def test_a_reply_on_an_instance_with_a_port_is_not_looked_up_elsewhere() -> None
     created = read_fixture(HERE, "status_reply_created.json")
     route = respx.post(f"{api}/api/v1/statuses").respond(200, content=created)
     uri = "https://127.0.0.1:8080/users/lucie_b/statuses/115583342811091049"
-    publisher = MastodonPublisher("127.0.0.1:8080", "token", clock=lambda: NOW, lookup_uri=lambda k: uri)
+    publisher = MastodonPublisher(
+        "127.0.0.1:8080", "token", clock=lambda: NOW, lookup_uri=lambda k: uri
+    )
     result = publisher.publish(
         {
             "id": 7,

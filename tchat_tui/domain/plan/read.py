@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tchat_tui.domain.people import HandleError, check_person
 from tchat_tui.domain.plan.model import (
     CLOSING_MINUTES,
     PLACEHOLDERS,
@@ -19,7 +20,6 @@ from tchat_tui.domain.plan.model import (
     clock_text,
     placeholders_in,
 )
-from tchat_tui.domain.people import HandleError, check_person
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.text.tag import normalize_tag
 
