@@ -66,8 +66,6 @@ CALL_FAILURES: tuple[type[Exception], ...] = (
 
 # --- payloads --------------------------------------------------------------------------------
 
-_SUSPECT = re.compile(r"\\u(?:[dD][89a-fA-F]|0000)|[\x00\ud800-\udfff]")
-"""What can put a lone surrogate or a NUL into decoded JSON: their escapes, or the characters."""
 _INVALID = re.compile("[\x00\ud800-\udfff]")
 """A NUL, or a surrogate left alone (the decoder joins every valid pair into one character)."""
 
@@ -87,11 +85,25 @@ def clean_json(value: Any) -> Any:
 def loads_clean(text: str) -> Any:
     """`json.loads(text)`, with invalid Unicode replaced (see `clean_json`).
 
-    The scan for an escape that could hide one costs a regular-expression search of the text;
-    the decoded value is walked only when it finds one.
+    The decoded value is walked only when the text may hold a NUL or a lone surrogate: a few
+    substring searches decide for most payloads; one with surrogate escapes (an escaped emoji
+    is a pair of them) is re-encoded to find out, which is still far cheaper than the walk.
     """
     value = json.loads(text)
-    return clean_json(value) if _SUSPECT.search(text) else value
+    return clean_json(value) if _may_be_invalid(text, value) else value
+
+
+def _may_be_invalid(text: str, value: Any) -> bool:
+    if "\\u0000" in text or "\x00" in text:
+        return True
+    try:
+        if "\\ud" in text or "\\uD" in text:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        else:
+            text.encode("utf-8")  # a lone surrogate character, not escaped
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def response_json(response: httpx.Response) -> Any:

@@ -1,6 +1,7 @@
 """Mastodon reconnects leave no gap, and invalid Unicode in a status is one bad character, not a
 stopped source: on a fake instance (httpx.MockTransport) whose stream carries only what is
-published while it is connected, like the real streaming server."""
+published while it is connected, like the real streaming server; and the payload rule every
+live source shares (clients/http.loads_clean)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tchat_tui.clients.http import loads_clean
 from tchat_tui.clients.mastodon.api import id_order
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.pipeline.ingest import Pipeline
@@ -150,3 +152,20 @@ async def test_invalid_unicode_in_statuses_is_replaced_and_the_others_are_stored
     assert "broken \ufffd here" in rows[status_id(2)]["text"]
     assert "live \ufffd too" in rows[status_id(4)]["text"]
     assert runner.malformed_count == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"\\ud800 alone"', "\ufffd alone"),
+        ('"\\udc00 alone"', "\ufffd alone"),
+        ('"\\ud83d\\ude00 a pair is an emoji"', "😀 a pair is an emoji"),
+        ('"\\ud800\\ud83d\\ude00"', "\ufffd😀"),
+        ('"nul \\u0000"', "nul \ufffd"),
+        ('{"k\\u0000": ["\\ud800", 1, null]}', {"k\ufffd": ["\ufffd", 1, None]}),
+        ('{"plain": "é 😀"}', {"plain": "é 😀"}),
+    ],
+)
+def test_payloads_replace_lone_surrogates_and_nul_only(text: str, expected: object) -> None:
+    """Lone surrogates and NUL, escaped anywhere in a payload, become U+FFFD; valid pairs stay."""
+    assert loads_clean(text) == expected
