@@ -19,6 +19,7 @@ Environment variables win over the file, key by key. The file is `TCHAT_CREDENTI
     handle = "host.bsky.social"
     app_password = "..."
     pds = "https://bsky.social"   # optional
+    jetstream = "wss://jetstream.example/subscribe"   # optional: one URL or a comma list
 
 A file readable by anyone but its owner is refused. No secret value ever appears in a repr,
 a str or an error message from this module.
@@ -56,11 +57,12 @@ ENV_VARS: dict[str, dict[str, str]] = {
         "handle": "TCHAT_BLUESKY_HANDLE",
         "app_password": "TCHAT_BLUESKY_APP_PASSWORD",
         "pds": "TCHAT_BLUESKY_PDS",
+        "jetstream": "TCHAT_BLUESKY_JETSTREAM",
     },
 }
 """Every known key per network and the environment variable that sets it."""
 
-PUBLIC_KEYS = frozenset({"api_base", "instance", "handle", "pds"})
+PUBLIC_KEYS = frozenset({"api_base", "instance", "handle", "pds", "jetstream"})
 """Keys whose values are not secret (they may appear in messages)."""
 
 REDACTED = "***"

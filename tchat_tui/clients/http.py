@@ -1,14 +1,18 @@
 """What the HTTP clients of the networks share: the four ways a reply fails, rate-limit reset
-times, error classification for httpx replies, ISO times, and an error said in one line.
+times, error classification for httpx replies, ISO times, an error said in one line, and JSON
+payloads read with their invalid Unicode replaced.
 
-The Mastodon and Bluesky sources and publishers use all of it.
+The Mastodon and Bluesky sources and publishers use all of it; the X source uses the payloads.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import httpx
 
@@ -58,6 +62,53 @@ CALL_FAILURES: tuple[type[Exception], ...] = (
     KeyError,
 )
 """Every way one request can fail, a garbled reply included (for best-effort calls)."""
+
+
+# --- payloads --------------------------------------------------------------------------------
+
+_INVALID = re.compile("[\x00\ud800-\udfff]")
+"""A NUL, or a surrogate left alone (the decoder joins every valid pair into one character)."""
+
+
+def clean_json(value: Any) -> Any:
+    """`value` (decoded JSON) with every NUL and lone surrogate, in keys and strings, replaced
+    by U+FFFD: neither can be stored as UTF-8 text, and one such post must not stop the others."""
+    if isinstance(value, str):
+        return _INVALID.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {clean_json(k): clean_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_json(v) for v in value]
+    return value
+
+
+def loads_clean(text: str) -> Any:
+    """`json.loads(text)`, with invalid Unicode replaced (see `clean_json`).
+
+    The decoded value is walked only when the text may hold a NUL or a lone surrogate: a few
+    substring searches decide for most payloads; one with surrogate escapes (an escaped emoji
+    is a pair of them) is re-encoded to find out, which is still far cheaper than the walk.
+    """
+    value = json.loads(text)
+    return clean_json(value) if _may_be_invalid(text, value) else value
+
+
+def _may_be_invalid(text: str, value: Any) -> bool:
+    if "\\u0000" in text or "\x00" in text:
+        return True
+    try:
+        if "\\ud" in text or "\\uD" in text:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        else:
+            text.encode("utf-8")  # a lone surrogate character, not escaped
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def response_json(response: httpx.Response) -> Any:
+    """A reply's JSON body, with invalid Unicode replaced (see `loads_clean`)."""
+    return loads_clean(response.text)
 
 
 def one_line(exc: BaseException) -> str:

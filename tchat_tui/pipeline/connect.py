@@ -206,16 +206,32 @@ def connect_mastodon(
 def connect_bluesky(
     session: OpenChat, credentials: CredentialsLike
 ) -> tuple[list[Source], dict[Network, Publisher], str]:
-    """Search polling plus the Jetstream live feed, and a publisher, sharing one login session."""
+    """Search polling plus the Jetstream live feed, and a publisher, sharing one login session.
+
+    Jetstream is `TCHAT_BLUESKY_JETSTREAM` (one URL or a comma list, tried in order), else the
+    public instances; both feeds start from the chat's start when it is known.
+    """
     from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, SessionFile
+    from tchat_tui.clients.credentials import CredentialsError
     from tchat_tui.publish.bluesky import BlueskyPublisher
-    from tchat_tui.sources.bluesky.jetstream import JetstreamSource, profile_lookup
+    from tchat_tui.sources.bluesky.jetstream import (
+        JetstreamAddressError,
+        JetstreamSource,
+        jetstream_endpoints,
+        profile_lookup,
+    )
     from tchat_tui.sources.bluesky.search import BlueskySearchSource
     from tchat_tui.sources.resume import SeenIds, StoreCursor
 
     values = credentials.get("bluesky")
     if not values.get("handle") or not values.get("app_password"):
         return [], {}, _missing("bluesky", values, ("handle", "app_password"))
+    try:
+        endpoints = jetstream_endpoints(values.get("jetstream"))
+    except JetstreamAddressError as exc:
+        raise CredentialsError(str(exc)) from None
+    start = getattr(session, "started_at", None)
+    start = start if isinstance(start, datetime) else None
     auth = BlueskyAuth(
         values["handle"],
         values["app_password"],
@@ -229,12 +245,15 @@ def connect_bluesky(
         cursor=StoreCursor(session.store, session.chat_id, "bluesky:search"),
         known=known,
         interval=30.0,  # Jetstream is the live feed; search fills its gaps
+        start=start,
     )
     live = JetstreamSource(
         session.tag,
         cursor=StoreCursor(session.store, session.chat_id, "bluesky:jetstream"),
         known=known,
         profiles=profile_lookup(auth),
+        endpoint=endpoints,
+        start=start,
     )
     publisher = BlueskyPublisher(auth, language=_language(session))
     return (

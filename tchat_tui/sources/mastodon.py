@@ -1,6 +1,10 @@
 """Follow a hashtag on one Mastodon instance: the SSE hashtag stream, with a REST backfill
 after every (re)connect.
 
+The stream is opened first and read only once the backfill is done (its events wait in the
+connection meanwhile): a status published while the backfill runs is on the stream, so no status
+falls between the two; the ones in both are dropped by uri.
+
 The API it reads (instance document, Statuses as Posts, ids) is `tchat_tui.clients.mastodon.api`;
 the reconnect loop shared with Bluesky is `tchat_tui.sources.resume`.
 """
@@ -8,14 +12,14 @@ the reconnect loop shared with Bluesky is `tchat_tui.sources.resume`.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from httpx_sse import SSEError, aconnect_sse
+from httpx_sse import EventSource, SSEError, aconnect_sse
 
 from tchat_tui.clients.http import (
     DEFAULT_TIMEOUT,
@@ -23,8 +27,10 @@ from tchat_tui.clients.http import (
     Clock,
     Rejected,
     Transient,
+    loads_clean,
     one_line,
     raise_for,
+    response_json,
 )
 from tchat_tui.clients.mastodon.api import (
     InstanceInfo,
@@ -42,7 +48,8 @@ from tchat_tui.sources.resume import Cursor, ReconnectingSource, SeenIds, Sleep
 
 
 class MastodonSource(ReconnectingSource):
-    """The hashtag on one instance: backfill over REST, then the SSE stream, forever."""
+    """The hashtag on one instance: the SSE stream opened, a backfill over REST, then the stream
+    read, forever."""
 
     name = "mastodon"
     retry_on = (httpx.HTTPError, Transient, Rejected, SSEError, ValueError)
@@ -104,16 +111,22 @@ class MastodonSource(ReconnectingSource):
         )
 
     async def once(self, sink: SourceSink) -> float:
-        """Backfill, then stream until the server closes it; then wait a jittered backoff."""
+        """Open the stream, backfill, then read the stream until the server closes it; then wait
+        a jittered backoff."""
         client = self.client
         assert client is not None
         try:
             if not self.info.loaded:
                 self._state(sink, "connecting", self.host)
                 await load_instance(client, self.info, self.clock)
-            self._state(sink, "backfilling", f"#{self.tag} on {self.host}")
-            await self.backfill(client, sink)
-            await self.stream(client, sink)
+            async with self.open_stream(client) as source:
+                self._state(sink, "backfilling", f"#{self.tag} on {self.host}")
+                await self.backfill(client, sink)
+                self.connects += 1
+                self._state(sink, "live", f"#{self.tag} on {self.host}")
+                async for event in source.aiter_sse():
+                    self.handle_event(event.event, event.data, sink)
+                    self.backoff.reset()
         except Rejected as exc:
             if exc.status == 404:  # wrong streaming host: ask the instance again
                 self.info.loaded = False
@@ -133,7 +146,7 @@ class MastodonSource(ReconnectingSource):
                 params["min_id"] = min_id
             response = await client.get(f"/api/v1/timelines/tag/{self.tag}", params=params)
             raise_for(response, self.clock())
-            page = response.json()
+            page = response_json(response)
             if not isinstance(page, list) or not page:
                 break
             posts, bad = self._parse(page)
@@ -153,19 +166,16 @@ class MastodonSource(ReconnectingSource):
             min_id = newest
         return delivered
 
-    async def stream(self, client: httpx.AsyncClient, sink: SourceSink) -> None:
-        """Read the hashtag stream until the server closes it (errors propagate)."""
+    @asynccontextmanager
+    async def open_stream(self, client: httpx.AsyncClient) -> AsyncIterator[EventSource]:
+        """The hashtag stream, connected (its events are not read yet); errors propagate."""
         url = f"{self.info.streaming_url or self.base_url}/api/v1/streaming/hashtag"
         async with aconnect_sse(client, "GET", url, params={"tag": self.tag}) as source:
             response = source.response
             if response.status_code >= 300:
                 await response.aread()
                 raise_for(response, self.clock())
-            self.connects += 1
-            self._state(sink, "live", f"#{self.tag} on {self.host}")
-            async for event in source.aiter_sse():
-                self.handle_event(event.event, event.data, sink)
-                self.backoff.reset()
+            yield source
 
     def handle_event(self, event: str, data: str, sink: SourceSink) -> None:
         """One SSE event: `update` (new post), `status.update` (edit), `delete` (bare id)."""
@@ -177,7 +187,7 @@ class MastodonSource(ReconnectingSource):
         if event not in ("update", "status.update"):
             return
         try:
-            status = json.loads(data)
+            status = loads_clean(data)
             post = (
                 status_to_post(status, self.host)
                 if event == "update"

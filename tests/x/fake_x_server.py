@@ -64,6 +64,9 @@ class FakeX:
         self.post_failures: deque[tuple[int, dict[str, Any]]] = deque()
         self.slow_posts: deque[float] = deque()
         """Seconds to sleep after creating a post, before answering (a client timeout)."""
+        self.in_between: deque[tuple[str, str]] = deque()
+        """(author id, text) published right after a search's last page is answered: between
+        a catch-up and a stream opened after it (found by neither), or on a stream opened before."""
         self.requests: list[tuple[str, str, dict[str, list[str]]]] = []
         self.connections = 0
         self._live: list[queue.Queue[bytes | None]] = []
@@ -320,7 +323,10 @@ class _Handler(BaseHTTPRequestHandler):
                 "x-rate-limit-remaining": "449",
                 "x-rate-limit-reset": reset,
             }
-            self._send_json(200, api.search(params.get("query", ""), params), limits)
+            body = api.search(params.get("query", ""), params)
+            self._send_json(200, body, limits)
+            if "next_token" not in body["meta"] and api.in_between:
+                api.publish(*api.in_between.popleft())
         elif path == "/2/users/me":
             if self._user_auth_ok():
                 self._send_json(200, {"data": api.host})

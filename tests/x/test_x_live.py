@@ -161,6 +161,54 @@ def test_restart_backfills_what_was_posted_while_closed(fake: FakeX, store: Stor
     assert any("since_id" in q for q in searches)
 
 
+def test_a_post_published_between_the_catch_up_and_the_stream_is_not_lost(
+    fake: FakeX, store: Store
+) -> None:
+    """The stream is opened before each catch-up search: a post published right after the search's
+    last page arrives on it, at the start and after a drop, once."""
+    fake.stream_plans.extend([StreamPlan(drop_after=2), StreamPlan()])
+    early = [fake.publish("2001", f"before the console #{TAG} {i}")["id"] for i in range(2)]
+    fake.in_between.extend([("2002", f"between, first #{TAG}"), ("2003", f"between, again #{TAG}")])
+    pipeline, chat_id = pipeline_for(store)
+    runner = PipelineRunner(pipeline)
+    runner.start(x_source(fake, store, chat_id))
+    wait_for(lambda: len(stored_ids(store, chat_id)) == 3 and len(fake.in_between) == 1)
+    during = fake.publish("2001", f"during the first stream #{TAG}")["id"]  # its 2nd line: a drop
+    wait_for(
+        lambda: (
+            fake.connections >= 2 and not fake.in_between and len(stored_ids(store, chat_id)) >= 5
+        )
+    )
+    time.sleep(0.3)
+    runner.shutdown(timeout=5)
+    between = [t["id"] for t in fake.tweets.values() if "between" in t["text"]]
+    assert len(between) == 2
+    assert sorted(stored_ids(store, chat_id)) == sorted(early + between + [during])
+
+
+def test_invalid_unicode_from_search_and_stream_is_replaced_and_the_rest_stored(
+    fake: FakeX, store: Store
+) -> None:
+    """A lone surrogate or a NUL in a post (catch-up search or stream line) becomes U+FFFD: the source goes on."""
+    early = [
+        fake.publish("2001", f"R1 early #{TAG}")["id"],
+        fake.publish("2002", f"R1 broken \ud800 nul\x00 #{TAG}")["id"],
+    ]
+    pipeline, chat_id = pipeline_for(store)
+    runner = PipelineRunner(pipeline)
+    runner.start(x_source(fake, store, chat_id))
+    wait_for(lambda: set(stored_ids(store, chat_id)) >= set(early), timeout=5)
+    live = [
+        fake.publish("2003", f"R2 lone \udfff #{TAG}")["id"],
+        fake.publish("2001", f"R2 after #{TAG}")["id"],
+    ]
+    wait_for(lambda: set(stored_ids(store, chat_id)) >= set(early + live), timeout=5)
+    runner.shutdown(timeout=5)
+    texts = {r["native_id"]: r["text"] for r in store.iter_posts(chat_id)}
+    assert texts[early[1]] == f"R1 broken \ufffd nul\ufffd #{TAG}"
+    assert texts[live[0]] == f"R2 lone \ufffd #{TAG}"
+
+
 def test_search_polling_when_the_account_has_no_stream(fake: FakeX, store: Store) -> None:
     """mode 'search': Paginator pages through since_id; 429 and 503 are waited out."""
     fake.search_failures.extend(

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import platformdirs
 
-from tchat_tui.clients.http import AuthFailed, Clock, Rejected, raise_for
+from tchat_tui.clients.http import AuthFailed, Clock, Rejected, raise_for, response_json
 
 DEFAULT_PDS = "https://bsky.social"
 REFRESH_MARGIN = timedelta(minutes=5)
@@ -253,7 +253,8 @@ async def xrpc(
     params: Mapping[str, Any] | None = None,
     body: Mapping[str, Any] | None = None,
 ) -> Any:
-    """Call `nsid` on the user's PDS with the session; refresh once on an expired token.
+    """Call `nsid` on the user's PDS with the session; refresh once on an expired token. The
+    reply's JSON comes back with its invalid Unicode replaced (`response_json`).
 
     Raises:
         AuthFailed, RateLimited, Transient, Rejected, httpx.HTTPError.
@@ -278,5 +279,5 @@ async def xrpc(
         if response.status_code in (400, 404):
             raise Rejected(response.status_code, _xrpc_error(response))
         raise_for(response, auth.clock())
-        return response.json()
+        return response_json(response)  # search results carry others' text: see clean_json
     raise AuthFailed("Bluesky keeps refusing a fresh token")

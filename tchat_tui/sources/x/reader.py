@@ -16,6 +16,7 @@ from typing import Any
 import tweepy
 
 from tchat_tui.clients.credentials import ENV_VARS
+from tchat_tui.clients.http import loads_clean
 from tchat_tui.clients.x.api import CAN_POST, RateLimits
 from tchat_tui.clients.x.stream_line import MalformedLine, post_from_tweet
 from tchat_tui.domain.cost import CostMeter
@@ -154,7 +155,7 @@ class XReader:
         while self._lines:
             text = self._lines.popleft().decode("utf-8", "replace").strip()
             try:
-                obj = json.loads(text)
+                obj = loads_clean(text)  # a lone surrogate or NUL escaped in a post: replaced
             except json.JSONDecodeError as exc:
                 bad += 1
                 example = f"not JSON ({exc.msg})"

@@ -10,6 +10,7 @@ from typing import Any
 import requests
 import tweepy
 
+from tchat_tui.clients.http import clean_json
 from tchat_tui.clients.x.api import EXPANSIONS, TWEET_FIELDS, USER_FIELDS
 from tchat_tui.clients.x.stream_line import stream_line
 from tchat_tui.sources.base import SourceError
@@ -57,11 +58,15 @@ class SearchReader(XReader):
                 rest.search_recent_tweets, self.query, limit=MAX_PAGES, **self._search_params(gap)
             )
             for page in pages:
-                users = {str(u.id): u.data for u in (page.includes or {}).get("users", [])}
+                # others' text may hold a lone surrogate or a NUL (escaped in the JSON): replaced
+                users = {
+                    str(u.id): clean_json(u.data) for u in (page.includes or {}).get("users", [])
+                }
                 for tweet in page.data or ():
-                    author = users.get(str(tweet.data.get("author_id")))
-                    raw = stream_line(tweet.data, [author] if author else [], rules)
-                    collected.append((tweet.data, users, raw))
+                    data = clean_json(tweet.data)
+                    author = users.get(str(data.get("author_id")))
+                    raw = stream_line(data, [author] if author else [], rules)
+                    collected.append((data, users, raw))
                 if self._stop.is_set():
                     self._deliver(collected)
                     return 0.0
