@@ -185,3 +185,23 @@ def test_new_databases_get_large_pages_and_old_ones_keep_theirs(tmp_path: Path) 
     conn.close()
     store = Store.open(old)
     assert store.db.execute("PRAGMA page_size").fetchone()[0] == 4096
+
+
+@pytest.mark.parametrize("instance", ["mastodon.example", "127.0.0.1:8080", None])
+def test_a_mastodon_post_comes_back_whole_from_its_row(
+    tmp_path: Path, instance: str | None
+) -> None:
+    """Author and reply ids survive the store, whatever the instance (a port holds a colon)."""
+    from dataclasses import replace
+
+    post = replace(
+        make_post("115", "A1 oui #T", author_id="109"),
+        network=Network.MASTODON,
+        instance=instance,
+        reply_to_id="114",
+    )
+    store = Store.open(tmp_path / "chat.db")
+    chat = store.ensure_chat("T")
+    store.add_posts(chat, [ChatPost(post, Classification(Role.PARTICIPANT))])
+    back = row_to_post(store.recent_posts(chat, 1)[0])
+    assert (back.author_id, back.native_id, back.reply_to_id) == ("109", "115", "114")

@@ -57,9 +57,8 @@ def row_to_post(row: Row) -> Post:
         )
         return key[len(prefix) :] if key.startswith(prefix) else key
 
-    author_id = row["author_key"].split(":", 2 if network is Network.MASTODON and instance else 1)[
-        -1
-    ]
+    # The author's key carries the same prefix as the post's (an instance may hold a port's colon).
+    author_id = native(row["author_key"]) or ""
     return Post(
         network=network,
         native_id=row["native_id"],
