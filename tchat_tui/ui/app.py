@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.widgets import Input
 
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.pipeline.settings import Settings
+from tchat_tui.ui.leaving import farewell, unsent_posts
+from tchat_tui.ui.modals.confirm_quit import ConfirmQuit
 from tchat_tui.ui.screens.main import MainScreen
+from tchat_tui.ui.widgets.composer import Composer
 from tchat_tui.ui.widgets.stream import StreamPane
 
 _CLAIMING = (
@@ -34,6 +38,8 @@ class ChatApp(App[int]):
         """The chat: the main screen opens it after the first frame; the app shuts it down."""
         self.title = f"tchat-live #{session.tag}"
         self.main: MainScreen | None = None
+        self.farewell = ""
+        """What the host was told on the way out (posts the outbox still held), if anything."""
 
     async def on_event(self, event: events.Event) -> None:
         """Input first: a key or a click claims the next milliseconds from the pipeline.
@@ -66,6 +72,33 @@ class ChatApp(App[int]):
             ):
                 return
         await super().on_event(event)
+
+    async def action_quit(self) -> None:
+        """ctrl+q: quit without losing what the host wrote.
+
+        A draft never sent (typed, or set aside) is asked about first; ctrl+q on that question
+        quits. A post accepted with Enter is already an outbox row (Enter sends at once, even
+        in the same burst as ctrl+q): the outbox worker gets a moment to send it, and what it
+        still holds is said in one line on the way out (it goes at the next start).
+        """
+        if isinstance(self.screen, ConfirmQuit):
+            self.screen.dismiss(True)
+            return
+        composers = list(self.main.query(Composer)) if self.main is not None else []
+        drafts = composers[0].unsent() if composers else []
+        if drafts:
+            self.push_screen(ConfirmQuit(drafts), self._quit_confirmed)
+            return
+        await self._leave()
+
+    async def _quit_confirmed(self, leave: bool | None) -> None:
+        if leave:
+            await self._leave()
+
+    async def _leave(self) -> None:
+        self.farewell = farewell(await unsent_posts(self.session))
+        # Printed by Textual once the terminal is back to the shell (on stderr).
+        self.exit(message=Text(self.farewell) if self.farewell else None)
 
     def on_unmount(self) -> None:
         """The console is closing: stop the workers, save the costs, close the database."""
