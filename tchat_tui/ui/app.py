@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.pipeline.settings import Settings
+from tchat_tui.ui.focus import caught_up
 from tchat_tui.ui.leaving import farewell, unsent_posts
 from tchat_tui.ui.modals.confirm_quit import ConfirmQuit
 from tchat_tui.ui.screens.main import MainScreen
@@ -50,7 +51,8 @@ class ChatApp(App[int]):
         to the stream too. After `r` or `i` moved the focus to the composer, those keys would
         still run as one-key commands (`rmerci` muted the author instead of typing "merci").
         Here each key finds the focus that the previous one left. So does a key that a text
-        field does not type (Esc leaves the composer: the next keys are the stream's again).
+        field does not type (Esc leaves the composer: the next keys are the stream's again),
+        once the field has typed the keys before it (Enter sends "merci", not "").
         """
         if isinstance(event, _CLAIMING):
             self.session.foreground.touch()
@@ -65,6 +67,9 @@ class ChatApp(App[int]):
             and self.screen.maximized is None
         ):
             self.app_focus = True
+            if isinstance(self.focused, Input):
+                # The printable keys before this one went to the field's own queue: typed first.
+                await caught_up(self.focused)
             # Textual's own binding lookup (pinned exactly): priority bindings first, then the
             # chain from the focused widget up, as the bubbled key would have found them.
             if await self._check_bindings(event.key, priority=True) or await self._check_bindings(

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tchat_tui.store.database import Store
 from tchat_tui.ui.app import ChatApp
 from tchat_tui.ui.leaving import farewell
 from tchat_tui.ui.modals.confirm_quit import ConfirmQuit
 from tests.ui.conftest import opened, settle
 from tests.ui.test_console import ALL, screen_of, wait_for
+from tests.ui.test_key_burst import BURSTS
 
 
 def stored_outbox(app: ChatApp) -> list[tuple[str, str]]:
@@ -44,13 +47,27 @@ async def test_ctrl_q_with_an_unsent_draft_asks_first(make_app: Any) -> None:
     assert stored_outbox(app) == []
 
 
+@pytest.mark.parametrize("deliver", BURSTS)
+async def test_ctrl_q_behind_typed_keys_sees_the_draft(make_app: Any, deliver: Any) -> None:
+    """`i`, "half", ctrl+q in one burst: the draft the burst typed is asked about."""
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        await deliver(pilot, ("i", *"half", "ctrl+q"))
+        assert isinstance(app.screen, ConfirmQuit)
+        assert app.screen.drafts == ["half"]
+        assert app.return_code is None
+
+
 async def test_ctrl_q_twice_quits_over_the_question(make_app: Any) -> None:
     """ctrl+q on the question about an unsent draft means yes."""
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
         await pilot.press("i", *"draft")
-        await pilot.press("ctrl+q", "ctrl+q")
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, ConfirmQuit)
+        await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: app.return_code is not None)
     assert app.return_code == 0
 
@@ -68,12 +85,17 @@ async def test_a_draft_set_aside_counts_as_unsent(make_app: Any) -> None:
         assert app.screen.drafts == ["Q3: ", "aside"]
 
 
-async def test_a_post_left_pending_is_said_and_goes_at_the_next_start(make_app: Any) -> None:
-    """Outbox held: Enter then ctrl+q keeps the row pending, says so, and the next start sends it."""
+@pytest.mark.parametrize("deliver", BURSTS)
+async def test_a_post_left_pending_is_said_and_goes_at_the_next_start(
+    make_app: Any, deliver: Any
+) -> None:
+    """Outbox held: Enter then ctrl+q in one burst keeps the row pending, says so in one line,
+    and the next start sends it."""
     app = make_app(start_sources=False)
     async with app.run_test(size=(140, 40)) as pilot:
         await opened(pilot)
-        await pilot.press("i", *"last words", "enter", "ctrl+q")
+        await pilot.press("i", *"last words")
+        await deliver(pilot, ("enter", "ctrl+q"))
         await wait_for(pilot, lambda: app.return_code is not None)
     assert stored_outbox(app) == [("last words #T", "pending")]
     assert app.farewell == "tchat-live: 1 post waiting to be sent: it will go at the next start."
