@@ -52,7 +52,8 @@ class ChatApp(App[int]):
         still run as one-key commands (`rmerci` muted the author instead of typing "merci").
         Here each key finds the focus that the previous one left. So does a key that a text
         field does not type (Esc leaves the composer: the next keys are the stream's again),
-        once the field has typed the keys before it (Enter sends "merci", not "").
+        once the field has typed the keys before it (Enter sends "merci", not ""), and a key
+        on the quit question (`n`, then the burst goes on in the draft).
         """
         if isinstance(event, _CLAIMING):
             self.session.foreground.touch()
@@ -63,6 +64,8 @@ class ChatApp(App[int]):
                 isinstance(self.focused, StreamPane)
                 # In a text field only the keys it does not type (Esc leaves the composer).
                 or (isinstance(self.focused, Input) and not event.is_printable)
+                # Its keys are all bindings: `n` gives the next keys back to the draft at once.
+                or isinstance(self.screen, ConfirmQuit)
             )
             and self.screen.maximized is None
         ):

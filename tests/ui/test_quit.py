@@ -59,6 +59,21 @@ async def test_ctrl_q_behind_typed_keys_sees_the_draft(make_app: Any, deliver: A
         assert app.return_code is None
 
 
+@pytest.mark.parametrize("deliver", BURSTS)
+async def test_n_on_the_question_gives_the_rest_of_the_burst_to_the_draft(
+    make_app: Any, deliver: Any
+) -> None:
+    """`n` then keys in one burst: they edit and send the draft; the ctrl+q after them quits."""
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, ALL)
+        await deliver(pilot, ("i", *"half", "ctrl+q"))
+        assert isinstance(app.screen, ConfirmQuit)
+        await deliver(pilot, ("n", *["backspace"] * 4, *"hey", "enter", "ctrl+q"))
+        await wait_for(pilot, lambda: app.return_code is not None)
+    assert stored_outbox(app) == [("hey #T", "sent")]
+
+
 async def test_ctrl_q_twice_quits_over_the_question(make_app: Any) -> None:
     """ctrl+q on the question about an unsent draft means yes."""
     app = make_app()

@@ -13,11 +13,16 @@ from textual.widgets import Button, Static
 from tchat_tui.ui.safe import one_line
 
 
+class _MouseButton(Button, can_focus=False):
+    """A button for the mouse: the keys are the screen's bindings."""
+
+
 class ConfirmQuit(ModalScreen[bool]):
     """ctrl+q with unsent drafts: quit and lose them (True), or go back to them (False).
 
-    Staying is the default: its button has the focus, so an Enter behind ctrl+q in one burst
-    keeps the draft; only `y` (or ctrl+q again) quits.
+    Staying is the default: Enter stays, only `y` (or ctrl+q again) quits. Every key is a
+    binding of the screen (the buttons are for the mouse and never take the focus), so the app
+    runs them in order: after `n`, the next keys of the burst go back to the draft.
     """
 
     DEFAULT_CSS = """
@@ -30,7 +35,7 @@ class ConfirmQuit(ModalScreen[bool]):
     """
     BINDINGS = [
         Binding("y", "dismiss(True)", "Quit", id="quit-yes"),
-        Binding("escape,n", "dismiss(False)", "Keep writing", id="quit-no"),
+        Binding("escape,n,enter", "dismiss(False)", "Keep writing", id="quit-no"),
     ]
 
     def __init__(self, drafts: list[str]) -> None:
@@ -49,12 +54,8 @@ class ConfirmQuit(ModalScreen[bool]):
                 body.append(f"\n(and {n - 1} set aside)", "dim")
             yield Static(body, id="quit-drafts")
             with Horizontal():
-                yield Button("Keep writing (n)", variant="primary", id="quit-stay")
-                yield Button("Quit anyway (y)", variant="error", id="quit-leave")
-
-    def on_mount(self) -> None:
-        """Staying has the focus (an Enter in the same burst as ctrl+q does not quit)."""
-        self.query_one("#quit-stay", Button).focus()
+                yield _MouseButton("Keep writing (n)", variant="primary", id="quit-stay")
+                yield _MouseButton("Quit anyway (y)", variant="error", id="quit-leave")
 
     @on(Button.Pressed, "#quit-leave")
     def _leave(self) -> None:
