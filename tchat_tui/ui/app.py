@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.widgets import Input
 
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.pipeline.settings import Settings
+from tchat_tui.ui.focus import caught_up
+from tchat_tui.ui.leaving import farewell, unsent_posts
+from tchat_tui.ui.modals.confirm_quit import ConfirmQuit
 from tchat_tui.ui.screens.main import MainScreen
+from tchat_tui.ui.widgets.composer import Composer
 from tchat_tui.ui.widgets.stream import StreamPane
 
 _CLAIMING = (
@@ -34,6 +39,8 @@ class ChatApp(App[int]):
         """The chat: the main screen opens it after the first frame; the app shuts it down."""
         self.title = f"tchat-live #{session.tag}"
         self.main: MainScreen | None = None
+        self.farewell = ""
+        """What the host was told on the way out (posts the outbox still held), if anything."""
 
     async def on_event(self, event: events.Event) -> None:
         """Input first: a key or a click claims the next milliseconds from the pipeline.
@@ -44,7 +51,9 @@ class ChatApp(App[int]):
         to the stream too. After `r` or `i` moved the focus to the composer, those keys would
         still run as one-key commands (`rmerci` muted the author instead of typing "merci").
         Here each key finds the focus that the previous one left. So does a key that a text
-        field does not type (Esc leaves the composer: the next keys are the stream's again).
+        field does not type (Esc leaves the composer: the next keys are the stream's again),
+        once the field has typed the keys before it (Enter sends "merci", not ""), and a key
+        on the quit question (`n`, then the burst goes on in the draft).
         """
         if isinstance(event, _CLAIMING):
             self.session.foreground.touch()
@@ -55,10 +64,15 @@ class ChatApp(App[int]):
                 isinstance(self.focused, StreamPane)
                 # In a text field only the keys it does not type (Esc leaves the composer).
                 or (isinstance(self.focused, Input) and not event.is_printable)
+                # Its keys are all bindings: `n` gives the next keys back to the draft at once.
+                or isinstance(self.screen, ConfirmQuit)
             )
             and self.screen.maximized is None
         ):
             self.app_focus = True
+            if isinstance(self.focused, Input):
+                # The printable keys before this one went to the field's own queue: typed first.
+                await caught_up(self.focused)
             # Textual's own binding lookup (pinned exactly): priority bindings first, then the
             # chain from the focused widget up, as the bubbled key would have found them.
             if await self._check_bindings(event.key, priority=True) or await self._check_bindings(
@@ -66,6 +80,33 @@ class ChatApp(App[int]):
             ):
                 return
         await super().on_event(event)
+
+    async def action_quit(self) -> None:
+        """ctrl+q: quit without losing what the host wrote.
+
+        A draft never sent (typed, or set aside) is asked about first; ctrl+q on that question
+        quits. A post accepted with Enter is already an outbox row (Enter sends at once, even
+        in the same burst as ctrl+q): the outbox worker gets a moment to send it, and what it
+        still holds is said in one line on the way out (it goes at the next start).
+        """
+        if isinstance(self.screen, ConfirmQuit):
+            self.screen.dismiss(True)
+            return
+        composers = list(self.main.query(Composer)) if self.main is not None else []
+        drafts = composers[0].unsent() if composers else []
+        if drafts:
+            self.push_screen(ConfirmQuit(drafts), self._quit_confirmed)
+            return
+        await self._leave()
+
+    async def _quit_confirmed(self, leave: bool | None) -> None:
+        if leave:
+            await self._leave()
+
+    async def _leave(self) -> None:
+        self.farewell = farewell(await unsent_posts(self.session))
+        # Printed by Textual once the terminal is back to the shell (on stderr).
+        self.exit(message=Text(self.farewell) if self.farewell else None)
 
     def on_unmount(self) -> None:
         """The console is closing: stop the workers, save the costs, close the database."""

@@ -73,9 +73,10 @@ class Sending:
             template = template.replace("{" + field + "}", value)
         self.view.composer.start(template)
 
-    def send(self, text: str, kind: str, reply_to: StreamEntry | None) -> None:
+    def send(self, text: str, kind: str, reply_to: StreamEntry | None) -> bool:
         """Queue a draft the host sent from the composer: `kind` 'post', or 'reply' to `reply_to`
-        (on that post's network)."""
+        (on that post's network). True once its outbox rows are committed: the stream has the
+        focus again, so the keys behind Enter are the stream's commands."""
         s = self.session
         networks = list(self.view.composer.networks)
         target = reply_to.as_reply_target() if reply_to else None
@@ -85,11 +86,12 @@ class Sending:
             rows = s.outbox.submit(text, networks, moderator=s.on_duty, kind=kind, reply_to=target)
         except ValueError as exc:
             self.view.notify(f"Not sent: {exc}", severity="error")
-            return
+            return False
         dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
         what = "Reply" if kind == "reply" else "Post"
         self.view.notify(f"{what} queued{dry} by {s.on_duty}", timeout=3)
         focus_now(self.view.stream)
+        return True
 
     def repost(self) -> None:
         """Retweet (repost) the selected post on its own network, once: not one the outbox or

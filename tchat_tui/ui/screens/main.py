@@ -24,7 +24,6 @@ from tchat_tui.ui.actions.view import Result
 from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.gc_policy import freeze_long_lived, settle_startup_memory
 from tchat_tui.ui.inbox import Inbox
-from tchat_tui.ui.messages import DraftReady
 from tchat_tui.ui.palette import PaletteEntry, console_commands
 from tchat_tui.ui.safe import one_line
 from tchat_tui.ui.screens.keys import CONSOLE_BINDINGS, help_sections, palette_entries
@@ -107,7 +106,13 @@ class MainScreen(Screen[None]):
             yield QuestionQueue(id="queue")
         # Before `open` there are no publishers yet: the composer counts for every network asked
         # for with the default rules (`refresh_panes` gives it the publishers' own once known).
-        yield Composer(s.tag, list(s.settings.networks), classic=s.settings.classic, id="composer")
+        yield Composer(
+            s.tag,
+            list(s.settings.networks),
+            classic=s.settings.classic,
+            send=self.sending.send,
+            id="composer",
+        )
         yield Footer()
 
     # -- opening the chat after the first frame ---------------------------------------------
@@ -293,10 +298,6 @@ class MainScreen(Screen[None]):
         focus_now(self.composer.draft)
 
     # -- what the keys do: moderation and sending -------------------------------------------
-
-    @on(DraftReady)
-    def _send(self, event: DraftReady) -> None:
-        self.sending.send(event.text, event.kind, event.reply_to)
 
     def action_star(self) -> None:
         """Star or unstar the selected post."""

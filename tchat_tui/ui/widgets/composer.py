@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any, Self
 
@@ -19,11 +19,14 @@ from tchat_tui.domain.post import Network
 from tchat_tui.domain.text.rules import NetworkRules, TextCheck, check_for_networks, rules_for
 from tchat_tui.domain.text.tag import ensure_tag
 from tchat_tui.ui.focus import focus_now
-from tchat_tui.ui.messages import DraftReady
 from tchat_tui.ui.safe import one_line
 from tchat_tui.ui.stream_entry import StreamEntry
 
 NETWORK_NAMES = {Network.X: "X", Network.MASTODON: "Mastodon", Network.BLUESKY: "Bluesky"}
+
+SendDraft = Callable[[str, str, StreamEntry | None], bool]
+"""Sends a draft the host accepted with Enter: (final text, 'post' or 'reply', the post replied
+to) -> whether it was accepted (its outbox rows committed)."""
 
 
 @cache
@@ -69,6 +72,18 @@ class DraftInput(Input):
         """Repaint the input only; its size is fixed by the composer's CSS."""
         return super().refresh(*regions, repaint=repaint, layout=False, recompose=recompose)
 
+    async def action_submit(self) -> None:
+        """Enter: the composer sends the draft now, as it is at this key.
+
+        Textual's Input would post a `Submitted` message and the draft would be read when it is
+        handled: keys that came in the same burst as Enter (tmux, ssh, a paste) are typed into
+        it first (`send-keys Enter s` sent "...s #tag"), and a ctrl+q right behind Enter quit
+        before the message was read (nothing sent, nothing said).
+        """
+        parent = self.parent
+        if isinstance(parent, Composer):
+            parent.submit()
+
 
 class Composer(Vertical):
     """Writes a post, a reply, or the next question; the tag is added automatically."""
@@ -99,10 +114,13 @@ class Composer(Vertical):
         classic: bool = False,
         promo_rules: Any = None,
         limits: Mapping[Network, NetworkRules] | None = None,
+        send: SendDraft | None = None,
         **kw: str,
     ) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]
         self.tag = tag
+        self.send = send
+        """Where Enter sends the draft (the screen's sending actions), called at the key itself."""
         self.promo_rules = promo_rules
         """The chat's promo rules (the scorer's), for the warning on the host's draft."""
         self.networks = tuple(networks)
@@ -252,17 +270,25 @@ class Composer(Vertical):
             f"{NETWORK_NAMES.get(c.network, c.network.value)}: {c.reason}" for c in bad
         )
 
-    @on(Input.Submitted, "#draft")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def submit(self) -> None:
+        """Send the draft as it is now (Enter): checked, handed to `send`, then cleared.
+
+        Synchronous, so the keys behind Enter find the draft sent and the stream focused; a
+        draft that is refused (not sendable, or not queued) stays in the composer.
+        """
         self._check()
         reason = self.block_reason()
         if reason:
             self.app.bell()
             self.notify(f"Not sent: {reason}", severity="error", timeout=6)
             return
-        self.post_message(DraftReady(self.final_text(), self.kind, self.reply_to))
-        self.clear()
+        if self.send is not None and self.send(self.final_text(), self.kind, self.reply_to):
+            self.clear()
+
+    def unsent(self) -> list[str]:
+        """The drafts that were never sent: the one being written, then those set aside."""
+        drafts = [self.draft.value, *(text for text, _ in reversed(self.aside))]
+        return [d for d in drafts if d.strip()]
 
     def clear(self) -> None:
         """Empty the draft and forget the reply context."""
