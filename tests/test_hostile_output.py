@@ -54,7 +54,7 @@ SAMPLES = {
     "csv-formula-cr": "\r=1+1",
     "markdown-link": "a>)[y](javascript:alert(1)",
     "markdown-mix": "**b** _i_ `c` ![i](http://evil.example/p.png) <http://evil.example> |x| # h",
-    "html": "<script>alert(1)</script><img src=x onerror=\"alert(1)\"> '\"&amp;",
+    "html": '<script>alert(1)</script><img src=x onerror="alert(1)"> \'"&amp;',
 }
 """Hostile texts, each a test case (and each used as a handle and a name too)."""
 
@@ -104,23 +104,51 @@ def build_db(path: Path, sample: str) -> Path:
         _post("1", "Q1: what helps? #T", "claire", 1, role=Role.HOST, question=1),
         _post("2", "A1 naps #T", "ada", 2, answers=1),
         _post("3", "A1 walks #T", "bob", 3, answers=1),
-        _post("20", "mastodon, remote #T", "bob@other.example", 4, network=Network.MASTODON,
-              instance="mastodon.example"),
-        _post("21", "bluesky #T", "bob.bsky.social", 4, network=Network.BLUESKY,
-              native_id="at://did:plc:abc123/app.bsky.feed.post/3kxyz"),
+        _post(
+            "20",
+            "mastodon, remote #T",
+            "bob@other.example",
+            4,
+            network=Network.MASTODON,
+            instance="mastodon.example",
+        ),
+        _post(
+            "21",
+            "bluesky #T",
+            "bob.bsky.social",
+            4,
+            network=Network.BLUESKY,
+            native_id="at://did:plc:abc123/app.bsky.feed.post/3kxyz",
+        ),
     ]
-    starred = ["x:3", "mastodon:mastodon.example:20", "bluesky:at://did:plc:abc123/app.bsky.feed.post/3kxyz"]
+    starred = [
+        "x:3",
+        "mastodon:mastodon.example:20",
+        "bluesky:at://did:plc:abc123/app.bsky.feed.post/3kxyz",
+    ]
     if storable(sample):
         posts += [
             _post("4", f"A1 {sample} #T", sample, 5, answers=1),
             _post("5", sample, sample, 6),
             _post("6", sample, sample, 6.5, network=Network.MASTODON, instance="mastodon.example"),
-            _post("7", "hostile instance #T", "bob", 6.6, network=Network.MASTODON,
-                  instance=sample),
-            _post("8", sample, sample, 7, network=Network.BLUESKY,
-                  native_id="at://did:plc:abc123/app.bsky.feed.post/3kbad"),
+            _post(
+                "7", "hostile instance #T", "bob", 6.6, network=Network.MASTODON, instance=sample
+            ),
+            _post(
+                "8",
+                sample,
+                sample,
+                7,
+                network=Network.BLUESKY,
+                native_id="at://did:plc:abc123/app.bsky.feed.post/3kbad",
+            ),
         ]
-        starred += ["x:4", "x:5", "mastodon:mastodon.example:6", "bluesky:at://did:plc:abc123/app.bsky.feed.post/3kbad"]
+        starred += [
+            "x:4",
+            "x:5",
+            "mastodon:mastodon.example:6",
+            "bluesky:at://did:plc:abc123/app.bsky.feed.post/3kbad",
+        ]
     store.add_posts(chat, posts)
     question = f"What helps? {sample}" if storable(sample) else "What helps?"
     store.set_planned_questions(chat, [(1, question, None)])
@@ -279,8 +307,10 @@ def test_flag_json_lines_keep_hostile_text_as_text(
     text = clean(capsysbinary.readouterr().out)
     objects = [json.loads(line) for line in text.splitlines()]
     authors = [o["author"] for o in objects if "id" in o]
-    expected = sample if storable(sample) else sample.replace("\ud800", "\ufffd").replace(
-        "\udfff", "\ufffd"
+    expected = (
+        sample
+        if storable(sample)
+        else sample.replace("\ud800", "\ufffd").replace("\udfff", "\ufffd")
     )
     assert authors == ["claire", expected, expected]
 
@@ -292,7 +322,7 @@ def test_renderers_take_any_text_lone_surrogates_included(
     """Whatever the store hands back, each renderer's output is clean: the sample in a quoted
     post's text, name and handle, a contributor, the people, and an export row."""
     sample = SAMPLES[name]
-    store = Store.open(build_db(tmp_path / "chat.db", "plain"))
+    store = Store.open(build_db(tmp_path / "chat.db", "plain words"))
     base = build_summary(store)
     post = base.highlights[0]
     hostile_post = replace(post, text=sample, author_handle=sample, author_name=sample)
@@ -337,13 +367,30 @@ def test_json_outputs_escape_rather_than_replace() -> None:
         ("x", "ada", "12/../3", None, None),
         ("x", "ad\u200ba", "1", None, None),
         ("mastodon", "bob", "11", "social.example:8443", "https://social.example:8443/@bob/11"),
-        ("mastodon", "bob@other.example", "11", "Social.Example", "https://social.example/@bob@other.example/11"),
+        (
+            "mastodon",
+            "bob@other.example",
+            "11",
+            "Social.Example",
+            "https://social.example/@bob@other.example/11",
+        ),
         ("mastodon", "bob", "11", "evil.example/x?", None),
         ("mastodon", "bob", "11", "user:pw@host", None),
-        ("mastodon", "bob@other.example", "11", "a.example", "https://a.example/@bob@other.example/11"),
+        (
+            "mastodon",
+            "bob@other.example",
+            "11",
+            "a.example",
+            "https://a.example/@bob@other.example/11",
+        ),
         ("mastodon", "bob@x.example/../y", "11", "a.example", None),
-        ("bluesky", "ada.bsky.social", "at://did:plc:ab12/app.bsky.feed.post/3kq", None,
-         "https://bsky.app/profile/did:plc:ab12/post/3kq"),
+        (
+            "bluesky",
+            "ada.bsky.social",
+            "at://did:plc:ab12/app.bsky.feed.post/3kq",
+            None,
+            "https://bsky.app/profile/did:plc:ab12/post/3kq",
+        ),
         ("bluesky", "ada", "at://did:plc:ab12/app.bsky.feed.post/3kq", None, None),
         ("bluesky", "ada.bsky.social", "at://did:plc:ab12/app.bsky.feed.like/3kq", None, None),
         ("bluesky", "ada.bsky.social", "at://did:plc:a>b/app.bsky.feed.post/3kq", None, None),

@@ -93,6 +93,12 @@ _BOOL_CELLS = [
     )
 ]
 _REASONS_CELL = COLUMNS.index("flag_reasons")
+_TEXT_CELLS = [
+    COLUMNS.index(c)
+    for c in "post_id network author author_name role time text reply_to flag flag_reasons url".split()
+]
+"""Every column that holds text (the others are numbers and booleans, typed by the store)."""
+_FORMULA_CHARS = frozenset(_FORMULA_START)
 
 
 def csv_cells(row: dict[str, Any]) -> list[Any]:
@@ -106,14 +112,18 @@ def csv_cells(row: dict[str, Any]) -> list[Any]:
     for i in _BOOL_CELLS:
         cells[i] = int(cells[i])
     cells[_REASONS_CELL] = "; ".join(cells[_REASONS_CELL])
-    for i, value in enumerate(cells):
-        if isinstance(value, str) and value:
-            if not value.isprintable():
-                value = neutral(value)
-            if value.startswith(_FORMULA_START):
-                value = "'" + value
-            cells[i] = value
+    for i in _TEXT_CELLS:
+        value = cells[i]
+        if value and (value[0] in _FORMULA_CHARS or not value.isprintable()):
+            cells[i] = _safe_cell(value)
     return cells
+
+
+def _safe_cell(value: str) -> str:
+    """A text cell with its unsafe code points replaced, an apostrophe before a formula."""
+    formula = value.startswith(_FORMULA_START)  # a leading CR is one, even once made a LF
+    value = neutral(value)
+    return "'" + value if formula or value.startswith(_FORMULA_START) else value
 
 
 def to_csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:

@@ -62,6 +62,9 @@ def json_text(document: str) -> str:
 
     Safe on a whole document: outside strings, JSON is plain ASCII.
     """
-    if document.isprintable() or _JSON_UNSAFE.search(document) is None:
+    if document.isascii():  # O(1): then DEL is the only one left to escape
+        if "\x7f" not in document:
+            return document
+    elif document.isprintable() or _JSON_UNSAFE.search(document) is None:
         return document
     return _JSON_UNSAFE.sub(_json_escape, document)
