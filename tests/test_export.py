@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,23 @@ def test_muted_authors_are_marked_and_not_visible(
     for fmt in ("csv", "json"):
         out = export(db, fmt, capsys, "--visible-only")
         assert "A1 my cat" not in out and "A1 my sister" in out
+
+
+def test_controls_and_bidi_never_reach_csv_or_json(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CSV shows each control or bidi control as '\ufffd'; JSON escapes them (the text stays
+    exact once parsed); a post by a handle X would never give has no url."""
+    store = Store.open(db)
+    text = "\x1b]0;pwned\x07 \u202eevil\u2066 \x9b2J"
+    store.add_posts(1, [chat_post("17", text, "a>)[y](javascript:alert(1)", 31)])
+    store.close()
+    out = export(db, "csv", capsys)
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", out)
+    row = {r["post_id"]: r for r in csv.DictReader(io.StringIO(out))}["17"]
+    assert row["text"] == "\ufffd]0;pwned\ufffd \ufffdevil\ufffd \ufffd2J"
+    assert row["author"] == "a>)[y](javascript:alert(1)" and row["url"] == ""
+    out = export(db, "json", capsys)
+    assert not re.search("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", out.replace("\n", ""))
+    data = {r["post_id"]: r for r in json.loads(out)}["17"]
+    assert data["text"] == text and data["url"] is None

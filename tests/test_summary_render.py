@@ -67,7 +67,8 @@ def test_markdown_answers_in_rank_order(summary: Summary) -> None:
         ("[link](http://evil)", r"\[link\](http://evil)"),
         ("<img src=x onerror=alert(1)>", r"\<img src=x onerror=alert(1)\>"),
         ("*bold* _it_ `code`", r"\*bold\* \_it\_ \`code\`"),
-        ("line\nbreak\x1b[31m", r"line break\[31m"),
+        ("line\nbreak\x1b[31m", "line break\ufffd\\[31m"),
+        ("bidi \u202eabc\u2066d\u2069 \u200e", "bidi \ufffdabc\ufffdd\ufffd \ufffd"),
         ("a | b", r"a \| b"),
     ],
 )
@@ -84,11 +85,11 @@ def test_html_escapes_post_text(summary: Summary) -> None:
 
 
 def test_html_drops_terminal_escapes(summary: Summary) -> None:
-    """Control characters in a post never reach the HTML file."""
+    """Control characters in a post never reach the HTML file: each shows as '\ufffd'."""
     post = summary.highlights[1]
     tricky = replace(summary, highlights=(replace(post, text="red \x1b[31mtext\x07"),))
     html = render(tricky, "html")
-    assert "red [31mtext" in html and "\x1b" not in html and "\x07" not in html
+    assert "red \ufffd[31mtext\ufffd" in html and "\x1b" not in html and "\x07" not in html
 
 
 def test_html_is_self_contained(summary: Summary) -> None:
@@ -124,3 +125,30 @@ def test_json_shape(summary: Summary) -> None:
     assert data["stats"]["posts"] == 11 and data["stats"]["hidden"] == 1
     assert data["stats"]["peak_minute"] == "2026-11-26T19:06:00+01:00"
     assert [h["post_id"] for h in data["highlights"]] == ["6", "12"]
+
+
+def test_an_invalid_handle_is_text_never_a_link(summary: Summary) -> None:
+    """A handle X would never give (`a>)[y](javascript:alert(1)`) is escaped text and its post is
+    not linked, in Markdown and HTML; a valid one is linked, URL-encoded."""
+    post = summary.highlights[1]
+    evil = replace(post, author_handle="a>)[y](javascript:alert(1)")
+    tricky = replace(summary, highlights=(evil, post))
+    md = render(tricky, "md")
+    assert "**@a\\>)\\[y\\](javascript:alert(1)**, 19:10: " in md
+    assert "](<https://x.com/ada/status/12>)" in md
+    assert "javascript" not in "".join(re.findall(r"\]\(<([^>]*)>\)", md))
+    html = render(tricky, "html")
+    assert '<span class="who">@a&gt;)[y](javascript:alert(1)</span>' in html
+    assert re.findall(r'href="([^"]*)"', html).count("https://x.com/ada/status/12") == 1
+    assert "javascript" not in "".join(re.findall(r'href="([^"]*)"', html))
+    data = json.loads(render(tricky, "json"))
+    assert [h["url"] for h in data["highlights"]] == [None, "https://x.com/ada/status/12"]
+
+
+def test_json_escapes_controls_and_keeps_the_text(summary: Summary) -> None:
+    """JSON: no raw control or bidi control in the document; parsed, the text is as stored."""
+    post = summary.highlights[1]
+    text = "a\x1b]52;c;eA==\x07 \x9b2J \u202eb\u2066"
+    out = render(replace(summary, highlights=(replace(post, text=text),)), "json")
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", out)
+    assert json.loads(out)["highlights"][0]["text"] == text

@@ -24,11 +24,10 @@ from tchat_tui.domain.promo.authors import AuthorFlag
 from tchat_tui.domain.promo.config import PromoRules, RulesError
 from tchat_tui.domain.promo.signals import PromoResult
 from tchat_tui.domain.promo.tracker import PromoTracker
+from tchat_tui.domain.text.untrusted import json_text
 from tchat_tui.pipeline.scoring import PromoScorer
 
 _PARENTS_KEPT = 20_000
-# JSON keeps C0 controls escaped; DEL and C1 controls are escaped too so no terminal reads them.
-_C1 = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 
 
 @dataclass(slots=True)
@@ -136,8 +135,10 @@ def author_line(flag: AuthorFlag, lang: str = "en") -> dict[str, Any]:
 
 
 def dumps(obj: dict[str, Any]) -> str:
-    """One JSON line, readable accents, no raw control characters."""
-    return json.dumps(obj, ensure_ascii=False).translate(_C1)
+    """One JSON line, readable accents, no raw control character: C0 escaped by JSON; DEL, C1
+    and bidi controls escaped too (`domain.text.untrusted.json_text`), so no terminal acts on
+    them; a lone surrogate replaced by U+FFFD (no UTF-8 writer takes it)."""
+    return json_text(json.dumps(obj, ensure_ascii=False))
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.summary import TOP_ANSWERS, Summary, thanks_posts
+from tchat_tui.domain.text.untrusted import neutral
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -48,7 +49,11 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 def thanks_text(s: Summary) -> str:
-    """The thank-you drafts, one post a block: the plan's thanks, then the mentions."""
+    """The thank-you drafts, one post a block: the plan's thanks, then the mentions.
+
+    The handles are the participants' own: unsafe code points in them become U+FFFD
+    (`domain.text.untrusted`), so the drafts are safe to print to a terminal.
+    """
     from tchat_tui.domain.text.rules import rules_for  # the text rules load only for thanks
 
     rules = []
@@ -65,7 +70,7 @@ def thanks_text(s: Summary) -> str:
     posts += thanks_posts(s.to_thank, s.tag, rules)
     if not posts:
         return "No participant to thank.\n"
-    blocks = [f"--- {i}/{len(posts)}\n{text}" for i, text in enumerate(posts, 1)]
+    blocks = [f"--- {i}/{len(posts)}\n{neutral(text)}" for i, text in enumerate(posts, 1)]
     return "\n\n".join(blocks) + "\n"
 
 

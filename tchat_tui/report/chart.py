@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from html import escape
 
 from tchat_tui.domain.summary import Summary
+from tchat_tui.domain.text.untrusted import neutral
 
 MAX_BARS = 240
 """Beyond four hours of minutes, bars stand for several minutes each."""
@@ -80,7 +81,7 @@ def posts_per_minute_svg(s: Summary, width: int = 760, height: int = 220) -> str
             ' stroke="#c0392b" stroke-width="1" stroke-dasharray="3,2"/>'
             f'<text x="{x:.1f}" y="{upper - 9}" text-anchor="middle" font-size="11"'
             f' fill="#c0392b">Q{q.number}<title>Q{q.number} at {s.local(q.posted_at):%H:%M}:'
-            f" {escape(q.text)}</title></text>"
+            f" {escape(neutral(q.text))}</title></text>"
         )
     parts.append("</svg>")
     return "\n".join(parts)

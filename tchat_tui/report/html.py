@@ -1,15 +1,19 @@
 """The summary as one self-contained HTML file: inline CSS and SVG, no script, no external asset.
 
-Every text from the database (posts, names, handles, questions) goes through `html.escape`.
+Every text from the database (posts, names, handles, questions) goes through `escape`: unsafe
+code points become '\ufffd' (`domain.text.untrusted`), then `html.escape` (quotes too, so the
+same function serves attributes). The only links are to posts, built by `report.links`: https on
+the network's website, from validated handles and ids.
 """
 
 from __future__ import annotations
 
-import re
 from html import escape as _escape
 
 from tchat_tui.domain.summary import Summary, SummaryPost
+from tchat_tui.domain.text.untrusted import neutral
 from tchat_tui.report.chart import posts_per_minute_svg
+from tchat_tui.report.links import post_link
 from tchat_tui.report.wording import (
     COST_HEADING,
     clock,
@@ -22,12 +26,11 @@ from tchat_tui.report.wording import (
     when,
 )
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
 
 def escape(text: str, quote: bool = True) -> str:
-    """Text for HTML: markup escaped, control characters (terminal escapes) dropped."""
-    return _escape(_CONTROL.sub("", text), quote=quote)
+    """Text for HTML (content or attribute): unsafe code points replaced by '\ufffd', markup
+    escaped."""
+    return _escape(neutral(text), quote=quote)
 
 
 _STYLE = """
@@ -59,8 +62,9 @@ def _post(s: Summary, p: SummaryPost) -> str:
         else ""
     )
     time = escape(clock(s, p.created_at))
-    if p.url:
-        time = f'<a href="{escape(p.url, quote=True)}">{time}</a>'
+    url = post_link(p.network, p.native_id, p.author_handle, p.instance)
+    if url:
+        time = f'<a href="{escape(url, quote=True)}">{time}</a>'
     return (
         f'<li>{star}<span class="who">@{escape(p.author_handle)}</span>{role}'
         f' <span class="time">{time}</span><div class="text">{escape(p.text)}</div></li>'

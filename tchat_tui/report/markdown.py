@@ -1,10 +1,17 @@
-"""The summary as Markdown: post texts are escaped so a participant cannot inject links or HTML."""
+"""The summary as Markdown: post texts are escaped so a participant cannot inject links or HTML.
+
+Every text from the database (posts, handles, questions, the plan's names) goes through `escape`:
+unsafe code points become '�' (`domain.text.untrusted`), line breaks a space, Markdown's
+punctuation a literal. Links are built by `report.links` from validated handles only.
+"""
 
 from __future__ import annotations
 
 import re
 
 from tchat_tui.domain.summary import Summary, SummaryPost
+from tchat_tui.domain.text.untrusted import neutral
+from tchat_tui.report.links import post_link
 from tchat_tui.report.wording import (
     COST_HEADING,
     clock,
@@ -19,28 +26,31 @@ from tchat_tui.report.wording import (
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _SPACES = re.compile(r"\s+")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def escape(text: str) -> str:
-    """Untrusted text as literal Markdown: one line, punctuation backslash-escaped."""
-    flat = _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
+    """Untrusted text as literal Markdown: one line, unsafe code points replaced by '�',
+    punctuation backslash-escaped."""
+    flat = _SPACES.sub(" ", neutral(text)).strip()
     return _SPECIAL.sub(r"\\\1", flat)
 
 
 def _link(label: str, url: str | None) -> str:
+    # `url` comes from `post_link` only: https, validated parts, percent-encoded, so nothing in
+    # it can close the <...> target or the link.
     return f"[{label}](<{url}>)" if url else label
 
 
 def _post_line(s: Summary, p: SummaryPost) -> str:
     star = "⭐ " if p.starred else ""
-    when_ = _link(clock(s, p.created_at), p.url)
-    return f"- {star}**@{escape(p.author_handle)}**{role_note(p.role)}, {when_}: {escape(p.text)}"
+    url = post_link(p.network, p.native_id, p.author_handle, p.instance)
+    who = f"**@{escape(p.author_handle)}**{role_note(escape(p.role))}"
+    return f"- {star}{who}, {_link(clock(s, p.created_at), url)}: {escape(p.text)}"
 
 
 def render_markdown(s: Summary) -> str:
     """The whole summary in Markdown."""
-    out = [f"# {escape(s.title)}", "", f"{when(s)}  "]
+    out = [f"# {escape(s.title)}", "", f"{escape(when(s))}  "]
     out += [f"**{label}:** {escape(value)}  " for label, value in people(s)]
     out += ["", "## Figures", "", "| | |", "|---|---|"]
     out += [f"| {label} | {escape(value)} |" for label, value in figure_rows(s)]

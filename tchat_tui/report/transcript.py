@@ -4,6 +4,11 @@ Every post of the chat is there, hidden ones too, with their `hidden` flag, so t
 complete; `author_muted` says whether the post's author is muted (mutes are per author).
 `visible_only` leaves hidden, deleted and dry-run posts out, and muted authors' posts. Credentials are never in
 the database, so never here; the raw network payload is not exported.
+
+Untrusted text stays text: in CSV, unsafe code points (`domain.text.untrusted`) become '\ufffd'
+and a cell a spreadsheet would run as a formula gets a leading apostrophe; in JSON, texts are
+exact, with every control and bidi control escaped (`\\u001b`), never raw. A post's `url` is
+built from validated parts only (`report.links`).
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from typing import Any
 
 import sqlite_utils
 
-from tchat_tui.domain.summary import post_url
+from tchat_tui.domain.text.untrusted import json_text, neutral
+from tchat_tui.report.links import post_link
 from tchat_tui.store import summary_queries as q
 
 COLUMNS = (
@@ -70,11 +76,10 @@ def export_rows(
             "author_muted": bool(r["author_muted"]),
             "likes": metrics.get("like_count"),
             "reposts": metrics.get("retweet_count", metrics.get("repost_count")),
-            "url": post_url(r["network"], r["native_id"], r["author_handle"], r["instance"]),
+            "url": post_link(r["network"], r["native_id"], r["author_handle"], r["instance"]),
         }
 
 
-_TEXT_CELLS = [COLUMNS.index(c) for c in ("post_id", "author", "author_name", "text", "reply_to")]
 _BOOL_CELLS = [
     COLUMNS.index(c)
     for c in (
@@ -88,22 +93,37 @@ _BOOL_CELLS = [
     )
 ]
 _REASONS_CELL = COLUMNS.index("flag_reasons")
+_TEXT_CELLS = [
+    COLUMNS.index(c)
+    for c in "post_id network author author_name role time text reply_to flag flag_reasons url".split()
+]
+"""Every column that holds text (the others are numbers and booleans, typed by the store)."""
+_FORMULA_CHARS = frozenset(_FORMULA_START)
 
 
 def csv_cells(row: dict[str, Any]) -> list[Any]:
     """One CSV line's cells: booleans as 0/1, reasons joined with '; ', None as empty.
 
-    A text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`...) gets a leading apostrophe.
+    In every text cell, unsafe code points become '\ufffd' (tab and line breaks stay: CSV quotes
+    them), and a text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
+    leading apostrophe.
     """
     cells = [row[c] for c in COLUMNS]
-    for i in _TEXT_CELLS:
-        value = cells[i]
-        if value and value.startswith(_FORMULA_START):
-            cells[i] = "'" + value
     for i in _BOOL_CELLS:
         cells[i] = int(cells[i])
     cells[_REASONS_CELL] = "; ".join(cells[_REASONS_CELL])
+    for i in _TEXT_CELLS:
+        value = cells[i]
+        if value and (value[0] in _FORMULA_CHARS or not value.isprintable()):
+            cells[i] = _safe_cell(value)
     return cells
+
+
+def _safe_cell(value: str) -> str:
+    """A text cell with its unsafe code points replaced, an apostrophe before a formula."""
+    formula = value.startswith(_FORMULA_START)  # a leading CR is one, even once made a LF
+    value = neutral(value)
+    return "'" + value if formula or value.startswith(_FORMULA_START) else value
 
 
 def to_csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
@@ -121,10 +141,10 @@ def to_csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
 
 
 def to_json(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
-    """A JSON array of post objects, in chunks (texts exactly as stored)."""
+    """A JSON array of post objects, in chunks (texts exactly as stored, controls escaped)."""
     yield "["
     sep = "\n"
     for row in rows:
-        yield sep + json.dumps(row, ensure_ascii=False)
+        yield sep + json_text(json.dumps(row, ensure_ascii=False))
         sep = ",\n"
     yield "\n]\n"

@@ -1,11 +1,15 @@
-"""Untrusted text made safe to show: no markup is parsed and no terminal control gets through."""
+"""Untrusted text made safe to show: no markup is parsed and no terminal control gets through.
+
+The code points replaced are `domain.text.untrusted.UNSAFE`, the same set every file output
+neutralises (C0/C1, DEL, bidi controls and marks, lone surrogates), and by the same '�'.
+"""
 
 from __future__ import annotations
 
 import re
 
-# C0 and C1 controls, DEL, and the bidi embedding/override/isolate controls that could reorder a line.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from tchat_tui.domain.text.untrusted import REPLACEMENT, UNSAFE
+
 _BREAKS = re.compile(r"[\t\n\r\u2028\u2029\x0c\x0b]+")
 
 
@@ -14,7 +18,7 @@ def one_line(text: str) -> str:
     if text.isprintable():  # no break, control or format character at all: most posts
         return text
     text = _BREAKS.sub(" ⏎ ", text)
-    return _CONTROLS.sub("\ufffd", text)
+    return UNSAFE.sub(REPLACEMENT, text)
 
 
 def multi_line(text: str) -> str:
@@ -22,4 +26,4 @@ def multi_line(text: str) -> str:
     if text.isprintable():
         return text
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return "\n".join(_CONTROLS.sub("\ufffd", part) for part in text.split("\n"))
+    return "\n".join(UNSAFE.sub(REPLACEMENT, part) for part in text.split("\n"))

@@ -1,0 +1,58 @@
+"""Links to posts for the reports, built only from validated parts, each part URL-encoded.
+
+A post is linked only when its author's handle is well-formed for its network
+(`domain.text.handle_syntax`) and every part of the address is well-formed too (the post id, the
+Mastodon instance, the Bluesky DID and record key): the address is then `https://` on the
+network's website, and holds no character that could end a Markdown link target or an HTML
+attribute. Anything else is shown as text and not linked.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from tchat_tui.domain.text.handle_syntax import valid_handle, valid_host
+
+_X_ID = re.compile(r"[0-9]{1,20}")
+_MASTODON_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""Mastodon ids are digits; Pleroma, Akkoma and GoToSocial use letters and digits."""
+_DID = re.compile(r"did:[a-z]+:[A-Za-z0-9._:%-]{1,2040}")
+_RKEY = re.compile(r"[A-Za-z0-9._:~-]{1,512}")
+_BLUESKY_POST = "app.bsky.feed.post"
+
+
+def _part(value: str, safe: str = "") -> str:
+    """One path segment, percent-encoded (nothing left that means something in a URL but what
+    `safe` keeps: ':' and '@' are plain characters inside a path segment)."""
+    return quote(value, safe=safe)
+
+
+def post_link(network: str, native_id: str, handle: str, instance: str | None) -> str | None:
+    """The post's address on its network's website, or None when any part is not well-formed.
+
+    X: `https://x.com/HANDLE/status/ID`. Mastodon: `https://INSTANCE/@ACCOUNT/ID` on the instance
+    the post was read from (a remote account keeps its `@domain`). Bluesky:
+    `https://bsky.app/profile/DID/post/RKEY` from the post's `at://` URI.
+    """
+    if not valid_handle(network, handle):
+        return None
+    if network == "x":
+        if _X_ID.fullmatch(native_id) is None:
+            return None
+        return f"https://x.com/{_part(handle)}/status/{_part(native_id)}"
+    if network == "mastodon":
+        if not instance or not valid_host(instance) or _MASTODON_ID.fullmatch(native_id) is None:
+            return None
+        # '@' is kept as is in the account (`@user@domain`): it is valid in a path segment.
+        return f"https://{instance.lower()}/@{_part(handle, '@')}/{_part(native_id)}"
+    if network == "bluesky":
+        did, collection, rkey = (native_id.removeprefix("at://").split("/") + ["", "", ""])[:3]
+        if not native_id.startswith("at://") or native_id.count("/") != 4:
+            return None
+        if collection != _BLUESKY_POST or not _DID.fullmatch(did) or not _RKEY.fullmatch(rkey):
+            return None
+        if rkey in (".", ".."):
+            return None
+        return f"https://bsky.app/profile/{_part(did, ':')}/post/{_part(rkey, ':')}"
+    return None
