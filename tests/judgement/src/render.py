@@ -13,7 +13,7 @@ DSL:
   ---
   MM:SS handle [k=key] [r=key] [rt=key] [q=N] [a=N] [aq] [pr=family] [l=xx] [qmain] :: text ## note
 """
-import sys, json, re, hashlib, datetime
+import sys, json, re, hashlib, datetime, os
 
 STOP = {
  'en': set('the and you to is of for a in my we it what how our with this that are be on your i'.split()),
@@ -155,7 +155,7 @@ def main(path):
         role = 'host' if p['h'] == host else 'comod' if p['h'] in comods else 'guest' if p['h'] in guests else 'participant'
         labs.append({'id': tid, 'author': p['h'], 'role': role, 'question': p['q'], 'answers': p['a'],
                      'audience_question': p['aq'], 'promo': p['pr'], 'note': p['note']})
-    d = '/work/corpus/'
+    d = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'chats') + os.sep
     with open(d + name + '.jsonl', 'w', encoding='utf-8') as f:
         for o in out: f.write(json.dumps(o, ensure_ascii=False) + '\n')
     with open(d + name + '.labels.jsonl', 'w', encoding='utf-8') as f:
