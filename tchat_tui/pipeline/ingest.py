@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -191,3 +191,21 @@ class Pipeline:
         with self._lock:
             items = self.prepare(posts, outgoing=outgoing)
             return self.store.add_posts(self.chat_id, items, checked=True)
+
+    def store_sent(
+        self, post: Post | None, outbox_id: int, dry_run: bool, settle: Callable[[], None]
+    ) -> list[ChatPost]:
+        """Store the console's own sent post (if any) and run `settle`, the outbox row's change
+        to sent, in one transaction: a crash leaves both or neither. Returns the post if new."""
+        with self._lock:
+            items = self.prepare([post], outgoing={post.key: (outbox_id, dry_run)}) if post else []
+            try:
+                with self.store.transaction():
+                    fresh = self.store.add_posts(self.chat_id, items, checked=True)
+                    settle()
+            except BaseException:
+                # Not stored after all: the next attempt must store it, not skip it as known.
+                self._known.difference_update(cp.post.key for cp in items)
+                self.stored -= len(items)
+                raise
+            return fresh

@@ -81,11 +81,13 @@ class ChatSession:
         if not open_now:
             # What `open` would refuse, found before the console takes over the terminal.
             from tchat_tui.sources.replay import check_replay_file
+            from tchat_tui.store.consoles import check_no_other_console
             from tchat_tui.store.precheck import check_database_path
 
             if replay:
                 check_replay_file(replay)
             check_database_path(self.db_path)
+            check_no_other_console(self.db_path)  # one console per chat
         self.duration = timedelta(minutes=self.plan.duration_minutes if self.plan else 60)
         self.speed = (
             settings.speed if settings.speed is not None else (DEMO_SPEED if settings.demo else 1.0)
@@ -121,17 +123,22 @@ class ChatSession:
 
     def open(self) -> None:
         """Open the database, resume the chat, build the pipeline, the sources and the outbox."""
+        from tchat_tui.pipeline.heartbeat import Heartbeat
         from tchat_tui.store.database import Store
 
         if self._closed:  # shut down before the worker got here (the console quit at once)
             return
         self.store = Store.open(self.db_path)
+        self.heartbeat = Heartbeat(self.store)
         try:
+            self.heartbeat.register()  # refused (ChatInUse) if another console holds the chat
             self._resume()
         except BaseException:
+            self.heartbeat.stop()
             self.store.close()
             raise
         if self._closed:  # shut down while opening: nothing may keep the database open
+            self.heartbeat.stop()
             self.store.close()
             return
         self.is_open = True
@@ -211,6 +218,7 @@ class ChatSession:
             self.pipeline,
             host_handle=self.roster.host or self.on_duty,
             clock=self.clock.now,
+            owner=self.heartbeat.owner,
         )
         self.runner.on_stored = self._stored
         if self.costs.estimate:
@@ -354,6 +362,7 @@ class ChatSession:
                         ).start()
 
         threading.Thread(target=sources, name="warm-up", daemon=True).start()
+        self.heartbeat.start()
         self._outbox_thread = threading.Thread(target=self._run_outbox, name="outbox", daemon=True)
         self._outbox_thread.start()
 
@@ -373,6 +382,7 @@ class ChatSession:
         self.outbox.wake.set()
         if self._outbox_thread:
             self._outbox_thread.join(5.0)
+        self.heartbeat.stop()
         self.costs.save()
         self.store.close()
 

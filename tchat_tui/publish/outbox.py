@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tchat_tui.domain.classify import Classifier, Roster, own_words
+from tchat_tui.domain.classify import Classifier, own_words
 from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.post import Network, Post
 from tchat_tui.publish.base import LookupFailed, OutboxRow, Publisher, PublishResult
+from tchat_tui.publish.own_post import HostIdentity, OwnPosts
+from tchat_tui.store.consoles import is_live, new_owner, owner_gone
 
 if TYPE_CHECKING:
     from tchat_tui.store.database import Store
@@ -25,6 +28,8 @@ _QUESTION = re.compile(r"^\s*[Qq]\s?\d{1,2}\s*[:.\-–—/)]")
 """A question's `Qn:` prefix, as the classifier reads it."""
 _LIVE = ("pending", "sending", "sent")
 """Outbox statuses of a retweet that went or is going out (a failed one may be tried again)."""
+LEASE_SECONDS = 30.0
+"""How long a claimed row stays its sender's without a renewal (renewed while the call runs)."""
 
 
 class AlreadyReposted(TchatError, ValueError):
@@ -47,27 +52,18 @@ class PostRecorder(Protocol):
     classifier: Classifier
     """Who is who in the chat; the outbox reads the host from its roster and may set it."""
 
-    def process(
-        self, posts: Sequence[Post], *, outgoing: dict[str, tuple[int, bool]] | None = None
+    def store_sent(
+        self, post: Post | None, outbox_id: int, dry_run: bool, settle: Callable[[], None]
     ) -> object:
-        """Classify, score and store a batch; `outgoing` marks our own posts by outbox row."""
-
-
-@dataclass(frozen=True, slots=True)
-class HostIdentity:
-    """Who a dry-run post is written by: the host as the chat knows her on that network."""
-
-    author_id: str
-    handle: str
-    name: str
-    instance: str | None = None
+        """Store our sent post (if any) and run `settle` (the row's change) in one transaction."""
 
 
 class Outbox:
     """Writes outbox rows and publishes them, one row at a time, never twice.
 
-    A row goes pending -> sending -> sent (remote id) | failed (reason, retryable or not).
-    A row found `sending` at start-up (the process died mid-call) is first looked up on the network.
+    A row goes pending -> sending (claimed: an owner and a lease) -> sent (remote id, and its
+    post, in one transaction) | failed (reason, retryable or not). A row found `sending` whose
+    sender is gone is first looked up on the network (`recover`).
     """
 
     def __init__(
@@ -79,6 +75,7 @@ class Outbox:
         *,
         host_handle: str,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        owner: str | None = None,
     ) -> None:
         self.store = store
         self.chat_id = chat_id
@@ -86,6 +83,11 @@ class Outbox:
         self.pipeline = pipeline
         self.host_handle = host_handle.lstrip("@")
         self.clock = clock
+        self.owner = owner or new_owner()
+        """Who claims rows (the console's heartbeat id)."""
+        self.now: Callable[[], float] = time.time
+        """Wall-clock seconds, for leases (the chat clock may be a replay's)."""
+        self.own = OwnPosts(store, chat_id, lambda: pipeline.classifier, self.host_handle, clock)
         self.finished: deque[OutboxRow] = deque()
         """Rows that ended sent or failed, waiting for the screen."""
         self.on_sent: Callable[[OutboxRow], None] | None = None
@@ -93,9 +95,9 @@ class Outbox:
         self.error = ""
         """Why the worker stopped, if it did (shown on the screen)."""
         self.wake = threading.Event()
+        self.ready = threading.Event()
+        """Set once the worker's start-up repair (`recover`) is done."""
         self._lock = threading.Lock()
-        self._hosts: dict[Network, HostIdentity] = {}
-        """Per network, the host author found among the stored posts (kept once found)."""
 
     def submit(
         self,
@@ -117,12 +119,28 @@ class Outbox:
             stored = self.store.host_repost(self.chat_id, str(key)) if key else None
             if stored is not None:  # the host retweeted it in the stream (or an earlier run)
                 raise AlreadyReposted(post=stored)
+        for network in networks:
+            if network not in self.publishers:
+                raise ValueError(f"no publisher for {network.value}")
+        with self.store.transaction():  # accepted when its rows and its log line are committed
+            rows = self._enqueue(text, networks, moderator, kind, reply_to)
+            if rows:
+                self._log(rows, moderator)
+        self.wake.set()
+        return rows
+
+    def _enqueue(
+        self,
+        text: str,
+        networks: Sequence[Network],
+        moderator: str,
+        kind: str,
+        reply_to: dict[str, object] | None,
+    ) -> list[OutboxRow]:
         group: str | None = None
         rows: list[OutboxRow] = []
         for network in networks:
-            publisher = self.publishers.get(network)
-            if publisher is None:
-                raise ValueError(f"no publisher for {network.value}")
+            publisher = self.publishers[network]
             in_reply_to = target = None
             if reply_to is not None and reply_to.get("network") == network.value:
                 in_reply_to = str(reply_to["native_id"])
@@ -140,9 +158,6 @@ class Outbox:
             )
             group = str(row["group_key"])
             rows.append(row)
-        if rows:
-            self._log(rows, moderator)
-        self.wake.set()
         return rows
 
     def reposted(self, target: Mapping[str, object]) -> OutboxRow | None:
@@ -179,52 +194,120 @@ class Outbox:
         self.store.outbox_update(outbox_id, status="pending", error=None)
         self.wake.set()
 
+    def host(self, network: Network) -> HostIdentity:
+        """The author of this network's dry-run posts: the chat's host as the chat knows her."""
+        return self.own.host(network)
+
+    # -- start-up and crash debris -------------------------------------------------------------
+
     def recover(self) -> None:
-        """At start-up: rows left `sending` by a crash are checked on the network before any resend."""
+        """Repair every row whose state and stored post disagree, never resending blindly.
+
+        A row left `sending` by a sender that is gone (its lease ran out, or its console's
+        heartbeat says it died) is looked up on the network first: found, it is stored as sent;
+        not found, it is pending again; the network cannot be asked, it fails (retryable). A row
+        held by a live console is left to it. A row `sent` whose post is not stored gets its
+        post: rebuilt for a dry run, looked up on a live network (else it fails, with why).
+        """
+        with self._lock:
+            self._take_over_debris()
+            for row in self.store.unsettled_sent(self.chat_id):
+                if row["dry_run"]:
+                    self._sent(row, str(row["remote_id"] or f"dry-{row['id']}"), None)
+                elif row["remote_id"]:
+                    self._sent(row, str(row["remote_id"]), None)
+                else:
+                    self._look_up(row, not_found="failed")
+
+    def _take_over_debris(self) -> None:
+        """Look up the `sending` rows whose sender is gone (see `recover`)."""
         for row in self.store.outbox(self.chat_id, ("sending",)):
-            publisher = self.publishers.get(Network(row["network"]))
-            if publisher is None:
+            if self._held_elsewhere(row) or not self.store.take_over_outbox(
+                row, self.owner, self.now() + LEASE_SECONDS
+            ):
                 continue
-            try:
-                remote = publisher.find_existing(row)
-            except LookupFailed as exc:
-                self.store.outbox_update(
-                    row["id"], status="failed", retryable=1, error=f"{exc}; retry to check again"
-                )
-                continue
-            if remote:
-                self.store.outbox_update(row["id"], status="sent", remote_id=remote)
-            else:
-                self.store.outbox_update(row["id"], status="pending")
+            self._look_up(row, not_found="pending")
+
+    def _held_elsewhere(self, row: OutboxRow) -> bool:
+        """Whether another sender still holds a `sending` row: its lease runs and its console
+        (if it keeps a heartbeat) is alive."""
+        owner, lease = row.get("owner"), row.get("lease_until")
+        if owner is None or owner == self.owner or lease is None or float(lease) < self.now():
+            return False
+        beats = [c for c in self.store.consoles() if c.owner == owner]
+        if beats:
+            return is_live(beats[0], self.now())
+        return not owner_gone(str(owner))
+
+    def _look_up(self, row: OutboxRow, *, not_found: str | None) -> OutboxRow | None:
+        """Ask the network whether the row went out. Found: sent, its post stored at once.
+        Not found: `pending` again, `failed` (with why), or None (left to the caller, who
+        sends it). The network cannot be asked: failed, retryable. Returns the row if it ended."""
+        publisher = self.publishers.get(Network(row["network"]))
+        if publisher is None:
+            return None
+        try:
+            remote = publisher.find_existing(row)
+        except LookupFailed as exc:
+            return self._failed(row, PublishResult(ok=False, error=f"{exc}; retry to check again"))
+        if remote:
+            return self._sent(row, remote, None)
+        if not_found == "pending":
+            self.store.outbox_update(row["id"], status="pending", owner=None, lease_until=None)
+        elif not_found == "failed":
+            why = f"not found on {row['network']} after a restart; retry to check again"
+            return self._failed(row, PublishResult(ok=False, error=why))
+        return None
+
+    # -- sending -------------------------------------------------------------------------------
 
     def process_pending(self) -> list[OutboxRow]:
-        """Send every pending row once; return the rows as they ended."""
+        """Send every pending row once (those this sender claims); return the rows as they ended."""
         done: list[OutboxRow] = []
         with self._lock:
             for row in self.store.outbox(self.chat_id, ("pending",)):
-                done.append(self._send(row))
+                if not self.store.claim_outbox(
+                    row["id"], self.owner, self.now() + LEASE_SECONDS, self.now()
+                ):
+                    continue  # another console took it
+                done.append(self._send(self.store.outbox_row(row["id"]) or row))
         return done
 
     def _send(self, row: OutboxRow) -> OutboxRow:
-        network = Network(row["network"])
-        publisher = self.publishers[network]
-        attempts = int(row["attempts"] or 0) + 1
-        self.store.outbox_update(row["id"], status="sending", attempts=attempts)
-        if attempts > 1:
+        publisher = self.publishers[Network(row["network"])]
+        if int(row["attempts"] or 0) > 1:  # an earlier attempt may have gone out: look first
+            with self._leased(row):
+                ended = self._look_up(row, not_found=None)
+            if ended is not None:
+                return ended
+        with self._leased(row):
             try:
-                remote = publisher.find_existing(row)
-            except LookupFailed as exc:
-                result = PublishResult(ok=False, error=f"{exc}; retry to check again")
-                return self._failed(row, result)
-            if remote:
-                return self._sent(row, PublishResult(ok=True, remote_id=remote))
-        try:
-            result = publisher.publish(row)
-        except Exception as exc:  # a publisher bug must not lose the row
-            result = PublishResult(ok=False, error=f"{type(exc).__name__}: {exc}".splitlines()[0])
+                result = publisher.publish(row)
+            except Exception as exc:  # a publisher bug must not lose the row
+                error = f"{type(exc).__name__}: {exc}".splitlines()[0]
+                result = PublishResult(ok=False, error=error)
         if result.ok:
-            return self._sent(row, result)
+            return self._sent(row, result.remote_id, result.post)
         return self._failed(row, result)
+
+    @contextmanager
+    def _leased(self, row: OutboxRow) -> Iterator[None]:
+        """Renew the row's lease while a network call runs (a slow POST is not crash debris)."""
+        done = threading.Event()
+
+        def renew() -> None:
+            while not done.wait(LEASE_SECONDS / 3):
+                try:
+                    self.store.renew_lease(row["id"], self.owner, self.now() + LEASE_SECONDS)
+                except Exception:  # the database closed at shutdown: the call ends anyway
+                    return
+
+        renewer = threading.Thread(target=renew, name="outbox-lease", daemon=True)
+        renewer.start()
+        try:
+            yield
+        finally:
+            done.set()
 
     def _failed(self, row: OutboxRow, result: PublishResult) -> OutboxRow:
         self.store.outbox_update(
@@ -232,96 +315,52 @@ class Outbox:
             status="failed",
             error=result.error or "failed",
             retryable=int(result.retryable),
+            lease_until=None,
         )
         failed = self.store.outbox_row(row["id"]) or row
         failed["reply_refused"] = result.reply_refused
         self.finished.append(failed)
         return failed
 
-    def _sent(self, row: OutboxRow, result: PublishResult) -> OutboxRow:
-        self.store.outbox_update(row["id"], status="sent", remote_id=result.remote_id, error=None)
-        post = result.post
-        if post is None and row["dry_run"]:
-            post = self._dry_run_post(row, str(result.remote_id))
-        if post is not None:
-            self.pipeline.process(
-                [post], outgoing={post.key: (int(row["id"]), bool(row["dry_run"]))}
+    def _sent(self, row: OutboxRow, remote_id: str | None, post: Post | None) -> OutboxRow:
+        """The row is sent: its remote id, its status and its post, in one transaction.
+
+        A post the network did not return (a dry run, a send found again by a lookup) is built
+        from the row, so it is in the record at once, not at the next poll of the stream.
+        """
+        if post is None and remote_id:
+            post = self.own.build(row, remote_id)
+        outbox_id, dry_run = int(row["id"]), bool(row["dry_run"])
+        network = Network(row["network"])
+
+        def settle() -> None:
+            self.store.outbox_update(
+                outbox_id, status="sent", remote_id=remote_id, error=None, lease_until=None
             )
-        if result.remote_id:
-            # The stream may have delivered our post before the network answered the call.
-            self.store.link_outgoing(
-                Network(row["network"]), str(result.remote_id), int(row["id"]), bool(row["dry_run"])
-            )
-        sent = self.store.outbox_row(row["id"]) or row
+            if remote_id:
+                # The stream may have delivered our post before the network answered the call.
+                self.store.link_outgoing(network, remote_id, outbox_id, dry_run)
+
+        self.pipeline.store_sent(post, outbox_id, dry_run, settle)
+        sent = self.store.outbox_row(outbox_id) or row
         if self.on_sent is not None:
             self.on_sent(sent)
         self.finished.append(sent)
         return sent
 
-    def host(self, network: Network) -> HostIdentity:
-        """The author of this network's dry-run posts: the chat's host as the chat knows her.
-
-        The host author stored from the network (id, handle, display name), else the host's
-        configured handle, else what the outbox was given (the moderator on duty).
-        """
-        found = self._hosts.get(network)
-        if found is not None:
-            return found
-        roster = self.pipeline.classifier.roster
-        row = self.store.chat_host(self.chat_id, network, roster.host or self.host_handle)
-        if row is None:
-            handle = (roster.host or self.host_handle).lstrip("@")
-            return HostIdentity(handle, handle, handle)
-        found = HostIdentity(
-            str(row["author_id"]),
-            str(row["handle"]),
-            str(row["name"] or row["handle"]),
-            row["instance"] if network is Network.MASTODON else None,
-        )
-        self._hosts[network] = found  # the stream's host: no need to ask again
-        if roster.host is None:
-            # A chat reopened without a plan: the host the classifier found then is the host.
-            classifier = self.pipeline.classifier
-            classifier.roster = Roster(found.handle, roster.guests, roster.co_moderators)
-        return found
-
-    def _dry_run_post(self, row: OutboxRow, remote_id: str) -> Post:
-        from tchat_tui.domain.text.twitter.hashtags import extract_hashtags
-        from tchat_tui.domain.text.twitter.mentions import extract_mentions
-
-        network = Network(row["network"])
-        host = self.host(network)
-        kind = row["kind"]
-        text = str(row["text"])
-        if kind == "repost" and network is Network.X:
-            # As X gives a retweet: `RT @author: ` and the original text.
-            original = self.store.post(str(row["target_key"])) if row["target_key"] else None
-            author = original["author_handle"] if original else None
-            text = f"RT @{author}: {original['text']}" if original and author else f"RT {text}"
-        return Post(
-            network=network,
-            native_id=remote_id,
-            author_id=host.author_id,
-            author_handle=host.handle,
-            author_name=host.name,
-            text=text,
-            created_at=self.clock(),
-            reply_to_id=row["in_reply_to"] if kind == "reply" else None,
-            hashtags=tuple(extract_hashtags(text)),
-            mentions=tuple(extract_mentions(text)),
-            is_repost=kind == "repost",
-            repost_of_id=row["in_reply_to"] if kind == "repost" else None,
-            instance=host.instance,
-        )
-
     def run(self, stop: threading.Event, interval: float = 0.5) -> None:
-        """Worker loop: send pending rows whenever woken (or every `interval` seconds)."""
+        """Worker loop: repair at start, then send pending rows whenever woken (or every
+        `interval` seconds), taking over rows another sender left (its lease ran out)."""
         try:
             self.recover()
+            self.ready.set()
             while not stop.is_set():
                 self.process_pending()
                 self.wake.wait(interval)
                 self.wake.clear()
+                if not stop.is_set() and self.store.outbox(self.chat_id, ("sending",)):
+                    with self._lock:  # another console's rows, if it died
+                        self._take_over_debris()
         except Exception as exc:  # the database closed under us at shutdown, or broke
             if not stop.is_set():
                 self.error = f"outbox stopped: {type(exc).__name__}: {exc}".splitlines()[0]

@@ -44,6 +44,14 @@ class Connection:
             raise
         self._conn.execute("COMMIT")
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several of the store's writes as one transaction, which commits at the end of the
+        block or not at all (an outbox row and the post it sent). Holds the store's lock
+        throughout, so no other thread's write joins it."""
+        with self._lock, self._write():
+            yield
+
     def _rows(self, sql: str, args: Sequence[Any] | dict[str, Any] = ()) -> list[Row]:
         """Run a query under the lock and return its rows as dicts."""
         with self._lock:

@@ -307,7 +307,23 @@ def _v5(db: sqlite_utils.Database) -> None:
         )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: sqlite_utils.Database) -> None:
+    """One sender per chat: an outbox row is claimed by an owner (a console) until its lease
+    ends (epoch seconds), and each open console keeps a heartbeat row in `consoles`.
+
+    Written to run again on a file that has them already (a test that winds `user_version`
+    back leaves the columns in place)."""
+    have = {r[1] for r in db.execute("PRAGMA table_info(outbox)").fetchall()}
+    for column, kind in (("owner", "TEXT"), ("lease_until", "REAL")):
+        if column not in have:
+            db.execute(f"ALTER TABLE outbox ADD COLUMN {column} {kind}")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS consoles (owner TEXT PRIMARY KEY, pid INTEGER NOT NULL,"
+        " host TEXT NOT NULL, started_at TEXT NOT NULL, beat_at REAL NOT NULL)"
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 """MIGRATIONS[i] takes the schema from version i to i + 1; append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
