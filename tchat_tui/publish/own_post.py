@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.people import handle_on
 from tchat_tui.domain.post import Network, Post
 from tchat_tui.publish.base import OutboxRow
 
@@ -57,10 +58,15 @@ class OwnPosts:
             return found
         classifier = self.classifier()
         roster = classifier.roster
-        row = self.store.chat_host(self.chat_id, network, roster.host or self.host_handle)
+        # The host's handle on this network (a plan may give one per network), in its forms.
+        wanted = (
+            roster.host_on(network)
+            or handle_on(self.host_handle, network)
+            or self.host_handle.lstrip("@")
+        )
+        row = self.store.chat_host(self.chat_id, network, wanted)
         if row is None:
-            handle = (roster.host or self.host_handle).lstrip("@")
-            return HostIdentity(handle, handle, handle)
+            return HostIdentity(wanted, wanted, wanted)
         found = HostIdentity(
             str(row["author_id"]),
             str(row["handle"]),
