@@ -38,7 +38,7 @@ def detect(text, langs):
 
 def clean_q(t, tag):
     t = re.sub(re.escape(tag), '', t, flags=re.I).strip()
-    t = re.sub(r'^[^\w\[]*\[?(?:Pregunta|Pergunta|Question|Frage|Domanda|Q|P|F|D)\s*\d+\]?\s*(?:\([^)]*\))?\s*(?:->|[:.\-|/)→➜➡️>\s])*', '', t).strip()
+    t = re.sub(r'^[^\w\[]*\[?(?i:QUESTION|Pregunta|Pergunta|Frage|Domanda|Q|P|F|D)?\s*\.?\s*\d+\]?\s*(?:\([^)]*\))?\s*(?:->|[:.\-|/)→➜➡️>\s])*', '', t).strip()
     return t
 
 def main(path):
@@ -63,10 +63,11 @@ def main(path):
         toks = meta.split()
         mm, ss = toks[0].split(':'); t = int(mm) * 60 + int(ss)
         p = dict(ts=toks[0], t=t, h=toks[1], text=text.strip(), note=note.strip(), ln=ln, k=None, r=None, rt=None,
-                 q=None, a=None, aq=False, pr=None, l=None, qmain=False)
+                 q=None, a=None, aq=False, pr=None, l=None, qmain=False, notag=False)
         for tok in toks[2:]:
             if tok == 'aq': p['aq'] = True
             elif tok == 'qmain': p['qmain'] = True
+            elif tok == 'notag': p['notag'] = True
             else:
                 k, v = tok.split('=', 1)
                 if k in ('q', 'a'): v = int(v)
@@ -122,7 +123,7 @@ def main(path):
             text = text  # already t.co'd in rawtext
         p['rawtext'] = text
         p['conv'] = conv
-        if tag.lower() not in text.lower() and not p['rt']:
+        if tag.lower() not in text.lower() and not p['rt'] and not p['notag']:
             print(f'WARN {path}:{p["ln"]}: no hashtag: {text[:60]}', file=sys.stderr)
         ent = {}
         hs = [{'start': m.start(), 'end': m.end(), 'tag': m.group(1)} for m in re.finditer(r'#(\w+)', text)]
@@ -151,7 +152,7 @@ def main(path):
         h = int(hashlib.md5(tid.encode()).hexdigest()[:6], 16)
         d['public_metrics'] = {'retweet_count': h % 4 if not p['rt'] else 0, 'reply_count': 0, 'like_count': h % 17, 'quote_count': 0}
         out.append({'data': d, 'includes': {'users': [{'id': uid(p['h']), 'name': users[p['h']], 'username': p['h']}]},
-                    'matching_rules': [{'id': '1', 'tag': tag.lstrip('#').lower()}]})
+                    'matching_rules': ([{'id': '2', 'tag': 'from:' + host}] if p['notag'] else [{'id': '1', 'tag': tag.lstrip('#').lower()}])})
         role = 'host' if p['h'] == host else 'comod' if p['h'] in comods else 'guest' if p['h'] in guests else 'participant'
         labs.append({'id': tid, 'author': p['h'], 'role': role, 'question': p['q'], 'answers': p['a'],
                      'audience_question': p['aq'], 'promo': p['pr'], 'note': p['note']})

@@ -1,5 +1,5 @@
 import json, sys, glob, collections, tomllib
-names = ['es-farms','pt-math','en-nights','fr-oss','mix-remote','de-energy','it-libraries']
+names = sys.argv[1:] or [n for n in ['es-farms','pt-math','en-nights','fr-oss','mix-remote','de-energy','it-libraries','fr-sante','en-devrel'] if __import__('os').path.exists(n+'.jsonl')]
 allids=set(); ok=True
 for n in names:
     P=[json.loads(l) for l in open(f'{n}.jsonl',encoding='utf-8')]
@@ -19,7 +19,8 @@ for n in names:
         for h in d['entities'].get('hashtags',[]): assert t[h['start']:h['end']]=='#'+h['tag'], (t,h)
         for m in d['entities'].get('mentions',[]): assert t[m['start']:m['end']]=='@'+m['username']
         for u in d['entities'].get('urls',[]): assert t[u['start']:u['end']]==u['url']
-        assert plan['tag'].lower()[1:] in t.lower(), t
+        if p['matching_rules'][0]['id']=='1': assert plan['tag'].lower()[1:] in t.lower(), t
+        else: assert p['matching_rules'][0]['tag']=='from:'+plan['host'] and l['author']==plan['host'], t
         for r in d.get('referenced_tweets',[]):
             assert r['id'] in byid and int(r['id'])<int(d['id'])
             if r['type']=='retweeted': assert t.startswith('RT @')
