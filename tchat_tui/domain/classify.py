@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tchat_tui.domain.labels import answer_label, loose_question_label, question_label
 from tchat_tui.domain.people import PeopleIndex, handle_on
 from tchat_tui.domain.post import Network, Post, Role
 
 # Leading "@a @b " that X adds to a reply; the author's own words start after it.
 _LEADING_MENTIONS = re.compile(r"^(?:\s*[@＠]\w{1,50}[\s,:]*)+")
-# "Q3:", "Q3 :", "Q3.", "Q3 -", "Q3/", "Q3)"; strict form for the host's question posts.
-_QUESTION = re.compile(r"^\s*[Qq]\s?(\d{1,2})\s*[:.\-–—/)]\s*(.*)$", re.S)
-# "A3 ...", "A3:", "R3 :", "a3.", "A 3:", "A3/": an answer label at the start of the author's words.
-_ANSWER = re.compile(r"^\s*[AaRr]\s?(\d{1,2})(?![\d\w])\s*[:.\-–—/)]?\s*", re.S)
 _TRAILING_TAGS = re.compile(r"(?:\s*[#＃]\w+)+\s*$")
 _URL = re.compile(r"https?://\S+")
 _ASKED_OF = re.compile(
@@ -57,6 +55,14 @@ _COMODS_NAMED = re.compile(
     rf"){_HANDLES}",
     re.IGNORECASE,
 )
+_WORDS = re.compile(r"\w+")
+_ABOUT_THE_QUESTION = re.compile(
+    r"question|pregunta|pergunta|quest[ãa]o|frage|domanda|q\d", re.IGNORECASE
+)
+_REACTION_WORDS = 8
+"""A reply to a question shorter than this that talks about the question is a reaction."""
+_ANSWERS_KEPT = 5_000
+"""Recent answers remembered so that a thread's next post continues its answer."""
 _PENDING_AUTHORS = 1_000
 """Authors whose announcements are kept while no host is known (bounded memory)."""
 
@@ -85,6 +91,13 @@ def _announced_by(post: Post) -> tuple[list[str], list[str]]:
         guests = [accounts.get(g.casefold(), g) for g in guests]
         comods = [accounts.get(c.casefold(), c) for c in comods]
     return guests, comods
+
+
+def _is_reaction(words: str) -> bool:
+    """ "Great question!", "boa pergunta 👀", "Super Einstiegsfrage": a short reply about the
+    question itself, not an answer to it."""
+    text = _TRAILING_TAGS.sub("", words)
+    return len(_WORDS.findall(text)) < _REACTION_WORDS and bool(_ABOUT_THE_QUESTION.search(text))
 
 
 def own_words(text: str) -> str:
@@ -183,18 +196,19 @@ class Question:
     posted_at: datetime | None = None
 
 
-def question_body(text: str) -> str:
-    """The question's words: no leading mentions, `Qn:` prefix or trailing hashtags."""
+def question_body(text: str, tag: str = "") -> str:
+    """The question's words: no leading mentions, `Qn:` label or trailing hashtags."""
     words = own_words(text)
-    m = _QUESTION.match(words)
-    body = m.group(2) if m else words
+    found = question_label(words, tag)
+    body = found[1] if found else words
     return _TRAILING_TAGS.sub("", body).strip()
 
 
 class Classifier:
     """Classifies posts in arrival order, remembering the questions it has seen.
 
-    With no host in the roster, the first author who posts a strict `Q1:`-style question becomes the host.
+    With no host in the roster, the first author who posts a question (`Q1: ...?`, any form
+    `domain.labels` reads) outside a reply becomes the host.
     """
 
     def __init__(self, roster: Roster, tag: str | None = None) -> None:
@@ -207,6 +221,10 @@ class Classifier:
         self.questions: dict[int, Question] = {}
         self._question_of_post: dict[str, int] = {}
         self._speaker_post_ids: set[str] = set()
+        self._answer_of_post: OrderedDict[str, tuple[str, int]] = OrderedDict()
+        """Recent answers: post id -> (author, question), so a thread continues its answer."""
+        self._ahead: dict[int, set[str]] = {}
+        """Authors who answered a question not seen yet (question number -> author ids)."""
 
     def register_question(
         self, number: int, post_id: str, text: str, posted_at: datetime | None
@@ -214,7 +232,9 @@ class Classifier:
         """Remember a posting of question `number` (also used to restore state from the store)."""
         q = self.questions.get(number)
         if q is None:
-            q = self.questions[number] = Question(number, question_body(text), [], posted_at)
+            q = self.questions[number] = Question(
+                number, question_body(text, self.tag), [], posted_at
+            )
         if post_id not in q.post_ids:
             q.post_ids.append(post_id)
         if posted_at and (q.posted_at is None or posted_at < q.posted_at):
@@ -243,9 +263,9 @@ class Classifier:
         if post.is_repost:
             return _verdict(role, None, False)
         words = own_words(post.text)
-        qm = _QUESTION.match(words)
+        asked = question_label(words, self.tag)
         learning = self._learn_guests or self._learn_comods
-        if qm and self.roster.host is None and role is Role.PARTICIPANT and not post.reply_to_id:
+        if asked and self.roster.host is None and role is Role.PARTICIPANT and not post.reply_to_id:
             self.roster = Roster(post.author_handle, self.roster.guests, self.roster.co_moderators)
             role = Role.HOST
             if learning:
@@ -258,23 +278,51 @@ class Classifier:
                 self._learn(*_announced_by(post))
             elif self.roster.host is None and not post.reply_to_id and role is Role.PARTICIPANT:
                 self._remember_announcement(post)
-        if qm and role in (Role.HOST, Role.COMODERATOR):
-            number = int(qm.group(1))
+        if asked and role in (Role.HOST, Role.COMODERATOR):
+            number = asked[0]
             self.register_question(number, post.native_id, post.text, post.created_at)
             self._speaker_post_ids.add(post.native_id)
             return Classification(role=role, question_number=number)
         if role in (Role.HOST, Role.GUEST):
             self._speaker_post_ids.add(post.native_id)
-        answers: int | None = None
-        am = _ANSWER.match(words)
-        if am:
-            answers = int(am.group(1))
-        elif post.reply_to_id and post.reply_to_id in self._question_of_post:
-            answers = self._question_of_post[post.reply_to_id]
-        elif post.conversation_id and post.conversation_id in self._question_of_post:
-            answers = self._question_of_post[post.conversation_id]
+        answers = self._answer_of(post, words, role)
         audience = role is Role.PARTICIPANT and self._is_audience_question(post, words)
         return _verdict(role, answers, audience)
+
+    def _answer_of(self, post: Post, words: str, role: Role) -> int | None:
+        """The question `post` answers: its label (`A3`, `R3`, a participant's `Q3 ...` once Q3
+        is out), else the question it replies to, else the answer it continues (a reply to the
+        author's own answer); an answer to a question not posted yet counts for the open one."""
+        answers = answer_label(words)
+        if answers is None and role is not Role.HOST and role is not Role.COMODERATOR:
+            said = loose_question_label(words, self.tag)
+            if said is not None and said in self.questions:
+                answers = said
+        parent = post.reply_to_id
+        if answers is None and parent:
+            earlier = self._answer_of_post.get(parent)
+            if parent in self._question_of_post:
+                # A reply to the question is an answer; "great question!" is not.
+                if not _is_reaction(words):
+                    answers = self._question_of_post[parent]
+            elif earlier is not None:
+                # The author's own answer goes on; a reply to someone else's answer is talk.
+                answers = earlier[1] if earlier[0] == post.author_id else None
+            elif post.conversation_id:
+                answers = self._question_of_post.get(post.conversation_id)
+        if answers is None:
+            return None
+        if self.questions and answers == max(self.questions) + 1:
+            # `A6` while Q6 is not out: a slip for the open question, unless others write it
+            # too (then Q6 was posted and missed, or the host is late: keep the number).
+            ahead = self._ahead.setdefault(answers, set())
+            if not ahead - {post.author_id}:
+                answers = self.current_question() or answers
+            ahead.add(post.author_id)
+        self._answer_of_post[post.native_id] = (post.author_id, answers)
+        if len(self._answer_of_post) > _ANSWERS_KEPT:
+            self._answer_of_post.popitem(last=False)
+        return answers
 
     def _remember_announcement(self, post: Post) -> None:
         """Keep what a top-level post announces, in case its author turns out to be the host

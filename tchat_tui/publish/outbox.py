@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections import deque
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from tchat_tui.domain.classify import Classifier, own_words
 from tchat_tui.domain.errors import TchatError
+from tchat_tui.domain.labels import question_label
 from tchat_tui.domain.post import Network, Post
 from tchat_tui.publish.base import LookupFailed, OutboxRow, Publisher, PublishResult
 from tchat_tui.publish.own_post import HostIdentity, OwnPosts
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 KINDS = ("post", "reply", "repost")
 ACTIONS = {"post": "post", "reply": "reply", "repost": "retweet"}
 """The moderator action logged for each kind of submission (a `Qn:` post logs `question`)."""
-_QUESTION = re.compile(r"^\s*[Qq]\s?\d{1,2}\s*[:.\-–—/)]")
-"""A question's `Qn:` prefix, as the classifier reads it."""
 _LIVE = ("pending", "sending", "sent")
 """Outbox statuses of a retweet that went or is going out (a failed one may be tried again)."""
 LEASE_SECONDS = 30.0
@@ -181,7 +179,7 @@ class Outbox:
         kind = str(first["kind"])
         text = str(first["text"])
         action = ACTIONS.get(kind, kind)
-        if kind == "post" and _QUESTION.match(own_words(text)):
+        if kind == "post" and question_label(own_words(text)) is not None:
             action = "question"
         target = str(first["target_key"] or "") if kind in ("reply", "repost") else text
         detail = text if kind == "reply" else ", ".join(str(r["network"]) for r in rows)

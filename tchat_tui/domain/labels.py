@@ -1,0 +1,106 @@
+"""The labels chats put in front of questions and answers: `Q3:`, `Pregunta 3 -`, `[Q2]`, `🔹Q4.`,
+`#Tag Q2 ...`, `F1:`, `Frage 2 ➜`; `A1`, `R1:`, `a 2`, `A1b`, `Respuesta 4`, `Antwort 2`.
+
+Real chats write them in many ways (English, French, Spanish, Portuguese, German and Italian
+forms below), and hosts also post teasers that carry a number but are not the question ("Q4 in
+a minute!", "Pregunta 3 en un momentito", "F5 gleich"): a question label is only a question when
+what follows reads as one.
+"""
+
+from __future__ import annotations
+
+import re
+
+# What may come before a label: emoji, brackets, arrows, a reminder word ("🔁 Rappel /
+# Reminder — Question 3 :"), the chat's tag (handled by the caller, which knows it).
+_LEAD = re.compile(
+    r"^(?:[^\w#＃@＠]|_)*"
+    r"(?:(?:rappel|reminder|recordatorio|lembrete|erinnerung|promemoria|repost|again)"
+    r"(?:[^\w]|_)+)*",
+    re.IGNORECASE,
+)
+_QUESTION_WORDS = r"question|pregunta|pergunta|quest[ãa]o|frage|domanda"
+_QUESTION_LABEL = re.compile(
+    rf"(?:(?P<word>{_QUESTION_WORDS})\s*|(?P<letter>[QqPpFfDd])\.?\s?)(?P<n>\d{{1,2}})(?!\d)"
+    r"(?P<after>\s*(?:\((?:[A-Za-z]{2}(?:[/|][A-Za-z]{2})*|[A-Za-z]{2,10})\))?\s*"
+    r"(?P<sep>[:.\-–—/)\]|>→➜➡️,]+|\s|$))",
+    re.IGNORECASE,
+)
+_STRONG_SEP = re.compile(r"[:.\-–—)\]|>→➜➡]")
+# Answers: "A3", "A3:", "a 3 -", "R3", "A1b", "A.2", "Answer 3:", "Respuesta 4", "Réponse 2".
+_ANSWER_WORDS = r"answer|r[ée]ponse|respuesta|resposta|antwort|risposta"
+_ANSWER_LABEL = re.compile(
+    rf"^\s*(?:(?:{_ANSWER_WORDS})\s*|[AaRr]\s?\.?\s?)(?P<n>\d{{1,2}})(?![\d])"
+    r"(?:[a-d](?![a-z]))?(?![\w])",
+    re.IGNORECASE,
+)
+# A teaser: the label is followed by when the question comes, not by the question.
+_SOON = re.compile(
+    r"^\s*(?:is\s+|est\s+|es\s+|é\s+|ist\s+)?(?:coming|comes|next|up\s+next|arrive|arrives|"
+    r"arriving|chegando|chega|llega|viene|vem|kommt|gleich|já\s+já|soon|shortly|bient[ôo]t|"
+    r"en\s+breve|em\s+breve|in\s+arrivo|a\s+breve|dans\s+un|dans\s+une|in\s+a\s+(?:bit|minute|"
+    r"moment|sec)|en\s+un|em\s+um|em\s+uma|in\s+einer|tra\s+un)\b",
+    re.IGNORECASE,
+)
+_TIME_WORD = re.compile(
+    r"\b\d*\s*(?:min(?:ute)?s?|minut[oe]s?|minutinhos?|minutit[oa]s?|minuten|minuti|"
+    r"sec(?:ond)?s?|segundos?|secondes?|sekunden|secondi|instants?|instante|momento|"
+    r"momentito|momentinho|moment|augenblick)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
+_TAGS = re.compile(r"[#＃]\w+")
+
+
+def question_label(words: str, tag: str = "") -> tuple[int, str] | None:
+    """(n, the question's own text) if `words` (a post's own words) open with a question label
+    and go on with a question; None for anything else, teasers included."""
+    rest = _skip_lead(words, tag)
+    m = _QUESTION_LABEL.match(rest)
+    if m is None:
+        return None
+    body = rest[m.end() :].strip()
+    if not _reads_as_a_question(body, strong=bool(_STRONG_SEP.search(m.group("after")))):
+        return None
+    return int(m.group("n")), body
+
+
+def answer_label(words: str) -> int | None:
+    """The question number an answer's label names (`A3`, `R3:`, `Respuesta 3`), or None."""
+    m = _ANSWER_LABEL.match(words)
+    return int(m.group("n")) if m else None
+
+
+def loose_question_label(words: str, tag: str = "") -> int | None:
+    """The number of a question label at the start of a participant's words (`Q3 my answer is
+    ...`), however it goes on; None without one."""
+    m = _QUESTION_LABEL.match(_skip_lead(words, tag))
+    return int(m.group("n")) if m and (m.group("word") or m.group("letter") in "Qq") else None
+
+
+def _skip_lead(words: str, tag: str) -> str:
+    """`words` past emoji, brackets, a reminder word and the chat's own tag."""
+    rest = words
+    for _ in range(3):
+        before = rest
+        rest = rest[_LEAD.match(rest).end() :]  # type: ignore[union-attr]
+        if tag and rest[:1] in "#＃" and rest[1 : 1 + len(tag)].casefold() == tag.casefold():
+            after = rest[1 + len(tag) :]
+            if not after[:1].isalnum() and after[:1] != "_":
+                rest = after
+        if rest == before:
+            break
+    return rest
+
+
+def _reads_as_a_question(body: str, *, strong: bool) -> bool:
+    """A question after its label: a question mark, or any words after a `:`/`-`/`.`-like
+    separator (`Q1: Tell us ...`); never "in a minute", "coming up", "gleich"."""
+    text = _TAGS.sub(" ", body)
+    if _SOON.match(text):
+        return False
+    asked = "?" in text or "¿" in text or "？" in text
+    before = re.split(r"[?？]", text, maxsplit=1)[0]
+    if _TIME_WORD.search(" ".join(_WORD.findall(before)[:8])) and len(_WORD.findall(before)) < 8:
+        return False
+    return asked or (strong and bool(_WORD.search(text)))

@@ -1,0 +1,113 @@
+"""Question and answer labels as real chats write them; teasers that carry a number are not
+questions (forms from public chat recaps and the hosting guides' examples, not from one fixture)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tchat_tui.domain.labels import answer_label, loose_question_label, question_label
+
+
+@pytest.mark.parametrize(
+    ("words", "number"),
+    [
+        ("Q1: What got you started? #T", 1),
+        ("Q1 What got you onto nights? #T", 1),
+        ("Q1 : Tell us about your week #T", 1),
+        ("Q1. Tell us about your week", 1),
+        ("Q1 - Tell us about your week", 1),
+        ("Q 3: what helps?", 3),
+        ("q2: and you?", 2),
+        ("Q.2 Quels signaux repérez-vous ?", 2),
+        ("[Q2] Sleep. How do you sleep after a shift?", 2),
+        ("(Q5) What would you change?", 5),
+        ("Q3 (EN) -> What do you eat on nights?", 3),
+        ("Q3 (FR/EN) : Que mangez-vous ?", 3),
+        ("🔹Q4. Safety at 4am: what have you seen?", 4),
+        ("❓F3 Mieterstrom: wie kommt man an Sonnenstrom?", 3),
+        ("#T Q2 Como vocês lidam com o erro?", 2),
+        ("Question 5: How do nights affect your family?", 5),
+        ("QUESTION 3 : Qu'est-ce qui aide ?", 3),
+        ("Question 3 : Financement. Qu'est-ce qui marche ?", 3),
+        ("🔁 Rappel / Reminder — Question 3 : Financement ?", 3),
+        ("P1: ¿Qué cambios notan en su finca?", 1),
+        ("Pregunta 3 - El agua: ¿cómo la guardan?", 3),
+        ("Pergunta 1 ➡️ O que mais trava os alunos?", 1),
+        ("Frage 2 ➜ Wer ist Mitglied?", 2),
+        ("F4) Anmeldung, Zähler: wie viel Bürokratie?", 4),
+        ("D1: Cosa vi porta in biblioteca?", 1),
+        ("🟣 Q4 Le télétravail vous aide-t-il ?", 4),
+    ],
+)
+def test_question_labels_in_every_form(words: str, number: int) -> None:
+    """A label (any language's word or letter, brackets, emoji, the tag before it) then a question."""
+    found = question_label(words, "T")
+    assert found is not None and found[0] == number
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Q2 coming at you in a minute ⏰ #T",
+        "Q4 in about a minute, it's about safety ⚠️",
+        "Question 5 is next, a more personal one 💙",
+        "Q7 in a minute. It's a heavy one",
+        "Q6 em 30 segundos! 🏁",
+        "Pergunta 2 chegando em 1 minutinho",
+        "Pergunta 7 já já. Preparem o coração",
+        "Pregunta 3 en un momentito ⏳",
+        "Question 2 dans une minute / Q2 in a minute ⏱️",
+        "Question 3 arrive, on parle argent 💶",
+        "Q6 dans 1 minute, sécurité 🔐",
+        "F4 kommt in einer Minute, es wird technisch",
+        "F5 gleich, es geht um Speicher & Co",
+        "Q3 in 2 minutes! Ready?",
+        "P5 resumida: apoyos hay, pero llegan tarde",
+        "Resumen P3: el suelo es el primer tanque",
+        "En un minuto viene la P2",
+        "Answer with A1, A2… and the tag",
+        "Q",
+    ],
+)
+def test_teasers_and_summaries_are_not_questions(words: str) -> None:
+    """A countdown, an announcement or a summary that names a question is not its posting."""
+    assert question_label(words, "T") is None
+
+
+@pytest.mark.parametrize(
+    ("words", "number"),
+    [
+        ("A1 my sister", 1),
+        ("A1: my sister", 1),
+        ("a1 yes", 1),
+        ("A 1 yes", 1),
+        ("R1 oui", 1),
+        ("R1: oui", 1),
+        ("r2 claro", 2),
+        ("A1a first part", 1),
+        ("A1b second part", 1),
+        ("A3 (1/2) long answer", 3),
+        ("A.2 nope", 2),
+        ("Answer 3: yes", 3),
+        ("Respuesta 4 sí", 4),
+        ("Réponse 2 : oui", 2),
+        ("Antwort 2 ja", 2),
+        ("Risposta 5 sì", 5),
+        ("Resposta 6 sim", 6),
+        ("R2- Les maux de tête", 2),
+        ("Agreed, great point", None),
+        ("A great point", None),
+        ("Art 3 of the law", None),
+        ("A10x faster build", None),
+    ],
+)
+def test_answer_labels(words: str, number: int | None) -> None:
+    """`An`/`Rn` and the words for "answer", with a part letter; not words that start with A or R."""
+    assert answer_label(words) == number
+
+
+def test_a_participants_q_label_names_the_question() -> None:
+    """`Q3 my answer is ...` names question 3 however it goes on; `P3` alone is not read."""
+    assert loose_question_label("Q3 my answer is yes") == 3
+    assert loose_question_label("Question 3, for me: yes") == 3
+    assert loose_question_label("P3 perfecto") is None
