@@ -301,6 +301,16 @@ class ChatSession:
         """After each stored batch: a replay's clock follows its posts; estimate read costs."""
         self.clock.observe(max(c.post.created_at for c in fresh))
         self.costs.posts_stored(fresh)
+        if self._warmed:
+            self._save_history(due=True)  # every SAVE_EVERY posts, for a restart after a crash
+
+    def _save_history(self, *, due: bool) -> None:
+        """Save the promo scorer's state (`Pipeline.save_history`). A save that fails costs the
+        next start some scoring again, nothing else: it must not stop a source or the shutdown."""
+        try:
+            self.pipeline.save_history(due=due)
+        except Exception:  # see the docstring
+            pass
 
     def _run_outbox(self) -> None:
         """The outbox worker; if it stops on an error, the header says so."""
@@ -309,7 +319,8 @@ class ChatSession:
             self.runner.state(SourceState("outbox", "failed", self.outbox.error))
 
     def warm_up(self) -> None:
-        """Build the promo scorer and replay the stored chat through it (once).
+        """Build the promo scorer with the chat's history (once): its saved state and the posts
+        stored after it (`Pipeline.restore_history`), every post where none was saved.
 
         The console calls this from a worker thread so the screen paints at once; batch commands
         call it before their first post.
@@ -370,6 +381,9 @@ class ChatSession:
         self.outbox.wake.set()
         if self._outbox_thread:
             self._outbox_thread.join(5.0)
+        if self._warmed:
+            # The next start takes up the scorer's state here instead of scoring every post.
+            self._save_history(due=False)
         self.costs.save()
         self.store.close()
 
