@@ -279,7 +279,9 @@ def test_state_saved_by_another_process_reads_the_same(tmp_path: Path) -> None:
     path = tmp_path / "two.db"
     seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"  # not this process's
     env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
-    code = "import sys; from tests.test_promo_restart import first_part; first_part(sys.argv[1], 200)"
+    code = (
+        "import sys; from tests.test_promo_restart import first_part; first_part(sys.argv[1], 200)"
+    )
     subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, env=env, check=True)
     restarted, replayed = second_part(path, n)
     assert replayed == 0

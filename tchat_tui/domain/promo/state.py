@@ -134,8 +134,12 @@ def export_state(tracker: PromoTracker) -> bytes:
     }
     # ASCII: a lone surrogate in a handle is escaped, not an error (JSON reads it back).
     head = json.dumps(header, separators=(",", ":")).encode()
-    body = b"".join([MAGIC, len(head).to_bytes(4, "little"), head, *parts])
-    return body + crc32(body).to_bytes(4, "little")
+    pieces = [MAGIC, len(head).to_bytes(4, "little"), head, *parts]
+    crc = 0
+    for piece in pieces:  # piece by piece: the joined state is copied once, not twice
+        crc = crc32(piece, crc)
+    pieces.append(crc.to_bytes(4, "little"))
+    return b"".join(pieces)
 
 
 def import_state(rules: PromoRules, data: bytes) -> PromoTracker:
