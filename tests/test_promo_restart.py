@@ -343,8 +343,9 @@ def test_a_file_before_the_saved_state_gets_its_table(tmp_path: Path) -> None:
 def test_the_console_saves_at_shutdown_and_its_restart_scores_nothing_again(
     tmp_path: Path,
 ) -> None:
-    """The demo played in a session, shut down, reopened: the warm-up takes up the saved state
-    (no post scored again) and the spammer is still flagged as before."""
+    """The demo played in a session (saved every SAVE_EVERY posts as they are stored), shut
+    down, reopened: the warm-up takes up the saved state (no post scored again) and the flagged
+    authors are the same."""
     settings = Settings(tag="", demo=True, speed=0, db_path=tmp_path / "demo.db", clock=lambda: NOW)
     first = ChatSession(settings)
     first.warm_up()
@@ -354,7 +355,10 @@ def test_the_console_saves_at_shutdown_and_its_restart_scores_nothing_again(
     assert isinstance(scorer, PromoScorer) and scorer.scored > 400
     flags = scorer.tracker.author_flags()
     assert flags
-    first.shutdown()
+    during = first.store.promo_state(first.chat_id)
+    assert during is not None and during.posts >= SAVE_EVERY  # saved as the posts came
+    first.runner.posts([make_post("late-1", "One more thought on rest #AidantsChat", "late")])
+    first.shutdown()  # the last post is in the state saved here
     second = ChatSession(settings)
     second.warm_up()
     again = second.scorer
