@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from tchat_tui import __version__
 from tchat_tui.domain.classify import Classification, Roster
 from tchat_tui.domain.post import Post, Role
 from tchat_tui.domain.promo.authors import AuthorFlag
 from tchat_tui.domain.promo.config import PromoRules
 from tchat_tui.domain.promo.rules import default_rules
 from tchat_tui.domain.promo.signals import PromoResult
+from tchat_tui.domain.promo.state import export_state, import_state, rules_fingerprint
 from tchat_tui.domain.promo.tracker import PostContext, PromoTracker
 from tchat_tui.pipeline.ingest import Flag
 
@@ -24,6 +26,9 @@ class PromoScorer:
         """Language of the reasons the moderators read."""
         self._contexts: dict[tuple[Role, bool], PostContext] = {}
         """The contexts of posts without a parent or a question (immutable, so shared)."""
+        self.scored = 0
+        """Posts scored by this scorer (the pipeline saves its state every so many)."""
+        self._fingerprint = ""
 
     def result(
         self, post: Post, classification: Classification, parent: Post | None, question: str | None
@@ -40,6 +45,7 @@ class PromoScorer:
         tracker = self.tracker
         result = tracker.score(post, ctx)
         tracker.record(post, result)
+        self.scored += 1
         return result
 
     def score(
@@ -54,6 +60,24 @@ class PromoScorer:
     def author_flag(self, author_key: str) -> AuthorFlag | None:
         """The author-level flag ("4 of 6 posts promotional ..."), if any."""
         return self.tracker.author_flag(author_key)
+
+    # -- saved with the chat (`Pipeline.save_history`, `Pipeline.restore_history`) -----------
+    @property
+    def fingerprint(self) -> str:
+        """What saved state must have been saved under to be read back: this version of
+        tchat-live (the tracker's code), the rules and the chat's tag."""
+        if not self._fingerprint:
+            rules = rules_fingerprint(self.tracker.rules)
+            self._fingerprint = f"{__version__}:{rules}:{self.tag.lower()}"
+        return self._fingerprint
+
+    def export_state(self) -> bytes:
+        """The tracker's state as bytes (`domain.promo.state`)."""
+        return export_state(self.tracker)
+
+    def import_state(self, data: bytes) -> None:
+        """Take up the state `export_state` gave; raises `StateError` (then nothing changed)."""
+        self.tracker = import_state(self.tracker.rules, data)
 
 
 def make_scorer(tag: str, roster: Roster) -> PromoScorer:

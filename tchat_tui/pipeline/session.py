@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.cost import CostMeter
-from tchat_tui.domain.people import parse_person
-from tchat_tui.domain.post import Network, Role
+from tchat_tui.domain.post import Network
 from tchat_tui.domain.text.tag import normalize_tag
 from tchat_tui.pipeline.chat_clock import ChatClock
 from tchat_tui.pipeline.costs import ChatCosts
 from tchat_tui.pipeline.foreground import Foreground
+from tchat_tui.pipeline.roster import roster_handles, with_stored_roles
 from tchat_tui.pipeline.settings import (
     DEMO_SPEED,
     Settings,
@@ -165,9 +165,9 @@ class ChatSession:
             # A recording always resumes its own chat (its posts are stored once, by key).
             now=None if (replay or settings.dry_run) else settings.clock(),
         )
-        for handle, role, network in self._roles():
+        for handle, role, network in roster_handles(self.roster):
             self.store.set_role(handle, role, network)
-        self.roster = self._with_stored_roles(self.roster)
+        self.roster = with_stored_roles(self.roster, self.store.chat_roles(self.chat_id))
         # The keyboard stays with whoever had it when the console stopped (if still listed).
         last = self.store.last_on_duty(self.chat_id)
         if last is not None and last in self.moderators:
@@ -225,41 +225,6 @@ class ChatSession:
             # No live writes happen: estimate what sending these posts on X would have cost.
             self.outbox.on_sent = self.costs.sent
 
-    def _with_stored_roles(self, roster: Roster) -> Roster:
-        """The roster completed with the people this chat's stored posts were classified as
-        (a chat reopened without its plan or `--host`/`--guest`): the settings come first, so a
-        host given on the command line stays the host."""
-        stored = self.store.chat_roles(self.chat_id)
-        if not stored:
-            return roster
-        named: set[str] = set()
-        host = roster.host
-        guests, comods = list(roster.guests), list(roster.co_moderators)
-        for handle, role in stored:
-            # Known by any of its handles (`x:claire`, a bare `claire`): already in the roster.
-            if handle.casefold() in named or roster.role_of(handle) is not Role.PARTICIPANT:
-                continue
-            if role == Role.HOST.value and host is None:
-                host = handle
-            elif role == Role.GUEST.value:
-                guests.append(handle)
-            elif role == Role.COMODERATOR.value:
-                comods.append(handle)
-            else:
-                continue
-            named.add(handle.casefold())
-        return Roster(host, tuple(guests), tuple(comods))
-
-    def _roles(self) -> list[tuple[str, Role, Network | None]]:
-        """(handle, role, network) of every handle of the roster's people: a bare handle is
-        for every network (None)."""
-        people: list[tuple[str, Role]] = []
-        if self.roster.host:
-            people.append((self.roster.host, Role.HOST))
-        people += [(g, Role.GUEST) for g in self.roster.guests]
-        people += [(c, Role.COMODERATOR) for c in self.roster.co_moderators]
-        return [(h.name, role, h.network) for spec, role in people for h in parse_person(spec)]
-
     def _connect_networks(self, replaying: bool) -> None:
         """Dry-run publishers always in replay and demo; live networks when configured."""
         if replaying or self.settings.dry_run:
@@ -312,6 +277,16 @@ class ChatSession:
         """After each stored batch: a replay's clock follows its posts; estimate read costs."""
         self.clock.observe(max(c.post.created_at for c in fresh))
         self.costs.posts_stored(fresh)
+        if self._warmed:
+            self._save_history(due=True)  # every SAVE_EVERY posts, for a restart after a crash
+
+    def _save_history(self, *, due: bool) -> None:
+        """Save the promo scorer's state (`Pipeline.save_history`). A save that fails costs the
+        next start some scoring again, nothing else: it must not stop a source or the shutdown."""
+        try:
+            self.pipeline.save_history(due=due)
+        except Exception:  # see the docstring
+            pass
 
     def _run_outbox(self) -> None:
         """The outbox worker; if it stops on an error, the header says so."""
@@ -320,7 +295,8 @@ class ChatSession:
             self.runner.state(SourceState("outbox", "failed", self.outbox.error))
 
     def warm_up(self) -> None:
-        """Build the promo scorer and replay the stored chat through it (once).
+        """Build the promo scorer with the chat's history (once): its saved state and the posts
+        stored after it (`Pipeline.restore_history`), every post where none was saved.
 
         The console calls this from a worker thread so the screen paints at once; batch commands
         call it before their first post.
@@ -382,6 +358,9 @@ class ChatSession:
         self.outbox.wake.set()
         if self._outbox_thread:
             self._outbox_thread.join(5.0)
+        if self._warmed:
+            # The next start takes up the scorer's state here instead of scoring every post.
+            self._save_history(due=False)
         self.heartbeat.stop()
         self.costs.save()
         self.store.close()

@@ -24,6 +24,7 @@ from tchat_tui.store.moderation import ModerationTable
 from tchat_tui.store.outbox import OutboxTable
 from tchat_tui.store.posts import PostsTable
 from tchat_tui.store.precheck import check_identity, database_error, prepare_folder
+from tchat_tui.store.promo_state import PromoStateTable
 from tchat_tui.store.questions import QuestionsTable
 from tchat_tui.store.schema import APPLICATION_ID, MIGRATIONS, POST_INDEXES, SCHEMA_VERSION
 
@@ -75,6 +76,7 @@ class Store(
     CursorsTable,
     CostsTable,
     OutboxTable,
+    PromoStateTable,
     Connection,
 ):
     """A chat database. Thread-safe: one connection guarded by a lock, one transaction per batch."""

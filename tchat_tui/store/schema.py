@@ -323,7 +323,21 @@ def _v6(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(db: sqlite_utils.Database) -> None:
+    """The promo scorer's saved state, one row a chat (`store.promo_state`): a restart reads it
+    and scores again only the posts stored after it, instead of the whole chat.
+
+    Version 7 (version 6 is the outbox's, issue 14): it only adds its own table, so it applies
+    the same after any version 6 (and does nothing to a file that has the table already).
+    """
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS promo_state (chat_id INTEGER PRIMARY KEY,"
+        " fingerprint TEXT NOT NULL, upto_rowid INTEGER NOT NULL, posts INTEGER NOT NULL,"
+        " saved_at TEXT NOT NULL, state BLOB NOT NULL)"
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 """MIGRATIONS[i] takes the schema from version i to i + 1; append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -143,7 +143,9 @@ def compile_product_lexicon(
 
 def compile_subjects(words: Iterable[str]) -> re.Pattern[str] | None:
     """A pattern matching when the text just before a call ends with a subject ("I", "je", "j'")."""
-    alts = sorted({lower(w.strip()) for w in words if w.strip()}, key=len, reverse=True)
+    # Longest first, then alphabetical: the same pattern in every process (a set's order
+    # follows the per-run string hash), so that saved promo state names the same rules.
+    alts = sorted({lower(w.strip()) for w in words if w.strip()}, key=lambda a: (-len(a), a))
     if not alts:
         return None
     body = "|".join(_letter_pattern(a) for a in alts)

@@ -32,14 +32,27 @@ _CRC = _CrcMemo()
 _CRC_OF = _CRC.__getitem__
 
 
-def shingles(word_list: list[str]) -> frozenset[int]:
+def word_ids(word_list: list[str]) -> list[int]:
+    """Each word as a CRC-32 number (non-zero): Python's string hash changes from run to run,
+    and what is kept of a text (its sketch, its `text_key`) must not, since the scorer's state
+    is saved and read again by another process."""
+    return list(map(_CRC_OF, word_list))
+
+
+def text_key(ids: list[int]) -> int:
+    """A normalised text's hash from its `word_ids` (the same in every process: a tuple of
+    ints hashes without the per-run seed)."""
+    return hash(tuple(ids))
+
+
+def shingles(word_list: list[str], ids: list[int] | None = None) -> frozenset[int]:
     """Hashes of the word 3-grams of a text, at most SKETCH of them (the smallest).
 
     Full-width hashes (their low 32 bits are what an author's history keeps: see `low32`).
+    `ids`: the words' `word_ids`, when the caller has them already.
     """
-    # Words become CRC-32 numbers first: Python's string hash changes from run to run, and the
-    # sketch (and so the flags) must not.
-    ids = list(map(_CRC_OF, word_list))
+    if ids is None:
+        ids = word_ids(word_list)
     if len(ids) < 3:
         return frozenset({hash(tuple(ids))}) if ids else frozenset()
     hashes = set(map(hash, zip(ids, ids[1:], ids[2:], strict=False)))

@@ -22,7 +22,7 @@ from tchat_tui.domain.promo.config import PromoRules
 from tchat_tui.domain.promo.content import ContentFacts, content_signals, folded_tags, lexicon_hit
 from tchat_tui.domain.promo.history import domain_history, repeat_promoter, self_duplicate
 from tchat_tui.domain.promo.rate_window import RateWindow
-from tchat_tui.domain.promo.shingles import shingle_mask, shingles
+from tchat_tui.domain.promo.shingles import shingle_mask, shingles, text_key, word_ids
 from tchat_tui.domain.promo.signals import PromoResult, Signal, make_signal, result_of
 from tchat_tui.domain.promo.text_index import TextIndex
 from tchat_tui.domain.promo.words import fold, lower, stems, words
@@ -216,9 +216,10 @@ class PromoTracker:
         )
         sigs = facts.signals
         word_list = facts.words
-        shing = shingles(word_list)
+        ids = word_ids(word_list)
+        shing = shingles(word_list, ids)
         mask: int | None = None
-        text_hash = hash(" ".join(word_list)) if len(word_list) >= self._cross_min_words else None
+        text_hash = text_key(ids) if len(ids) >= self._cross_min_words else None
         reply_user = post.reply_to_author_id or (ctx.parent.author_id if ctx.parent else None)
         if reply_user == post.author_id:
             reply_user = None
