@@ -29,8 +29,16 @@ LEXICONS = (
     "free",
     "engagement_bait",
     "ask_link",
+    "income_claim",
+    "trading",
+    "dating",
+    "essay_service",
+    "giveaway",
+    "follow_train",
 )
-"""Plain word lists; each becomes one merged regex across both languages."""
+"""Plain word lists; each becomes one merged regex across all languages' tables."""
+MARKS = ("money_marks", "flirt_marks", "train_marks", "gift_marks", "pointer_marks")
+"""Emoji sets: a signal fires when the post holds any character of its set."""
 SIGNAL_IDS = (
     "link",
     "reference_link",
@@ -51,6 +59,18 @@ SIGNAL_IDS = (
     "capitals",
     "emoji_flood",
     "engagement_bait",
+    "income_claim",
+    "trading",
+    "dating",
+    "essay_service",
+    "giveaway",
+    "follow_train",
+    "money_marks",
+    "flirt_marks",
+    "train_marks",
+    "gift_marks",
+    "pointer_marks",
+    "network_repost",
     "self_duplicate",
     "cross_author_duplicate",
     "repeat_promoter",
@@ -128,6 +148,8 @@ class PromoRules:
     """Which word lists may match a post's text: a cheap first pass before their regexes."""
     subjects: re.Pattern[str] | None
     stopwords: frozenset[str]
+    marks: tuple[tuple[str, frozenset[str]], ...] = ()
+    """The `[marks]` emoji sets, by signal id (non-empty ones only)."""
     cache: dict[tuple[str, ...], object] = field(default_factory=dict, compare=False, repr=False)
     """Per-URL and per-author analyses (pure functions of the rules and their input)."""
     signal_memo: dict[tuple[object, ...], object] = field(
@@ -254,6 +276,18 @@ def parse_rules(toml_text: str, source: str = "<rules>") -> PromoRules:
         keys = PhraseKeys.of({key: words.get(key, []) for key in LEXICONS if key != "ask_link"})
     except re.error as exc:
         raise fail(f"a word list does not compile: {exc}", "[lexicon") from None
+    marks_table = data.get("marks", {})
+    if not isinstance(marks_table, dict):
+        raise fail("[marks] must be a table", "[marks]")
+    marks: list[tuple[str, frozenset[str]]] = []
+    for key, value in marks_table.items():
+        if key not in MARKS:
+            raise fail(f"unknown mark set '{key}'", key, "[marks]")
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(f"[marks] '{key}' must be a list of strings", key, "[marks]")
+        chars = frozenset(ch for v in value for ch in v if not ch.isascii() and ch != "\ufe0f")
+        if chars:
+            marks.append((key, chars))
     return PromoRules(
         version=str(version),
         source=source,
@@ -278,6 +312,7 @@ def parse_rules(toml_text: str, source: str = "<rules>") -> PromoRules:
         keys=keys,
         subjects=subjects,
         stopwords=frozenset(fold(w) for w in words.get("stopwords", [])),
+        marks=tuple(marks),
     )
 
 

@@ -71,6 +71,8 @@ _CALLS = ("call_buy", "call_signup", "call_look", "call_contact", "call_bio")
 _OFFERS = ("offer", "free")
 _STATEMENT_CALLS = frozenset({"call_buy", "call_signup", "call_look"})
 _OTHER_LEXICONS = ("engagement_bait",)
+_FAMILIES = ("income_claim", "trading", "dating", "essay_service", "giveaway", "follow_train")
+"""Word lists of the spam families: a hit counts as an offer (no 'substantive answer' credit)."""
 _LEADING_MENTIONS = re.compile(r"^(?:\s*[@＠]\w{1,50}[\s,:]*)+")
 _MENTION = re.compile(r"[@＠]\w+")
 # Upper-case letters of the Latin scripts (the capitals rule is about Latin-script shouting).
@@ -151,6 +153,8 @@ def content_signals(
         else:
             plain = text
         _lexicon_signals(rules, facts, plain, lower(plain), may, product)
+    if rules.marks and not text.isascii():
+        _mark_signals(rules, facts.signals, text)
     form = rules.form_limits
     # Each form signal needs one of these; capitals are counted outside URLs, mentions and tags,
     # and the whole text has at least as many.
@@ -212,6 +216,21 @@ def _lexicon_signals(
         hit = lexicon_hit(rules, sid, plain, folded)
         if hit:
             out.append(make_signal(rules, sid, hit))
+    for sid in _FAMILIES:
+        if sid not in may:
+            continue
+        hit = lexicon_hit(rules, sid, plain, folded)
+        if hit:
+            out.append(make_signal(rules, sid, hit))
+            facts.has_offer = True
+
+
+def _mark_signals(rules: PromoRules, out: list[Signal], text: str) -> None:
+    """The emoji sets of the spam families (money, flirting, trains, gifts)."""
+    for sid, chars in rules.marks:
+        if not chars.isdisjoint(text):
+            found = "".join(sorted(chars.intersection(text)))
+            out.append(make_signal(rules, sid, found))
 
 
 def _form_signals(

@@ -1,8 +1,10 @@
 """Signals from an author's history in the chat: P1 repeat promoter, D1 self-duplicate, R1 repeated
-domain, R2 reply spraying. The tracker calls each only when the post has what it needs."""
+domain, R2 reply spraying; and the chat's promotional posts, whose retweets are a spam network's.
+The tracker calls each only when the post has what it needs."""
 
 from __future__ import annotations
 
+from tchat_tui.domain.post import Post, make_key
 from tchat_tui.domain.promo.authors import AuthorState
 from tchat_tui.domain.promo.config import PromoRules
 from tchat_tui.domain.promo.signals import Signal, make_signal
@@ -78,3 +80,23 @@ def domain_history(
                 )
             )
             break
+
+
+PROMO_POSTS_CAP = 20_000
+"""Promotional posts remembered for the retweets of them (the oldest are forgotten)."""
+
+
+def remember_promo(promo_posts: dict[str, None], key: str) -> None:
+    """Add a promotional post's key (oldest first, capped)."""
+    promo_posts[key] = None
+    if len(promo_posts) > PROMO_POSTS_CAP:
+        del promo_posts[next(iter(promo_posts))]
+
+
+def reposts_promo(post: Post, promo_posts: dict[str, None]) -> bool:
+    """True when `post` is a retweet of one of the chat's promotional posts."""
+    return (
+        post.repost_of_id is not None
+        and bool(promo_posts)
+        and make_key(post.network, post.repost_of_id, post.instance) in promo_posts
+    )

@@ -27,7 +27,7 @@ from tchat_tui.domain.promo.config import PromoRules
 from tchat_tui.domain.promo.tracker import PromoTracker
 
 MAGIC = b"TPS1"
-FORMAT = 1
+FORMAT = 2
 """Bump it whenever the tracker's state, or what the tracker makes of it, changes."""
 _MACHINE = f"{sys.byteorder}-{array('I').itemsize}{array('i').itemsize}{array('q').itemsize}"
 
@@ -122,6 +122,7 @@ def export_state(tracker: PromoTracker) -> bytes:
         "authors": records,
         "texts": [v if isinstance(v, str) else sorted(v) for v in texts.values()],
         "promo_texts": [i for i, h in enumerate(texts) if h in texts.promo],
+        "promo_posts": list(tracker._promo_posts),
         "text_bytes": len(hashes) * hashes.itemsize,
         "window": {
             "span": window.span,
@@ -203,6 +204,7 @@ class _Reader:
             texts[text_hash] = who if isinstance(who, str) else set(map(str, who))
             texts.order.append(text_hash)
         texts.promo.update(hashes[i] for i in h["promo_texts"])
+        tracker._promo_posts = dict.fromkeys(map(str, h["promo_posts"]))
         w = h["window"]
         window = tracker._window
         if w["span"] != window.span:

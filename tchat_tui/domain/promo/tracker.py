@@ -20,7 +20,13 @@ from tchat_tui.domain.post import Post, Role
 from tchat_tui.domain.promo.authors import AuthorFlag, AuthorState, author_flag_for
 from tchat_tui.domain.promo.config import PromoRules
 from tchat_tui.domain.promo.content import ContentFacts, content_signals, folded_tags, lexicon_hit
-from tchat_tui.domain.promo.history import domain_history, repeat_promoter, self_duplicate
+from tchat_tui.domain.promo.history import (
+    domain_history,
+    remember_promo,
+    repeat_promoter,
+    reposts_promo,
+    self_duplicate,
+)
 from tchat_tui.domain.promo.rate_window import RateWindow
 from tchat_tui.domain.promo.shingles import shingle_mask, shingles, text_key, word_ids
 from tchat_tui.domain.promo.signals import PromoResult, Signal, make_signal, result_of
@@ -103,6 +109,8 @@ class PromoTracker:
         self._texts = TextIndex()
         """Who posted each normalised text (the cross-author index)."""
         self._last: _Analysis | None = None
+        self._promo_posts: dict[str, None] = {}
+        """Keys of the chat's promotional posts, oldest first (what a retweet of one is)."""
         self._none = result_of(rules, [])
         self._stems: dict[str, frozenset[str]] = {}
         self._tag = ("", "")
@@ -146,6 +154,7 @@ class PromoTracker:
         promo = result.promo
         if promo:
             author.promo += 1
+            remember_promo(self._promo_posts, post.key)
             ids = result.signal_ids
             if "reply_spray" in ids:
                 author.sprayed = True
@@ -204,7 +213,10 @@ class PromoTracker:
         created = post.created_at
         micros = _micros(created)
         if post.is_repost:
-            return _Analysis(post, self._none, _NO_SHINGLES, None, None, [], None, akey, micros)
+            # A spam network: accounts of the chat retweeting each other's flagged posts.
+            net = reposts_promo(post, self._promo_posts)
+            result = result_of(rules, [make_signal(rules, "network_repost")]) if net else self._none
+            return _Analysis(post, result, _NO_SHINGLES, None, None, [], None, akey, micros)
         facts = content_signals(
             rules,
             post.text,
