@@ -18,6 +18,14 @@ from tests.factories import stream_line
 NO_QUESTIONS = 'tag = "#Care"\ntopic = "Care"\nhost = "hostess"\nquestions = []\n'
 
 
+@pytest.fixture(autouse=True)
+def no_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were a refusal missed, the console would not take over the terminal: it returns at once."""
+    from tchat_tui.ui.app import ChatApp
+
+    monkeypatch.setattr(ChatApp, "run", lambda self, *a, **k: None)
+
+
 def one_line(capsys: pytest.CaptureFixture[str]) -> str:
     """The whole error output is one line, without a traceback."""
     err = capsys.readouterr().err.strip()
