@@ -44,6 +44,9 @@ def check_folder_exists(path: str | Path) -> None:
         raise StoreError(f"cannot open database {p}: it is a directory")
     folder = target.parent
     if not folder.exists():
+        above = next((a for a in folder.parents if a.exists()), None)
+        if above is not None and not above.is_dir():  # a file in the way: no folder can be made
+            raise StoreError(f"cannot create the folder for {p}: {above} is not a folder")
         raise StoreError(
             f"cannot open database {p}: the folder {folder} does not exist;"
             " create it or choose another --db"
