@@ -213,6 +213,8 @@ def _loads(line: str) -> tuple[Any, str]:
     else:
         if "\\u0000" not in line:
             return obj, line
+    if "\x00" in line:  # a raw NUL is not JSON at all (orjson refused it): keep the post
+        line = line.replace("\x00", REPLACEMENT)
     try:
         obj = json.loads(line, strict=False)
         cleaned = clean_value(obj)
@@ -231,8 +233,6 @@ def parse_stream_line(line: str) -> Post | None:
     stripped = line.strip()
     if not stripped:
         return None
-    if "\x00" in stripped:  # a raw NUL is not JSON at all: keep the post, without it
-        stripped = stripped.replace("\x00", REPLACEMENT)
     obj, stripped = _loads(stripped)
     if not isinstance(obj, dict):
         raise MalformedLine("not a JSON object")
@@ -248,7 +248,12 @@ def parse_stream_line(line: str) -> Post | None:
         if users_list
         else {}
     )
-    return _shaped(tweet, users, stripped)
+    try:
+        return _post_from_tweet(tweet, users, stripped)
+    except MalformedLine:
+        raise
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:  # as in `_shaped`
+        raise MalformedLine(f"a field of an unexpected type ({type(exc).__name__})") from exc
 
 
 def _shaped(tweet: dict[str, Any], users: dict[str, dict[str, Any]], raw: str) -> Post:
