@@ -15,9 +15,14 @@ the metrics); flags come back only for the posts that have one. Where `fork` is 
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 import traceback
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
@@ -28,6 +33,11 @@ from tchat_tui.domain.classify import Classification
 from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.post import Link, Network, Post, Role
 from tchat_tui.pipeline.ingest import Pipeline
+
+PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal this process gets when its parent ends (Linux)."""
+PARENT_POLL = 0.5
+"""Seconds between two looks at the parent's pid, where PR_SET_PDEATHSIG is not available."""
 
 _Wire = tuple[Any, ...]
 """One post and what its scorer needs, as it crosses the pipe."""
@@ -100,8 +110,51 @@ def _from_wire(w: _Wire) -> tuple[Post, Classification, str | None]:
     return post, cls, w[21]
 
 
-def _serve(conn: Connection, pipeline: Pipeline, gc_threshold: int) -> None:
-    """The child: score each batch in order, send back (index, level, score, reasons) per flag."""
+def _die_with_parent(parent_pid: int) -> None:
+    """End this process when its parent dies, whatever it is doing at that moment.
+
+    The pipe's end-of-file is the first sign (`_serve`); this is the second, for a child busy
+    scoring or blocked in a send: on Linux the kernel sends SIGKILL when the parent ends
+    (PR_SET_PDEATHSIG), elsewhere a thread watches for the parent's pid to change. Either way a
+    parent already gone before this ran (a kill right after the fork) is seen at once.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent_pid:
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_POLL)
+        os._exit(1)
+
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _serve(
+    conn: Connection,
+    pipeline: Pipeline,
+    gc_threshold: int,
+    parent_end: Connection | None = None,
+    parent_pid: int | None = None,
+) -> None:
+    """The child: score each batch in order, send back (index, level, score, reasons) per flag.
+
+    It first closes its copy of the parent's end of the pipe (the fork copied it): with that
+    copy open the pipe never reaches end-of-file, and a child whose parent was killed waits in
+    `recv` for ever, holding the database's files open.
+    """
+    if parent_end is not None:
+        parent_end.close()
+    if parent_pid is not None:
+        _die_with_parent(parent_pid)
     # As in the parent during an import: what exists now is never examined again, and the young
     # generation is collected rarely (scoring makes many short-lived objects and no cycles).
     gc.freeze()
@@ -199,7 +252,10 @@ def start(pipeline: Pipeline, gc_threshold: int = 700) -> ScoringProcess | None:
     ctx = multiprocessing.get_context("fork")
     parent_end, child_end = ctx.Pipe()
     process = ctx.Process(
-        target=_serve, args=(child_end, pipeline, gc_threshold), name="import-scoring", daemon=True
+        target=_serve,
+        args=(child_end, pipeline, gc_threshold, parent_end, os.getpid()),
+        name="import-scoring",
+        daemon=True,
     )
     try:
         process.start()

@@ -143,9 +143,12 @@ def run(args: argparse.Namespace) -> int:
     from tchat_tui.sources.base import SourceError
     from tchat_tui.sources.replay import ReplayStats, check_replay_file, read_posts
     from tchat_tui.store.errors import StoreError
+    from tchat_tui.store.precheck import check_folder_exists
 
     try:
         check_replay_file(args.file)
+        if args.db is not None:  # never a folder the user named by mistake: Store.open makes it
+            check_folder_exists(args.db)
         tag = args.tag
         if not tag and not args.plan:
             tag = guess_tag(list(islice(read_posts(args.file), 500)))

@@ -2,6 +2,8 @@
 
 One X filtered-stream line per post (the replay format), written and flushed as each post
 arrives, so a recording cut short is still a valid file. Ctrl+C ends it cleanly with a count.
+A post with a NUL or half a surrogate pair is written with U+FFFD in their place. A recording
+that never reached X (unreachable, refused, rate-limited throughout) exits 1 and says why.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ import argparse
 import sys
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from tchat_tui.clients.x.stream_line import clean_line
 from tchat_tui.domain.post import Post
 from tchat_tui.sources.base import SourceState
 
@@ -47,13 +51,23 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 class RecordingWriter:
     """The sink of a recording: each new post becomes one flushed line."""
 
-    def __init__(self, out: IO[str], stop: threading.Event, max_posts: int | None) -> None:
+    def __init__(
+        self,
+        out: IO[str],
+        stop: threading.Event,
+        max_posts: int | None,
+        redact: Callable[[str], str] = str,
+    ) -> None:
         self.out = out
+        self.redact = redact
+        """Hides the credentials (and the secret parts of addresses) in what is printed."""
         self.stop = stop
         self.max_posts = max_posts
         self.count = 0
         self.skipped = 0
         self.last_state = ""
+        self.connected = False
+        """Whether X was ever read: the source went live, or a post arrived."""
         self._seen: set[str] = set()
         self._lock = threading.Lock()
 
@@ -64,10 +78,19 @@ class RecordingWriter:
                 if self.max_posts is not None and self.count >= self.max_posts:
                     self.stop.set()
                     return
+                self.connected = True
                 if post.native_id in self._seen or not post.raw:
                     continue
                 self._seen.add(post.native_id)
-                self.out.write(post.raw.strip() + "\n")
+                # What is written stays UTF-8 and replays as read: NUL and lone surrogates
+                # (escaped or not) become U+FFFD; a line that still cannot be written is skipped.
+                try:
+                    line = clean_line(post.raw.strip()) + "\n"
+                    line.encode("utf-8")
+                except UnicodeError:
+                    self.skipped += 1
+                    continue
+                self.out.write(line)
                 self.out.flush()
                 self.count += 1
             if self.max_posts is not None and self.count >= self.max_posts:
@@ -75,6 +98,8 @@ class RecordingWriter:
 
     def state(self, state: SourceState) -> None:
         """Say on stderr what the source is doing (once per change)."""
+        if state.state == "live":
+            self.connected = True
         text = state.state
         if state.until is not None:
             text += f" until {state.until.astimezone():%H:%M}"
@@ -82,7 +107,7 @@ class RecordingWriter:
             text += f" ({state.detail})"
         if text != self.last_state:
             self.last_state = text
-            print(f"{PROG}: {text}", file=sys.stderr, flush=True)
+            print(f"{PROG}: {self.redact(text)}", file=sys.stderr, flush=True)
 
     def malformed(self, count: int, example: str) -> None:
         """Count what could not be parsed (it is not written)."""
@@ -139,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"cannot write {out}: {exc.strerror}")
 
     stop = threading.Event()
-    writer = RecordingWriter(fh, stop, args.max_posts)
+    writer = RecordingWriter(fh, stop, args.max_posts, creds.redact)
     meter = CostMeter()
     source = XSource(
         tag,
@@ -191,6 +216,12 @@ def run(args: argparse.Namespace) -> int:
     )
     if failure:
         print(f"{PROG}: {failure[0]}", file=sys.stderr)
+        return 1
+    if not writer.connected:
+        # Unreachable, refused or rate-limited from the first call on: nothing was recorded
+        # because nothing was read, which is not a quiet chat.
+        last = creds.redact(writer.last_state) or "no answer"
+        print(f"{PROG}: never connected to X (last: {last})", file=sys.stderr)
         return 1
     return 0
 

@@ -22,7 +22,10 @@ Environment variables win over the file, key by key. The file is `TCHAT_CREDENTI
     jetstream = "wss://jetstream.example/subscribe"   # optional: one URL or a comma list
 
 A file readable by anyone but its owner is refused. No secret value ever appears in a repr,
-a str or an error message from this module.
+a str or an error message from this module. The addresses (`api_base`, `instance`, `pds`) are
+not secret, but a user, a password or a query in one is: `redact` hides those parts as it hides
+the tokens, and `redact_url` shows an address without them. An instance or a PDS address with
+any of them is refused (its host is stored with every post read there).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -65,7 +69,63 @@ ENV_VARS: dict[str, dict[str, str]] = {
 PUBLIC_KEYS = frozenset({"api_base", "instance", "handle", "pds", "jetstream"})
 """Keys whose values are not secret (they may appear in messages)."""
 
+URL_KEYS = frozenset({"api_base", "instance", "pds"})
+"""Keys whose values are addresses: public, except a user, password or query inside them."""
+
+HOST_ONLY_KEYS = frozenset({"instance", "pds"})
+"""Addresses that may not carry a user, password or query at all (their host is stored)."""
+
 REDACTED = "***"
+
+
+def _split(url: str) -> tuple[str, str, str, str, str]:
+    """`urlsplit` of an address written with or without its scheme; never raises."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text if "://" in text else f"https://{text}")
+    except ValueError:  # an unbalanced IPv6 bracket: nothing reliable to split
+        return "", "", text, "", ""
+    return parts.scheme, parts.netloc, parts.path, parts.query, parts.fragment
+
+
+def url_secrets(url: str) -> list[str]:
+    """The secret parts of an address: its `user:password@`, password, query and its values."""
+    _, netloc, _, query, fragment = _split(url)
+    found: list[str] = []
+    if "@" in netloc:
+        userinfo = netloc.rsplit("@", 1)[0]
+        found.append(userinfo)
+        if ":" in userinfo:  # the user alone is not secret (unless it is all there is)
+            found.append(userinfo.split(":", 1)[1])
+    if query:
+        found.append(query)
+        for pair in query.split("&"):
+            found.append(pair)
+            value = pair.split("=", 1)[1] if "=" in pair else ""
+            if value:
+                found.append(value)
+    if fragment:
+        found.append(fragment)
+    return found
+
+
+def redact_url(url: str) -> str:
+    """`url` with any user, password, query value and fragment shown as ***:
+    `http://user:pw@host/x?key=v` -> `http://***@host/x?key=***`."""
+    scheme, netloc, path, query, fragment = _split(url)
+    if not scheme:
+        return REDACTED if url_secrets(url) or "@" in url or "?" in url else url
+    if "@" in netloc:
+        netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
+    shown = f"{scheme}://{netloc}{path}" if "://" in url else f"{netloc}{path}"
+    if query:
+        shown += "?" + "&".join(
+            f"{pair.split('=', 1)[0]}={REDACTED}" if "=" in pair else REDACTED
+            for pair in query.split("&")
+        )
+    if fragment:
+        shown += f"#{REDACTED}"
+    return shown
 
 
 class CredentialsError(TchatError):
@@ -115,13 +175,15 @@ class Credentials:
         return [ENV_VARS.get(network, {}).get(k, k) for k in keys if not found.get(k)]
 
     def secrets(self) -> list[str]:
-        """Every secret value (for redaction only)."""
-        return [
-            value
-            for table in self._values.values()
-            for key, value in table.items()
-            if key not in PUBLIC_KEYS and value
-        ]
+        """Every secret value, and the secret parts of addresses (for redaction only)."""
+        found: list[str] = []
+        for table in self._values.values():
+            for key, value in table.items():
+                if key in URL_KEYS:
+                    found.extend(url_secrets(value))
+                elif key not in PUBLIC_KEYS and value:
+                    found.append(value)
+        return found
 
     def redact(self, text: str) -> str:
         """`text` with every secret value replaced by ***."""
@@ -162,6 +224,14 @@ def load_credentials(path: Path | None = None, env: Mapping[str, str] | None = N
             if value:
                 values.setdefault(network, {})[key] = value
                 origins.setdefault(network, {})[key] = var
+    for network, table in values.items():
+        for key in HOST_ONLY_KEYS & table.keys():
+            if url_secrets(table[key]):
+                where = origins.get(network, {}).get(key, key)
+                raise CredentialsError(
+                    f"{where} holds a user, password or query ({redact_url(table[key])}):"
+                    " give the server's address only, such as https://example.social"
+                )
     return Credentials(values, origins, read_path)
 
 

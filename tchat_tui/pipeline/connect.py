@@ -78,7 +78,7 @@ def connect_x(
     posting needs the four OAuth 1.0a keys. Without them posting is dry-run, said plainly.
     The cost meter is `meter`, else the session's `cost_meter` attribute, else a new one.
     """
-    from tchat_tui.clients.credentials import CredentialsError
+    from tchat_tui.clients.credentials import CredentialsError, redact_url
     from tchat_tui.clients.x.api import CAN_POST, ApiBaseError, check_api_base
     from tchat_tui.publish.x import XPublisher
     from tchat_tui.sources.resume import StoreCursor
@@ -117,7 +117,7 @@ def connect_x(
         publisher = XPublisher(x, meter=meter, clock=clock, origin=origin)
     else:
         publisher = DryRunPublisher(Network.X)
-    via = f" via {x['api_base']}" if x.get("api_base") else ""
+    via = f" via {redact_url(x['api_base'])}" if x.get("api_base") else ""
     if not can_read:
         note = "X: dry-run (no credentials): nothing is read or sent"
     elif not can_post:

@@ -25,11 +25,21 @@ def data_dir() -> Path:
 
 
 def default_db_path(tag: str) -> Path:
-    """One database per tag in the user data folder."""
+    """One database per tag in the user data folder (created here if missing).
+
+    The data folder is ours to create; a folder named with `--db` is not (a typo there is
+    refused, `tchat_tui.store.precheck.check_folder_exists`). A folder that cannot be created
+    is left to that check to report.
+    """
     safe = (
         "".join(ch for ch in tag.lstrip("#＃").casefold() if ch.isalnum() or ch in "-_") or "chat"
     )
-    return data_dir() / f"{safe}.db"
+    folder = data_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass
+    return folder / f"{safe}.db"
 
 
 def demo_files() -> tuple[Path, Path]:

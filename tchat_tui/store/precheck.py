@@ -29,17 +29,43 @@ def prepare_folder(path: str) -> None:
         raise StoreError(f"cannot create the folder for {path}: {exc.strerror}") from None
 
 
-def check_database_path(path: str | Path) -> None:
-    """Raise StoreError (one line) if `path` cannot be a tchat-live chat database."""
+def check_folder_exists(path: str | Path) -> None:
+    """Refuse (StoreError, one line) a database path that is a folder or whose folder is missing.
+
+    A mistyped `--db` in a folder that does not exist would otherwise start an empty chat
+    instead of resuming the one meant; the command line never creates a folder the user named
+    (the default data folder is created where its path is made: `default_db_path`).
+    """
     p = str(path)
     if p == ":memory:":
         return
-    prepare_folder(p)
+    target = Path(p)
+    if target.is_dir():
+        raise StoreError(f"cannot open database {p}: it is a directory")
+    folder = target.parent
+    if not folder.exists():
+        above = next((a for a in folder.parents if a.exists()), None)
+        if above is not None and not above.is_dir():  # a file in the way: no folder can be made
+            raise StoreError(f"cannot create the folder for {p}: {above} is not a folder")
+        raise StoreError(
+            f"cannot open database {p}: the folder {folder} does not exist;"
+            " create it or choose another --db"
+        )
+    if not folder.is_dir():
+        raise StoreError(f"cannot open database {p}: {folder} is not a folder")
+
+
+def check_database_path(path: str | Path) -> None:
+    """Raise StoreError (one line) if `path` cannot be a tchat-live chat database.
+
+    Nothing is created: a missing folder is refused (`check_folder_exists`).
+    """
+    p = str(path)
+    if p == ":memory:":
+        return
+    check_folder_exists(p)
     target = Path(p)
     if not target.exists():
-        probe = target.parent
-        if not probe.is_dir():
-            raise StoreError(f"cannot open database {p}: {probe} is not a folder")
         return
     try:
         app_id, has_tables = _read_identity(f"file:{target.resolve()}?mode=ro")

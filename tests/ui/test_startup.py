@@ -99,7 +99,10 @@ def test_quick_check_refuses_what_the_store_would(tmp_path: Path) -> None:
     blocker.write_text("", encoding="utf-8")
     with pytest.raises(StoreError, match="cannot create the folder"):
         check_database_path(blocker / "sub" / "chat.db")
-    check_database_path(tmp_path / "new" / "chat.db")  # a new database: fine
+    check_database_path(tmp_path / "new.db")  # a new database: fine
+    with pytest.raises(StoreError, match="does not exist; create it or choose another --db"):
+        check_database_path(tmp_path / "new" / "chat.db")  # a new folder: refused (issue 14)
+    assert not (tmp_path / "new").exists()
     check_database_path(":memory:")
 
 

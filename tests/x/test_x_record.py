@@ -161,3 +161,62 @@ def test_ctrl_c_ends_cleanly_with_a_count(
     assert "interrupted: 3 posts written" in err
     assert "Traceback" not in err
     assert len(out.read_text(encoding="utf-8").splitlines()) == 3
+
+
+@pytest.mark.parametrize("mode", ["stream", "search"])
+def test_a_bad_post_is_written_clean_and_the_others_too(
+    fake: FakeX,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    clean_env: dict[str, str],
+    mode: str,
+) -> None:
+    """Half a surrogate pair or a NUL in a post: the file stays UTF-8 that replays as read,
+    the bad characters are U+FFFD, and every post is written."""
+    x_env(fake, monkeypatch)
+    out = tmp_path / "chat.jsonl"
+    texts = [f"A0 fine #{TAG}", f"A1 half \ud800 a pair #{TAG}", f"A2 a \x00 nul #{TAG}"]
+    texts.append(f"A3 fine #{TAG}")
+    if mode == "search":
+        for text in texts:
+            fake.publish("2001", text)
+    else:
+
+        def work() -> None:
+            deadline = time.monotonic() + 10
+            while not fake._live and time.monotonic() < deadline:
+                time.sleep(0.02)
+            for text in texts:
+                fake.publish("2001", text)
+
+        threading.Thread(target=work, daemon=True).start()
+    assert main(["#PyChat", "--out", str(out), "--max-posts", "4", "--mode", mode]) == 0
+    data = out.read_bytes().decode("utf-8")  # strict: the file is UTF-8
+    assert "\\ud800" not in data and "\\u0000" not in data
+    posts = [p for p in read_posts(out) if p]
+    assert sorted(p.text for p in posts) == sorted(
+        t.replace("\ud800", "\ufffd").replace("\x00", "\ufffd") for t in texts
+    )
+
+
+def test_a_recording_that_never_connects_fails_with_the_reason(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    clean_env: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Nothing answers at the API base: not '0 posts written' and exit 0, but exit 1 and why;
+    the password in the address is never printed."""
+    import socket
+
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("TCHAT_X_BEARER_TOKEN", "bearer-for-nobody")
+    monkeypatch.setenv("TCHAT_X_API_BASE", f"http://proxyuser:pa55word-xyz@127.0.0.1:{port}")
+    out = tmp_path / "chat.jsonl"
+    assert main(["#PyChat", "--out", str(out), "--duration", "1.5"]) == 1
+    err = capsys.readouterr().err
+    assert "0 posts written" in err
+    assert "never connected to X" in err.strip().splitlines()[-1]
+    assert "pa55word-xyz" not in err and "bearer-for-nobody" not in err

@@ -21,6 +21,7 @@ import requests
 import tweepy
 from requests.adapters import HTTPAdapter
 
+from tchat_tui.clients.credentials import redact_url
 from tchat_tui.domain.errors import TchatError
 
 X_HOSTS = ("https://api.twitter.com", "https://api.x.com")
@@ -64,10 +65,16 @@ def check_api_base(value: str | None) -> str | None:
     """Validate an API base URL (`http://127.0.0.1:8765`, `https://proxy/x`); None stays None."""
     if not value:
         return None
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+    try:
+        parts = urlsplit(value.strip())
+        port_ok = parts.port is None or parts.port > 0  # reading the port checks its digits
+    except ValueError:
+        parts, port_ok = urlsplit(""), False
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or not port_ok:
+        # shown without its user, password or query: what a proxy URL may hide a secret in
         raise ApiBaseError(
-            f"TCHAT_X_API_BASE must be an http(s) URL like http://127.0.0.1:8765, not {value!r}"
+            "TCHAT_X_API_BASE must be an http(s) URL like http://127.0.0.1:8765,"
+            f" not {redact_url(value.strip())!r}"
         )
     return value.strip().rstrip("/")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,8 +32,83 @@ def parse_timestamp(value: str) -> datetime:
     return dt.astimezone(UTC)
 
 
+REPLACEMENT = "\ufffd"
+"""What stands for a character that cannot be stored: NUL, or half of a surrogate pair."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_BAD_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+"""A JSON escape that decodes to NUL or to a surrogate (a pair is two of them: the slow path
+decodes the line and keeps the pair's character; only a lone half is replaced)."""
+
+
+def clean_text(text: str) -> str:
+    """`text` with NUL and lone surrogates replaced by U+FFFD.
+
+    SQLite cuts a C string at NUL, and a lone surrogate cannot be encoded as UTF-8: a post holding
+    one fails its whole batch in the store, in a file `record` writes or on the screen.
+    """
+    if "\x00" in text:
+        text = text.replace("\x00", REPLACEMENT)
+    if not text.isascii() and _SURROGATE.search(text):
+        text = _SURROGATE.sub(REPLACEMENT, text)
+    return text
+
+
+def clean_value(value: Any) -> Any:
+    """A decoded JSON value with `clean_text` applied to every string (keys too); `value`
+    itself when nothing needed it."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        items = [(clean_value(k), clean_value(v)) for k, v in value.items()]
+        if all(k is k0 and v is v0 for (k, v), (k0, v0) in zip(items, value.items(), strict=True)):
+            return value
+        return dict(items)
+    if isinstance(value, list):
+        cleaned = [clean_value(v) for v in value]
+        if all(v is v0 for v, v0 in zip(cleaned, value, strict=True)):
+            return value
+        return cleaned
+    return value
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def clean_line(line: str) -> str:
+    """A JSON line whose strings hold no NUL or lone surrogate, written or escaped (`line`
+    itself when it has none; a line that is not JSON gets `clean_text`)."""
+    if (
+        "\x00" not in line
+        and not _BAD_ESCAPE.search(line)
+        and (line.isascii() or not _SURROGATE.search(line))
+    ):
+        return line
+    try:
+        obj = json.loads(line, strict=False)
+        cleaned = clean_value(obj)
+    except (ValueError, RecursionError):
+        return clean_text(line)
+    return line if cleaned is obj else _dumps(cleaned)
+
+
 def post_from_tweet(tweet: dict[str, Any], users: dict[str, dict[str, Any]], raw: str) -> Post:
     """Build a Post from an X v2 tweet object and the `includes.users` it came with.
+
+    Every string is cleaned first (`clean_text`; `raw` by `clean_line`): what the live source and
+    the publisher hand over was decoded by a JSON reader that lets a lone surrogate through.
+    """
+    try:
+        tweet = clean_value(tweet)
+        users = clean_value(users)
+    except RecursionError:
+        raise MalformedLine("nested too deeply") from None
+    return _shaped(tweet, users, clean_line(raw))
+
+
+def _post_from_tweet(tweet: dict[str, Any], users: dict[str, dict[str, Any]], raw: str) -> Post:
+    """`post_from_tweet` over strings already clean.
 
     Hashtags and mentions come from the payload's `entities` when it has any: X omits an empty
     entity list, so a missing `mentions` beside `hashtags` means the post mentions no one. A
@@ -122,24 +198,42 @@ def _entity_values(entities: Any, name: str) -> tuple[str, ...]:
     return tuple([str(e[name]) for e in entities if isinstance(e, dict) and name in e])
 
 
-def _loads(line: str) -> Any:
-    """Decode one JSON line: orjson for speed, json for what orjson refuses (NaN, huge ints)."""
+def _loads(line: str) -> tuple[Any, str]:
+    """Decode one JSON line, and the line to keep as the post's payload.
+
+    orjson for speed. It refuses a lone surrogate escape (and NaN, huge integers, a raw control
+    character inside a string): those lines are read by json, every string cleaned, and the
+    payload rewritten from the cleaned object, so neither the post nor its stored payload holds
+    a lone surrogate or NUL. A NUL escape is the one bad string orjson lets through.
+    """
     try:
-        return orjson.loads(line)
+        obj = orjson.loads(line)
     except orjson.JSONDecodeError:
         pass
+    else:
+        if "\\u0000" not in line:
+            return obj, line
+    if "\x00" in line:  # a raw NUL is not JSON at all (orjson refused it): keep the post
+        line = line.replace("\x00", REPLACEMENT)
     try:
-        return json.loads(line)
+        obj = json.loads(line, strict=False)
+        cleaned = clean_value(obj)
     except json.JSONDecodeError as exc:
         raise MalformedLine(f"not JSON ({exc.msg})") from exc
+    except RecursionError:  # json and the cleaning both recurse once per level
+        raise MalformedLine("not JSON (nested too deeply)") from None
+    return cleaned, (line if cleaned is obj else _dumps(cleaned))
 
 
 def parse_stream_line(line: str) -> Post | None:
-    """Parse one filtered-stream line; None for a blank keep-alive; MalformedLine otherwise."""
+    """Parse one filtered-stream line; None for a blank keep-alive; MalformedLine otherwise.
+
+    A NUL or a lone surrogate in any field (raw or escaped) becomes U+FFFD: the post is kept.
+    """
     stripped = line.strip()
     if not stripped:
         return None
-    obj = _loads(stripped)
+    obj, stripped = _loads(stripped)
     if not isinstance(obj, dict):
         raise MalformedLine("not a JSON object")
     tweet = obj.get("data")
@@ -154,15 +248,31 @@ def parse_stream_line(line: str) -> Post | None:
         if users_list
         else {}
     )
-    return post_from_tweet(tweet, users, stripped)
+    try:
+        return _post_from_tweet(tweet, users, stripped)
+    except MalformedLine:
+        raise
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:  # as in `_shaped`
+        raise MalformedLine(f"a field of an unexpected type ({type(exc).__name__})") from exc
+
+
+def _shaped(tweet: dict[str, Any], users: dict[str, dict[str, Any]], raw: str) -> Post:
+    """`_post_from_tweet`, with a field of an unexpected type (a number where X sends a list)
+    reported as a malformed line: one bad post, never the end of a file or a stream."""
+    try:
+        return _post_from_tweet(tweet, users, raw)
+    except MalformedLine:
+        raise
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        raise MalformedLine(f"a field of an unexpected type ({type(exc).__name__})") from exc
 
 
 def stream_line(
     tweet: dict[str, Any], users: list[dict[str, Any]], rules: list[dict[str, Any]]
 ) -> str:
-    """Serialize one post in the stream-line format (what `record` writes)."""
+    """Serialize one post in the stream-line format (what `record` writes), strings cleaned."""
     obj: dict[str, Any] = {"data": tweet, "includes": {"users": users}, "matching_rules": rules}
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return _dumps(clean_value(obj))
 
 
 def _opt_str(value: Any) -> str | None:

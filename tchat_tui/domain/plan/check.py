@@ -145,6 +145,8 @@ def question_findings(plan: Plan) -> list[Finding]:
     """Numbering 1..n (no 'Qn:' written by hand), 6-10 questions, no duplicates."""
     out: list[Finding] = []
     n = len(plan.questions)
+    if n == 0:  # a plan built in code: `read` refuses one with no question
+        return [Finding("error", "questions", "no questions: a chat needs at least one")]
     if not QUESTIONS_MIN <= n <= QUESTIONS_MAX:
         out.append(
             Finding(

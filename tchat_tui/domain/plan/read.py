@@ -141,6 +141,9 @@ class _Reader:
         questions = [
             q.strip() for q in self.strings("questions", "question texts, without 'Qn:' or the tag")
         ]
+        if not questions:
+            # a chat is its questions: without one the console has nothing to post
+            raise self.fail("questions", "'questions' is empty: a chat needs at least one question")
         for i, q in enumerate(questions, 1):
             if not q:
                 raise self.fail("questions", f"question {i} is empty")
