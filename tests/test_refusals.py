@@ -107,3 +107,15 @@ def test_the_check_of_a_plan_without_questions_fails() -> None:
     assert [f.message for f in report.findings if f.subject == "questions"] == [
         "no questions: a chat needs at least one"
     ]
+
+
+def test_summary_and_export_name_a_missing_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """summary and export on a --db whose folder does not exist say which folder, in one line."""
+    db = tmp_path / "nowhere" / "chat.db"
+    for argv in (["summary", "--db", str(db)], ["export", "--db", str(db), "--format", "csv"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert "\n" not in err and f"the folder {db.parent} does not exist" in err
+    assert not db.parent.exists()

@@ -25,6 +25,8 @@ def open_chat_database(path: Path) -> Store:
         ReportError: no such file, a folder, an empty file, or not a tchat-live chat database.
     """
     if not path.exists():
+        if not path.parent.exists():
+            raise ReportError(f"{path}: no such database (the folder {path.parent} does not exist)")
         raise ReportError(f"{path}: no such database")
     if path.is_dir():
         raise ReportError(f"{path} is a folder, not a chat database")
