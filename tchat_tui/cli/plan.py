@@ -127,6 +127,9 @@ duration_minutes = 60
 # question_every_minutes = 7   # "a question every 7 minutes"
 
 # Handles without @. Guests are invited speakers; co-moderators share the console.
+# A bare handle is matched on every network; give one per network as "x:NAME",
+# "mastodon:NAME@INSTANCE", "bluesky:NAME.bsky.social", and one person's handles as a list
+# (host = ["x:claire", "mastodon:claire@example.social"]).
 host = "your_handle"
 guests = ["first_guest", "second_guest"]
 co_moderators = []
@@ -220,9 +223,10 @@ def render_check(plan: Plan, report: PlanCheck, source: str) -> str:
 
 def render_share(plan: Plan) -> str:
     """The questions in Markdown and in plain text, then promotion posts that fit."""
-    guests = ", ".join(f"@{g}" for g in plan.guests)
-    people = f"Host: @{plan.host}" + (f" · Guests: {guests}" if guests else "")
-    md_people = f"**Host:** @{plan.host}" + (f" · **Guests:** {guests}" if guests else "")
+    shown = plan.placeholder_values()  # each person's handle for the plan's first network
+    guests = shown["guests"]
+    people = f"Host: {shown['host']}" + (f" · Guests: {guests}" if guests else "")
+    md_people = f"**Host:** {shown['host']}" + (f" · **Guests:** {guests}" if guests else "")
     md = [
         f"## {plan.tag}: {plan.topic}",
         "",

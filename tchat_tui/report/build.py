@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tchat_tui.domain.classify import Roster
 from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.plan.model import fill
-from tchat_tui.domain.post import Role
+from tchat_tui.domain.post import Network, Role
 from tchat_tui.domain.summary import (
     TOP_ANSWERS,
     TOP_CONTRIBUTORS,
@@ -33,6 +34,8 @@ _HOST, _COMODERATOR, _GUEST, _PARTICIPANT = (
     Role.PARTICIPANT.value,
 )
 _ROLES = {0: _HOST, 1: _COMODERATOR, 2: _GUEST, 3: _PARTICIPANT}
+_PLAN_ROLES = {Role.HOST: _HOST, Role.GUEST: _GUEST, Role.COMODERATOR: _COMODERATOR}
+"""A role the plan gives (a participant has none: the stored rank says)."""
 """`queries.ROLE_RANK` -> role name (plain strings: compared once per author)."""
 
 
@@ -152,10 +155,12 @@ def _build(
             for other in q.sibling_databases(store.path):
                 known |= q.known_before_in(other, first_any)
 
-    plan_roles = {str(h).casefold(): _COMODERATOR for h in plan.get("co_moderators") or ()}
-    plan_roles.update({str(h).casefold(): _GUEST for h in plan.get("guests") or ()})
-    if plan.get("host"):
-        plan_roles[str(plan["host"]).casefold()] = _HOST
+    # The plan's people in every network's forms (`x:claire, mastodon:claire@example.social`).
+    roster = Roster(
+        str(plan["host"]) if plan.get("host") else None,
+        tuple(str(g) for g in plan.get("guests") or ()),
+        tuple(str(c) for c in plan.get("co_moderators") or ()),
+    )
     answers_by = quoted.answers_by
     authors = [a for a in q.author_figures(db, chat) if a["posts"]]
     authors.sort(key=lambda a: (-a["posts"], -answers_by.get(a["author_key"], 0), a["first_at"]))
@@ -164,7 +169,9 @@ def _build(
     for a in authors:
         key, network, posts = a["author_key"], str(a["network"]), int(a["posts"])
         handle = str(a["handle"] or key)
-        role = plan_roles.get(handle.casefold()) or _ROLES[int(a["role_rank"])]
+        role = (
+            _PLAN_ROLES.get(roster.role_of(handle, Network(network))) or _ROLES[int(a["role_rank"])]
+        )
         per_network[network] = per_network.get(network, 0) + posts
         people.append(
             Contributor(
