@@ -16,6 +16,7 @@ MODULES = {
     "flag": "flag",
     "summary": "summary",
     "export": "export",
+    "reclassify": "reclassify",
 }
 """Subcommand name -> its module in `tchat_tui.cli`."""
 

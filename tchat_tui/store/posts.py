@@ -188,6 +188,35 @@ class PostsTable(Connection):
             p.reply_to_author_id,
         )
 
+    def update_judgement(self, chat_id: int, judged: Sequence[ChatPost]) -> None:
+        """Write the judgement of stored posts again (role, question, answer, audience question,
+        promo flag), in one transaction; a post now read as a question marks it posted.
+        Moderator decisions (stars, hides, allows, claims) live elsewhere and stay."""
+        rows = [
+            (
+                cp.classification.role._value_,
+                cp.classification.question_number,
+                cp.classification.answers,
+                int(cp.classification.audience_question),
+                cp.promo_level,
+                cp.promo_score,
+                json_text(cp.promo_reasons) if cp.promo_reasons else None,
+                cp.post.key,
+            )
+            for cp in judged
+        ]
+        with self._lock, self.db.atomic():
+            self._conn.executemany(
+                "UPDATE posts SET role = ?, question_number = ?, answers = ?,"
+                " audience_question = ?, promo_level = ?, promo_score = ?, promo_reasons = ?"
+                " WHERE key = ?",
+                rows,
+            )
+            for cp in judged:
+                number = cp.classification.question_number
+                if number is not None:
+                    self._note_question_posted(chat_id, number, cp.post)
+
     def update_post_text(self, key: str, text: str, edited_at: datetime, raw: str) -> bool:
         """Apply an edit from the network; the previous payload is replaced, the key stays."""
         with self._lock, self.db.atomic():
