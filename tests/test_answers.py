@@ -66,3 +66,16 @@ def test_teasers_are_not_question_posts() -> None:
     )
     assert c.classify(make_post("2", "Q1 What keeps you going? #T", "hostess")).question_number == 1
     assert c.current_question() == 1
+
+
+def test_the_plan_names_a_question_posted_without_its_label() -> None:
+    """A host's post carrying a planned question's words is that question; a participant's is not."""
+    c = Classifier(ROSTER, "T", ["What keeps you going on a hard night?"])
+    assert (
+        c.classify(
+            make_post("1", "Ready? What keeps you going on a hard night? #T", "ada")
+        ).question_number
+        is None
+    )
+    host = c.classify(make_post("2", "Oops! What keeps you going on a hard night? #T", "hostess"))
+    assert host.question_number == 1

@@ -111,3 +111,21 @@ def test_a_participants_q_label_names_the_question() -> None:
     assert loose_question_label("Q3 my answer is yes") == 3
     assert loose_question_label("Question 3, for me: yes") == 3
     assert loose_question_label("P3 perfecto") is None
+
+
+def test_a_host_post_carrying_a_planned_question_is_its_posting() -> None:
+    """With a plan, a question posted after a preamble or without its label is found by its
+    words; a short or unrelated post is not."""
+    from tchat_tui.domain.labels import planned_question, question_words
+
+    planned = [
+        question_words("Which early signs of burnout have you learned to spot at work?"),
+        question_words("Does remote work help you, or make things harder?"),
+    ]
+    oops = "Oops, forgot the tag 🙈 Q.2 Does remote work help you, or make things harder? #T"
+    assert planned_question(oops, planned) == 2
+    assert (
+        planned_question("1/ Which early signs of burnout have you learned to spot?", planned) == 1
+    )
+    assert planned_question("Remote work: next question in a minute!", planned) is None
+    assert planned_question("Thanks all!", planned) is None

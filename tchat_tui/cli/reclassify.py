@@ -107,7 +107,7 @@ def reclassify_chat(store: Store, chat: int) -> Tally:
         tuple(str(c) for c in plan.get("co_moderators") or ()),
     )
     roster = with_stored_roles(roster, store.chat_roles(chat))
-    classifier = Classifier(roster, tag)
+    classifier = Classifier(roster, tag, [str(q) for q in plan.get("questions") or ()])
     scorer = make_scorer(tag, roster)
     parents: OrderedDict[str, Post] = OrderedDict()
     tally = Tally()

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tchat_tui.domain.labels import answer_label, loose_question_label, question_label
+from tchat_tui.domain.labels import (
+    answer_label,
+    loose_question_label,
+    planned_question,
+    question_label,
+    question_words,
+)
 from tchat_tui.domain.people import PeopleIndex, handle_on
 from tchat_tui.domain.post import Network, Post, Role
 
@@ -211,8 +218,10 @@ class Classifier:
     `domain.labels` reads) outside a reply becomes the host.
     """
 
-    def __init__(self, roster: Roster, tag: str | None = None) -> None:
+    def __init__(self, roster: Roster, tag: str | None = None, planned: Sequence[str] = ()) -> None:
         self.roster = roster
+        self._planned = [question_words(q) for q in planned]
+        """The plan's questions (1, 2, ...) as words: a host's post carrying one is its posting."""
         self._learn_guests = not roster.guests
         self._learn_comods = not roster.co_moderators
         self._pending: dict[str, tuple[list[str], list[str]]] = {}
@@ -264,6 +273,15 @@ class Classifier:
             return _verdict(role, None, False)
         words = own_words(post.text)
         asked = question_label(words, self.tag)
+        if (
+            asked is None
+            and self._planned
+            and not post.reply_to_id
+            and role in (Role.HOST, Role.COMODERATOR)
+        ):
+            number = planned_question(words, self._planned)
+            if number is not None:
+                asked = (number, words)
         learning = self._learn_guests or self._learn_comods
         if asked and self.roster.host is None and role is Role.PARTICIPANT and not post.reply_to_id:
             self.roster = Roster(post.author_handle, self.roster.guests, self.roster.co_moderators)

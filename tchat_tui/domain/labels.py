@@ -104,3 +104,32 @@ def _reads_as_a_question(body: str, *, strong: bool) -> bool:
     if _TIME_WORD.search(" ".join(_WORD.findall(before)[:8])) and len(_WORD.findall(before)) < 8:
         return False
     return asked or (strong and bool(_WORD.search(text)))
+
+
+_FOLD_WORD = re.compile(r"[^\W_]{3,}")
+PLAN_MATCH = 0.7
+"""Share of a planned question's words a host's post must carry to be that question's posting."""
+
+
+def question_words(text: str) -> frozenset[str]:
+    """The words (3 letters or more, case folded, hashtags aside) that identify a question."""
+    return frozenset(w.casefold() for w in _FOLD_WORD.findall(_TAGS.sub(" ", text)))
+
+
+def planned_question(words: str, planned: list[frozenset[str]]) -> int | None:
+    """The number of the planned question whose words the host's post carries (a question
+    posted without its label, or after a preamble: "Oops, forgot the tag 🙈 Q.2 ..."), else None;
+    a planned question of fewer than 4 such words is never matched this way."""
+    if not planned:
+        return None
+    have = question_words(words)
+    if len(have) < 4:
+        return None
+    best, best_share = None, PLAN_MATCH
+    for i, want in enumerate(planned):
+        if len(want) < 4:
+            continue
+        share = len(have & want) / len(want)
+        if share >= best_share:
+            best, best_share = i + 1, share
+    return best

@@ -181,7 +181,9 @@ class ChatSession:
                     for i, q in enumerate(self.plan.questions)
                 ],
             )
-        self.classifier = Classifier(self.roster, self.tag)
+        self.classifier = Classifier(
+            self.roster, self.tag, self.plan.questions if self.plan else ()
+        )
         self.pipeline = Pipeline(
             self.store, self.chat_id, self.classifier, foreground=self.foreground
         )
