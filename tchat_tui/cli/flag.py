@@ -37,13 +37,15 @@ class StreamScorer:
     roster: Roster
     tag: str
     rules: PromoRules
+    planned: tuple[str, ...] = ()
+    """The plan's questions, so a question posted without its label is still one."""
     classifier: Classifier = field(init=False)
     promo: PromoScorer = field(init=False)
     _parents: OrderedDict[str, Post] = field(init=False, default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
         self.tag = self.tag.lstrip("#＃")
-        self.classifier = Classifier(self.roster, self.tag)
+        self.classifier = Classifier(self.roster, self.tag, self.planned)
         self.promo = PromoScorer(self.tag, self.rules)
 
     @property
@@ -160,14 +162,15 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(func=run)
 
 
-def _roster_and_tag(args: argparse.Namespace) -> tuple[Roster, str | None]:
-    """The roster and tag from --plan, or from --host/--guest/--comod and --tag."""
+def _roster_and_tag(args: argparse.Namespace) -> tuple[Roster, str | None, tuple[str, ...]]:
+    """The roster, tag and planned questions from --plan, or from --host/--guest/--comod and
+    --tag (no questions)."""
     if args.plan is not None:
         plan = load_plan(args.plan)
         roster = Roster(plan.host, tuple(plan.guests), tuple(plan.co_moderators))
-        return roster, args.tag or plan.tag
+        return roster, args.tag or plan.tag, tuple(plan.questions)
     roster = Roster(args.host, tuple(args.guest), tuple(getattr(args, "comod", ())))
-    return roster, args.tag
+    return roster, args.tag, ()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -181,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{prog}: {exc}", file=sys.stderr)
         return 2
     try:
-        roster, tag = _roster_and_tag(args)
+        roster, tag, planned = _roster_and_tag(args)
     except PlanError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return 2
@@ -203,7 +206,7 @@ def run(args: argparse.Namespace) -> int:
             return 1 if stream.malformed else 0
         print(f"{prog}: no hashtag in {args.file}; give --tag", file=sys.stderr)
         return 2
-    scorer = StreamScorer(roster, tag, rules)
+    scorer = StreamScorer(roster, tag, rules, planned)
     out = sys.stdout
     try:
         for post in stream.posts:
