@@ -101,7 +101,13 @@ async def test_refused_replies_are_offered_as_mention_posts(make_app: Any) -> No
         await pilot.press("r")
         screen_of(pilot).composer.draft.value = "find ten minutes"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, MentionOffer))
+        # Pushed is not yet composed: wait for the offer's own widgets too (a loaded machine).
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, MentionOffer) and bool(app.screen.query("#offer-reason"))
+            ),
+        )
         offer = app.screen
         assert isinstance(offer, MentionOffer)
         assert offer.author == "cy"

@@ -101,6 +101,10 @@ class TestScreensOver:
             await ready(pilot)
             await put_cursor(pilot, "112")
             await pilot.press("enter")
+            for _ in range(100):  # pushed is not yet composed on a loaded machine
+                if pilot.app.screen.query("#note"):
+                    break
+                await pilot.pause(0.05)
             pilot.app.screen.query_one("#note", Input).cursor_blink = False
             await pilot.pause(0.1)
 
