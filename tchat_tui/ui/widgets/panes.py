@@ -9,6 +9,8 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
+from tchat_tui.domain.classify import own_words
+from tchat_tui.domain.labels import answer_label
 from tchat_tui.ui.pacing import QuestionState, pacing_label, span
 from tchat_tui.ui.safe import multi_line, one_line
 from tchat_tui.ui.stream_entry import PROMO_MARKS, ROLE_BADGES, ROLE_STYLES, StreamEntry, local_time
@@ -90,6 +92,7 @@ class PostDetail(Static):
             )
             return
         head = Text(no_wrap=True, overflow="ellipsis")
+        slip = ""
         head.append(f"{local_time(entry.created_at)} ", "dim")
         badge = ROLE_BADGES.get(entry.role)
         if badge:
@@ -101,6 +104,12 @@ class PostDetail(Static):
         if entry.answers is not None:
             tail = " (current)" if entry.answers == current_question else ""
             head.append(f"  answers Q{entry.answers}{tail}", "green")
+            written = answer_label(own_words(entry.raw_text))
+            if written is not None and written != entry.answers:
+                # The classifier counted a label ahead of the questions for the open question.
+                slip = (
+                    f"written A{written}; Q{written} not posted yet: counted for Q{entry.answers}"
+                )
         if entry.audience:
             state = "answered" if entry.answered else "open"
             who = f", claimed by {one_line(entry.claimed_by)}" if entry.claimed_by else ""
@@ -110,6 +119,8 @@ class PostDetail(Static):
         if entry.dry_run:
             head.append("  dry-run: recorded here, never sent", "italic yellow")
         parts: list[Text] = [head]
+        if slip:
+            parts.append(Text(slip, style="dim"))
         mark = PROMO_MARKS.get(entry.promo_level)
         if mark:
             flag = Text()
