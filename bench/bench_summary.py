@@ -220,7 +220,7 @@ def main() -> int:
             " (Python start and imports included)",
         )
         store = Store.open(path)
-        wall, cpu = median_of(1, lambda: sum(len(c) for c in to_csv(export_rows(store.db, chat))))
+        wall, cpu = median_of(1, lambda: sum(len(c) for c in to_csv(export_rows(store, chat))))
         show("export --format csv (for scale)", wall, cpu)
         store.close()
         verdict = "OK" if worst < 1.0 else "OVER"

@@ -117,3 +117,21 @@ def test_controls_and_bidi_never_reach_csv_or_json(
     assert not re.search("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", out.replace("\n", ""))
     data = {r["post_id"]: r for r in json.loads(out)}["17"]
     assert data["text"] == text and data["url"] is None
+
+
+@pytest.mark.parametrize("instance", ["mastodon.example", "127.0.0.1:8080"])
+def test_a_mastodon_post_id_is_the_status_id_whatever_the_instance(
+    tmp_path: Path, instance: str
+) -> None:
+    """The export's post and reply-to ids are status ids, even on an instance with a port."""
+    from dataclasses import replace
+
+    from tchat_tui.domain.post import Network
+    from tchat_tui.report.transcript import export_rows
+
+    store = Store.open(tmp_path / "m.db")
+    chat = store.ensure_chat("CareChat")
+    cp = chat_post("115", "A1 rest #CareChat", "ada@mastodon.example", 1, answers=1)
+    post = replace(cp.post, network=Network.MASTODON, instance=instance, reply_to_id="114")
+    store.add_posts(chat, [replace(cp, post=post)])
+    assert [(r["post_id"], r["reply_to"]) for r in export_rows(store, chat)] == [("115", "114")]

@@ -337,7 +337,7 @@ def test_renderers_take_any_text_lone_surrogates_included(
     )
     for fmt, check in (("md", check_md), ("html", check_html), ("json", check_summary_json)):
         check(clean(render(summary, fmt).encode("utf-8")), sample)
-    rows = list(export_rows(store.db, 1))
+    rows = list(export_rows(store, 1))
     store.close()
     hostile_rows = [*rows, {**rows[1], "text": sample, "author": sample, "author_name": sample}]
     check_csv(clean("".join(to_csv(iter(hostile_rows))).encode("utf-8"), crlf_rows=True), sample)

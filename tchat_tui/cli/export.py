@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         store = open_chat_database(args.db)
         try:
             chat = resolve_chat(store, args.chat)
-            rows = export_rows(store.db, chat, visible_only=args.visible_only)
+            rows = export_rows(store, chat, visible_only=args.visible_only)
             chunks = to_csv(rows) if args.format == "csv" else to_json(rows)
             write_output(args.out, chunks, args.force)
         finally:

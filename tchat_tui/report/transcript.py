@@ -17,13 +17,14 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from tchat_tui.domain.text.untrusted import json_text, neutral
 from tchat_tui.report.links import post_link
 from tchat_tui.store import summary_queries as q
+
+if TYPE_CHECKING:
+    from tchat_tui.store.database import Store
 
 COLUMNS = (
     "post_id network author author_name role time text question answers audience_question"
@@ -40,15 +41,13 @@ def _native(key: str | None) -> str | None:
         return None
     head, _, rest = key.partition(":")
     if head == "mastodon" and ":" in rest:
-        return rest.split(":", 1)[1]
+        return rest.rsplit(":", 1)[1]  # after the instance, which may hold a port's colon
     return rest or None
 
 
-def export_rows(
-    db: sqlite_utils.Database, chat: int, *, visible_only: bool = False
-) -> Iterator[dict[str, Any]]:
+def export_rows(store: Store, chat: int, *, visible_only: bool = False) -> Iterator[dict[str, Any]]:
     """The transcript's rows as dicts keyed by `COLUMNS`."""
-    for r in q.transcript(db, chat):
+    for r in q.transcript(store.db, chat):
         if visible_only and (r["hidden"] or r["deleted"] or r["dry_run"] or r["author_muted"]):
             continue
         metrics = json.loads(r["metrics"]) if r["metrics"] else {}

@@ -74,11 +74,6 @@ def phrase_atoms(phrase: str) -> list[str]:
     return atoms
 
 
-def phrase_pattern(phrase: str) -> str:
-    """The regex for one lexicon phrase: flexible separators, accents optional, `#`, `*`."""
-    return "".join(phrase_atoms(phrase))
-
-
 _Trie = dict[str, "_Trie"]
 
 

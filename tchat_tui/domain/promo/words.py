@@ -85,11 +85,6 @@ def fast_words(text: str) -> list[str]:
     return list(chain.from_iterable(map(_TOKEN_WORDS, text.split())))
 
 
-def normalised(text: str) -> str:
-    """Text for duplicate checks: folded, no URLs, mentions, hashtags, digits or punctuation."""
-    return " ".join(words(text))
-
-
 def stems(word_list: Iterable[str], stop: frozenset[str]) -> set[str]:
     """Content-word stems (first 5 letters of words of 4+ letters, stop-words removed)."""
     out: set[str] = set()
