@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tchat_tui.cli.main import main
-from tchat_tui.domain.classify import Classification, Classifier, Roster, own_words, question_body
+from tchat_tui.domain.classify import Classification, Classifier, Roster, question_body
+from tchat_tui.domain.text.own_words import own_words
 from tchat_tui.domain.post import Network, Post, Role
 from tchat_tui.pipeline.settings import demo_files
 from tests.factories import make_post
@@ -180,16 +181,21 @@ def test_the_demo_rules_post_names_the_guests_not_the_host() -> None:
         ("Invitadas: @ana, @bea #T", ("ana", "bea"), ()),
         ("Unsere Gäste heute: @ana und @ben #T", ("ana", "ben"), ()),
         ("Guests: @ana @hostess #T", ("ana",), ()),
-        ("Thanks @ana for the idea, I invited @ben to join #T", (), ()),
-        ("Guest post by @ana tomorrow #T", (), ()),
-        ("Our guests tonight will be announced soon, @ana! #T", (), ()),
+        (
+            "Nos invité·es : @ana (psychologue, Montréal), @ben (médecin) et @cy #T",
+            ("ana", "ben", "cy"),
+            (),
+        ),
+        # No guest keyword at all before the first question: the host's @-names are the guests.
+        ("Convidados de hoje @ana @ben, divido a moderação com @tom #T", ("ana", "ben", "tom"), ()),
     ],
 )
 def test_the_host_announcing_people_adds_them(
     text: str, guests: tuple[str, ...], comods: tuple[str, ...]
 ) -> None:
     """A guest keyword then @handles, in the host's own post, in English, French, Spanish or
-    German; never the host herself; an @handle not right after the keyword is nobody's guest."""
+    German, with every other @handle of that post; never the host herself; before the first
+    question and with no guest keyword, whoever the host @-names."""
     c = Classifier(Roster(host="hostess"), "T")
     c.classify(make_post("1", text, "hostess"))
     assert c.roster.guests == guests
@@ -327,3 +333,51 @@ def test_a_question_to_a_mastodon_guest_by_name_is_an_audience_question() -> Non
     c = Classifier(Roster(host="hostess", guests=("mastodon:nadia@toot.example",)), "T")
     post = on(Network.MASTODON, "q", "@nadia how do you cope? #T", "ada@mastodon.example")
     assert c.classify(post).audience_question
+
+
+def test_a_mention_is_nobodys_guest_once_a_guest_keyword_was_seen() -> None:
+    """After "Our guests: @ana", a later "thanks @zed" names no guest; nor does any @-name once
+    the first question is out."""
+    c = Classifier(Roster(host="hostess"), "T")
+    c.classify(make_post("1", "Our guests tonight: @ana #T", "hostess"))
+    c.classify(make_post("2", "Thanks @zed for the idea #T", "hostess"))
+    assert c.roster.guests == ("ana",)
+    d = Classifier(Roster(host="hostess"), "T")
+    d.classify(make_post("1", "Q1: What brings you here? #T", "hostess"))
+    d.classify(make_post("2", "Shout-out to @zed for the idea #T", "hostess"))
+    assert d.roster.guests == ()
+
+
+def test_someone_posting_the_next_question_is_a_co_moderator() -> None:
+    """With no co-moderator given, a participant (or a guest only learned from the welcome) who
+    posts the next question at the top level is a co-moderator, and it is the question; a
+    participant's `Q1 ...` while Q1 is open stays an answer, and a reply never promotes."""
+    c = Classifier(Roster(), "T")
+    c.classify(make_post("0", "Welcome! Tonight with @caio and @ana #T", "hostess"))
+    c.classify(make_post("1", "Q1: What blocks your students? #T", "hostess"))
+    said = c.classify(make_post("2", "Q1 fear of failing, mostly #T", "pat"))
+    assert said.answers == 1 and said.role is Role.PARTICIPANT
+    reply = c.classify(make_post("3", "Q2: how do you grade? #T", "zed", reply_to="1"))
+    assert reply.question_number is None
+    posted = c.classify(make_post("4", "Pergunta 2 ➡️ Como vocês lidam com o erro? #T", "caio"))
+    assert posted.question_number == 2 and posted.role is Role.COMODERATOR
+    assert c.roster.co_moderators == ("caio",) and c.roster.guests == ("ana",)
+    skipped = c.classify(make_post("5", "Q7: what else? #T", "pat"))
+    assert skipped.question_number is None
+
+
+def test_a_question_after_a_preamble_is_the_next_or_the_open_one_posted_again() -> None:
+    """ "Oops, forgot the tag 🙈 Q.2 ...?" is Q2's posting (the next, or the open one posted
+    again); a teaser after a preamble is not; another number is not."""
+    c = Classifier(Roster(host="hostess"), "T")
+    c.classify(make_post("1", "Q1: What brings you here? #T", "hostess"))
+    teaser = c.classify(make_post("2", "Thanks all! Q.2 in two minutes! #T", "hostess"))
+    assert teaser.question_number is None
+    late = c.classify(
+        make_post("3", "Oups, j'ai oublié le mot-clic 🙈 Q.2 Quels signaux ? #T", "hostess")
+    )
+    assert late.question_number == 2
+    again = c.classify(make_post("4", "Forgot the tag, sorry 🤦 Q2 Which signs? #T", "hostess"))
+    assert again.question_number == 2 and c.questions[2].post_ids == ["3", "4"]
+    wrong = c.classify(make_post("5", "Great! By the way: Q5 was my favourite? #T", "hostess"))
+    assert wrong.question_number is None

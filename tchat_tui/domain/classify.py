@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tchat_tui.domain.announcements import announced_by, named_handles
 from tchat_tui.domain.labels import (
     answer_label,
+    later_question_label,
     loose_question_label,
     planned_question,
     question_label,
@@ -17,51 +19,14 @@ from tchat_tui.domain.labels import (
 )
 from tchat_tui.domain.people import PeopleIndex, handle_on
 from tchat_tui.domain.post import Network, Post, Role
+from tchat_tui.domain.text.own_words import own_words
 
-# Leading "@a @b " that X adds to a reply; the author's own words start after it.
-_LEADING_MENTIONS = re.compile(r"^(?:\s*[@＠]\w{1,50}[\s,:]*)+")
 _TRAILING_TAGS = re.compile(r"(?:\s*[#＃]\w+)+\s*$")
 _URL = re.compile(r"https?://\S+")
 _ASKED_OF = re.compile(
     r"\b(?:question (?:for|to|pour)|une question|a question|q pour|q for)\b", re.IGNORECASE
 )
 
-# The host naming the chat's people: a keyword, then (right after it) one or more @handles.
-_HANDLE = r"[@＠]\w{1,50}"
-_SEP = r"(?:\s*[,&+]\s*(?:(?:and|et|y|und)\s+)?|\s+(?:(?:and|et|y|und|&)\s+)?)"
-_HANDLES = rf"\s*(?P<handles>{_HANDLE}(?:{_SEP}{_HANDLE})*)"
-_WHEN = (
-    r"(?:\s+(?:tonight|today|this\s+(?:evening|week)|ce\s+soir|aujourd['’]hui|du\s+jour"
-    r"|de\s+hoy|esta\s+noche|hoy|heute(?:\s+abend)?))?"
-)
-_VERB = r"(?:\s+(?:is|are|will\s+be|est|sont|seront|es|son|ist|sind))?"
-_COLON = r"\s*[:：]"
-_GUEST_WORD = (
-    r"(?:guests?|invit[ée](?:[·.‧-]?e)?(?:[·.‧-]?s)?|invitad[oa]s?|g[äa]st|g[äa]ste|gaeste)"
-)
-_GUESTS_NAMED = re.compile(
-    r"(?<!\w)(?:"
-    # "our (special) guest(s) (tonight) (are)", "nos invité·e·s", "nuestros invitados", "unsere Gäste"
-    rf"(?:our|nos|notre|nuestr[oa]s?|unser(?:e|en)?)\s+(?:special\s+)?{_GUEST_WORD}"
-    rf"{_WHEN}{_VERB}(?:{_COLON})?"
-    rf"|special\s+guests?{_WHEN}{_VERB}(?:{_COLON})?"
-    rf"|welcome\s+(?:our\s+)?(?:special\s+)?guests?{_WHEN}(?:{_COLON}|\s*,)?"
-    r"|joined\s+by"
-    rf"|avec\s+nous\s+ce\s+soir(?:{_COLON}|\s*,)?"
-    # bare "Guests:", "Invités :", "Invitados:", "Gäste heute:" need their colon
-    rf"|{_GUEST_WORD}{_WHEN}{_COLON}"
-    rf"){_HANDLES}",
-    re.IGNORECASE,
-)
-_COMODS_NAMED = re.compile(
-    r"(?<!\w)(?:"
-    r"co[-\s]?(?:anim[ée]e?s?\s+(?:par|avec)|anim(?:ation|ateur|atrice|ateurs|atrices)"
-    r"|host(?:s|ed\s+by|ing\s+with)?|mod[ée]ration|moderat(?:ion|ors?|ed\s+by)"
-    rf"|mod[ée]rat(?:eur|rice)s?){_WHEN}(?:{_COLON})?"
-    rf"|(?:mod[ée]ration|moderation|moderators?|animation){_WHEN}{_COLON}"
-    rf"){_HANDLES}",
-    re.IGNORECASE,
-)
 _WORDS = re.compile(r"\w+")
 _ABOUT_THE_QUESTION = re.compile(
     r"question|pregunta|pergunta|quest[ãa]o|frage|domanda|q\d", re.IGNORECASE
@@ -74,45 +39,11 @@ _PENDING_AUTHORS = 1_000
 """Authors whose announcements are kept while no host is known (bounded memory)."""
 
 
-def announced_people(text: str) -> tuple[list[str], list[str]]:
-    """(guests, co-moderators) a post announces by @handle, in order, outside a reply's leading
-    @mentions; empty lists for an ordinary post."""
-    words = own_words(text)
-    if "@" not in words and "＠" not in words:
-        return [], []
-    found: tuple[list[str], list[str]] = ([], [])
-    for i, pattern in enumerate((_GUESTS_NAMED, _COMODS_NAMED)):
-        for m in pattern.finditer(words):
-            for handle in re.findall(r"[@＠](\w{1,50})", m.group("handles")):
-                if handle not in found[i]:
-                    found[i].append(handle)
-    return found
-
-
-def _announced_by(post: Post) -> tuple[list[str], list[str]]:
-    """`announced_people` of a post; on Mastodon a name is the account the post mentions
-    (`aminak@mamot.fr`: the text shows `@aminak` only), so a guest on another instance is known."""
-    guests, comods = announced_people(post.text)
-    if post.network is Network.MASTODON and post.mentions and (guests or comods):
-        accounts = {m.partition("@")[0].casefold(): m for m in post.mentions if "@" in m}
-        guests = [accounts.get(g.casefold(), g) for g in guests]
-        comods = [accounts.get(c.casefold(), c) for c in comods]
-    return guests, comods
-
-
 def _is_reaction(words: str) -> bool:
     """ "Great question!", "boa pergunta 👀", "Super Einstiegsfrage": a short reply about the
     question itself, not an answer to it."""
     text = _TRAILING_TAGS.sub("", words)
     return len(_WORDS.findall(text)) < _REACTION_WORDS and bool(_ABOUT_THE_QUESTION.search(text))
-
-
-def own_words(text: str) -> str:
-    """The author's words: without the automatic leading @mentions of a reply."""
-    words = text.lstrip()
-    if not words.startswith(("@", "＠")):  # `_LEADING_MENTIONS` cannot match
-        return words
-    return _LEADING_MENTIONS.sub("", text, count=1).lstrip()
 
 
 def _norm(handle: str | None) -> str:
@@ -224,6 +155,10 @@ class Classifier:
         """The plan's questions (1, 2, ...) as words: a host's post carrying one is its posting."""
         self._learn_guests = not roster.guests
         self._learn_comods = not roster.co_moderators
+        self._guests_announced = False
+        """A guest keyword was seen ("our guests: @a"): @-names alone no longer make guests."""
+        self._learned_guests: set[str] = set()
+        """Guests learned from the host team's posts (folded), not given by the roster."""
         self._pending: dict[str, tuple[list[str], list[str]]] = {}
         """While no host is known: the people each author's top-level posts announced."""
         self.tag = (tag or "").lstrip("#＃")
@@ -282,7 +217,16 @@ class Classifier:
             number = planned_question(words, self._planned)
             if number is not None:
                 asked = (number, words)
+        top_level = not post.reply_to_id
+        if asked is None and top_level and role in (Role.HOST, Role.COMODERATOR):
+            # After a preamble: the next question, or the open one posted again.
+            expected = (self._next_number(), self.current_question() or 0)
+            asked = later_question_label(words, expected, self.tag)
         learning = self._learn_guests or self._learn_comods
+        if asked and role is not Role.HOST and self._posts_next_question(post, asked[0], role):
+            self._learned_guests.discard(_norm(post.author_handle))
+            self._learn([], [post.author_handle], promote=True)
+            role = Role.COMODERATOR
         if asked and self.roster.host is None and role is Role.PARTICIPANT and not post.reply_to_id:
             self.roster = Roster(post.author_handle, self.roster.guests, self.roster.co_moderators)
             role = Role.HOST
@@ -292,9 +236,9 @@ class Classifier:
                 if pending:
                     self._learn(*pending)
         if learning:
-            if role is Role.HOST:
-                self._learn(*_announced_by(post))
-            elif self.roster.host is None and not post.reply_to_id and role is Role.PARTICIPANT:
+            if role in (Role.HOST, Role.COMODERATOR):
+                self._learn(*self._people_named(post))
+            elif self.roster.host is None and top_level and role is Role.PARTICIPANT:
                 self._remember_announcement(post)
         if asked and role in (Role.HOST, Role.COMODERATOR):
             number = asked[0]
@@ -342,10 +286,39 @@ class Classifier:
             self._answer_of_post.popitem(last=False)
         return answers
 
+    def _next_number(self) -> int:
+        """The number the next question will carry: one past the highest posted."""
+        return max(self.questions, default=0) + 1
+
+    def _posts_next_question(self, post: Post, number: int, role: Role) -> bool:
+        """With no co-moderator given: someone besides the host (a participant, or a guest only
+        learned from the welcome) posts the next question at the top level while the host is
+        known. That is a co-moderator taking their turn ("Pergunta 4 ➡️ ...")."""
+        if not self._learn_comods or self.roster.host is None or post.reply_to_id:
+            return False
+        if role is Role.GUEST and _norm(post.author_handle) not in self._learned_guests:
+            return False
+        return role in (Role.PARTICIPANT, Role.GUEST) and number == self._next_number()
+
+    def _people_named(self, post: Post) -> tuple[list[str], list[str]]:
+        """(guests, co-moderators) a top-level post of the host team names: by keyword ("our
+        guests: @a"), with every other @-name of that post; and while no question is out and
+        no guest keyword was seen, anyone it @-names (the welcome and rules posts name the
+        chat's people, in whatever words)."""
+        guests, comods = announced_by(post)
+        if post.reply_to_id or (self.questions and not guests):
+            return guests, comods
+        if guests or not self._guests_announced:
+            # The post that names the guests names them all, descriptions between them.
+            self._guests_announced = self._guests_announced or bool(guests)
+            named = [h for h in named_handles(post) if _norm(h) not in map(_norm, comods)]
+            guests = guests + [h for h in named if h not in guests]
+        return guests, comods
+
     def _remember_announcement(self, post: Post) -> None:
         """Keep what a top-level post announces, in case its author turns out to be the host
         (with no host given, the first `Q1:` poster becomes the host: the rules come first)."""
-        guests, comods = _announced_by(post)
+        guests, comods = self._people_named(post)
         if not guests and not comods:
             return
         author = _norm(post.author_handle)
@@ -357,11 +330,19 @@ class Classifier:
         kept[0].extend(g for g in guests if g not in kept[0])
         kept[1].extend(c for c in comods if c not in kept[1])
 
-    def _learn(self, guests: list[str], comods: list[str]) -> None:
+    def _learn(self, guests: list[str], comods: list[str], *, promote: bool = False) -> None:
         """Add the guests and co-moderators the host announced (only those the roster was
-        given none of); never the host, nor someone who already has a role."""
+        given none of); never the host, nor someone who already has a role (`promote`: a
+        learned guest who turned out to be a co-moderator)."""
         roster = self.roster
         taken: set[str] = set()
+        if promote:
+            moved = {_norm(c) for c in comods}
+            roster = Roster(
+                roster.host,
+                tuple(g for g in roster.guests if _norm(g) not in moved),
+                roster.co_moderators,
+            )
 
         def free(handle: str) -> bool:
             return _norm(handle) not in taken and roster.role_of(handle) is Role.PARTICIPANT
@@ -372,13 +353,17 @@ class Classifier:
             for g in guests:
                 if free(g):
                     taken.add(_norm(g))
+                    self._learned_guests.add(_norm(g))
                     new_guests.append(g)
         if self._learn_comods:
             for c in comods:
                 if free(c):
                     taken.add(_norm(c))
                     new_comods.append(c)
-        if len(new_guests) != len(roster.guests) or len(new_comods) != len(roster.co_moderators):
+        if roster is not self.roster or (new_guests, new_comods) != (
+            list(roster.guests),
+            list(roster.co_moderators),
+        ):
             self.roster = Roster(roster.host, tuple(new_guests), tuple(new_comods))
 
     def _is_audience_question(self, post: Post, words: str) -> bool:

@@ -65,6 +65,22 @@ def question_label(words: str, tag: str = "") -> tuple[int, str] | None:
     return int(m.group("n")), body
 
 
+_SENTENCE_END = re.compile(r"(?:[.!?…)\]]|[^\w\s#＃@＠,;:'’\"-])\s+")
+
+
+def later_question_label(
+    words: str, numbers: tuple[int, ...], tag: str = ""
+) -> tuple[int, str] | None:
+    """(n, the question's own text) when `words` carry the label of one of `numbers` after a
+    first sentence ("Oops, forgot the tag 🙈 Q.2 Which signs ...?"), read as a question; else
+    None."""
+    for end in _SENTENCE_END.finditer(words):
+        found = question_label(words[end.end() :], tag)
+        if found is not None and found[0] in numbers:
+            return found
+    return None
+
+
 def answer_label(words: str) -> int | None:
     """The question number an answer's label names (`A3`, `R3:`, `Respuesta 3`), or None."""
     m = _ANSWER_LABEL.match(words)

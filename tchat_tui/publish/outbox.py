@@ -10,10 +10,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tchat_tui.domain.classify import Classifier, own_words
+from tchat_tui.domain.classify import Classifier
 from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.labels import question_label
 from tchat_tui.domain.post import Network, Post
+from tchat_tui.domain.text.own_words import own_words
 from tchat_tui.publish.base import LookupFailed, OutboxRow, Publisher, PublishResult
 from tchat_tui.publish.own_post import HostIdentity, OwnPosts
 from tchat_tui.store.consoles import is_live, new_owner, owner_gone

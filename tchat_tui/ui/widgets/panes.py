@@ -9,8 +9,8 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from tchat_tui.domain.classify import own_words
 from tchat_tui.domain.labels import answer_label
+from tchat_tui.domain.text.own_words import own_words
 from tchat_tui.ui.pacing import QuestionState, pacing_label, span
 from tchat_tui.ui.safe import multi_line, one_line
 from tchat_tui.ui.stream_entry import PROMO_MARKS, ROLE_BADGES, ROLE_STYLES, StreamEntry, local_time
