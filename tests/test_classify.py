@@ -10,8 +10,8 @@ import pytest
 
 from tchat_tui.cli.main import main
 from tchat_tui.domain.classify import Classification, Classifier, Roster, question_body
-from tchat_tui.domain.text.own_words import own_words
 from tchat_tui.domain.post import Network, Post, Role
+from tchat_tui.domain.text.own_words import own_words
 from tchat_tui.pipeline.settings import demo_files
 from tests.factories import make_post
 
