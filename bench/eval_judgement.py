@@ -1,6 +1,7 @@
 """How the console's judgement does on labelled chats it was not tuned on.
 
     .venv/bin/python bench/eval_judgement.py [--split dev|test|all] [--no-plan] [--chat NAME ...]
+    .venv/bin/python bench/eval_judgement.py --leave-one-out
 
 For each chat in tests/judgement/chats (written and labelled by people who had not read the rules;
 the guideline is tests/judgement/GUIDELINE.md), the chat is imported as a host would
@@ -21,6 +22,11 @@ question mark" for audience questions, `^Q\\d` by the host team for question pos
 
 The split is by chat (tests/judgement/split.toml): tune on `dev`, never look at `test` while
 tuning; report the test figures as they come.
+
+`--leave-one-out`: the promo weights are fitted (`scripts/fit_promo_weights.py`); for each labelled
+chat, dev and test alike, the weights are fitted again on every other chat and the chat is scored
+with them (as `tchat-live flag --rules` scores). The other judgements have no fitted part: their
+leave-one-chat-out figures are the per-chat figures above.
 """
 
 from __future__ import annotations
@@ -216,13 +222,41 @@ def line(s: ChatScore) -> None:
     )
 
 
+def leave_one_out(names: list[str]) -> int:
+    """Promo P/R of each chat with the weights fitted on all the other chats."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import fit_promo_weights as fitting
+
+    from tchat_tui.domain.promo.config import parse_rules
+
+    base = fitting.RULES.read_text(encoding="utf-8")
+    every = fitting.all_chats()
+    print(f"promo, leave one chat out: weights fitted on the other {len(every) - 1} chats")
+    total = Tally()
+    for name in names:
+        text, _fit, _rounds = fitting.fitted_rules([c for c in every if c != name], base)
+        labels = fitting.labels_of(name)
+        tally = Tally()
+        for post_id, _features, level in fitting.score_chat(name, parse_rules(text, name)):
+            tally.add(level != "none" or None, labels[post_id] or None)
+        total.merge(tally)
+        print(f"  {name:<14} promo {tally.text()}")
+    print(f"  {'all':<14} promo {total.text()}")
+    return 0
+
+
 def main() -> int:
     """Score the chosen chats and print the figures by split."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
     parser.add_argument("--no-plan", action="store_true", help="import without the chat's plan")
     parser.add_argument("--chat", action="append", default=[], help="only this chat (repeat)")
+    parser.add_argument(
+        "--leave-one-out", action="store_true", help="promo fitted without each chat in turn"
+    )
     args = parser.parse_args()
+    if args.leave_one_out:
+        return leave_one_out(args.chat or sorted(split_of()))
     parts = split_of()
     names = args.chat or sorted(parts)
     mode = "without the plan" if args.no_plan else "with the plan"

@@ -88,6 +88,7 @@ class PromoResult:
         out = [
             f"{s.reason_fr if fr else s.reason_en} ({_num(s.weight, 'fr' if fr else 'en')})"
             for s in self.signals
+            if s.weight  # a signal the fitted rules weigh at 0 is no reason
         ]
         out.append(f"{'règles' if fr else 'rules'} v{self.rules_version}")
         return out
