@@ -67,9 +67,9 @@ def test_the_machine_zone_keeps_summer_time(monkeypatch: pytest.MonkeyPatch) -> 
         (PARIS, 1, "CET"),
         (PARIS, 7, "CEST"),
         (UTC, 1, "UTC"),
-        (timezone(timedelta(hours=1)), 1, "UTC+01:00"),
-        (timezone(timedelta(hours=-3, minutes=-30)), 1, "UTC-03:30"),
-        (ZoneInfo("America/Sao_Paulo"), 1, "UTC-03:00"),
+        (timezone(timedelta(hours=1)), 1, "UTC+1"),
+        (timezone(timedelta(hours=-3, minutes=-30)), 1, "UTC-3:30"),
+        (ZoneInfo("America/Sao_Paulo"), 1, "UTC-3"),
     ],
 )
 def test_zone_label(zone: tzinfo, month: int, label: str) -> None:

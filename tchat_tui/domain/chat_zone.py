@@ -68,7 +68,7 @@ def _named(name: str) -> tzinfo | None:
 
 
 def zone_label(zone: tzinfo, at: datetime) -> str:
-    """The zone as the header names it at `at`: 'CET', 'CEST', 'UTC', 'UTC+01:00'."""
+    """The zone as the header names it at `at`: 'CET', 'CEST', 'UTC', 'UTC+1', 'UTC-3:30'."""
     name = at.astimezone(zone).tzname() or ""
     if not name or name[0] in "+-":  # zones with no abbreviation: '-03'
         offset = at.astimezone(zone).utcoffset() or timedelta(0)
@@ -78,5 +78,5 @@ def zone_label(zone: tzinfo, at: datetime) -> str:
 
 def _utc_offset(offset: timedelta) -> str:
     sign = "-" if offset < timedelta(0) else "+"
-    minutes = abs(int(offset.total_seconds())) // 60
-    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    hours, minutes = divmod(abs(int(offset.total_seconds())) // 60, 60)
+    return f"UTC{sign}{hours}:{minutes:02d}" if minutes else f"UTC{sign}{hours}"
