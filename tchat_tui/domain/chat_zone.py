@@ -70,7 +70,7 @@ def _named(name: str) -> tzinfo | None:
 def zone_label(zone: tzinfo, at: datetime) -> str:
     """The zone as the header names it at `at`: 'CET', 'CEST', 'UTC', 'UTC+1', 'UTC-3:30'."""
     name = at.astimezone(zone).tzname() or ""
-    if not name or name[0] in "+-":  # zones with no abbreviation: '-03'
+    if not name or name.removeprefix("UTC")[:1] in ("+", "-"):  # '-03', 'UTC+01:00'
         offset = at.astimezone(zone).utcoffset() or timedelta(0)
         return "UTC" if not offset else _utc_offset(offset)
     return name
