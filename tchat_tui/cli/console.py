@@ -38,6 +38,12 @@ def console_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--speed", type=replay_speed, help="replay speed: N times real time, 0 = at once"
     )
+    p.add_argument(
+        "--practice",
+        action="store_true",
+        help="rehearse as the host on --replay: the recorded host's and co-moderators' own posts"
+        " are held back, yours are the host's (--demo always rehearses)",
+    )
     add_roster_options(p)
     p.add_argument(
         "--db", type=Path, help="the chat database (default: one per tag in the data folder)"
@@ -83,12 +89,19 @@ def _console(args: argparse.Namespace) -> int:
     if args.speed is not None and not (args.demo or args.replay):
         print("tchat-live: --speed goes with --demo or --replay", file=sys.stderr)
         return 2
+    if args.practice and not (args.demo or args.replay):
+        print(
+            "tchat-live: --practice goes with --replay FILE (the demo always rehearses)",
+            file=sys.stderr,
+        )
+        return 2
     settings = Settings(
         tag=tag or "",
         db_path=args.db,
         replay=args.replay,
         demo=args.demo,
         speed=args.speed,
+        practice=args.demo or args.practice,
         plan_path=args.plan,
         host=args.host,
         guests=tuple(args.guest),
@@ -110,4 +123,6 @@ def _console(args: argparse.Namespace) -> int:
     app.run()  # the app shuts the session down as it exits
     if app.error:
         print(f"tchat-live: {app.error}", file=sys.stderr)
+    elif app.kept:
+        print(app.kept)  # where the chat is and how to summarize it, once the terminal is back
     return int(app.return_code or 0)

@@ -6,10 +6,11 @@ import getpass
 import json
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from tchat_tui.domain.chat_post import ChatPost
+from tchat_tui.domain.chat_zone import chat_zone
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.domain.post import Network
@@ -77,6 +78,14 @@ class ChatSession:
         guests = settings.guests or (tuple(self.plan.guests) if self.plan else ())
         comods = settings.co_moderators or (tuple(self.plan.co_moderators) if self.plan else ())
         self.roster = Roster(host, tuple(guests), tuple(comods))
+        self.practice = settings.practice and replay is not None
+        """A rehearsal: the recording's host and co-moderators are held back, the user hosts."""
+        if self.practice:
+            from tchat_tui.pipeline.practice import check_practice
+
+            check_practice(self.roster)
+        self.zone: tzinfo = settings.zone or chat_zone(self.plan.to_dict() if self.plan else None)
+        """The chat's time zone: every time on screen and in the log is in it."""
         self.db_path = settings.db_path or default_db_path(self.tag)
         if not open_now:
             # What `open` would refuse, found before the console takes over the terminal.
@@ -168,6 +177,10 @@ class ChatSession:
         for handle, role, network in roster_handles(self.roster):
             self.store.set_role(handle, role, network)
         self.roster = with_stored_roles(self.roster, self.store.chat_roles(self.chat_id))
+        self.store.clock = self.clock.now  # the action log in the chat's time (a replay's)
+        if self.plan is None and self.settings.zone is None:
+            stored = self.store.chat(self.chat_id).get("plan_json")
+            self.zone = chat_zone(json.loads(stored) if stored else None)
         # The keyboard stays with whoever had it when the console stopped (if still listed).
         last = self.store.last_on_duty(self.chat_id)
         if last is not None and last in self.moderators:
@@ -190,10 +203,18 @@ class ChatSession:
         self.restored = self.pipeline.restore()
         self.runner = PipelineRunner(self.pipeline)
         self.replay_source: ReplaySource | None = None
+        self._replay_runs: Source | None = None
         self._replay_from: datetime | None = None
         if replay:
             self.replay_source = ReplaySource(replay, speed=self.speed)
-            self.sources.append(self.replay_source)
+            self._replay_runs = self.replay_source
+            if self.practice:
+                from tchat_tui.pipeline.practice import PracticeSource
+
+                self._replay_runs = PracticeSource(
+                    self.replay_source, lambda: self.classifier.roster
+                )
+            self.sources.append(self._replay_runs)
             latest = self.store.latest_post_time(self.chat_id)
             self.replay_source.resume_at = latest
             start_at = self.replay_source.first_post_time()
@@ -331,7 +352,7 @@ class ChatSession:
             for source in self.sources:
                 if not self.runner.stop.is_set():
                     thread = self.runner.start(source)
-                    if source is self.replay_source:
+                    if source is self._replay_runs:
                         threading.Thread(
                             target=self._settle_after,
                             args=(thread,),

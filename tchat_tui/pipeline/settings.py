@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from importlib import resources
 from pathlib import Path
 
@@ -90,5 +90,10 @@ class Settings:
     classic: bool = False
     """The classic 140 limit on X."""
     new_chat: bool = False
+    practice: bool = False
+    """Rehearse as the host on a recording (`--demo`, `--replay FILE --practice`): the recorded
+    host's and co-moderators' own posts are held back, the user's sends are the host's."""
     start_sources: bool = True
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    zone: tzinfo | None = None
+    """The chat's time zone (tests give one); None: the plan's, else the machine's local zone."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
@@ -24,6 +25,8 @@ class Connection:
         # each open (70 ms), and tchat-live uses no sqlite-utils plugins.
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self._lock = threading.RLock()
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+        """The chat's time, as the moderators' actions are logged (a replay's clock in a replay)."""
         self._authors_known: dict[str, tuple[str, str, str]] = {}
         """Authors written in this session: (handle, name, role); unchanged ones are not rewritten."""
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from tchat_tui.store.connection import Connection
-from tchat_tui.store.rows import Row, now_iso
+from tchat_tui.store.rows import Row, iso
 
 
 class ModerationTable(Connection):
@@ -20,7 +20,7 @@ class ModerationTable(Connection):
             self._conn.execute(
                 "INSERT INTO actions (chat_id, at, moderator, action, target, detail)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (chat_id, now_iso(), moderator, action, target, detail),
+                (chat_id, iso(self.clock()), moderator, action, target, detail),
             )
 
     def _moderate(
@@ -31,7 +31,7 @@ class ModerationTable(Connection):
             self._conn.execute(
                 "INSERT INTO actions (chat_id, at, moderator, action, target, detail)"
                 " VALUES (?, ?, ?, ?, ?, '')",
-                (chat_id, now_iso(), moderator, action, target),
+                (chat_id, iso(self.clock()), moderator, action, target),
             )
 
     def set_starred(self, chat_id: int, key: str, moderator: str, starred: bool) -> None:
@@ -96,7 +96,7 @@ class ModerationTable(Connection):
             self._conn.execute(
                 "INSERT INTO actions (chat_id, at, moderator, action, target, detail)"
                 " VALUES (?, ?, ?, 'note', ?, ?)",
-                (chat_id, now_iso(), moderator, author_key, note),
+                (chat_id, iso(self.clock()), moderator, author_key, note),
             )
 
     def actions(self, chat_id: int, limit: int = 200) -> list[Row]:

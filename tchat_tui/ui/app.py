@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+
 from rich.text import Text
 from textual import events
 from textual.app import App
@@ -9,8 +12,9 @@ from textual.widgets import Input
 
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.pipeline.settings import Settings
+from tchat_tui.ui.chat_time import show_times_in
 from tchat_tui.ui.focus import caught_up
-from tchat_tui.ui.leaving import farewell, unsent_posts
+from tchat_tui.ui.leaving import farewell, unsent_posts, where_kept
 from tchat_tui.ui.modals.confirm_quit import ConfirmQuit
 from tchat_tui.ui.screens.main import MainScreen
 from tchat_tui.ui.widgets.composer import Composer
@@ -41,6 +45,9 @@ class ChatApp(App[int]):
         self.main: MainScreen | None = None
         self.farewell = ""
         """What the host was told on the way out (posts the outbox still held), if anything."""
+        self.kept = ""
+        """Said once the terminal is back: where the chat is stored, how to summarize it."""
+        show_times_in(session.zone)
 
     async def on_event(self, event: events.Event) -> None:
         """Input first: a key or a click claims the next milliseconds from the pipeline.
@@ -110,7 +117,22 @@ class ChatApp(App[int]):
 
     def on_unmount(self) -> None:
         """The console is closing: stop the workers, save the costs, close the database."""
+        if not self.error:
+            self.kept = where_kept(self.session)
         self.session.shutdown()
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """The palette's "Screenshot": an SVG beside the chat's database, said in a toast.
+
+        Textual saves into the Downloads folder, which a server seldom has ("Failed to save
+        screenshot"); the database's folder exists (the console refuses to start otherwise).
+        """
+        folder = Path(path) if path else self.session.db_path.parent
+        return super().deliver_screenshot(
+            filename or _screenshot_name(self.session.tag, folder), str(folder), time_format
+        )
 
     def get_default_screen(self) -> MainScreen:
         """The main screen is the first thing painted (no blank screen before it)."""
@@ -121,6 +143,19 @@ class ChatApp(App[int]):
     def error(self) -> str | None:
         """Why the console stopped before the chat opened, if it did (one line)."""
         return self.main.error if self.main is not None else None
+
+
+def _screenshot_name(tag: str, folder: Path) -> str:
+    """`tchat-live-TAG-2026-11-26_19-42-10.svg` (the machine's time in the chat's zone), not
+    one already in `folder`."""
+    from tchat_tui.ui.chat_time import ShownZone
+
+    stem = f"tchat-live-{tag or 'chat'}-{datetime.now(ShownZone.get()):%Y-%m-%d_%H-%M-%S}"
+    name, n = f"{stem}.svg", 1
+    while (folder / name).exists():
+        n += 1
+        name = f"{stem}-{n}.svg"
+    return name
 
 
 def build_app(settings: Settings) -> ChatApp:

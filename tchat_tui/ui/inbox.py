@@ -10,6 +10,7 @@ from typing import Any
 from tchat_tui.domain.post import Network, make_key
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.sources.base import SourceState
+from tchat_tui.ui.chat_time import clock_time
 from tchat_tui.ui.pacing import QuestionState, current_question, question_states
 from tchat_tui.ui.stream_entry import StreamEntry
 
@@ -144,7 +145,7 @@ class Inbox:
         for name, st in self.sources.items():
             text = f"{name}: {st.state}"
             if st.until is not None:
-                text += f" until {st.until.astimezone().strftime('%H:%M')}"
+                text += f" until {clock_time(st.until)[:5]}"
             if st.detail:
                 text += f" ({st.detail})"
             parts.append(text)

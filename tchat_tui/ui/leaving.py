@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import shlex
 import time
 from typing import Any
 
@@ -55,3 +56,18 @@ def farewell(rows: list[dict[str, Any]]) -> str:
 
 def _count(n: int) -> str:
     return f"{n} post" if n == 1 else f"{n} posts"
+
+
+def where_kept(session: ChatSession) -> str:
+    """What the host is told once the terminal is back: where the chat is stored and the
+    command that makes its summary ('' for a chat that never opened)."""
+    if not session.is_open:
+        return ""
+    db = shlex.quote(str(session.db_path))
+    chat = ""
+    if session.chat_id != max(session.store.chat_ids(), default=session.chat_id):
+        chat = f" --chat {session.chat_id}"  # an older chat of this database was resumed
+    return (
+        f"tchat-live: the chat is stored in {db}\n"
+        f"  its summary: tchat-live summary --db {db}{chat} --out summary.md"
+    )

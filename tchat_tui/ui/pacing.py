@@ -85,16 +85,3 @@ def pacing_label(number: int, due: datetime | None, now: datetime) -> str:
     if now <= due:
         return f"Q{number} due in {span(due - now)}"
     return f"Q{number} running {span(now - due)} late"
-
-
-def hour_clock(started: datetime | None, duration: timedelta, now: datetime) -> str:
-    """'12:34 elapsed · 47:26 left' (or 'not started' / 'over by 3:10')."""
-    if started is None:
-        return "not started"
-    if now < started:
-        return f"starts in {span(started - now)}"
-    elapsed = now - started
-    left = started + duration - now
-    if left.total_seconds() < 0:
-        return f"{span(elapsed)} elapsed · over by {span(-left)}"
-    return f"{span(elapsed)} elapsed · {span(left)} left"

@@ -11,6 +11,7 @@ from typing import Any
 from rich.text import Text
 
 from tchat_tui.domain.chat_post import ChatPost
+from tchat_tui.ui.chat_time import clock_time
 from tchat_tui.ui.safe import one_line
 
 
@@ -149,8 +150,8 @@ def matches(entry: StreamEntry, flt: StreamFilter, current_question: int | None)
 
 
 def local_time(moment: datetime) -> str:
-    """A post time as the host reads it: HH:MM:SS in local time."""
-    return moment.astimezone().strftime("%H:%M:%S")
+    """A post time as the host reads it: HH:MM:SS in the chat's time zone."""
+    return clock_time(moment)
 
 
 def line_parts(entry: StreamEntry) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""The queue's pacing clock and the header's hour clock (pure functions, no Textual)."""
+"""The queue's pacing clock (pure functions, no Textual); the hour clock is in test_chat_time."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 from tchat_tui.ui.pacing import (
     QuestionState,
     current_question,
-    hour_clock,
     next_question,
     pacing_label,
     span,
@@ -83,20 +82,6 @@ def test_no_guessed_question_after_the_hour(last_posted: datetime, due: datetime
     states = [QuestionState(9, "nine", last_posted, None)]
     assert next_question(states, ends_at=at(60)) == (10, due)
     assert next_question(states) == (10, last_posted + timedelta(minutes=7))
-
-
-@pytest.mark.parametrize(
-    ("started", "now", "text"),
-    [
-        (None, at(1), "not started"),
-        (at(10), at(9), "starts in 1:00"),
-        (T, at(12.5), "12:30 elapsed · 47:30 left"),
-        (T, at(63), "1:03:00 elapsed · over by 3:00"),
-    ],
-)
-def test_hour_clock(started: datetime | None, now: datetime, text: str) -> None:
-    """The header's clock: elapsed and left of the hour."""
-    assert hour_clock(started, timedelta(hours=1), now) == text
 
 
 @pytest.mark.parametrize(

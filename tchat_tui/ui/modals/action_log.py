@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from rich.table import Table
@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tchat_tui.domain.chat_zone import zone_label
+from tchat_tui.ui.chat_time import ShownZone
 from tchat_tui.ui.safe import one_line
 from tchat_tui.ui.stream_entry import local_time
 
@@ -52,13 +54,17 @@ class ActionLog(ModalScreen[None]):
         return target
 
     def _table(self) -> Table:
-        table = Table(title="Moderator actions (newest first)", expand=True, show_edge=False)
+        rows = self.store.actions(self.chat_id, self.limit)
+        newest = datetime.fromisoformat(rows[0]["at"]) if rows else datetime.now(UTC)
+        zone = zone_label(ShownZone.get(), newest)
+        title = f"Moderator actions (newest first; the chat's time, {zone})"
+        table = Table(title=title, expand=True, show_edge=False)
         table.add_column("time", no_wrap=True, style="dim")
         table.add_column("moderator", no_wrap=True, style="bold green")
         table.add_column("action", no_wrap=True, style="bold")
         table.add_column("on", ratio=1, no_wrap=True, overflow="ellipsis")
         table.add_column("detail", max_width=30, no_wrap=True, overflow="ellipsis")
-        for row in self.store.actions(self.chat_id, self.limit):
+        for row in rows:
             table.add_row(
                 local_time(datetime.fromisoformat(row["at"])),
                 Text(one_line(row["moderator"] or "")),

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tchat_tui.domain.cost import PRICES_READ_ON, CostMeter
+from tchat_tui.ui.chat_time import clock_time
 
 
 class CostScreen(ModalScreen[None]):
@@ -41,7 +42,8 @@ class CostScreen(ModalScreen[None]):
             if self.estimated:
                 title += " (estimated as if live: replay or dry-run, nothing is billed)"
             yield Static(Text(title, style="bold"))
-            yield Static(self._table("Last hour", self.meter.breakdown(hour_ago)))
+            span = f"{clock_time(hour_ago)[:5]}–{clock_time(self.now)[:5]}"  # the chat's clock
+            yield Static(self._table(f"Last hour ({span})", self.meter.breakdown(hour_ago)))
             yield Static(self._table("Whole chat", self.meter.breakdown()))
             yield Static(
                 Text(

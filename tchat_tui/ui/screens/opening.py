@@ -8,6 +8,7 @@ from typing import Any
 from textual.app import App
 
 from tchat_tui.pipeline.session import ChatSession
+from tchat_tui.ui.chat_time import show_times_in
 
 
 def open_session(
@@ -24,6 +25,7 @@ def open_session(
         _tell(app, failed, exc)
     else:
         if session.is_open:
+            show_times_in(session.zone)  # a chat reopened without its plan: the stored plan's
             _tell(app, opened)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from tchat_tui.pipeline.session import ChatSession
+from tchat_tui.ui.chat_time import chat_ended, hour_clock
 from tchat_tui.ui.inbox import Inbox
-from tchat_tui.ui.pacing import DEFAULT_GAP, hour_clock, next_question, pacing_label
+from tchat_tui.ui.pacing import DEFAULT_GAP, next_question, pacing_label
 from tchat_tui.ui.widgets.panes import HeaderFacts, QueueFacts
 
 
@@ -24,7 +25,9 @@ def pane_facts(
         text = next((q.text for q in feed.questions if q.number == current), "")
         question = f"Q{current}: {text}" if text else f"Q{current}"
     pacing = ""
-    if nxt is not None and nxt[1] is not None:
+    # A chat long over says when it ended: no question is late, none has been open for days.
+    ended = chat_ended(started, s.duration, now)
+    if nxt is not None and nxt[1] is not None and not ended:
         pacing = pacing_label(nxt[0], nxt[1], now)
     header = HeaderFacts(
         tag=s.tag,
@@ -45,6 +48,6 @@ def pane_facts(
         next_number=nxt[0] if nxt else None,
         next_due=nxt[1] if nxt else None,
         audience=feed.audience,
-        now=now,
+        now=None if ended else now,
     )
     return header, queue

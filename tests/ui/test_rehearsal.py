@@ -1,0 +1,90 @@
+"""Rehearsing on the demo (`tchat-live --demo`): the user is the host. The recorded host's and
+co-moderator's posts never appear; the user's questions are the chat's, and none opens by itself."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.pilot import Pilot
+
+from tchat_tui.ui.app import ChatApp
+from tchat_tui.ui.chat_time import ShownZone
+from tchat_tui.ui.screens.main import MainScreen
+from tests.ui.conftest import opened
+
+HELD = {"claire_morel", "tom_lefevre"}
+
+
+@pytest.fixture(autouse=True)
+def _zone_back() -> Iterator[None]:
+    """The console sets the zone it shows; put the machine's back afterwards."""
+    yield
+    ShownZone.zone = None
+
+
+def rehearsal(make_app: Any) -> ChatApp:
+    """The console as `tchat-live --demo` opens it (at full speed)."""
+    app = make_app(
+        tag="",
+        replay=None,
+        demo=True,
+        practice=True,
+        host=None,
+        guests=(),
+        zone=ZoneInfo("Europe/Paris"),
+    )
+    assert isinstance(app, ChatApp)
+    return app
+
+
+async def replayed(pilot: Pilot[Any]) -> MainScreen:
+    """Wait for the whole recording to be played and shown."""
+    screen = await opened(pilot)
+    deadline = time.monotonic() + 30
+    while (
+        screen.feed.sources.get("replay") is None
+        or screen.feed.sources["replay"].state != "ended"
+        or screen.session.runner.fresh
+    ):
+        assert time.monotonic() < deadline, screen.feed.sources
+        await pilot.pause(0.05)
+    await pilot.pause(0.2)
+    return screen
+
+
+async def test_the_user_hosts_the_demo(make_app: Any) -> None:
+    """No post of the recorded host or co-moderator is shown or counted; no question opens by
+    itself; the user's Q1 is the chat's Q1, posted as the host (dry-run)."""
+    app = rehearsal(make_app)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await replayed(pilot)
+        shown = {e.handle for e in screen.stream.entries}
+        assert shown and not shown & HELD
+        assert screen.feed.current_question is None
+        assert "held back" in screen.feed.source_line()
+        await pilot.press("n")
+        assert screen.composer.draft.value.startswith("Q1: Concrètement")
+        await pilot.press("enter")
+        deadline = time.monotonic() + 10
+        while screen.feed.current_question != 1:
+            assert time.monotonic() < deadline
+            await pilot.pause(0.05)
+        mine = screen.stream.entries[-1]
+        assert (mine.handle, mine.role, mine.question_number, mine.dry_run) == (
+            "claire_morel",
+            "host",
+            1,
+            True,
+        )
+        await pilot.pause(0.3)
+        assert screen.feed.current_question == 1  # Q3 (or any other) did not open by itself
+    again = rehearsal(make_app)
+    async with again.run_test(size=(140, 40)) as pilot:
+        screen = await replayed(pilot)
+        hosts = [e for e in screen.stream.entries if e.handle in HELD]
+        assert [(e.question_number, e.dry_run) for e in hosts] == [(1, True)]
+        assert screen.feed.current_question == 1
