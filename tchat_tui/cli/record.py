@@ -250,7 +250,9 @@ def run(args: argparse.Namespace) -> int:
 class SourceThread(threading.Thread):
     """A source running in its own thread, with the sink it writes to."""
 
-    def __init__(self, recorded: RecordedSource, sink: NetworkSink, target: Callable[[], None]):
+    def __init__(
+        self, recorded: RecordedSource, sink: NetworkSink, target: Callable[[], None]
+    ) -> None:
         super().__init__(target=target, name=f"record-{recorded.source.name}", daemon=True)
         self.recorded = recorded
         self.sink = sink
