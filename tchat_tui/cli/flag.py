@@ -151,8 +151,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p = subparsers.add_parser(
         "flag",
         help="score a recorded stream for self-promotion (JSON lines)",
-        description="Read a recorded stream (X filtered-stream lines) in order and print one JSON"
-        " object per post: id, author, promo, level, score, reasons.",
+        description="Read a recorded stream (X, Mastodon and Bluesky lines) in order and print"
+        " one JSON object per post: id, author, promo, level, score, reasons.",
     )
     p.add_argument("file", type=Path, help="the recorded stream")
     add_roster_options(p)

@@ -4,6 +4,7 @@ the live console judged it (the stored rows are the same), credentials never in 
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -197,6 +198,12 @@ def test_a_mastodon_chat_recorded_replays_and_imports_as_it_was_live(
     assert found[f"tiredness, mostly #{TAG}"][2] == 2  # a reply in Q2's thread
     assert found[f"@claire how do you prepare the questions? #{TAG}"][3] == 1
     assert any(r["promo_level"] != "none" for r in live_rows)
+    capsys.readouterr()
+    assert cli(["flag", str(out), "--host", who]) == 0  # `flag` reads the recording alike
+    flagged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {o["id"]: o["level"] for o in flagged} == {
+        r["native_id"]: r["promo_level"] for r in live_rows
+    }
 
 
 def test_a_bluesky_chat_recorded_replays_and_imports_as_it_was_live(
