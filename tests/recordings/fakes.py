@@ -4,8 +4,8 @@ the other against the same fake see the same posts in the same order.
 
 Mastodon: `/api/v2/instance`, the tag timeline (the backfill: the first posts, newest first) and
 the SSE hashtag stream (the rest, then heartbeats). Bluesky: `createSession`, `searchPosts`
-(the first posts), `getProfiles`, and a Jetstream WebSocket that sends the rest once `release`
-is set (by the first search, unless the test holds it), so the search's posts come first.
+(the first posts), `getProfiles`, and a Jetstream WebSocket that sends the rest once the test
+sets `release` (when the search's posts are in), so every run sees them in the same order.
 """
 
 from __future__ import annotations
@@ -271,9 +271,8 @@ class FakeBluesky:
 
     hour: list[Said] = field(default_factory=lambda: HOUR)
     first: int = FIRST
-    auto_release: bool = True
     release: threading.Event = field(default_factory=threading.Event)
-    """Jetstream sends its events once this is set (by the first search when `auto_release`)."""
+    """Jetstream sends its events once the test sets this."""
     searches: int = 0
     logins: int = 0
 
@@ -369,8 +368,6 @@ class FakeBluesky:
         elif path == "/xrpc/app.bsky.feed.searchPosts":
             self.searches += 1
             h.send_json({"posts": [self.view(s) for s in reversed(self.hour[: self.first])]})
-            if self.auto_release:
-                self.release.set()
         elif path == "/xrpc/app.bsky.actor.getProfiles":
             actors = query.get("actors") or []
             known = {did(s.author): s.author for s in self.hour}
@@ -413,10 +410,9 @@ class FakeBluesky:
             await self._stopped.wait()
 
     async def _connection(self, ws: ServerConnection) -> None:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 30
         while not self.release.is_set() and time.monotonic() < deadline:
             await asyncio.sleep(0.02)
-        await asyncio.sleep(0.3)  # the search's posts reach the sink first
         for said in self.hour[self.first :]:
             await ws.send(self.event(said))
         await ws.wait_closed()

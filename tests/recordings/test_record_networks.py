@@ -22,6 +22,7 @@ from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.pipeline.settings import Settings
 from tests.recordings.fakes import (
     APP_PASSWORD,
+    FIRST,
     HOUR,
     TAG,
     TOKEN,
@@ -65,7 +66,7 @@ def mastodon() -> Iterator[FakeMastodon]:
 
 @pytest.fixture
 def bluesky() -> Iterator[FakeBluesky]:
-    """The fake PDS and Jetstream."""
+    """The fake PDS and Jetstream; Jetstream waits for the test's word (`release_when`)."""
     fake = FakeBluesky()
     yield fake
     fake.stop()
@@ -124,6 +125,25 @@ def run_session(settings: Settings, expected: int) -> list[dict[str, Any]]:
     finally:
         session.shutdown()
     return rows(session.db_path)
+
+
+def release_when(fake: FakeBluesky, ready: Callable[[], bool]) -> None:
+    """Let Jetstream send once `ready()` says the search's posts are in: the same order in
+    every run (the live console's and the recording's)."""
+    fake.release.clear()
+
+    def wait() -> None:
+        deadline = time.monotonic() + 30
+        while not ready() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        fake.release.set()
+
+    threading.Thread(target=wait, daemon=True).start()
+
+
+def lines(path: Path) -> int:
+    """How many lines a recording has so far."""
+    return len(path.read_text(encoding="utf-8").splitlines()) if path.exists() else 0
 
 
 def live(tmp_path: Path, networks: tuple[Network, ...], who: str) -> list[dict[str, Any]]:
@@ -217,11 +237,12 @@ def test_a_bluesky_chat_recorded_replays_and_imports_as_it_was_live(
     bluesky_env(env, bluesky)
     who = host()
     networks = (Network.BLUESKY,)
+    release_when(bluesky, lambda: count(tmp_path / "live.db") >= FIRST)
     live_rows = live(tmp_path, networks, who)
     assert len(live_rows) == len(HOUR)
 
-    bluesky.release.clear()
     out = tmp_path / "bluesky.jsonl"
+    release_when(bluesky, lambda: lines(out) >= FIRST)
     assert record([f"#{TAG}", "--out", str(out), "--network", "bluesky", "--max-posts", "8"]) == 0
     assert "8 posts written" in capsys.readouterr().err
     check_recording(out, len(HOUR))
@@ -247,7 +268,7 @@ def test_a_chat_on_three_networks_records_into_one_file_and_replays_as_one_chat(
     Mastodon."""
     others = [Said("n1", "nadia", f"A1 music, loud #{TAG}", 300)]
     others.append(Said("n2", "nadia", f"A2 bad sleep #{TAG}", 320))
-    bluesky = FakeBluesky(hour=others, first=0, auto_release=False)
+    bluesky = FakeBluesky(hour=others, first=0)
     x = FakeX(keepalive=0.1).start()
     x.add_user("2001", "ada")
     try:
@@ -259,9 +280,7 @@ def test_a_chat_on_three_networks_records_into_one_file_and_replays_as_one_chat(
 
         def the_others_after_mastodon() -> None:
             deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                if out.exists() and len(out.read_text(encoding="utf-8").splitlines()) >= 8:
-                    break
+            while lines(out) < len(HOUR) and time.monotonic() < deadline:
                 time.sleep(0.05)
             while not x._live and time.monotonic() < deadline:
                 time.sleep(0.02)
