@@ -90,6 +90,8 @@ class RecordingWriter:
     def posts(self, posts: list[Post]) -> None:
         """Write the posts not written yet."""
         with self._lock:
+            if self.out.closed:  # a source still stopping after the end
+                return
             for post in posts:
                 if self.max_posts is not None and self.count >= self.max_posts:
                     self.stop.set()
@@ -130,6 +132,11 @@ class RecordingWriter:
         """Count what could not be parsed (it is not written)."""
         with self._lock:
             self.skipped += count
+
+    def close(self) -> None:
+        """Close the file; what a source still hands over after this is not written."""
+        with self._lock:
+            self.out.close()
 
 
 class NetworkSink:
@@ -204,7 +211,8 @@ def run(args: argparse.Namespace) -> int:
 
     stop = threading.Event()
     writer = RecordingWriter(fh, stop, args.max_posts, creds.redact)
-    failures: list[str] = []
+    failures: list[tuple[Network, str]] = []
+    """Each source that stopped on an error: its network and why (one line)."""
     threads = [_start(s, writer, stop, failures, creds.redact) for s in sources]
     started = time.monotonic()
     interrupted = False
@@ -224,7 +232,7 @@ def run(args: argparse.Namespace) -> int:
             pass
     finally:
         stop.set()
-        fh.close()
+        writer.close()
     how = "interrupted: " if interrupted else ""
     cost = ""
     if Network.X in networks:
@@ -235,10 +243,13 @@ def run(args: argparse.Namespace) -> int:
         + f" ({cost}{datetime.now(UTC):%H:%M} UTC)",
         file=sys.stderr,
     )
-    for failure in failures:
+    for _, failure in failures:
         print(f"{PROG}: {failure}", file=sys.stderr)
+    failed = {network for network, _ in failures}
     never = [n for n in networks if n not in writer.connected]
     for network in never:
+        if network in failed:
+            continue  # said above, with why
         # Unreachable, refused or rate-limited from the first call on: nothing was recorded
         # because nothing was read, which is not a quiet chat.
         said = [t.sink.last_state for t in threads if t.recorded.network is network]
@@ -262,7 +273,7 @@ def _start(
     recorded: RecordedSource,
     writer: RecordingWriter,
     stop: threading.Event,
-    failures: list[str],
+    failures: list[tuple[Network, str]],
     redact: Callable[[str], str],
 ) -> SourceThread:
     """Run one source in a thread; its failure is one line in `failures`, never a traceback.
@@ -274,13 +285,17 @@ def _start(
     sink = NetworkSink(writer, recorded.network)
     label = LABEL[recorded.network]
 
+    def said(message: str) -> None:
+        named = message if message.startswith(label) else f"{label}: {message}"
+        failures.append((recorded.network, redact(named.splitlines()[0])))
+
     def work() -> None:
         try:
             recorded.source.run(sink, stop)
         except SourceError as exc:
-            failures.append(redact(f"{label}: {exc}"))
+            said(str(exc))
         except Exception as exc:  # one line for the user, never a traceback
-            failures.append(redact(f"{label}: {type(exc).__name__}: {exc}".splitlines()[0]))
+            said(f"{type(exc).__name__}: {exc}")
 
     thread = SourceThread(recorded, sink, work)
     thread.start()
