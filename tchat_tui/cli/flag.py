@@ -1,7 +1,7 @@
 """`tchat-live flag FILE`: score a recorded stream for self-promotion, one JSON object per post.
 
-The stream is read in order through the project's own parser (`sources.xline`) and classifier
-(`domain.classify`), so roles, answers and questions are judged as the console judges them.
+The stream is read in order through the project's own parser (`clients.recording_line`: X,
+Mastodon and Bluesky lines) and classifier (`domain.classify`), so roles, answers and questions are judged as the console judges them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tchat_tui.clients.x.stream_line import MalformedLine, parse_stream_line
+from tchat_tui.clients.recording_line import parse_recording_line
+from tchat_tui.clients.x.stream_line import MalformedLine
 from tchat_tui.domain.classify import Classifier, Roster
 from tchat_tui.domain.plan.model import PlanError
 from tchat_tui.domain.plan.read import load_plan
@@ -79,7 +80,7 @@ def read_stream(lines: Iterable[str]) -> ParsedStream:
     out = ParsedStream([])
     for number, line in enumerate(lines, 1):
         try:
-            post = parse_stream_line(line)
+            post = parse_recording_line(line)
         except MalformedLine as exc:
             out.malformed += 1
             if not out.first_error:
@@ -150,8 +151,8 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p = subparsers.add_parser(
         "flag",
         help="score a recorded stream for self-promotion (JSON lines)",
-        description="Read a recorded stream (X filtered-stream lines) in order and print one JSON"
-        " object per post: id, author, promo, level, score, reasons.",
+        description="Read a recorded stream (X, Mastodon and Bluesky lines) in order and print"
+        " one JSON object per post: id, author, promo, level, score, reasons.",
     )
     p.add_argument("file", type=Path, help="the recorded stream")
     add_roster_options(p)

@@ -33,7 +33,10 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p = subparsers.add_parser(
         "import",
         help="load a recorded stream into a chat database",
-        description="Load a recorded stream (X filtered-stream lines) with the console's pipeline.",
+        description=(
+            "Load a recorded stream (X, Mastodon and Bluesky lines, as `record` writes them; one"
+            " chat even across networks) with the console's pipeline."
+        ),
     )
     p.add_argument("file", type=Path, help="the recorded stream")
     p.add_argument(

@@ -1,9 +1,12 @@
-"""`tchat-live record '#tag' --out FILE`: save what X delivers for a tag as a replay file.
+"""`tchat-live record '#tag' --out FILE`: save what the networks deliver for a tag as a replay file.
 
-One X filtered-stream line per post (the replay format), written and flushed as each post
-arrives, so a recording cut short is still a valid file. Ctrl+C ends it cleanly with a count.
-A post with a NUL or half a surrogate pair is written with U+FFFD in their place. A recording
-that never reached X (unreachable, refused, rate-limited throughout) exits 1 and says why.
+One line per post, written and flushed as each post arrives, so a recording cut short is still a
+valid file: X's filtered-stream object as today, a Mastodon status or a Bluesky post in an
+envelope that names its network (`tchat_tui.clients.recording_line`). `--network` follows one
+network or several at once, through the console's own sources (`record_sources`). Ctrl+C ends
+it cleanly with a count. A post with a NUL or half a surrogate pair is written with U+FFFD in
+their place. A network never reached (unreachable, refused, rate-limited throughout) makes the
+recording exit 1 and say why; with several, the others go on meanwhile.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from tchat_tui.clients.x.stream_line import clean_line
-from tchat_tui.domain.post import Post
+from tchat_tui.cli.record_sources import LABEL, RecordedSource
+from tchat_tui.clients.recording_line import recording_line
+from tchat_tui.domain.post import Network, Post
 from tchat_tui.sources.base import SourceState
 
 PROG = "tchat-live record"
@@ -26,16 +30,27 @@ PROG = "tchat-live record"
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add the `record` subcommand."""
+    from tchat_tui.cli.options import network_list
+
     p = subparsers.add_parser(
         "record",
-        help="save a live X stream to a replay file",
+        help="save a live stream (X, Mastodon, Bluesky) to a replay file",
         description=(
-            "Follow a tag on X (filtered stream, else recent search) and write each post as one"
-            " filtered-stream line: the replay format. Needs TCHAT_X_BEARER_TOKEN."
+            "Follow a tag on the networks given (X: filtered stream, else recent search; Mastodon:"
+            " the instance's hashtag stream; Bluesky: search and Jetstream) and write each post"
+            " as one line: the replay format. Credentials as the console's (TCHAT_X_BEARER_TOKEN,"
+            " TCHAT_MASTODON_INSTANCE and TCHAT_MASTODON_TOKEN, TCHAT_BLUESKY_HANDLE and"
+            " TCHAT_BLUESKY_APP_PASSWORD, or the credentials file); they are never written."
         ),
     )
     p.add_argument("tag", help="the tag to follow, quoted: '#PyChat'")
     p.add_argument("--out", type=Path, required=True, help="the file to write")
+    p.add_argument(
+        "--network",
+        type=network_list,
+        default=(Network.X,),
+        help="networks to follow, comma-separated: x,mastodon,bluesky (default: x)",
+    )
     p.add_argument("--max-posts", type=int, help="stop after this many posts")
     p.add_argument("--duration", type=float, help="stop after this many seconds")
     p.add_argument("--append", action="store_true", help="add to an existing file")
@@ -43,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--mode",
         choices=("auto", "stream", "search"),
         default="auto",
-        help="filtered stream or recent search (default: the stream when the account has it)",
+        help="X: filtered stream or recent search (default: the stream when the account has it)",
     )
     p.set_defaults(func=run)
 
@@ -65,29 +80,32 @@ class RecordingWriter:
         self.max_posts = max_posts
         self.count = 0
         self.skipped = 0
-        self.last_state = ""
-        self.connected = False
-        """Whether X was ever read: the source went live, or a post arrived."""
+        self.connected: set[Network] = set()
+        """The networks ever read: a source went live, or a post arrived."""
+        self.last_state: dict[str, str] = {}
+        """Each source's last state as printed."""
         self._seen: set[str] = set()
         self._lock = threading.Lock()
 
     def posts(self, posts: list[Post]) -> None:
         """Write the posts not written yet."""
         with self._lock:
+            if self.out.closed:  # a source still stopping after the end
+                return
             for post in posts:
                 if self.max_posts is not None and self.count >= self.max_posts:
                     self.stop.set()
                     return
-                self.connected = True
-                if post.native_id in self._seen or not post.raw:
+                self.connected.add(post.network)
+                if post.key in self._seen or not post.raw:
                     continue
-                self._seen.add(post.native_id)
+                self._seen.add(post.key)
                 # What is written stays UTF-8 and replays as read: NUL and lone surrogates
                 # (escaped or not) become U+FFFD; a line that still cannot be written is skipped.
                 try:
-                    line = clean_line(post.raw.strip()) + "\n"
+                    line = recording_line(post) + "\n"
                     line.encode("utf-8")
-                except UnicodeError:
+                except (UnicodeError, ValueError):  # MalformedLine is a ValueError
                     self.skipped += 1
                     continue
                 self.out.write(line)
@@ -96,28 +114,58 @@ class RecordingWriter:
             if self.max_posts is not None and self.count >= self.max_posts:
                 self.stop.set()
 
-    def state(self, state: SourceState) -> None:
-        """Say on stderr what the source is doing (once per change)."""
+    def state(self, network: Network, state: SourceState) -> None:
+        """Say on stderr what a source is doing (once per change), after its network's name."""
         if state.state == "live":
-            self.connected = True
+            with self._lock:
+                self.connected.add(network)
         text = state.state
         if state.until is not None:
             text += f" until {state.until.astimezone():%H:%M}"
         if state.detail:
             text += f" ({state.detail})"
-        if text != self.last_state:
-            self.last_state = text
-            print(f"{PROG}: {self.redact(text)}", file=sys.stderr, flush=True)
+        if self.last_state.get(state.source) != text:
+            self.last_state[state.source] = text
+            print(f"{PROG}: {LABEL[network]}: {self.redact(text)}", file=sys.stderr, flush=True)
 
     def malformed(self, count: int, example: str) -> None:
         """Count what could not be parsed (it is not written)."""
-        self.skipped += count
+        with self._lock:
+            self.skipped += count
+
+    def close(self) -> None:
+        """Close the file; what a source still hands over after this is not written."""
+        with self._lock:
+            self.out.close()
+
+
+class NetworkSink:
+    """One source's sink: hands everything to the writer, saying which network it reads."""
+
+    def __init__(self, writer: RecordingWriter, network: Network) -> None:
+        self.writer = writer
+        self.network = network
+        self.last_state = ""
+        """This source's last state as printed."""
+
+    def posts(self, posts: list[Post]) -> None:
+        """New posts: written once each."""
+        self.writer.posts(posts)
+
+    def state(self, state: SourceState) -> None:
+        """The source's state, printed after the network's name."""
+        self.writer.state(self.network, state)
+        self.last_state = self.writer.last_state.get(state.source, "")
+
+    def malformed(self, count: int, example: str) -> None:
+        """Counted, not written."""
+        self.writer.malformed(count, example)
 
     def edited(self, post: Post) -> None:
-        """X edits are new versions; the recording keeps what arrived."""
+        """An edit is a new version; the recording keeps what arrived first."""
 
     def deleted(self, key: str) -> None:
-        """Not reported by X's stream."""
+        """The recording keeps what arrived."""
 
 
 def _fail(message: str) -> int:
@@ -127,13 +175,10 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Record until Ctrl+C, --max-posts or --duration; return the exit code."""
+    from tchat_tui.cli.record_sources import CannotRecord, record_sources
     from tchat_tui.clients.credentials import CredentialsError, load_credentials
-    from tchat_tui.clients.x.api import CAN_POST, ApiBaseError, check_api_base
     from tchat_tui.domain.cost import CostMeter
     from tchat_tui.domain.text.tag import is_valid_tag, normalize_tag
-    from tchat_tui.sources.base import SourceError
-    from tchat_tui.sources.resume import MemoryCursor
-    from tchat_tui.sources.x.source import XSource
 
     tag = normalize_tag(args.tag or "")
     if not is_valid_tag(tag):
@@ -142,17 +187,18 @@ def run(args: argparse.Namespace) -> int:
         return _fail("--max-posts must be at least 1")
     if args.duration is not None and args.duration <= 0:
         return _fail("--duration must be a positive number of seconds")
+    networks: tuple[Network, ...] = tuple(dict.fromkeys(args.network))
+    if not networks:
+        return _fail("--network names no network (use x, mastodon, bluesky)")
     try:
         creds = load_credentials()
     except CredentialsError as exc:
         return _fail(str(exc))
-    x = creds.get("x")
-    if not x.get("bearer_token") and not all(x.get(k) for k in CAN_POST):
-        return _fail("no X credentials: set TCHAT_X_BEARER_TOKEN (or a credentials file)")
+    meter = CostMeter()
     try:
-        check_api_base(x.get("api_base"))
-    except ApiBaseError as exc:
-        return _fail(str(exc))
+        sources = record_sources(tag, networks, creds, meter=meter, x_mode=args.mode)
+    except CannotRecord as exc:
+        return _fail(creds.redact(str(exc)))
     out: Path = args.out
     if out.is_dir():
         return _fail(f"{out} is a directory")
@@ -165,65 +211,95 @@ def run(args: argparse.Namespace) -> int:
 
     stop = threading.Event()
     writer = RecordingWriter(fh, stop, args.max_posts, creds.redact)
-    meter = CostMeter()
-    source = XSource(
-        tag,
-        x,
-        cursor=MemoryCursor(),
-        meter=meter,
-        mode=args.mode,
-        initial_backfill=None,
-        origin=lambda key: creds.origin("x", key),
-    )
-    failure: list[str] = []
-
-    def work() -> None:
-        try:
-            source.run(writer, stop)
-        except SourceError as exc:
-            failure.append(creds.redact(str(exc)))
-        except Exception as exc:  # one line for the user, never a traceback
-            failure.append(creds.redact(f"{type(exc).__name__}: {exc}".splitlines()[0]))
-        finally:
-            stop.set()
-
+    failures: list[tuple[Network, str]] = []
+    """Each source that stopped on an error: its network and why (one line)."""
+    threads = [_start(s, writer, stop, failures, creds.redact) for s in sources]
     started = time.monotonic()
-    thread = threading.Thread(target=work, name="record-x", daemon=True)
-    thread.start()
     interrupted = False
     try:
-        while thread.is_alive():
-            thread.join(0.2)
+        while any(t.is_alive() for t in threads):
+            for thread in threads:
+                thread.join(0.2 / len(threads))
             if args.duration is not None and time.monotonic() - started >= args.duration:
                 stop.set()
     except KeyboardInterrupt:
         interrupted = True
         stop.set()
         try:
-            thread.join(5.0)
+            for thread in threads:
+                thread.join(5.0)
         except KeyboardInterrupt:
             pass
     finally:
         stop.set()
-        fh.close()
-    spent = meter.spend()
+        writer.close()
     how = "interrupted: " if interrupted else ""
+    cost = ""
+    if Network.X in networks:
+        cost = f"about ${meter.spend():.2f} of X reads, "
     print(
         f"{PROG}: {how}{writer.count} posts written to {out}"
         + (f", {writer.skipped} malformed skipped" if writer.skipped else "")
-        + f" (about ${spent:.2f} of X reads, {datetime.now(UTC):%H:%M} UTC)",
+        + f" ({cost}{datetime.now(UTC):%H:%M} UTC)",
         file=sys.stderr,
     )
-    if failure:
-        print(f"{PROG}: {failure[0]}", file=sys.stderr)
-        return 1
-    if not writer.connected:
+    for _, failure in failures:
+        print(f"{PROG}: {failure}", file=sys.stderr)
+    failed = {network for network, _ in failures}
+    never = [n for n in networks if n not in writer.connected]
+    for network in never:
+        if network in failed:
+            continue  # said above, with why
         # Unreachable, refused or rate-limited from the first call on: nothing was recorded
         # because nothing was read, which is not a quiet chat.
-        last = creds.redact(writer.last_state) or "no answer"
-        print(f"{PROG}: never connected to X (last: {last})", file=sys.stderr)
-        return 1
-    return 0
+        said = [t.sink.last_state for t in threads if t.recorded.network is network]
+        last = creds.redact("; ".join(s for s in said if s)) or "no answer"
+        print(f"{PROG}: never connected to {LABEL[network]} (last: {last})", file=sys.stderr)
+    return 1 if failures or never else 0
+
+
+class SourceThread(threading.Thread):
+    """A source running in its own thread, with the sink it writes to."""
+
+    def __init__(
+        self, recorded: RecordedSource, sink: NetworkSink, target: Callable[[], None]
+    ) -> None:
+        super().__init__(target=target, name=f"record-{recorded.source.name}", daemon=True)
+        self.recorded = recorded
+        self.sink = sink
+
+
+def _start(
+    recorded: RecordedSource,
+    writer: RecordingWriter,
+    stop: threading.Event,
+    failures: list[tuple[Network, str]],
+    redact: Callable[[str], str],
+) -> SourceThread:
+    """Run one source in a thread; its failure is one line in `failures`, never a traceback.
+
+    With one source, its end ends the recording; with several, the others go on.
+    """
+    from tchat_tui.sources.base import SourceError
+
+    sink = NetworkSink(writer, recorded.network)
+    label = LABEL[recorded.network]
+
+    def said(message: str) -> None:
+        named = message if message.startswith(label) else f"{label}: {message}"
+        failures.append((recorded.network, redact(named.splitlines()[0])))
+
+    def work() -> None:
+        try:
+            recorded.source.run(sink, stop)
+        except SourceError as exc:
+            said(str(exc))
+        except Exception as exc:  # one line for the user, never a traceback
+            said(f"{type(exc).__name__}: {exc}")
+
+    thread = SourceThread(recorded, sink, work)
+    thread.start()
+    return thread
 
 
 def main(argv: list[str] | None = None) -> int:

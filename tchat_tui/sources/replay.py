@@ -1,4 +1,8 @@
-"""Replay a recorded stream file (X filtered-stream lines), paced by the posts' own times."""
+"""Replay a recorded stream file, paced by the posts' own times.
+
+Each line is read in its own network's format (`tchat_tui.clients.recording_line`), so a chat
+recorded on X, Mastodon and Bluesky at once replays as one chat.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from tchat_tui.clients.x.stream_line import MalformedLine, parse_stream_line
+from tchat_tui.clients.recording_line import parse_recording_line
+from tchat_tui.clients.x.stream_line import MalformedLine
 from tchat_tui.domain.post import Post
 from tchat_tui.sources.base import SourceError, SourceSink, SourceState
 
 SNIFF_LINES = 50
-"""How many non-blank lines decide whether a file is in the stream format at all."""
+"""How many non-blank lines decide whether a file holds recorded posts at all."""
 
 
 READ_BUFFER = 1 << 20
@@ -33,7 +38,7 @@ class ReplayStats:
 
 
 def check_replay_file(path: str | Path) -> None:
-    """Raise SourceError (one line) unless `path` is a readable file in the stream-line format."""
+    """Raise SourceError (one line) unless `path` is a readable file of recorded posts."""
     p = Path(path)
     if not p.exists():
         raise SourceError(f"replay file not found: {p}")
@@ -47,7 +52,7 @@ def check_replay_file(path: str | Path) -> None:
                     continue
                 seen += 1
                 try:
-                    if parse_stream_line(line) is not None:
+                    if parse_recording_line(line) is not None:
                         return
                 except MalformedLine:
                     pass
@@ -58,7 +63,8 @@ def check_replay_file(path: str | Path) -> None:
     if seen == 0:
         raise SourceError(f"replay file is empty: {p}")
     raise SourceError(
-        f"{p} is not a recorded stream: none of its first {seen} lines is an X filtered-stream post"
+        f"{p} is not a recorded stream: none of its first {seen} lines is a recorded post"
+        " (X filtered-stream, Mastodon or Bluesky)"
     )
 
 
@@ -73,7 +79,7 @@ def read_posts(path: str | Path, stats: ReplayStats | None = None) -> Iterator[P
         for number, line in enumerate(fh, 1):
             st.lines += 1
             try:
-                post = parse_stream_line(line)
+                post = parse_recording_line(line)
             except MalformedLine as exc:
                 st.malformed += 1
                 if len(st.examples) < 5:

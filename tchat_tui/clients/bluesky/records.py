@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from tchat_tui.clients.bluesky.facets import read_facets
@@ -70,6 +70,38 @@ def record_to_post(
         instance=instance,
         raw=raw,
         metrics=metrics or {},
+    )
+
+
+def post_uri(did: str, rkey: object) -> str:
+    """The AT-URI of a post record from its repository and record key."""
+    return f"at://{did}/{POST_COLLECTION}/{rkey}"
+
+
+def commit_to_post(
+    event: Mapping[str, Any], *, handle: str, name: str, instance: str, raw: str
+) -> Post:
+    """A Jetstream commit event that carries a post record as a Post, seen at the event's
+    `time_us` (the live feed and a recorded event both read it here).
+
+    Raises:
+        KeyError, ValueError, TypeError: the event does not carry a post record.
+    """
+    commit = event["commit"]
+    record = commit["record"]
+    if not isinstance(record, dict):
+        raise TypeError("the commit's record is not an object")
+    did = str(event.get("did") or "")
+    time_us = int(event["time_us"])
+    return record_to_post(
+        post_uri(did, commit.get("rkey")),
+        record,
+        did=did,
+        handle=handle,
+        name=name,
+        seen_at=datetime.fromtimestamp(time_us / 1_000_000, UTC),
+        instance=instance,
+        raw=raw,
     )
 
 

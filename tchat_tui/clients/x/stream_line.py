@@ -198,8 +198,9 @@ def _entity_values(entities: Any, name: str) -> tuple[str, ...]:
     return tuple([str(e[name]) for e in entities if isinstance(e, dict) and name in e])
 
 
-def _loads(line: str) -> tuple[Any, str]:
-    """Decode one JSON line, and the line to keep as the post's payload.
+def loads_line(line: str) -> tuple[Any, str]:
+    """Decode one JSON line, and the line to keep as the post's payload (also for the other
+    networks' recorded lines: `tchat_tui.clients.recording_line`).
 
     orjson for speed. It refuses a lone surrogate escape (and NaN, huge integers, a raw control
     character inside a string): those lines are read by json, every string cleaned, and the
@@ -233,9 +234,18 @@ def parse_stream_line(line: str) -> Post | None:
     stripped = line.strip()
     if not stripped:
         return None
-    obj, stripped = _loads(stripped)
+    obj, stripped = loads_line(stripped)
     if not isinstance(obj, dict):
         raise MalformedLine("not a JSON object")
+    return post_from_stream_object(obj, stripped)
+
+
+def post_from_stream_object(obj: dict[str, Any], line: str) -> Post:
+    """The post of a decoded filtered-stream object (`line`: its JSON text, kept as the payload).
+
+    Raises:
+        MalformedLine: the object is not a post.
+    """
     tweet = obj.get("data")
     if not isinstance(tweet, dict):
         if "errors" in obj:
@@ -249,7 +259,7 @@ def parse_stream_line(line: str) -> Post | None:
         else {}
     )
     try:
-        return _post_from_tweet(tweet, users, stripped)
+        return _post_from_tweet(tweet, users, line)
     except MalformedLine:
         raise
     except (TypeError, AttributeError, KeyError, ValueError) as exc:  # as in `_shaped`

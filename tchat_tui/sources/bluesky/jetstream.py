@@ -24,7 +24,7 @@ import httpx
 from websockets.exceptions import WebSocketException
 
 from tchat_tui.clients.bluesky.facets import has_hashtag
-from tchat_tui.clients.bluesky.records import POST_COLLECTION, record_to_post
+from tchat_tui.clients.bluesky.records import POST_COLLECTION, commit_to_post, post_uri
 from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, xrpc
 from tchat_tui.clients.http import (
     CALL_FAILURES,
@@ -48,6 +48,8 @@ JETSTREAMS = (
 )
 """Bluesky's public Jetstream instances, in the order they are tried."""
 SETTING = "TCHAT_BLUESKY_JETSTREAM"
+INSTANCE = "jetstream"
+"""The `instance` of a post the live feed delivered."""
 MAX_REPLAY = timedelta(minutes=15)
 """The furthest back a first connection replays to reach the chat's start: Jetstream carries the
 whole network, so an older start is left to the search (which pages back to it)."""
@@ -274,7 +276,7 @@ class JetstreamSource(BlueskyRounds):
         if commit.get("collection") != POST_COLLECTION:
             return None
         did = str(event.get("did") or "")
-        uri = f"at://{did}/{POST_COLLECTION}/{commit.get('rkey')}"
+        uri = post_uri(did, commit.get("rkey"))
         operation = commit.get("operation")
         if operation == "delete":
             if uri in self.known:
@@ -290,16 +292,7 @@ class JetstreamSource(BlueskyRounds):
             return None
         try:
             handle, name = self._names.get(did, (did, did))
-            post = record_to_post(
-                uri,
-                record,
-                did=did,
-                handle=handle,
-                name=name,
-                seen_at=datetime.fromtimestamp(time_us / 1_000_000, UTC),
-                instance="jetstream",
-                raw=message,
-            )
+            post = commit_to_post(event, handle=handle, name=name, instance=INSTANCE, raw=message)
         except (KeyError, ValueError, TypeError):
             sink.malformed(1, "Jetstream post record without the expected fields")
             return None
