@@ -194,7 +194,7 @@ def test_link_asked_for_mitigates() -> None:
     plain = score(reply, ctx())
     asked = score(reply, ctx(parent=parent))
     assert "asked_for_link" in asked.signal_ids
-    assert asked.score == max(0.0, plain.score - 2.0)
+    assert asked.score == pytest.approx(max(0.0, plain.score - 2.0))
 
 
 @pytest.mark.parametrize(
