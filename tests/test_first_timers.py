@@ -94,7 +94,7 @@ def test_seen_in_another_database_of_the_data_folder(tmp_path: Path) -> None:
     assert ft.any_earlier and [c.where for c in ft.earlier] == ["archive.db"]
     handles = {store.author(k)["handle"] for k in ft.authors}  # type: ignore[index]
     assert handles == {"guest1", "bob", "claire", "dee"}
-    assert ft.note() == "4 first-timers (not in 1 earlier chat with #CareChat)"
+    assert ft.note() == "4 first-timers (1 earlier chat with #CareChat)"
     assert not first_timers(store, chat).any_earlier, "without the data folder: not found"
 
 

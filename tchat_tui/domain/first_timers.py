@@ -80,17 +80,22 @@ class FirstTimers:
         self, author_key: str, network: str, handle: str, instance: str | None, role: str
     ) -> bool:
         """Whether this author is here for the first time (False with no earlier chat, and for
-        the host and the co-moderators)."""
+        the host and the co-moderators). `instance`: the Mastodon instance the post was read
+        from (None: read from the author's key)."""
         if not self.earlier or role in TEAM_ROLES:
             return False
         if author_key in self.seen:
             return False
+        if instance is None and author_key.startswith("mastodon:"):
+            # The key is 'mastodon:<instance>:<account id>' (an instance may hold a port's ':').
+            instance = author_key.removeprefix("mastodon:").rpartition(":")[0] or None
         return author_identity(network, handle, instance) not in self.seen
 
-    def note(self) -> str:
-        """One line for the host: how many first-timers, against what."""
+    def note(self, count: int | None = None) -> str:
+        """One line for the host: how many first-timers (`count`, else `authors`), against what."""
         if not self.earlier:
             return f"no earlier chat with #{self.tag}"
         n = len(self.earlier)
         chats = "1 earlier chat" if n == 1 else f"{n} earlier chats"
-        return f"{len(self.authors)} first-timers (not in {chats} with #{self.tag})"
+        count = len(self.authors) if count is None else count
+        return f"{count} first-timer{'s' if count != 1 else ''} ({chats} with #{self.tag})"
