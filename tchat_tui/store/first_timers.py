@@ -12,25 +12,27 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tchat_tui.domain.first_timers import EarlierChat, FirstTimers, author_identity
-from tchat_tui.store.people import PeopleTable
+from tchat_tui.store.people import PeopleTable, people_reader
 from tchat_tui.store.rows import Row, parse_iso
 from tchat_tui.store.schema import APPLICATION_ID
 
-if TYPE_CHECKING:
-    from tchat_tui.store.database import Store
 
-
-def first_timers(store: Store, chat_id: int, data_dir: Path | None = None) -> FirstTimers:
-    """The first-timers of chat `chat_id` of `store`: its authors never seen in an earlier chat
-    with its tag, in this database or in another `*.db` of `data_dir` or of the store's folder.
+def first_timers(store: PeopleTable, chat_id: int, data_dir: Path | None = None) -> FirstTimers:
+    """The first-timers of chat `chat_id` of `store` (a `Store`): its authors never seen in an
+    earlier chat with its tag, in this database or in another `*.db` of `data_dir` or of the
+    store's folder. Every database is read on a read-only connection of its own.
 
     Returns a `FirstTimers` that also answers for authors who post later (`is_first_timer`).
     """
-    tag = str(store.chat(chat_id).get("tag") or "")
-    first = store.first_post(chat_id)
+    with people_reader(store.path, store) as here:
+        return _first_timers(here, chat_id, data_dir)
+
+
+def _first_timers(here: PeopleTable, chat_id: int, data_dir: Path | None) -> FirstTimers:
+    tag = here.chat_tag(chat_id)
+    first = here.first_post(chat_id)
     before = first[1] if first else None
     earlier: list[EarlierChat] = []
     seen: set[str] = set()
@@ -48,8 +50,8 @@ def first_timers(store: Store, chat_id: int, data_dir: Path | None = None) -> Fi
         if ids:
             seen.update(_seen(table.chat_authors(ids)))
 
-    look(store, Path(store.path).name, chat_id)
-    for path in _other_databases(store.path, data_dir):
+    look(here, Path(here.path).name, chat_id)
+    for path in _other_databases(here.path, data_dir):
         try:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         except (sqlite3.Error, OSError):
@@ -67,7 +69,7 @@ def first_timers(store: Store, chat_id: int, data_dir: Path | None = None) -> Fi
     result = FirstTimers(tag, tuple(earlier), frozenset(seen), unreadable=tuple(unreadable))
     authors = frozenset(
         a["author_key"]
-        for a in store.chat_authors([chat_id])
+        for a in here.chat_authors([chat_id])
         if result.is_first_timer(
             a["author_key"],
             a["network"],

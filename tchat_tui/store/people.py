@@ -4,7 +4,10 @@ audience questions; and the chats of a tag with their authors (the first-timer r
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 from tchat_tui.domain.first_timers import FirstTimers
 from tchat_tui.domain.participants import (
@@ -16,6 +19,7 @@ from tchat_tui.domain.participants import (
 from tchat_tui.store.acknowledged import acknowledged_in
 from tchat_tui.store.connection import Connection
 from tchat_tui.store.rows import Row, parse_iso
+from tchat_tui.store.schema import ANSWER, NOTED, VISIBLE
 
 TEAM_POST = "(t.role IN ('host', 'guest', 'co-moderator') OR t.outgoing = 1) AND t.deleted = 0"
 """A post by the team: the host, a guest, a co-moderator, or the console itself (its dry runs
@@ -42,6 +46,11 @@ class PeopleTable(Connection):
         return [
             (int(r[0]), r[2]) for r in rows if str(r[1] or "").lstrip("#＃").casefold() == wanted
         ]
+
+    def chat_tag(self, chat_id: int) -> str:
+        """The chat's tag ('' for a chat this database does not hold)."""
+        row = self._conn.execute("SELECT tag FROM chats WHERE id = ?", (chat_id,)).fetchone()
+        return "" if row is None else str(row[0] or "")
 
     def first_post(self, chat_id: int) -> tuple[str, str] | None:
         """(key, time) of the chat's first post (not a dry run), or None."""
@@ -79,19 +88,62 @@ class PeopleTable(Connection):
 
     def participant_rows(self, chat_id: int) -> list[Row]:
         """One row per participant with a visible original post (not muted): author_key,
-        network, handle, name, instance, posts, answers, starred (0/1), first_at, last_at."""
-        return self._rows(
-            "SELECT p.author_key, max(p.network) AS network,"
-            " coalesce(a.handle, max(p.author_handle)) AS handle,"
-            " coalesce(a.name, max(p.author_name)) AS name, max(p.instance) AS instance,"
-            " count(*) AS posts, count(p.answers) AS answers, max(p.starred) AS starred,"
-            " min(p.created_at) AS first_at, max(p.created_at) AS last_at"
-            " FROM posts p LEFT JOIN authors a ON a.key = p.author_key"
-            " WHERE p.chat_id = ? AND p.role = 'participant' AND p.outgoing = 0"
-            " AND p.is_repost = 0 AND p.hidden = 0 AND p.deleted = 0"
-            " AND coalesce(a.muted, 0) = 0 GROUP BY p.author_key",
-            [chat_id],
+        network, handle, name, instance (None: read from the key), posts, answers, starred
+        (0/1), first_at, last_at.
+
+        Read from the summary's partial covering indexes (`schema._v4`: their conditions are
+        repeated term for term), never from the wide posts rows."""
+        muted = {r[0] for r in self._conn.execute("SELECT key FROM authors WHERE muted = 1")}
+        answers = dict(
+            self._conn.execute(
+                f"SELECT author_key, count(*) FROM posts WHERE chat_id = ? AND {ANSWER}"
+                " AND role = 'participant' GROUP BY author_key",
+                (chat_id,),
+            ).fetchall()
         )
+        starred = {
+            r[0]
+            for r in self._conn.execute(
+                f"SELECT DISTINCT author_key FROM posts WHERE chat_id = ? AND ({NOTED})"
+                f" AND starred = 1 AND {VISIBLE} AND role = 'participant'",
+                (chat_id,),
+            )
+        }
+        rows = self._conn.execute(
+            "SELECT author_key, max(network), count(*), min(created_at), max(created_at)"
+            f" FROM posts WHERE chat_id = ? AND {VISIBLE} AND is_repost = 0"
+            " AND role = 'participant' GROUP BY author_key",
+            (chat_id,),
+        ).fetchall()
+        names = self._author_names([r[0] for r in rows if r[0] not in muted])
+        return [
+            {
+                "author_key": key,
+                "network": network,
+                "handle": names.get(key, ("", ""))[0],
+                "name": names.get(key, ("", ""))[1],
+                "instance": None,
+                "posts": posts,
+                "answers": answers.get(key, 0),
+                "starred": int(key in starred),
+                "first_at": first_at,
+                "last_at": last_at,
+            }
+            for key, network, posts, first_at, last_at in rows
+            if key not in muted
+        ]
+
+    def _author_names(self, keys: list[str]) -> dict[str, tuple[str, str]]:
+        """Author key -> (handle, name) from the authors table."""
+        out: dict[str, tuple[str, str]] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, handle, name in self._conn.execute(
+                f"SELECT key, handle, name FROM authors WHERE key IN ({marks})", chunk
+            ):
+                out[str(key)] = (str(handle or ""), str(name or handle or ""))
+        return out
 
     def team_touches(self, chat_id: int) -> list[TeamTouch]:
         """What the team did in this chat for each author: replies to their posts, retweets of
@@ -151,13 +203,31 @@ class PeopleTable(Connection):
         ]
 
     def chat_people(self, chat_id: int, first_timers: FirstTimers | None = None) -> ChatPeople:
-        """The people pane's content, read in one go: participants waiting first (with the
-        first-timer marks of `first_timers`), open audience questions oldest first."""
-        with self._lock:
-            return chat_people(
-                self.participant_rows(chat_id),
-                self.team_touches(chat_id),
-                acknowledged_in(self._conn, chat_id),
-                self.open_questions(chat_id),
-                first_timers,
-            )
+        """The people pane's content: participants waiting first (with the first-timer marks
+        of `first_timers`), open audience questions oldest first."""
+        return chat_people(
+            self.participant_rows(chat_id),
+            self.team_touches(chat_id),
+            acknowledged_in(self._conn, chat_id),
+            self.open_questions(chat_id),
+            first_timers,
+        )
+
+
+@contextmanager
+def people_reader(path: str, fallback: PeopleTable) -> Iterator[PeopleTable]:
+    """The people reads on a read-only connection of their own to the database at `path`, in
+    one read transaction: beside the console's writes (WAL), never waiting for its store's lock
+    nor holding it. An in-memory database has no second connection: `fallback` serves."""
+    if path == ":memory:":
+        yield fallback
+        return
+    conn = sqlite3.connect(
+        f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+    )
+    try:
+        conn.execute("PRAGMA busy_timeout = 5000")
+        conn.execute("BEGIN")
+        yield PeopleTable(conn, path)
+    finally:
+        conn.close()

@@ -81,8 +81,11 @@ class PeopleDesk:
         ft = self.first_timers or self._found
         if ft is None:
             ft = self._found = self.find()
+        from tchat_tui.store.people import people_reader
+
         s = self.session
-        return s.store.chat_people(s.chat_id, ft)
+        with people_reader(s.store.path, s.store) as reader:
+            return reader.chat_people(s.chat_id, ft)
 
     def acknowledge(self, author_key: str, on: bool) -> None:
         """Mark a person acknowledged (or not) as the moderator on duty; in the action log."""

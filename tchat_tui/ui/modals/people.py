@@ -14,7 +14,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
-from textual.worker import get_current_worker
 
 from tchat_tui.domain.participants import ChatPeople, OpenQuestion, Participant
 from tchat_tui.ui.safe import one_line
@@ -24,6 +23,8 @@ REFRESH = 2.0
 new replies)."""
 FIRST_TIMER_MARK = "✦"
 """The first-timer's mark, here and in the stream."""
+MAX_SHOWN = 500
+"""Participants listed at most (waiting first: the ones the team still has to reach)."""
 ROLE_SHORT = {"host": "host", "guest": "guest", "co-moderator": "co-mod"}
 
 
@@ -96,6 +97,8 @@ class PeopleScreen(ModalScreen[None]):
         self.tag = tag
         self.people: ChatPeople | None = None
         """What the pane shows (None until the first read is in)."""
+        self._reading = False
+        self._again = False
 
     def compose(self) -> ComposeResult:
         """Head line, participants, open questions, keys."""
@@ -142,30 +145,53 @@ class PeopleScreen(ModalScreen[None]):
         self.set_interval(REFRESH, self.reload)
 
     def reload(self) -> None:
-        """Read the database again in a worker thread (one at a time)."""
-        self.run_worker(
-            self._read, thread=True, exclusive=True, group="people", exit_on_error=False
-        )
+        """Read the database again in a worker thread; never two reads at once (a read asked
+        for meanwhile runs when the current one is in)."""
+        if self._reading:
+            self._again = True
+            return
+        self._reading = True
+        self.run_worker(self._read, thread=True, group="people", exit_on_error=False)
 
     def _read(self) -> None:
-        people = self.read()
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show, people)
+        """In the worker thread: read, then hand the result to the screen."""
+        try:
+            people: ChatPeople | None = self.read()
+        except Exception:  # noqa: BLE001 - the store closed under a quitting console
+            people = None
+        try:
+            self.app.call_from_thread(self._read_done, people)
+        except RuntimeError:  # the app has gone
+            return
+
+    def _read_done(self, people: ChatPeople | None) -> None:
+        self._reading = False
+        if people is not None:
+            self.show(people)
+        if self._again:
+            self._again = False
+            self.reload()
 
     def show(self, people: ChatPeople) -> None:
-        """Show what was read, keeping each list's highlighted row."""
-        self.people = people
+        """Show what was read, keeping each list's highlighted row (a list that did not change
+        is left as it is; the questions' ages move on)."""
+        before, self.people = self.people, people
         self.query_one("#people-head", Static).update(self._head(people))
         table = self.query_one("#people-list", DataTable)
-        keep = _highlighted(table)
-        table.clear()
-        for p in people.participants:
-            table.add_row(*self._row(p), key=p.author_key)
-        _highlight(table, keep)
+        if before is None or before.participants != people.participants:
+            keep = _highlighted(table)
+            table.clear()
+            for p in people.participants[:MAX_SHOWN]:
+                table.add_row(*self._row(p), key=p.author_key)
+            _highlight(table, keep)
         questions = self.query_one("#people-questions", DataTable)
+        now = self.now()
+        if before is not None and before.questions == people.questions:
+            for q in people.questions:
+                questions.update_cell(q.key, "age", self._question(q, now)[0])
+            return
         keep = _highlighted(questions)
         questions.clear()
-        now = self.now()
         for q in people.questions:
             questions.add_row(*self._question(q, now), key=q.key)
         _highlight(questions, keep)
@@ -175,6 +201,8 @@ class PeopleScreen(ModalScreen[None]):
         head.append(f"People of #{self.tag}", "bold")
         n = len(people.participants)
         head.append(f" · {n} participant{'s' if n != 1 else ''}")
+        if n > MAX_SHOWN:
+            head.append(f" (the first {MAX_SHOWN} listed)", "dim")
         waiting = len(people.waiting)
         head.append(f" · {waiting} waiting", "bold yellow" if waiting else "green")
         open_qs, unclaimed = len(people.questions), len(people.unclaimed)
