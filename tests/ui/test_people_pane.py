@@ -173,3 +173,25 @@ class TestPeoplePane:
     def test_large_terminal(self, snap_compare: Any, make_app: Any, data_folder: Path) -> None:
         """120x40: the same chat, every column and both lists in full."""
         assert snap_compare(make_app(), terminal_size=(120, 40), run_before=people_scene)
+
+
+async def test_a_failing_rule_leaves_the_pane_working(
+    make_app: Any, data_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """First-timers are a courtesy: when the rule cannot read, nobody is marked and the pane
+    lists the participants all the same, saying it is still looking."""
+    import tchat_tui.store.first_timers as rule
+
+    def broken(*_: object) -> None:
+        raise rule.sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(rule, "first_timers", broken)
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot, len(CHAT))
+        pane = await open_people(pilot)
+        assert pane.people is not None and pane.people.first_timers is None
+        assert len(pane.people.participants) == 8
+        assert not any(p.first_timer for p in pane.people.participants)
+        head = pane.query_one("#people-head")
+        assert "first-timers: still looking" in str(head.render())

@@ -34,10 +34,15 @@ class PeopleDesk:
 
     def _find(self) -> None:
         """Run the rule (in a thread); a failure leaves nobody marked."""
+        self._found = self.find_or_none()
+
+    def find_or_none(self) -> FirstTimers | None:
+        """The rule's answer, or None when it could not be read (a store closed by a quitting
+        console, a database gone from under it): the pane then says it is still looking."""
         try:
-            self._found = self.find()
-        except Exception:  # noqa: BLE001 - a closed store at quit, a vanished file: no marks
-            return
+            return self.find()
+        except Exception:  # noqa: BLE001 - first-timers are a courtesy: never a crash
+            return None
 
     def find(self) -> FirstTimers:
         """Run the first-timer rule over this chat now (any thread)."""
@@ -80,7 +85,7 @@ class PeopleDesk:
         """The people pane's content (any thread); runs the rule first if it has not yet."""
         ft = self.first_timers or self._found
         if ft is None:
-            ft = self._found = self.find()
+            ft = self._found = self.find_or_none()
         from tchat_tui.store.people import people_reader
 
         s = self.session
