@@ -180,10 +180,12 @@ async def test_a_failing_rule_leaves_the_pane_working(
 ) -> None:
     """First-timers are a courtesy: when the rule cannot read, nobody is marked and the pane
     lists the participants all the same, saying it is still looking."""
+    import sqlite3
+
     import tchat_tui.store.first_timers as rule
 
     def broken(*_: object) -> None:
-        raise rule.sqlite3.OperationalError("disk I/O error")
+        raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(rule, "first_timers", broken)
     app = make_app()
