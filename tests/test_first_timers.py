@@ -150,7 +150,7 @@ def test_earlier_chat_in_the_same_database(tmp_path: Path) -> None:
     store.add_posts(
         later, [post("l1", "dee", WEEK, network=Network.MASTODON, instance="toot.example")]
     )
-    ft = first_timers(store, chat)
+    ft = first_timers(store, chat, tmp_path)  # its own folder as the data folder: read once
     assert [(c.where, c.chat_id) for c in ft.earlier] == [("carechat.db", old)]
     assert "x:id-bob-x" not in ft.authors
     assert {
