@@ -197,3 +197,20 @@ async def test_a_failing_rule_leaves_the_pane_working(
         assert not any(p.first_timer for p in pane.people.participants)
         head = pane.query_one("#people-head")
         assert "first-timers: still looking" in str(head.render())
+
+
+async def test_acknowledge_from_the_questions(make_app: Any, data_folder: Path) -> None:
+    """In the questions list, `a` marks the highlighted question's author; `w` closes the pane."""
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        main = await ready(pilot)
+        pane = await open_people(pilot)
+        await pilot.press("tab")
+        assert pane.focused is pane.query_one("#people-questions", DataTable)
+        await pilot.press("down", "a")
+        while "x:id-dee" not in main.session.store.acknowledged(main.session.chat_id):
+            await pilot.pause(0.05)
+        assert list(main.session.store.acknowledged(main.session.chat_id)) == ["x:id-dee"]
+        await pilot.press("w")
+        await pilot.pause(0.1)
+        assert isinstance(pilot.app.screen, MainScreen)
