@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tchat_tui.store.acknowledged import AcknowledgedTable
 from tchat_tui.store.authors import AuthorsTable
 from tchat_tui.store.chats import ChatsTable
 from tchat_tui.store.connection import Connection
@@ -22,6 +23,7 @@ from tchat_tui.store.cursors import CursorsTable
 from tchat_tui.store.errors import StoreError
 from tchat_tui.store.moderation import ModerationTable
 from tchat_tui.store.outbox import OutboxTable
+from tchat_tui.store.people import PeopleTable
 from tchat_tui.store.posts import PostsTable
 from tchat_tui.store.precheck import check_identity, database_error, prepare_folder
 from tchat_tui.store.promo_state import PromoStateTable
@@ -77,6 +79,8 @@ class Store(
     CostsTable,
     OutboxTable,
     PromoStateTable,
+    PeopleTable,
+    AcknowledgedTable,
     Connection,
 ):
     """A chat database. Thread-safe: one connection guarded by a lock, one transaction per batch."""

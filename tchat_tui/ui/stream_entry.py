@@ -60,6 +60,8 @@ class StreamEntry:
     is_repost: bool = False
     outgoing: bool = False
     dry_run: bool = False
+    first_timer: bool = False
+    """First chat with this tag for its author (`domain.first_timers`; set by the people desk)."""
     version: int = 0
     """Bumped on every change so cached lines are rebuilt."""
 
@@ -170,6 +172,8 @@ def line_parts(entry: StreamEntry) -> list[tuple[str, str]]:
     if badge:
         parts.append((f"{badge} ", ROLE_STYLES[entry.role]))
     parts.append((f"@{entry.handle}", ROLE_STYLES.get(entry.role, "bold")))
+    if entry.first_timer:
+        parts.append((" ✦", "bold green"))
     if entry.question_number is not None:
         parts.append((f" Q{entry.question_number}", "bold reverse magenta"))
     if entry.answers is not None:

@@ -78,6 +78,13 @@ def snapshot(snapshot: SnapshotAssertion) -> Any:
     return _TopLevelSnapshot(snapshot)
 
 
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Consoles under test never read the user's data folder (the first-timer rule looks at
+    every chat database there)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
 @pytest.fixture
 def chat_file(tmp_path: Path) -> Path:
     """The small chat as a replay file."""

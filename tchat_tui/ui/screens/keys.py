@@ -54,6 +54,14 @@ CONSOLE_BINDINGS: list[BindingType] = [
         tooltip="Switch the moderator on duty",
     ),
     Binding("ctrl+l", "action_log", "Log", id="action-log", tooltip="Moderator action log"),
+    Binding(
+        "w",
+        "people",
+        "People",
+        id="people",
+        show=False,
+        tooltip="Who is still waiting: participants, first-timers, open audience questions",
+    ),
     Binding("f1,question_mark", "help", "Help", id="help"),
 ]
 """The main screen's keys (its BINDINGS): the footer, the palette and the help list them."""

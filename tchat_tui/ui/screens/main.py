@@ -19,6 +19,7 @@ from tchat_tui.pipeline.connect import network_rules
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.sources.base import SourceState
 from tchat_tui.ui.actions.moderation import Moderation
+from tchat_tui.ui.actions.people import PeopleKeys
 from tchat_tui.ui.actions.sending import Sending
 from tchat_tui.ui.actions.view import Result
 from tchat_tui.ui.focus import focus_now
@@ -46,7 +47,7 @@ CLOCK_INTERVAL = 1.0
 """...and at least this often, for the clocks."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(PeopleKeys, Screen[None]):
     """Moderating the live chat. Receives the session (not yet open: it opens the database after
     the first frame); everything it shows comes from the store. What the keys do is in its two
     action objects, `moderation` and `sending`; its `action_*` methods hand each key to them."""
@@ -195,6 +196,7 @@ class MainScreen(Screen[None]):
     def drain(self) -> None:
         """Take what the workers queued and show it in one batched update."""
         news = self.feed.drain()
+        self.people.mark(news.entries)  # first-timers (the rule's answer once it is in)
         if news.entries:
             for e in news.entries:
                 e.allowed = e.key in self.feed.allowed
