@@ -94,7 +94,7 @@ def render_markdown(s: Summary) -> str:
     else:
         out.append(escape(w("nobody")))
     out.append("")
-    return "\n".join(out)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out))
 
 
 def _contributors(s: Summary, w: Words) -> list[str]:
