@@ -65,8 +65,12 @@ VALID_LINK = re.compile(
     r"https://x\.com/(claire|ada|bob)/status/[0-9]+"
     r"|https://mastodon\.example/@(bob|bob@other\.example)/[0-9]+"
     r"|https://bsky\.app/profile/did:plc:[a-z0-9]+/post/[a-z0-9]+"
+    r"|https://x\.com/(claire|ada|bob|nadia)"
+    r"|https://(mastodon|other)\.example/@bob"
+    r"|https://bsky\.app/profile/bob\.bsky\.social"
 )
-"""Every link the reports may hold here: the chat's well-formed accounts only."""
+"""Every link the reports may hold here: the chat's well-formed accounts' posts and profiles
+only."""
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -203,7 +207,7 @@ class _Tags(HTMLParser):
 
 HTML_TAGS = set(
     "html head meta title style body h1 h2 h3 p strong table tr th td ol ul li span a div svg"
-    " line text rect".split()
+    " line text rect bdi details summary".split()
 )
 
 
