@@ -15,7 +15,7 @@ import pytest
 from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification
 from tchat_tui.domain.plan.read import parse_plan
-from tchat_tui.domain.post import Network, Role
+from tchat_tui.domain.post import Role
 from tchat_tui.domain.summary import SummaryPost, post_url, rank_answers
 from tchat_tui.report.build import SummaryError, build_summary, earlier_first_timers
 from tchat_tui.report.render import render
@@ -208,7 +208,9 @@ def test_first_timers_across_the_folder(tmp_path: Path) -> None:
     store.close()
     shutil.copy(tmp_path / "care.db", tmp_path / "care-backup.db")
     store = Store.open(tmp_path / "care.db")
-    again = build_summary(store, first_timers=earlier_first_timers(store, None, look_in_folder=True))
+    again = build_summary(
+        store, first_timers=earlier_first_timers(store, None, look_in_folder=True)
+    )
     assert again.first_timers == s.first_timers, "a copy of the same chat is not an earlier one"
 
 

@@ -57,6 +57,7 @@ svg.narrow { display: none; }
   svg.narrow { display: block; }
 }
 details { margin: .5rem 0; }
+.thanks .name { font-weight: normal; }
 """
 
 
@@ -194,7 +195,7 @@ def render_html(s: Summary, extra: list[str] | None = None) -> str:
     thanked = set(s.to_thank)
     names = [person(Person.of(c)) for c in s.everyone if c.handle in thanked]
     if names:
-        out.append(f"<p>{escape(w('to_everyone'))} {', '.join(names)}</p>")
+        out.append(f'<p class="thanks">{escape(w("to_everyone"))} {", ".join(names)}</p>')
     else:
         out.append(f'<p class="empty">{escape(w("nobody"))}</p>')
     out += [*(extra or []), "</body>", "</html>"]

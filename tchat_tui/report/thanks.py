@@ -54,8 +54,10 @@ def _pack(lead: str, mentions: list[str], tag: str, rules: NetworkRules) -> list
     current: list[str] = []
 
     def text(ms: list[str]) -> str:
-        return f"{lead} {' '.join(ms)}{tail}"
+        return " ".join([lead, *ms]) + tail
 
+    if not mentions:
+        return [text([])]
     for m in mentions:
         if len(current) < MAX_MENTIONS and check_text(text([*current, m]), rules, tag).valid:
             current.append(m)
@@ -85,12 +87,14 @@ def thanks_drafts(s: Summary) -> ThanksDrafts:
         active.sort(key=lambda c: (-(c.answers + c.replies), -c.posts))
         firsts = [c for c in active if c.first_time] if s.first_timers is not None else []
         groups = [(w("thanks_active"), active[:ACTIVE]), (w("thanks_first"), firsts)]
-        if not s.thanks_template:
+        if not s.thanks_template and guests:
             groups.insert(0, (w("thanks_lead", tag=s.tag) + " " + w("thanks_guests"), guests))
+        elif not s.thanks_template:
+            out.posts.append((network, _pack(w("thanks_lead", tag=s.tag), [], s.tag, rules)[0]))
         for lead, people in groups:
             fresh = [c for c in people if (c.network, c.handle) not in chosen]
             mentions = [m for c in fresh if (m := mention(c))]
-            posts = _pack(lead, mentions[:MAX_MENTIONS], s.tag, rules)
+            posts = _pack(lead, mentions[:MAX_MENTIONS], s.tag, rules) if mentions else []
             if posts:
                 chosen |= {(c.network, c.handle) for c in fresh[:MAX_MENTIONS]}
                 out.posts += [(network, p) for p in posts]

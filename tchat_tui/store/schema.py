@@ -379,9 +379,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
-POST_INDEXES: tuple[tuple[str, str], ...] = (
-    _V1_POST_INDEXES + _V4_POST_INDEXES + _V8_POST_INDEXES
-)
+POST_INDEXES: tuple[tuple[str, str], ...] = _V1_POST_INDEXES + _V4_POST_INDEXES + _V8_POST_INDEXES
 """(name, CREATE INDEX SQL) of every secondary index on posts at the current schema: the ones a
 bulk load drops and re-creates, and `Store.open` re-creates if missing. None is UNIQUE: the
 duplicate check rests on the primary key alone, which is never dropped."""
