@@ -17,7 +17,8 @@ from tchat_tui.domain.classify import Classification
 from tchat_tui.domain.plan.read import parse_plan
 from tchat_tui.domain.post import Role
 from tchat_tui.domain.summary import SummaryPost, post_url, rank_answers
-from tchat_tui.report.build import SummaryError, build_summary, earlier_first_timers
+from tchat_tui.report.build import SummaryError, build_summary
+from tchat_tui.report.earlier_chats import earlier_first_timers
 from tchat_tui.report.render import render
 from tchat_tui.store.database import Store
 from tests.factories import T0, make_post
@@ -199,18 +200,16 @@ def test_first_timers_across_the_folder(tmp_path: Path) -> None:
     sqlite3.connect(tmp_path / "other-app.db").execute("CREATE TABLE t (x)").connection.close()
     (tmp_path / "broken.db").write_text("not sqlite")
     store, _ = build_chat(tmp_path / "care.db")
-    firsts = earlier_first_timers(store, None, look_in_folder=True)
+    firsts = earlier_first_timers(store, 1, look_in_folder=True)
     s = build_summary(store, first_timers=firsts)
     assert s.first_timers is not None and "ada" not in s.first_timers
     assert set(s.first_timers) == {"bob", "cyd", "spammy"}
     assert s.stats.first_time_participants == 3
-    assert earlier_first_timers(store, None, look_in_folder=False) is None
+    assert earlier_first_timers(store, 1, look_in_folder=False) is None
     store.close()
     shutil.copy(tmp_path / "care.db", tmp_path / "care-backup.db")
     store = Store.open(tmp_path / "care.db")
-    again = build_summary(
-        store, first_timers=earlier_first_timers(store, None, look_in_folder=True)
-    )
+    again = build_summary(store, first_timers=earlier_first_timers(store, 1, look_in_folder=True))
     assert again.first_timers == s.first_timers, "a copy of the same chat is not an earlier one"
 
 
@@ -223,7 +222,7 @@ def test_first_timers_in_the_same_database(tmp_path: Path) -> None:
     store.close()
     store, chat = build_chat(tmp_path / "care.db", new=True)
     assert chat != first
-    s = build_summary(store, first_timers=earlier_first_timers(store, None, look_in_folder=False))
+    s = build_summary(store, first_timers=earlier_first_timers(store, chat, look_in_folder=False))
     assert s.chat_id == chat and s.first_timers == ("bob", "ada", "spammy")
     assert build_summary(store, first).stats.posts == 1
 
@@ -238,7 +237,7 @@ def test_no_earlier_chat_means_no_first_timers(tmp_path: Path, other_tag: str | 
         other.add_posts(earlier, [chat_post("100", "hi", "ada", -7 * 24 * 60)])
         other.close()
     store, _ = build_chat(tmp_path / "care.db")
-    assert earlier_first_timers(store, None, look_in_folder=True) is None
+    assert earlier_first_timers(store, 1, look_in_folder=True) is None
     s = build_summary(store)
     assert s.first_timers is None and s.stats.first_time_participants is None
     assert not any(c.first_time for c in s.everyone)

@@ -80,20 +80,16 @@ def thanks_text(drafts: list[tuple[str, str]]) -> str:
 
 def chat_zone(plan: dict[str, Any]) -> tzinfo:
     """The chat's time zone: the plan's, else this computer's."""
-    from tchat_tui.report.build import plan_zone
+    from tchat_tui.report.chat_plan import plan_zone
 
     return plan_zone(plan) or datetime.now().astimezone().tzinfo or datetime.now().tzinfo  # type: ignore[return-value]
 
 
 def run(args: argparse.Namespace) -> int:
     """Build the summary and write it (or the thank-you drafts)."""
-    from tchat_tui.report.build import (
-        SummaryError,
-        build_summary,
-        chat_plan,
-        earlier_first_timers,
-        resolve_chat,
-    )
+    from tchat_tui.report.build import SummaryError, build_summary, resolve_chat
+    from tchat_tui.report.chat_plan import chat_plan
+    from tchat_tui.report.earlier_chats import earlier_first_timers
     from tchat_tui.report.files import ReportError, check_writable, open_chat_database, write_output
     from tchat_tui.report.private import build_private
     from tchat_tui.report.render import render

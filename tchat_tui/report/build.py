@@ -8,7 +8,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tchat_tui.domain.classify import Roster
 from tchat_tui.domain.errors import TchatError
@@ -25,6 +24,7 @@ from tchat_tui.domain.summary import (
     Summary,
     SummaryPost,
 )
+from tchat_tui.report.chat_plan import chat_plan, plan_zone
 from tchat_tui.report.words import language_of
 from tchat_tui.store import summary_queries as q
 from tchat_tui.store.database import Store
@@ -47,25 +47,6 @@ class SummaryError(TchatError):
 
 def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-def _zone(plan: dict[str, Any]) -> tzinfo:
-    """The plan's time zone: its name, else its start's offset, else UTC."""
-    name = plan.get("timezone")
-    if isinstance(name, str):
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    start = plan.get("start")
-    if isinstance(start, str):
-        try:
-            offset = datetime.fromisoformat(start).tzinfo
-        except ValueError:
-            offset = None
-        if offset is not None:
-            return offset
-    return UTC
 
 
 def _post(row: dict[str, Any], engagement: int) -> SummaryPost:
@@ -114,22 +95,6 @@ def resolve_chat(store: Store, chat_id: int | None) -> int:
     return chat_id
 
 
-def chat_plan(store: Store, chat: int) -> dict[str, Any]:
-    """The chat's stored plan as a dict (empty when it has none or it does not parse)."""
-    row = q.chat_row(store.db, chat) or {}
-    try:
-        plan = json.loads(row.get("plan_json") or "{}")
-    except json.JSONDecodeError:
-        plan = {}
-    return plan if isinstance(plan, dict) else {}
-
-
-def plan_zone(plan: dict[str, Any]) -> tzinfo | None:
-    """The plan's time zone: its name, else its start's offset; None when it gives neither."""
-    zone = _zone(plan)
-    return None if zone is UTC and not plan.get("timezone") else zone
-
-
 def build_summary(
     store: Store,
     chat_id: int | None = None,
@@ -163,31 +128,6 @@ def build_summary(
             lang = q.main_language(db, chat)
     s = replace(s, language=language_of(lang))
     return replace(s, zone=zone) if zone is not None else s
-
-
-def earlier_first_timers(
-    store: Store, chat_id: int | None, *, look_in_folder: bool
-) -> frozenset[str] | None:
-    """The first-timers as the database can tell them: the authors whose first stored post is
-    newer than this chat's first post, in this database and (with `look_in_folder`) the other
-    `*.db` of its folder; None when no earlier chat with the same tag is stored there.
-    """
-    db = store.db
-    chat = resolve_chat(store, chat_id)
-    first = q.first_post_at(db, chat)
-    tag = str((q.chat_row(db, chat) or {}).get("tag") or "")
-    if first is None or not tag:
-        return None
-    others = list(q.sibling_databases(store.path)) if look_in_folder else []
-    earlier = q.earlier_chat(db, chat, tag, first) or any(
-        q.earlier_chat_in(other, tag, first) for other in others
-    )
-    if not earlier:
-        return None
-    known = q.known_before(db, first)
-    for other in others:
-        known |= q.known_before_in(other, first)
-    return frozenset(str(a["author_key"]) for a in q.author_figures(db, chat)) - known
 
 
 def _build(
@@ -293,7 +233,7 @@ def _build(
         topic=topic,
         start=start,
         end=end,
-        zone=_zone(plan),
+        zone=plan_zone(plan) or UTC,
         host=host,
         guests=tuple(guests),
         co_moderators=tuple(comods),
