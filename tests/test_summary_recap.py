@@ -15,6 +15,7 @@ import pytest
 from tchat_tui.cli.main import main
 from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification
+from tchat_tui.domain.plan.read import parse_plan
 from tchat_tui.domain.post import Link, Network, Role
 from tchat_tui.domain.summary import Contributor, Stats, Summary, SummaryPost
 from tchat_tui.domain.text.rules import check_text, rules_for
@@ -27,7 +28,7 @@ from tchat_tui.report.thanks import MAX_MENTIONS, thanks_drafts
 from tchat_tui.report.words import words_for
 from tchat_tui.store.database import Store
 from tests.factories import T0, make_post
-from tests.test_summary import build_chat
+from tests.test_summary import PLAN, build_chat
 
 
 def _post(text: str, *, reply: bool = False, links: tuple[Link, ...] = ()) -> SummaryPost:
@@ -381,3 +382,12 @@ def test_renderers_accept_a_summary_built_by_hand() -> None:
         everyone=(c,),
     )
     assert "**Ada L.** [@ada](<https://x.com/ada>)" in render(s, "md")
+
+
+def test_a_plan_file_may_name_the_language(tmp_path: Path) -> None:
+    """`language = "es"` in the plan is kept with the chat and read by the recap."""
+    plan = parse_plan('language = "es"\n' + PLAN, "plan.toml")
+    assert plan.language == "es" and plan.to_dict()["language"] == "es"
+    store = Store.open(tmp_path / "c.db")
+    store.ensure_chat("CareChat", started_at=plan.start, plan_json=json.dumps(plan.to_dict()))
+    assert build_summary(store).language == "es"

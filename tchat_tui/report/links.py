@@ -65,18 +65,19 @@ def profile_link(network: str, handle: str, instance: str | None) -> str | None:
     (`user@domain`), else on the instance the post was read from. Bluesky:
     `https://bsky.app/profile/HANDLE`.
     """
+    # A valid handle holds letters, digits, '_', '.', '-' and '@' only: nothing to encode.
     if not valid_handle(network, handle):
         return None
     if network == "x":
-        return f"https://x.com/{_part(handle)}"
+        return f"https://x.com/{handle}"
     if network == "mastodon":
         user, _, home = handle.partition("@")
         where = home or instance
         if not where or not valid_host(where):
             return None
-        return f"https://{where.lower()}/@{_part(user)}"
+        return f"https://{where.lower()}/@{user}"
     if network == "bluesky":
-        return f"https://bsky.app/profile/{_part(handle.lower())}"
+        return f"https://bsky.app/profile/{handle.lower()}"
     return None
 
 

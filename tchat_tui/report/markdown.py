@@ -87,7 +87,8 @@ def render_markdown(s: Summary) -> str:
         out.append("")
     out += _contributors(s, w)
     out += ["", f"## {escape(w('thank_you'))}", ""]
-    thanked = [c for c in s.everyone if c.handle in set(s.to_thank)]
+    to_thank = set(s.to_thank)
+    thanked = [c for c in s.everyone if c.handle in to_thank]
     if thanked:
         names = ", ".join(person(Person.of(c)) for c in thanked)
         out.append(f"{escape(w('to_everyone'))} {names}")
