@@ -187,13 +187,13 @@ def main() -> int:
 
         base_wall, base_cpu = median_of(runs, scan)
         print(
-            f"{'baseline: one scan of the chat posts':<40} wall {base_wall * 1000:7.1f} ms"
+            f"{'baseline: one scan of the chat posts':<44} wall {base_wall * 1000:7.1f} ms"
             f"   cpu {base_cpu * 1000:7.1f} ms"
         )
 
         def show(label: str, wall: float, cpu: float, extra: str = "") -> None:
             print(
-                f"{label:<40} wall {wall * 1000:7.1f} ms   cpu {cpu * 1000:7.1f} ms"
+                f"{label:<44} wall {wall * 1000:7.1f} ms   cpu {cpu * 1000:7.1f} ms"
                 f"   {cpu / base_cpu:5.1f}x the scan (cpu){extra}"
             )
 
