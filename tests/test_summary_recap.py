@@ -391,3 +391,24 @@ def test_a_plan_file_may_name_the_language(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "c.db")
     store.ensure_chat("CareChat", started_at=plan.start, plan_json=json.dumps(plan.to_dict()))
     assert build_summary(store).language == "es"
+
+
+def test_without_a_planned_zone_the_recap_uses_the_local_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The plan's zone first; else this computer's, at the chat's own date (summer time in
+    July, winter time in November)."""
+    import time
+
+    from tchat_tui.cli.summary import chat_zone
+
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    try:
+        july, november = T0.replace(month=7), T0
+        assert chat_zone({}, july).utcoffset(None) == timedelta(hours=2)
+        assert chat_zone({}, november).utcoffset(None) == timedelta(hours=1)
+        assert chat_zone({"timezone": "America/Toronto"}, july) == ZoneInfo("America/Toronto")
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, tzinfo
+from dataclasses import replace
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -78,11 +79,16 @@ def thanks_text(drafts: list[tuple[str, str]]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def chat_zone(plan: dict[str, Any]) -> tzinfo:
-    """The chat's time zone: the plan's, else this computer's."""
+def chat_zone(plan: dict[str, Any], start: datetime | None) -> tzinfo:
+    """The chat's time zone: the plan's, else this computer's at the chat's start (so a chat
+    in summer reads in summer time even when the recap is made in winter)."""
     from tchat_tui.report.chat_plan import plan_zone
 
-    return plan_zone(plan) or datetime.now().astimezone().tzinfo or datetime.now().tzinfo  # type: ignore[return-value]
+    zone = plan_zone(plan)
+    if zone is not None:
+        return zone
+    local = (start or datetime.now(UTC)).astimezone().tzinfo
+    return local if local is not None else UTC
 
 
 def run(args: argparse.Namespace) -> int:
@@ -105,13 +111,9 @@ def run(args: argparse.Namespace) -> int:
             # The first-timer rule: None until an earlier chat with the tag is known.
             firsts = earlier_first_timers(store, chat, look_in_folder=not args.no_folder)
             summary = build_summary(
-                store,
-                chat,
-                top_answers=args.answers,
-                first_timers=firsts,
-                zone=chat_zone(chat_plan(store, chat)),
-                language=args.language,
+                store, chat, top_answers=args.answers, first_timers=firsts, language=args.language
             )
+            summary = replace(summary, zone=chat_zone(chat_plan(store, chat), summary.start))
             private = build_private(store, chat) if args.private else None
         finally:
             store.close()
