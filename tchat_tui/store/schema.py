@@ -344,12 +344,12 @@ ORIGINAL = f"{VISIBLE} AND is_repost = 0"
 _V8_POST_INDEXES = (
     (
         "posts_recap_lang",
-        "CREATE INDEX IF NOT EXISTS posts_recap_lang ON posts(chat_id, lang, is_repost,"
+        "CREATE INDEX posts_recap_lang ON posts(chat_id, lang, is_repost,"
         f" {_FLAGS}) WHERE {ORIGINAL}",
     ),
     (
         "posts_recap_reply",
-        "CREATE INDEX IF NOT EXISTS posts_recap_reply ON posts(chat_id, author_key, is_repost,"
+        "CREATE INDEX posts_recap_reply ON posts(chat_id, author_key, is_repost,"
         f" reply_to_key, answers, {_FLAGS}) WHERE {REPLY}",
     ),
 )
@@ -362,7 +362,7 @@ def _v8_recap(db: sqlite_utils.Database) -> None:
     answer no question (the top contributors rank by answers and replies). Additive: two partial
     covering indexes, the second holding only replies."""
     for _, sql in _V8_POST_INDEXES:
-        db.execute(sql)
+        db.execute(sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
 
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
