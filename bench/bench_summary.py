@@ -187,13 +187,13 @@ def main() -> int:
 
         base_wall, base_cpu = median_of(runs, scan)
         print(
-            f"{'baseline: one scan of the chat posts':<40} wall {base_wall * 1000:7.1f} ms"
+            f"{'baseline: one scan of the chat posts':<44} wall {base_wall * 1000:7.1f} ms"
             f"   cpu {base_cpu * 1000:7.1f} ms"
         )
 
         def show(label: str, wall: float, cpu: float, extra: str = "") -> None:
             print(
-                f"{label:<40} wall {wall * 1000:7.1f} ms   cpu {cpu * 1000:7.1f} ms"
+                f"{label:<44} wall {wall * 1000:7.1f} ms   cpu {cpu * 1000:7.1f} ms"
                 f"   {cpu / base_cpu:5.1f}x the scan (cpu){extra}"
             )
 
@@ -203,13 +203,20 @@ def main() -> int:
         store.close()
         worst = 0.0
         out = Path(tmp) / "summary.out"
-        for fmt in ("md", "html", "json"):
-            argv = ["summary", "--db", str(path), "--format", fmt, "--out", str(out), "--force"]
+        for options in (
+            ["--format", "md"],
+            ["--format", "html"],
+            ["--format", "json"],
+            ["--format", "html", "--private"],
+            ["--thanks"],
+        ):
+            argv = ["summary", "--db", str(path), *options, "--out", str(out), "--force"]
             with contextlib.redirect_stderr(io.StringIO()):
                 wall, cpu = median_of(runs, lambda a=argv: cli_main(a))  # type: ignore[misc]
             worst = max(worst, wall)
             size = out.stat().st_size
-            show(f"tchat-live summary --format {fmt}", wall, cpu, f", {size / 1024:,.0f} KiB")
+            label = f"tchat-live summary {' '.join(options)}"
+            show(label, wall, cpu, f", {size / 1024:,.0f} KiB")
         argv = ["summary", "--db", str(path), "--format", "json", "--out", str(out), "--force"]
         fresh = [fresh_process(argv) for _ in range(min(runs, 3))]
         fresh_wall = statistics.median(w for w, _ in fresh)
@@ -223,7 +230,7 @@ def main() -> int:
         wall, cpu = median_of(1, lambda: sum(len(c) for c in to_csv(export_rows(store, chat))))
         show("export --format csv (for scale)", wall, cpu)
         store.close()
-        verdict = "OK" if worst < 1.0 else "OVER"
+        verdict = "OK" if worst < 1.0 else "OVER (wall; see the CPU column on a busy machine)"
         print(
             f"target: the summary of {args.posts:,} posts under 1 s (wall, median, in process):"
             f" {verdict}, worst format {worst:.2f} s (a fresh process: {fresh_wall:.2f} s)"

@@ -1,5 +1,6 @@
-"""Hostile posts stay text in every output: summary (md, html, json, thanks), export (csv, json)
-and flag's JSON lines, written to a file and to stdout. (The screen: tests/ui/test_safe_text.py.)
+"""Hostile posts stay text in every output: summary (md, html, json, thanks, private), export
+(csv, json) and flag's JSON lines, written to a file and to stdout. (The screen:
+tests/ui/test_safe_text.py.)
 
 Each sample goes in a post's text, its author's name and handle, the chat's topic and the plan's
 people. What must hold: no forbidden code point reaches the bytes written, each format parses,
@@ -65,8 +66,12 @@ VALID_LINK = re.compile(
     r"https://x\.com/(claire|ada|bob)/status/[0-9]+"
     r"|https://mastodon\.example/@(bob|bob@other\.example)/[0-9]+"
     r"|https://bsky\.app/profile/did:plc:[a-z0-9]+/post/[a-z0-9]+"
+    r"|https://x\.com/(claire|ada|bob|nadia)"
+    r"|https://(mastodon|other)\.example/@bob"
+    r"|https://bsky\.app/profile/bob\.bsky\.social"
 )
-"""Every link the reports may hold here: the chat's well-formed accounts only."""
+"""Every link the reports may hold here: the chat's well-formed accounts' posts and profiles
+only."""
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -149,7 +154,19 @@ def build_db(path: Path, sample: str) -> Path:
             "mastodon:mastodon.example:6",
             "bluesky:at://did:plc:abc123/app.bsky.feed.post/3kbad",
         ]
+    if storable(sample):  # for the private report: a flag with its reasons, an audience question
+        flagged = replace(make_post("9", f"buy {sample} #T", "ada", minute=7.5), author_name="ada")
+        asked = replace(make_post("10", f"@nadia {sample}? #T", "bob", minute=7.6), author_name="b")
+        posts += [
+            ChatPost(flagged, Classification(Role.PARTICIPANT), promo_level="red"),
+            ChatPost(asked, Classification(Role.PARTICIPANT, audience_question=True)),
+        ]
     store.add_posts(chat, posts)
+    if storable(sample):
+        reasons = json.dumps([f"offer: '{sample}' (+2.0)"])
+        store.db.execute("UPDATE posts SET promo_reasons = ? WHERE key = 'x:9'", [reasons])
+        store.claim(chat, "x:10", sample)
+        store.mark_answered(chat, "x:10", sample)
     question = f"What helps? {sample}" if storable(sample) else "What helps?"
     store.set_planned_questions(chat, [(1, question, None)])
     keys = {p.post.key for p in posts}
@@ -203,7 +220,7 @@ class _Tags(HTMLParser):
 
 HTML_TAGS = set(
     "html head meta title style body h1 h2 h3 p strong table tr th td ol ul li span a div svg"
-    " line text rect".split()
+    " line text rect bdi details summary".split()
 )
 
 
@@ -263,6 +280,8 @@ OUTPUTS = {
     "summary-html": (["summary", "--format", "html"], check_html),
     "summary-json": (["summary", "--format", "json"], check_summary_json),
     "summary-thanks": (["summary", "--thanks"], lambda text, sample: None),
+    "summary-md-private": (["summary", "--format", "md", "--private"], check_md),
+    "summary-html-private": (["summary", "--format", "html", "--private"], check_html),
     "export-csv": (["export", "--format", "csv"], check_csv),
     "export-json": (["export", "--format", "json"], check_export_json),
 }

@@ -15,10 +15,10 @@ import pytest
 from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification
 from tchat_tui.domain.plan.read import parse_plan
-from tchat_tui.domain.post import Network, Role
-from tchat_tui.domain.summary import SummaryPost, post_url, rank_answers, thanks_posts
-from tchat_tui.domain.text.rules import check_text, rules_for
+from tchat_tui.domain.post import Role
+from tchat_tui.domain.summary import SummaryPost, post_url, rank_answers
 from tchat_tui.report.build import SummaryError, build_summary
+from tchat_tui.report.earlier_chats import earlier_first_timers
 from tchat_tui.report.render import render
 from tchat_tui.store.database import Store
 from tests.factories import T0, make_post
@@ -131,20 +131,21 @@ def test_title_date_and_people(store: Store) -> None:
 
 
 def test_answers_ranked_starred_guest_engagement(store: Store) -> None:
-    """Q1's answers: starred first, then the guest, then by likes; the host's reply is not one."""
+    """Q1's answers: starred first, then the guest, then by likes (the ids list); the host's reply
+    is not one. The few quoted are the first of that order, shown in the order they were written."""
     q1, q2 = build_summary(store).questions
     assert (q1.number, q1.text, q1.post_id) == (1, "What helps you most?", "1")
     assert q1.answer_ids == ("6", "5", "4", "3")
     assert q1.answerers == 4
-    assert [p.native_id for p in q1.top_answers] == ["6", "5", "4", "3"]
-    assert q1.top_answers[0].starred and q1.top_answers[1].role == "guest"
+    assert [p.native_id for p in q1.top_answers] == ["3", "4", "5", "6"]
+    assert q1.top_answers[3].starred and q1.top_answers[2].role == "guest"
     assert q2.answer_ids == ("9",)
 
 
 def test_top_answers_are_cut_but_all_ids_listed(store: Store) -> None:
     """Markdown and HTML show the first N answers; the ids list keeps them all."""
     q1 = build_summary(store, top_answers=2).questions[0]
-    assert [p.native_id for p in q1.top_answers] == ["6", "5"]
+    assert [p.native_id for p in q1.top_answers] == ["5", "6"]
     assert q1.answer_count == 4
 
 
@@ -169,7 +170,7 @@ def test_muted_authors_are_quoted_nowhere(store: Store) -> None:
     s = build_summary(store)
     assert [p.native_id for p in s.highlights] == ["12"]
     q1 = s.questions[0]
-    assert [p.native_id for p in q1.top_answers] == ["5", "4", "3"]
+    assert [p.native_id for p in q1.top_answers] == ["3", "4", "5"]
     assert q1.answer_ids == ("6", "5", "4", "3") and q1.answerers == 4
     assert (s.stats.answers, s.stats.muted_authors, s.stats.starred) == (5, 1, 1)
     assert "cyd" in s.participants and "cyd" not in s.to_thank
@@ -180,15 +181,18 @@ def test_muted_authors_are_quoted_nowhere(store: Store) -> None:
 
 
 def test_contributors_and_thanks(store: Store) -> None:
-    """Most active first; participants to thank leave out host, guests, moderators and spam."""
+    """Top contributors are participants, most answers and replies first (the host team is
+    apart); participants to thank leave out host, guests, moderators and promo accounts."""
     s = build_summary(store)
-    assert s.top_contributors[0].handle in {"ada", "bob", "claire"}
+    assert [c.handle for c in s.top_contributors] == ["bob", "ada", "cyd"]
+    assert [c.handle for c in s.host_team] == ["claire", "nadia", "tom"]
     assert s.to_thank == ("bob", "ada", "cyd")
     assert set(s.participants) == {"claire", "ada", "bob", "nadia", "cyd", "spammy", "tom"}
 
 
 def test_first_timers_across_the_folder(tmp_path: Path) -> None:
-    """Seen in an earlier chat (same database or another *.db in the folder): not first time."""
+    """Seen in an earlier chat with the tag (same database or another *.db in the folder): not
+    a first-timer; the host team is never called one."""
     older = Store.open(tmp_path / "last-week.db")
     old_chat = older.ensure_chat("CareChat")
     older.add_posts(old_chat, [chat_post("100", "hi #CareChat", "ada", -7 * 24 * 60)])
@@ -196,28 +200,50 @@ def test_first_timers_across_the_folder(tmp_path: Path) -> None:
     sqlite3.connect(tmp_path / "other-app.db").execute("CREATE TABLE t (x)").connection.close()
     (tmp_path / "broken.db").write_text("not sqlite")
     store, _ = build_chat(tmp_path / "care.db")
-    s = build_summary(store)
-    assert "ada" not in s.first_timers
-    assert set(s.first_timers) == {"claire", "bob", "nadia", "cyd", "spammy", "tom"}
-    assert s.stats.first_time_participants == 6
-    assert "ada" in build_summary(store, look_in_folder=False).first_timers
+    firsts = earlier_first_timers(store, 1, look_in_folder=True)
+    s = build_summary(store, first_timers=firsts)
+    assert s.first_timers is not None and "ada" not in s.first_timers
+    assert set(s.first_timers) == {"bob", "cyd", "spammy"}
+    assert s.stats.first_time_participants == 3
+    assert earlier_first_timers(store, 1, look_in_folder=False) is None
     store.close()
     shutil.copy(tmp_path / "care.db", tmp_path / "care-backup.db")
-    again = build_summary(Store.open(tmp_path / "care.db"))
+    store = Store.open(tmp_path / "care.db")
+    again = build_summary(store, first_timers=earlier_first_timers(store, 1, look_in_folder=True))
     assert again.first_timers == s.first_timers, "a copy of the same chat is not an earlier one"
 
 
 def test_first_timers_in_the_same_database(tmp_path: Path) -> None:
-    """An earlier chat in the same database counts; the newest chat is summarized by default."""
+    """An earlier chat with the tag in the same database counts; the newest chat is summarized
+    by default."""
     store = Store.open(tmp_path / "care.db")
     first = store.ensure_chat("CareChat")
     store.add_posts(first, [chat_post("100", "hi #CareChat", "cyd", -7 * 24 * 60)])
     store.close()
     store, chat = build_chat(tmp_path / "care.db", new=True)
     assert chat != first
-    s = build_summary(store)
-    assert s.chat_id == chat and "cyd" not in s.first_timers
+    s = build_summary(store, first_timers=earlier_first_timers(store, chat, look_in_folder=False))
+    assert s.chat_id == chat and s.first_timers == ("bob", "ada", "spammy")
     assert build_summary(store, first).stats.posts == 1
+
+
+@pytest.mark.parametrize("other_tag", [None, "OtherChat"])
+def test_no_earlier_chat_means_no_first_timers(tmp_path: Path, other_tag: str | None) -> None:
+    """Without an earlier chat with the tag (none at all, or only another tag's), nobody is a
+    first-timer and neither the figures nor the recap mention first-timers."""
+    if other_tag:
+        other = Store.open(tmp_path / "other.db")
+        earlier = other.ensure_chat(other_tag)
+        other.add_posts(earlier, [chat_post("100", "hi", "ada", -7 * 24 * 60)])
+        other.close()
+    store, _ = build_chat(tmp_path / "care.db")
+    assert earlier_first_timers(store, 1, look_in_folder=True) is None
+    s = build_summary(store)
+    assert s.first_timers is None and s.stats.first_time_participants is None
+    assert not any(c.first_time for c in s.everyone)
+    for fmt in ("md", "html"):
+        out = render(s, fmt).casefold()
+        assert "first time" not in out and "first-time" not in out
 
 
 def test_unknown_chat_is_one_line(store: Store) -> None:
@@ -286,26 +312,6 @@ def test_post_urls(
 ) -> None:
     """Each quoted post links to its network's page."""
     assert post_url(network, native_id, handle, instance) == url
-
-
-@pytest.mark.parametrize(("network", "classic"), [("x", False), ("x", True), ("bluesky", False)])
-def test_thanks_posts_fit_and_mention_everyone_once(network: str, classic: bool) -> None:
-    """Every handle is mentioned once; every post fits the limit and carries the tag."""
-    handles = [f"participant_{i:03d}" for i in range(60)]
-    rules = [rules_for(Network(network), classic=classic)]
-    posts = thanks_posts(handles, "#CareChat", rules)
-    assert len(posts) > 1
-    mentioned = [w[1:] for p in posts for w in p.split() if w.startswith("@")]
-    assert mentioned == handles
-    for text in posts:
-        assert check_text(text, rules[0], "#CareChat").valid, text
-
-
-def test_thanks_lead_may_hold_the_tag_anywhere() -> None:
-    """A lead with {tag} gets no second tag; a lead without it gets the tag at the end."""
-    rules = [rules_for("x")]
-    assert thanks_posts(["a"], "#T", rules, lead="Merci {tag} !") == ["Merci #T ! @a"]
-    assert thanks_posts(["@a", "a", ""], "#T", rules, lead="Merci") == ["Merci @a #T"]
 
 
 def test_summary_is_a_snapshot_of_now(store: Store) -> None:

@@ -99,14 +99,18 @@ def test_unknown_chat(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_thanks_drafts_fit(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--thanks: the plan's thanks, then posts mentioning the participants, each within 280."""
+    """--thanks: the plan's thanks, then the most active participants by name, each within
+    280; the promo account is never mentioned, and stderr says so."""
     assert main(["summary", "--db", str(db), "--thanks"]) == 0
-    out = capsys.readouterr().out
-    posts = [block.split("\n", 1)[1].strip() for block in out.split("--- ")[1:]]
+    captured = capsys.readouterr()
+    posts = [block.split("\n", 1)[1].strip() for block in captured.out.split("--- ")[1:]]
     assert posts[0] == "Thank you all, and thank you @nadia! #CareChat"
-    assert posts[1] == "Thank you for joining #CareChat! @bob @ada @cyd"
+    assert posts[1] == "Thanks for your answers: @bob @ada @cyd #CareChat"
+    assert len(posts) == 2
     for text in posts:
         assert check_text(text, rules_for("x"), "#CareChat").valid
+    assert "spammy" not in captured.out
+    assert "# never mentioned (flagged as promotion or muted) (1): @spammy" in captured.err
 
 
 def test_demo_chat_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,6 +15,7 @@ from tchat_tui.domain.summary import Summary
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.pipeline.settings import Settings
 from tchat_tui.report.build import build_summary
+from tchat_tui.report.private import PrivateReport
 from tchat_tui.report.render import render
 from tchat_tui.report.wording import usd as usd_text
 from tchat_tui.store.database import Store
@@ -29,6 +30,8 @@ COSTS = {
 }
 """The meter's totals: kind -> (billable units, USD); 9.58 in all."""
 NOW = datetime(2026, 11, 26, 18, 30, tzinfo=UTC)
+NOTES = PrivateReport((), (), ())
+"""An empty private report: the cost is in the private part only."""
 
 
 def plain_chat(path: Path) -> tuple[Store, int]:
@@ -63,7 +66,7 @@ def dry_summary(tmp_path: Path) -> Summary:
 )
 def test_markdown_cost_section(dry_summary: Summary, words: str) -> None:
     """Markdown: the estimated total with the prices' date, then count and USD per kind."""
-    assert words in render(dry_summary, "md")
+    assert words in render(dry_summary, "md", NOTES)
 
 
 @pytest.mark.parametrize(
@@ -79,7 +82,14 @@ def test_markdown_cost_section(dry_summary: Summary, words: str) -> None:
 )
 def test_html_cost_section(dry_summary: Summary, words: str) -> None:
     """HTML: the same section, as a table."""
-    assert words in render(dry_summary, "html")
+    assert words in render(dry_summary, "html", NOTES)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_the_public_recap_has_no_cost(dry_summary: Summary, fmt: str) -> None:
+    """The cost of the hour is the host team's business: not in the recap people publish."""
+    out = render(dry_summary, fmt)
+    assert "Cost on X" not in out and "$9.58" not in out and "Estimated at" not in out
 
 
 def test_json_cost_object(dry_summary: Summary) -> None:
@@ -114,7 +124,7 @@ def test_kinds_follow_the_price_table(tmp_path: Path) -> None:
 def test_no_cost_row_no_section(tmp_path: Path, fmt: str) -> None:
     """An older chat, whose meter saved nothing, shows no cost section."""
     store, chat = build_chat(tmp_path / "care.db")
-    out = render(build_summary(store, chat), fmt)
+    out = render(build_summary(store, chat), fmt, NOTES)
     assert "Cost on X" not in out
     assert "Estimated at" not in out
 
@@ -138,7 +148,7 @@ def test_database_without_a_costs_table(tmp_path: Path) -> None:
     store.db["costs"].drop()
     s = build_summary(store, chat)
     assert s.cost is None
-    assert "Cost on X" not in render(s, "md")
+    assert "Cost on X" not in render(s, "md", NOTES)
 
 
 def test_another_chats_costs_are_not_this_ones(tmp_path: Path) -> None:
@@ -184,7 +194,7 @@ def test_if_run_live_when_nothing_happened_on_x(
     )
     s = build_summary(store, chat)
     assert s.cost is not None and s.cost.if_run_live is if_run_live
-    assert (", if run live:" in render(s, "md")) is if_run_live
+    assert (", if run live:" in render(s, "md", NOTES)) is if_run_live
     assert json.loads(render(s, "json"))["cost"]["if_run_live"] is if_run_live
 
 
@@ -200,10 +210,10 @@ def test_demo_replay_says_what_the_hour_would_cost(tmp_path: Path) -> None:
     totals = session.cost_meter.totals()
     session.shutdown()
     store = Store.open(tmp_path / "demo.db")
-    s = build_summary(store, look_in_folder=False)
+    s = build_summary(store)
     assert s.cost is not None and s.cost.if_run_live
     assert {line.kind: (line.count, line.usd) for line in s.cost.lines} == totals
-    md = render(s, "md")
+    md = render(s, "md", NOTES)
     total = sum(usd for _, usd in totals.values())
     assert f"prices (read {PRICES_READ_ON}), if run live: {usd_text(total)}." in md
     assert f"| Posts read | {totals['post_read'][0]:,} |" in md
@@ -229,8 +239,8 @@ def test_untrusted_kind_is_escaped(tmp_path: Path) -> None:
     store, chat = plain_chat(tmp_path / "plain.db")
     store.save_costs(chat, {"<b>x</b>|y": (1, 0.5)}, "<i>")
     s = build_summary(store, chat)
-    assert "<b>" not in render(s, "html") and "<i>" not in render(s, "html")
-    assert "<b>" not in render(s, "md") and "\\<b\\>x\\</b\\>\\|y" in render(s, "md")
+    assert "<b>" not in render(s, "html", NOTES) and "<i>" not in render(s, "html", NOTES)
+    assert "<b>" not in render(s, "md", NOTES) and "\\<b\\>x\\</b\\>\\|y" in render(s, "md", NOTES)
 
 
 @pytest.mark.parametrize(
@@ -259,11 +269,11 @@ def test_dry_run_retweets_have_their_line(tmp_path: Path) -> None:
         session.outbox.submit("", [Network.X], moderator="m", kind="repost", reply_to=target)
     session.outbox.process_pending()
     session.shutdown()
-    s = build_summary(Store.open(tmp_path / "demo.db"), look_in_folder=False)
+    s = build_summary(Store.open(tmp_path / "demo.db"))
     assert s.cost is not None
     assert {line.kind: line.count for line in s.cost.lines}["user_interaction"] == 6
     price = usd_text(6 * PRICES["user_interaction"])
-    assert f"| Retweets | 6 | {price} |" in render(s, "md")
+    assert f"| Retweets | 6 | {price} |" in render(s, "md", NOTES)
     assert f'<tr><td>Retweets</td><td class="n">6</td><td class="n">{price}</td></tr>' in render(
-        s, "html"
+        s, "html", NOTES
     )

@@ -32,5 +32,5 @@ def test_a_host_given_per_network_is_the_host_in_the_summary(tmp_path: Path) -> 
             ChatPost(answer, Classification(Role.PARTICIPANT, answers=1)),
         ],
     )
-    roles = {c.handle: c.role for c in build_summary(store).top_contributors}
+    roles = {c.handle: c.role for c in build_summary(store).everyone}
     assert roles["claire@example.social"] == "host" and roles["ada"] == "participant"

@@ -14,6 +14,7 @@ from tchat_tui.report.build import build_summary
 from tchat_tui.report.chart import posts_per_minute_svg
 from tchat_tui.report.markdown import escape
 from tchat_tui.report.render import render
+from tchat_tui.report.words import words_for
 from tests.test_summary import SECRET, build_chat
 
 
@@ -36,29 +37,43 @@ def test_every_format_has_the_essentials(summary: Summary, fmt: str) -> None:
     "words",
     [
         "Thursday 26 November 2026, 19:00-20:00 (UTC+01:00)",
-        "| Posts | 11 (and 1 reposts) |",
-        "| First-time participants | 7 |",
+        "**Host**: [@claire](<https://x.com/claire>)",
+        "| Posts | 11 (and 1 repost) |",
+        "| Answers | 5 |",
         "| Peak minute | 19:06, 2 posts |",
-        "| Per network | X 11 |",
         "### Q1: What helps you most?",
-        "Posted at 19:05: 4 answers from 4 participants.",
+        "Posted at 19:05 · 4 answers from 4 participants",
         "## Highlights",
-        "To everyone who took part: @bob, @ada, @cyd",
-        "1 post hidden; 1 flagged as promotion (1 red); 1 deleted by their authors; 0 authors muted.",
+        "- [19:07](<https://x.com/nadia/status/5>) [@nadia](<https://x.com/nadia>) · *guest*:"
+        " A1 rest",
+        "| [@bob](<https://x.com/bob>) | 2 | 0 | 2 |",
+        "| [@claire](<https://x.com/claire>) · *host* | 0 | 0 | 3 |",
+        "To everyone who took part: [@bob](<https://x.com/bob>), [@ada](<https://x.com/ada>),"
+        " [@cyd](<https://x.com/cyd>)",
     ],
 )
 def test_markdown_sections(summary: Summary, words: str) -> None:
-    """The Markdown summary carries each part the issue lists."""
+    """The Markdown recap carries each part the issue lists."""
     assert words in render(summary, "md")
 
 
-def test_markdown_answers_in_rank_order(summary: Summary) -> None:
-    """Under Q1: the starred answer, then the guest's, then by engagement."""
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_the_public_recap_keeps_moderation_private(summary: Summary, fmt: str) -> None:
+    """Flags, hidden and muted counts are not in the recap people publish; --private adds them."""
+    out = render(summary, fmt).casefold()
+    for words in ("flagged", "promotion", "muted", "hidden", "spammy", "private"):
+        assert words not in out, words
+
+
+def test_markdown_answers_in_time_order_marked(summary: Summary) -> None:
+    """Under Q1: the quoted answers in the order they were written; the guest's and the starred
+    one are marked."""
     md = render(summary, "md")
     q1 = md.split("### Q1", 1)[1].split("### Q2", 1)[0]
-    order = [q1.index(f"@{h}") for h in ("cyd", "nadia", "bob", "ada")]
+    order = [q1.index(f"[@{h}]") for h in ("ada", "bob", "nadia", "cyd")]
     assert order == sorted(order)
-    assert "⭐ **@cyd**" in q1
+    assert "[@cyd](<https://x.com/cyd>) ⭐: A1 my cat" in q1
+    assert "[@nadia](<https://x.com/nadia>) · *guest*: A1 rest" in q1
 
 
 @pytest.mark.parametrize(
@@ -104,7 +119,7 @@ def test_html_is_self_contained(summary: Summary) -> None:
 
 def test_chart_marks_each_question(summary: Summary) -> None:
     """One bar per minute with posts, a dashed mark and a label at each question's time."""
-    svg = posts_per_minute_svg(summary)
+    svg = posts_per_minute_svg(summary, words_for("en"))
     assert svg.count("<rect") == len(summary.per_minute)
     assert svg.count("stroke-dasharray") == 2
     assert ">Q1<title>Q1 at 19:05: What helps you most?</title>" in svg
@@ -134,11 +149,11 @@ def test_an_invalid_handle_is_text_never_a_link(summary: Summary) -> None:
     evil = replace(post, author_handle="a>)[y](javascript:alert(1)")
     tricky = replace(summary, highlights=(evil, post))
     md = render(tricky, "md")
-    assert "**@a\\>)\\[y\\](javascript:alert(1)**, 19:10: " in md
-    assert "](<https://x.com/ada/status/12>)" in md
+    assert "[19:10](<https://x.com/ada/status/12>) [@ada](<https://x.com/ada>)" in md
+    assert "- 19:10 **Ada** @a\\>)\\[y\\](javascript:alert(1) ⭐: " in md
     assert "javascript" not in "".join(re.findall(r"\]\(<([^>]*)>\)", md))
     html = render(tricky, "html")
-    assert '<span class="who">@a&gt;)[y](javascript:alert(1)</span>' in html
+    assert '<span class="handle">@a&gt;)[y](javascript:alert(1)</span>' in html
     assert re.findall(r'href="([^"]*)"', html).count("https://x.com/ada/status/12") == 1
     assert "javascript" not in "".join(re.findall(r'href="([^"]*)"', html))
     data = json.loads(render(tricky, "json"))

@@ -1,25 +1,30 @@
-"""`tchat-live summary --db PATH`: the after-chat summary in Markdown, HTML or JSON; thank-you drafts."""
+"""`tchat-live summary --db PATH`: the public recap (Markdown, HTML, JSON), the private report,
+thank-you drafts."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from tchat_tui.domain.post import Network
-from tchat_tui.domain.summary import TOP_ANSWERS, Summary, thanks_posts
+from tchat_tui.domain.summary import TOP_ANSWERS
 from tchat_tui.domain.text.untrusted import neutral
+
+LANGUAGES = ("en", "fr", "es", "pt")
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Add the `summary` subcommand."""
     p = subparsers.add_parser(
         "summary",
-        help="the after-chat summary (Markdown, HTML, JSON) or thank-you posts",
-        description="Summarize a chat from its database: figures, questions and their answers,"
-        " highlights, contributors, moderation counts, and what the hour cost on X (estimated at"
-        " pay-per-use prices, when the console counted it). Hidden posts are left out.",
+        help="the after-chat recap (Markdown, HTML, JSON), the private report, thank-you posts",
+        description="The recap of a chat from its database, ready to publish: figures, the"
+        " posts-per-minute chart, questions with their best answers, highlights, contributors."
+        " Hidden posts are left out. --private adds what the host team keeps: moderation,"
+        " flagged posts and why, muted authors, audience questions to follow up, the cost on X.",
     )
     p.add_argument("--db", type=Path, required=True, help="the chat database")
     p.add_argument(
@@ -33,12 +38,23 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
         type=int,
         default=TOP_ANSWERS,
         metavar="N",
-        help=f"answers shown under each question in md/html ({TOP_ANSWERS})",
+        help=f"answers quoted under each question in md/html ({TOP_ANSWERS})",
+    )
+    p.add_argument(
+        "--private",
+        action="store_true",
+        help="add the private report (moderation, flags, muted authors, audience questions,"
+        " cost): not for publishing",
+    )
+    p.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        help="the recap's language (default: the plan's, else the one most posts are in)",
     )
     p.add_argument(
         "--thanks",
         action="store_true",
-        help="draft thank-you posts mentioning the participants, each within the limit",
+        help="draft thank-you posts (a few mentions each; who is left out goes to stderr)",
     )
     p.add_argument(
         "--no-folder",
@@ -48,36 +64,40 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(func=run)
 
 
-def thanks_text(s: Summary) -> str:
-    """The thank-you drafts, one post a block: the plan's thanks, then the mentions.
+def thanks_text(drafts: list[tuple[str, str]]) -> str:
+    """The thank-you drafts, one post a block headed by its network.
 
     The handles are the participants' own: unsafe code points in them become U+FFFD
     (`domain.text.untrusted`), so the drafts are safe to print to a terminal.
     """
-    from tchat_tui.domain.text.rules import rules_for  # the text rules load only for thanks
-
-    rules = []
-    for name in s.networks:
-        try:
-            net = Network(name)
-        except ValueError:
-            continue
-        rules.append(rules_for(net, classic=s.classic))
-    rules = rules or [rules_for(Network.X, classic=s.classic)]
-    posts = []
-    if s.thanks_template:
-        posts.append(s.thanks_template)
-    posts += thanks_posts(s.to_thank, s.tag, rules)
-    if not posts:
+    if not drafts:
         return "No participant to thank.\n"
-    blocks = [f"--- {i}/{len(posts)}\n{neutral(text)}" for i, text in enumerate(posts, 1)]
+    blocks = [
+        f"--- {i}/{len(drafts)} ({network})\n{neutral(text)}"
+        for i, (network, text) in enumerate(drafts, 1)
+    ]
     return "\n\n".join(blocks) + "\n"
+
+
+def chat_zone(plan: dict[str, Any], start: datetime | None) -> tzinfo:
+    """The chat's time zone: the plan's, else this computer's at the chat's start (so a chat
+    in summer reads in summer time even when the recap is made in winter)."""
+    from tchat_tui.report.chat_plan import plan_zone
+
+    zone = plan_zone(plan)
+    if zone is not None:
+        return zone
+    local = (start or datetime.now(UTC)).astimezone().tzinfo
+    return local if local is not None else UTC
 
 
 def run(args: argparse.Namespace) -> int:
     """Build the summary and write it (or the thank-you drafts)."""
-    from tchat_tui.report.build import SummaryError, build_summary
+    from tchat_tui.report.build import SummaryError, build_summary, resolve_chat
+    from tchat_tui.report.chat_plan import chat_plan
+    from tchat_tui.report.earlier_chats import earlier_first_timers
     from tchat_tui.report.files import ReportError, check_writable, open_chat_database, write_output
+    from tchat_tui.report.private import build_private
     from tchat_tui.report.render import render
 
     if args.answers < 0:
@@ -87,12 +107,32 @@ def run(args: argparse.Namespace) -> int:
         check_writable(args.out, args.force)
         store = open_chat_database(args.db)
         try:
+            chat = resolve_chat(store, args.chat)
+            # The first-timer rule: None until an earlier chat with the tag is known.
+            firsts = earlier_first_timers(store, chat, look_in_folder=not args.no_folder)
             summary = build_summary(
-                store, args.chat, top_answers=args.answers, look_in_folder=not args.no_folder
+                store, chat, top_answers=args.answers, first_timers=firsts, language=args.language
             )
+            summary = replace(summary, zone=chat_zone(chat_plan(store, chat), summary.start))
+            private = build_private(store, chat) if args.private else None
         finally:
             store.close()
-        text = thanks_text(summary) if args.thanks else render(summary, args.format)
+        if args.thanks:
+            from tchat_tui.report.thanks import thanks_drafts
+
+            drafts = thanks_drafts(summary)
+            text = thanks_text(drafts.posts)
+            for what, handles in (
+                ("left out to keep mentions few", drafts.left_out),
+                ("never mentioned (flagged as promotion or muted)", drafts.never),
+            ):
+                if handles:
+                    print(
+                        neutral(f"# {what} ({len(handles)}): {', '.join(handles)}"),
+                        file=sys.stderr,
+                    )
+        else:
+            text = render(summary, args.format, private)
         write_output(args.out, [text], args.force)
     except (ReportError, SummaryError) as exc:
         print(f"tchat-live summary: {exc}", file=sys.stderr)

@@ -6,16 +6,13 @@ answers and drafts thanks. Hidden, deleted and never-sent (dry-run) posts are no
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tchat_tui.domain.cost import LABELS, PRICES
-from tchat_tui.domain.post import Role
-
-if TYPE_CHECKING:
-    from tchat_tui.domain.text.rules import NetworkRules
+from tchat_tui.domain.post import Link, Role
 
 TOP_ANSWERS = 5
 """Answers shown under each question in Markdown and HTML (JSON lists them all)."""
@@ -38,6 +35,10 @@ class SummaryPost:
     """Likes + reposts + quotes + replies, when the network gave them."""
     answers: int | None = None
     instance: str | None = None
+    links: tuple[Link, ...] = ()
+    """The post's links as the network gave them (t.co on X, with the full address)."""
+    reply: bool = False
+    """A reply: its leading mentions were added by the network, not written."""
 
     @property
     def url(self) -> str | None:
@@ -110,8 +111,18 @@ class Contributor:
     posts: int
     answers: int
     first_time: bool = False
+    """First chat with this tag (only ever set when an earlier chat with the tag is known)."""
     thank: bool = True
-    """Worth a thank-you: not muted, no post flagged as spam."""
+    """Worth a thank-you: not muted, no post flagged as promotion (allowed ones included)."""
+    replies: int = 0
+    """Replies to other posts that are not answers to a question."""
+    instance: str | None = None
+    """The Mastodon instance the author was read from."""
+
+    @property
+    def host_team(self) -> bool:
+        """The host, a guest or a co-moderator."""
+        return self.role != Role.PARTICIPANT.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +140,8 @@ class Stats:
     posts: int
     reposts: int
     participants: int
-    first_time_participants: int
+    first_time_participants: int | None
+    """None when no earlier chat with the tag is known (then nobody is called a first-timer)."""
     answers: int
     audience_questions: int
     starred: int
@@ -250,9 +262,11 @@ class Summary:
     questions: tuple[QuestionSummary, ...]
     highlights: tuple[SummaryPost, ...]
     top_contributors: tuple[Contributor, ...]
+    """Participants (not the host team), most answers and replies first."""
     participants: tuple[str, ...]
     """Handles of everyone who wrote a visible post, most active first."""
-    first_timers: tuple[str, ...]
+    first_timers: tuple[str, ...] | None
+    """None when no earlier chat with the tag is known."""
     to_thank: tuple[str, ...]
     """Participants (not host, co-moderators or guests, nor muted or spam-flagged), busiest first."""
     per_minute: tuple[MinuteCount, ...]
@@ -262,6 +276,12 @@ class Summary:
     """The plan's filled `thanks` template, when there is one."""
     cost: CostSummary | None = None
     """What the hour cost on X (estimated), when the console's cost meter counted anything."""
+    language: str = "en"
+    """The chat's language for labels and dates (the plan's, else most posts')."""
+    host_team: tuple[Contributor, ...] = ()
+    """The host, guests and co-moderators who posted, with their figures."""
+    everyone: tuple[Contributor, ...] = ()
+    """Every author of a visible post, busiest first (the thank-you drafts choose among them)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -324,51 +344,19 @@ class Summary:
                     "role": c.role,
                     "posts": c.posts,
                     "answers": c.answers,
+                    "replies": c.replies,
                     "first_time": c.first_time,
                 }
                 for c in self.top_contributors
             ],
             "participants": list(self.participants),
-            "first_time_participants": list(self.first_timers),
+            "first_time_participants": (
+                None if self.first_timers is None else list(self.first_timers)
+            ),
+            "language": self.language,
             "to_thank": list(self.to_thank),
             "posts_per_minute": [
                 {"minute": iso(m.minute), "posts": m.posts} for m in self.per_minute
             ],
             "cost": self.cost.to_dict() if self.cost else None,
         }
-
-
-def thanks_posts(
-    handles: Sequence[str],
-    tag: str,
-    rules: Sequence[NetworkRules],
-    lead: str = "Thank you for joining {tag}!",
-) -> list[str]:
-    """Thank-you posts mentioning every handle, each fitting every network's limit with the tag.
-
-    Mentions are packed greedily in the given order; `{tag}` in `lead` becomes the tag, and the tag
-    is added at the end when `lead` does not carry it. A handle too long to fit even alone is
-    left out (no network allows such a handle).
-    """
-    from tchat_tui.domain.text.rules import check_text  # the text rules load only for thanks
-
-    head = lead.replace("{tag}", tag)
-    tail = "" if tag.lstrip("#＃").casefold() in head.casefold() else f" {tag}"
-
-    def fits(mentions: list[str]) -> bool:
-        text = f"{head} {' '.join(mentions)}{tail}"
-        return all(check_text(text, r, tag).valid for r in rules)
-
-    posts: list[str] = []
-    current: list[str] = []
-    for handle in dict.fromkeys(h.lstrip("@＠") for h in handles if h.strip("@＠ ")):
-        mention = f"@{handle}"
-        if fits([*current, mention]):
-            current.append(mention)
-            continue
-        if current:
-            posts.append(f"{head} {' '.join(current)}{tail}")
-        current = [mention] if fits([mention]) else []
-    if current:
-        posts.append(f"{head} {' '.join(current)}{tail}")
-    return posts

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tchat_tui.domain.classify import Roster
 from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.plan.model import fill
-from tchat_tui.domain.post import Network, Role
+from tchat_tui.domain.post import Link, Network, Role
 from tchat_tui.domain.summary import (
     TOP_ANSWERS,
     TOP_CONTRIBUTORS,
@@ -24,6 +24,8 @@ from tchat_tui.domain.summary import (
     Summary,
     SummaryPost,
 )
+from tchat_tui.report.chat_plan import chat_plan, plan_zone
+from tchat_tui.report.words import language_of
 from tchat_tui.store import summary_queries as q
 from tchat_tui.store.database import Store
 
@@ -47,25 +49,6 @@ def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _zone(plan: dict[str, Any]) -> tzinfo:
-    """The plan's time zone: its name, else its start's offset, else UTC."""
-    name = plan.get("timezone")
-    if isinstance(name, str):
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    start = plan.get("start")
-    if isinstance(start, str):
-        try:
-            offset = datetime.fromisoformat(start).tzinfo
-        except ValueError:
-            offset = None
-        if offset is not None:
-            return offset
-    return UTC
-
-
 def _post(row: dict[str, Any], engagement: int) -> SummaryPost:
     return SummaryPost(
         native_id=str(row["native_id"]),
@@ -79,7 +62,20 @@ def _post(row: dict[str, Any], engagement: int) -> SummaryPost:
         engagement=engagement,
         answers=row["answers"],
         instance=row["instance"],
+        links=tuple(Link(str(u), str(e)) for u, e in _pairs(row["links"])),
+        reply=row["reply_to_key"] is not None,
     )
+
+
+def _pairs(value: str | None) -> list[tuple[object, object]]:
+    """The stored links ([[url, expanded], ...]); none when the column does not parse."""
+    try:
+        data = json.loads(value or "[]")
+    except json.JSONDecodeError:
+        return []
+    if not isinstance(data, list):
+        return []
+    return [(p[0], p[1]) for p in data if isinstance(p, list) and len(p) == 2]
 
 
 def resolve_chat(store: Store, chat_id: int | None) -> int:
@@ -104,12 +100,18 @@ def build_summary(
     chat_id: int | None = None,
     *,
     top_answers: int = TOP_ANSWERS,
-    look_in_folder: bool = True,
+    first_timers: Collection[str] | None = None,
+    zone: tzinfo | None = None,
+    language: str | None = None,
 ) -> Summary:
     """The summary of a chat (the newest when `chat_id` is None).
 
-    First-time participants are those whose first stored post anywhere is newer than this chat's
-    first post, in this database and (with `look_in_folder`) in the other `*.db` of its folder.
+    Args:
+        first_timers: author keys of the participants in their first chat with this tag, as the
+            caller knows them; None when no earlier chat with the tag is known: then nobody is
+            called a first-timer.
+        zone: the chat's time zone; None: the plan's, else UTC.
+        language: the recap's language; None: the plan's `language`, else most posts' own.
 
     Raises:
         SummaryError: the database has no such chat.
@@ -117,15 +119,15 @@ def build_summary(
     db = store.db
     chat = resolve_chat(store, chat_id)
     row = q.chat_row(db, chat) or {}
-    try:
-        plan = json.loads(row.get("plan_json") or "{}")
-    except json.JSONDecodeError:
-        plan = {}
-    if not isinstance(plan, dict):
-        plan = {}
-
+    plan = chat_plan(store, chat)
+    known = None if first_timers is None else frozenset(first_timers)
     with q.read_snapshot(db):
-        return _build(store, chat, row, plan, top_answers, look_in_folder)
+        s = _build(store, chat, row, plan, top_answers, known)
+        lang = language or plan.get("language")
+        if not isinstance(lang, str):
+            lang = q.main_language(db, chat)
+    s = replace(s, language=language_of(lang))
+    return replace(s, zone=zone) if zone is not None else s
 
 
 def _build(
@@ -134,7 +136,7 @@ def _build(
     row: dict[str, Any],
     plan: dict[str, Any],
     top_answers: int,
-    look_in_folder: bool,
+    first_timers: frozenset[str] | None,
 ) -> Summary:
     db = store.db
     quoted = _quoted(store, chat, top_answers)
@@ -147,14 +149,6 @@ def _build(
             minutes.append(MinuteCount(datetime.fromisoformat(m + ":00+00:00"), n))
     peak = max(minutes, key=lambda m: m.posts, default=None)  # the earliest of equal minutes
 
-    first_any = q.first_post_at(db, chat)
-    known: set[str] = set()
-    if first_any:
-        known = q.known_before(db, first_any)
-        if look_in_folder:
-            for other in q.sibling_databases(store.path):
-                known |= q.known_before_in(other, first_any)
-
     # The plan's people in every network's forms (`x:claire, mastodon:claire@example.social`).
     roster = Roster(
         str(plan["host"]) if plan.get("host") else None,
@@ -162,6 +156,7 @@ def _build(
         tuple(str(c) for c in plan.get("co_moderators") or ()),
     )
     answers_by = quoted.answers_by
+    replies_by = q.replies_by_author(db, chat)
     authors = [a for a in q.author_figures(db, chat) if a["posts"]]
     authors.sort(key=lambda a: (-a["posts"], -answers_by.get(a["author_key"], 0), a["first_at"]))
     people: list[Contributor] = []
@@ -181,17 +176,29 @@ def _build(
                 role=role,
                 posts=posts,
                 answers=answers_by.get(key, 0),
-                first_time=key not in known,
-                thank=not (a["red"] or a["muted"]),
+                first_time=first_timers is not None
+                and role == _PARTICIPANT
+                and key in first_timers,
+                thank=not (a["flagged"] or a["muted"]),
+                replies=replies_by.get(key, 0),
+                instance=_instance(network, key),
             )
         )
+    # Participants ranked by what they brought to the conversation: answers and replies. A muted
+    # account, or one flagged as promotion, is not put forward in public.
+    busiest = sorted(
+        (p for p in people if not p.host_team and p.thank),
+        key=lambda p: (-(p.answers + p.replies), -p.posts),
+    )
 
     mod = q.moderation(db, chat)
     stats = Stats(
         posts=sum(m.posts for m in minutes),
         reposts=reposts,
         participants=len(people),
-        first_time_participants=sum(p.first_time for p in people),
+        first_time_participants=(
+            None if first_timers is None else sum(p.first_time for p in people)
+        ),
         answers=sum(quoted.answers_by.values()),
         audience_questions=quoted.audience,
         starred=len(quoted.highlights),
@@ -226,7 +233,7 @@ def _build(
         topic=topic,
         start=start,
         end=end,
-        zone=_zone(plan),
+        zone=plan_zone(plan) or UTC,
         host=host,
         guests=tuple(guests),
         co_moderators=tuple(comods),
@@ -234,18 +241,30 @@ def _build(
         stats=stats,
         questions=quoted.questions,
         highlights=quoted.highlights,
-        top_contributors=tuple(people[:TOP_CONTRIBUTORS]),
+        top_contributors=tuple(busiest[:TOP_CONTRIBUTORS]),
         participants=tuple(dict.fromkeys(p.handle for p in people)),
-        first_timers=tuple(dict.fromkeys(p.handle for p in people if p.first_time)),
-        to_thank=tuple(
-            dict.fromkeys(p.handle for p in people if p.role == _PARTICIPANT and p.thank)
+        first_timers=(
+            None
+            if first_timers is None
+            else tuple(dict.fromkeys(p.handle for p in people if p.first_time))
         ),
+        to_thank=tuple(dict.fromkeys(p.handle for p in busiest)),
         per_minute=tuple(minutes),
         limit=limit,
         classic=limit == 140,
         thanks_template=_thanks(plan, tag, topic, host, guests),
         cost=_cost(store, chat),
+        host_team=tuple(p for p in people if p.host_team),
+        everyone=tuple(people),
     )
+
+
+def _instance(network: str, author_key: str) -> str | None:
+    """A Mastodon author's instance, from their key (`mastodon:INSTANCE:ID`)."""
+    if network != "mastodon":
+        return None
+    instance = author_key.partition(":")[2].rpartition(":")[0]
+    return instance or None
 
 
 def _cost(store: Store, chat: int) -> CostSummary | None:
@@ -328,7 +347,13 @@ def _quoted(store: Store, chat: int, top: int) -> _Quoted:
                 posted_at=_time(posted[0][0]) if posted else None,
                 answer_ids=ids.get(n, ()),
                 answerers=answerers.get(n, 0),
-                top_answers=tuple(_post(rows[k], e) for k, e in tops.get(n, ()) if k in rows),
+                # The best few answers, quoted in the order they were written.
+                top_answers=tuple(
+                    sorted(
+                        (_post(rows[k], e) for k, e in tops.get(n, ()) if k in rows),
+                        key=lambda p: (p.created_at, p.native_id),
+                    )
+                ),
             )
         )
     highlights = tuple(_post(rows[k], 0) for _, _, k in starred if k in rows)

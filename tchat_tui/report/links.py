@@ -1,4 +1,4 @@
-"""Links to posts for the reports, built only from validated parts, each part URL-encoded.
+"""Links for the reports (posts, profiles, a post's own links), built only from validated parts.
 
 A post is linked only when its author's handle is well-formed for its network
 (`domain.text.handle_syntax`) and every part of the address is well-formed too (the post id, the
@@ -10,7 +10,7 @@ attribute. Anything else is shown as text and not linked.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from tchat_tui.domain.text.handle_syntax import valid_handle, valid_host
 
@@ -56,3 +56,64 @@ def post_link(network: str, native_id: str, handle: str, instance: str | None) -
             return None
         return f"https://bsky.app/profile/{_part(did, ':')}/post/{_part(rkey, ':')}"
     return None
+
+
+def profile_link(network: str, handle: str, instance: str | None) -> str | None:
+    """The author's profile on their network's website, or None when a part is not well-formed.
+
+    X: `https://x.com/HANDLE`. Mastodon: `https://DOMAIN/@USER` on the account's home instance
+    (`user@domain`), else on the instance the post was read from. Bluesky:
+    `https://bsky.app/profile/HANDLE`.
+    """
+    # A valid handle holds letters, digits, '_', '.', '-' and '@' only: nothing to encode.
+    if not valid_handle(network, handle):
+        return None
+    if network == "x":
+        return f"https://x.com/{handle}"
+    if network == "mastodon":
+        user, _, home = handle.partition("@")
+        where = home or instance
+        if not where or not valid_host(where):
+            return None
+        return f"https://{where.lower()}/@{user}"
+    if network == "bluesky":
+        return f"https://bsky.app/profile/{handle.lower()}"
+    return None
+
+
+_URL_SAFE = "/:@!$&()*+,;=-._~%?#"
+"""What stays as is in a link's path, query and fragment: the URL's own punctuation; quotes,
+angle brackets, backslashes, spaces and every other character are percent-encoded."""
+_MAX_URL = 2000
+
+
+def web_link(url: str) -> str | None:
+    """A post's link as a safe `http(s)` address, or None (another scheme, no valid host).
+
+    The address is rebuilt from its parsed parts: a well-formed host (no user or password),
+    then path, query and fragment percent-encoded, so nothing in it can end a Markdown link
+    target or an HTML attribute.
+    """
+    if len(url) > _MAX_URL or not url.isprintable():
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or "@" in parts.netloc:
+        return None
+    host = parts.netloc.lower()
+    if not valid_host(host):
+        return None
+    out = f"{parts.scheme.lower()}://{host}{quote(parts.path, safe=_URL_SAFE) or '/'}"
+    if parts.query:
+        out += "?" + quote(parts.query, safe=_URL_SAFE)
+    if parts.fragment:
+        out += "#" + quote(parts.fragment, safe=_URL_SAFE)
+    return out
+
+
+def display_form(url: str, width: int = 32) -> str:
+    """How a link reads in a quote: without its scheme and 'www.', cut with '…' past `width`."""
+    shown = re.sub(r"^[a-z]+://(www\.)?", "", url, flags=re.IGNORECASE).rstrip("/")
+    return shown if len(shown) <= width else shown[: width - 1] + "…"

@@ -1,15 +1,18 @@
-"""One entry point for the summary's formats: Markdown, HTML, JSON."""
+"""One entry point for the summary's formats: Markdown, HTML, JSON; the private report with them."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 from tchat_tui.domain.summary import Summary
 from tchat_tui.domain.text.untrusted import json_text
 from tchat_tui.report.html import render_html
 from tchat_tui.report.links import post_link
 from tchat_tui.report.markdown import render_markdown
+from tchat_tui.report.private import PrivateReport
+from tchat_tui.report.private_render import private_html, private_markdown
+
+FORMATS = ("md", "html", "json")
 
 
 def render_json(s: Summary) -> str:
@@ -24,14 +27,12 @@ def render_json(s: Summary) -> str:
     return json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
-RENDERERS: dict[str, Callable[[Summary], str]] = {
-    "md": render_markdown,
-    "html": render_html,
-    "json": render_json,
-}
-"""Format name -> renderer."""
-
-
-def render(s: Summary, fmt: str) -> str:
-    """The summary in `fmt` ('md', 'html' or 'json')."""
-    return RENDERERS[fmt](s)
+def render(s: Summary, fmt: str, private: PrivateReport | None = None) -> str:
+    """The summary in `fmt` ('md', 'html' or 'json'); with `private`, the private report after
+    the public recap (md and html)."""
+    if fmt == "md":
+        out = render_markdown(s)
+        return out + private_markdown(s, private) if private is not None else out
+    if fmt == "html":
+        return render_html(s, private_html(s, private) if private is not None else None)
+    return render_json(s)

@@ -1,15 +1,13 @@
-"""The words the Markdown and HTML summaries share: the date line, the figures, moderation."""
+"""The lines the Markdown and HTML recaps share: the date line, the figures; moderation and cost
+(the private report only)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from tchat_tui.domain.summary import CostSummary, Summary
+from tchat_tui.domain.summary import CostSummary, QuestionSummary, Summary
+from tchat_tui.report.words import Words
 
-_WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
 NETWORK_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky"}
 
 
@@ -24,12 +22,12 @@ def zone_label(s: Summary, dt: datetime) -> str:
     return f"UTC{offset[:3]}:{offset[3:]}"
 
 
-def when(s: Summary) -> str:
-    """'Thursday 26 November 2026, 19:00-20:00 (UTC+01:00)'."""
+def when(s: Summary, w: Words) -> str:
+    """'Thursday 26 November 2026, 19:00-20:00 (UTC+01:00)', in the chat's language."""
     if s.start is None:
-        return "no post yet"
+        return w("no_post")
     start = s.local(s.start)
-    day = f"{_WEEKDAYS[start.weekday()]} {start.day} {_MONTHS[start.month - 1]} {start.year}"
+    day = w.date(start.weekday(), start.day, start.month, start.year)
     span = f"{start:%H:%M}"
     if s.end is not None:
         span += f"-{s.local(s.end):%H:%M}"
@@ -41,38 +39,35 @@ def clock(s: Summary, dt: datetime | None) -> str:
     return f"{s.local(dt):%H:%M}" if dt else "-"
 
 
-def people(s: Summary) -> list[tuple[str, str]]:
-    """('Host', '@claire'), ('Guests', '@a, @b'), ('Co-moderators', ...) when known."""
-    out = []
-    if s.host:
-        out.append(("Host", f"@{s.host}"))
-    if s.guests:
-        out.append(("Guests", ", ".join(f"@{g}" for g in s.guests)))
-    if s.co_moderators:
-        out.append(("Co-moderators", ", ".join(f"@{c}" for c in s.co_moderators)))
-    return out
-
-
-def figure_rows(s: Summary) -> list[tuple[str, str]]:
-    """The figures as (label, value) lines."""
+def figure_rows(s: Summary, w: Words) -> list[tuple[str, str]]:
+    """The public figures as (label, value) lines; first-timers only when they are known."""
     st = s.stats
-    rows = [
-        ("Posts", f"{st.posts:,}" + (f" (and {st.reposts:,} reposts)" if st.reposts else "")),
-        ("Participants", f"{st.participants:,}"),
-        ("First-time participants", f"{st.first_time_participants:,}"),
-        ("Answers", f"{st.answers:,}"),
-        ("Audience questions", f"{st.audience_questions:,}"),
+    posts = w.number(st.posts) + (f" {w('reposts', st.reposts)}" if st.reposts else "")
+    rows = [(w("posts"), posts), (w("participants"), w.number(st.participants))]
+    if st.first_time_participants is not None:
+        rows.append((w("first_timers"), w.number(st.first_time_participants)))
+    rows += [
+        (w("answers"), w.number(st.answers)),
+        (w("audience_questions"), w.number(st.audience_questions)),
     ]
     if st.peak_minute is not None:
-        rows.append(("Peak minute", f"{clock(s, st.peak_minute)}, {st.peak_posts:,} posts"))
-    if st.per_network:
+        rows.append((w("peak"), w("peak_value", st.peak_posts, time=clock(s, st.peak_minute))))
+    if len(st.per_network) > 1:
         rows.append(
             (
-                "Per network",
-                ", ".join(f"{NETWORK_NAMES.get(n, n)} {c:,}" for n, c in st.per_network.items()),
+                w("per_network"),
+                ", ".join(
+                    f"{NETWORK_NAMES.get(n, n)} {w.number(c)}" for n, c in st.per_network.items()
+                ),
             )
         )
     return rows
+
+
+def drew(q: QuestionSummary, w: Words) -> str:
+    """'34 answers from 32 participants'."""
+    out = w("drew", q.answer_count)
+    return f"{out} {w('from', q.answerers)}" if q.answer_count else out
 
 
 def moderation_line(s: Summary) -> str:
@@ -85,11 +80,6 @@ def moderation_line(s: Summary) -> str:
         f"{st.muted_authors:,} author{'s' if st.muted_authors != 1 else ''} muted",
     ]
     return "; ".join(parts) + ". Hidden and deleted posts are left out of this summary."
-
-
-def role_note(role: str) -> str:
-    """' (guest)' for the chat's people, '' for participants."""
-    return "" if role == "participant" else f" ({role})"
 
 
 COST_HEADING = "Cost on X"

@@ -5,7 +5,8 @@ reads a partial covering index of schema v4 (`store.schema._v4`) that holds just
 counts, already in the order it wants them. All of them run inside one read transaction
 (`read_snapshot`), so a console still writing the chat cannot change the figures halfway.
 
-1. `author_figures`: one row per author: posts, role, spam flag.
+1. `author_figures`: one row per author: posts, role, promo flag; `replies_by_author`: the
+   replies that are not answers, per author.
 2. `per_minute`: visible posts per minute, originals and reposts apart (the chart, the peak
    minute, the post and repost totals are sums over these few rows).
 3. `moderation`: hidden, deleted and flagged counts.
@@ -39,7 +40,7 @@ from typing import Any
 
 import sqlite_utils
 
-from tchat_tui.store.schema import ANSWER, APPLICATION_ID, NOTED, VISIBLE
+from tchat_tui.store.schema import ANSWER, APPLICATION_ID, NOTED, ORIGINAL, REPLY, VISIBLE
 
 ROLE_RANK = "CASE role WHEN 'host' THEN 0 WHEN 'co-moderator' THEN 1 WHEN 'guest' THEN 2 ELSE 3 END"
 ANSWER_ORDER = "starred DESC, (role IS 'guest') DESC, engagement DESC, created_at, native_id"
@@ -89,29 +90,67 @@ def chat_row(db: sqlite_utils.Database, chat: int) -> Row | None:
 def author_figures(db: sqlite_utils.Database, chat: int) -> list[Row]:
     """Every author of a visible original post (or of a red-flagged one), with their counts.
 
-    `posts` counts visible originals; `red` says a post of theirs was flagged red (spam-like);
+    `posts` counts visible originals; `flagged` says a post of theirs was flagged amber or red
+    (allowed by a moderator or not: the thank-you drafts leave such accounts out);
     `role_rank` is their highest role in this chat (0 host, 1 co-moderator, 2 guest,
     3 participant); handle, name and `muted` come from the authors table. The visible originals
-    (`posts_summary_author`) and the red posts (`posts_summary_noted`) are grouped apart, then
+    (`posts_summary_author`) and the flagged posts (`posts_summary_noted`) are grouped apart, then
     merged: a few thousand rows.
     """
     sql = f"""
         SELECT g.*, a.handle, a.name, a.muted FROM (
-            SELECT author_key, max(network) AS network, sum(posts) AS posts, max(red) AS red,
+            SELECT author_key, max(network) AS network, sum(posts) AS posts,
+                   max(flagged) AS flagged,
                    min(role_rank) AS role_rank, min(first_at) AS first_at
             FROM (
-                SELECT author_key, max(network) AS network, count(*) AS posts, 0 AS red,
+                SELECT author_key, max(network) AS network, count(*) AS posts, 0 AS flagged,
                        min({ROLE_RANK}) AS role_rank, min(created_at) AS first_at
                 FROM posts WHERE chat_id = :chat AND {VISIBLE} AND is_repost = 0
                 GROUP BY author_key
                 UNION ALL
                 SELECT author_key, max(network), 0, 1, min({ROLE_RANK}), min(created_at)
-                FROM posts WHERE chat_id = :chat AND ({NOTED}) AND promo_level = 'red'
+                FROM posts WHERE chat_id = :chat AND ({NOTED}) AND promo_level IN ('amber', 'red')
                 GROUP BY author_key
             )
             GROUP BY author_key
         ) AS g LEFT JOIN authors AS a ON a.key = g.author_key"""
     return _rows(db, sql, {"chat": chat})
+
+
+def replies_by_author(db: sqlite_utils.Database, chat: int) -> dict[str, int]:
+    """Author key -> visible original posts that reply to another post and answer no question."""
+    cur = db.execute(
+        f"SELECT author_key, count(*) FROM posts WHERE chat_id = :chat AND {REPLY}"
+        " GROUP BY author_key",
+        {"chat": chat},
+    )
+    return {str(k): int(n) for k, n in cur.fetchall()}
+
+
+NO_LANGUAGE = ("und", "zxx", "qme", "qht", "qam", "art")
+"""X's language codes for 'undetermined', 'no linguistic content', media only, hashtags only..."""
+
+
+def main_language(db: sqlite_utils.Database, chat: int) -> str | None:
+    """The language most visible original posts declare (X `lang`, Mastodon `language`, Bluesky
+    `langs`), or None when none declares one."""
+    cur = db.execute(
+        f"SELECT lang, count(*) FROM posts WHERE chat_id = :chat AND {ORIGINAL} GROUP BY lang",
+        {"chat": chat},
+    )
+    counts = [(int(n), str(lang).lower()) for lang, n in cur.fetchall() if lang]
+    counts = [(n, lang) for n, lang in counts if lang not in NO_LANGUAGE]
+    return max(counts, key=lambda c: (c[0], c[1]))[1] if counts else None
+
+
+def earlier_chat(db: sqlite_utils.Database, chat: int, tag: str, before: str) -> bool:
+    """Whether another chat with the same tag has a post older than `before` (ISO UTC)."""
+    row = db.execute(
+        "SELECT EXISTS(SELECT 1 FROM chats AS c WHERE c.id != :chat AND lower(c.tag) = lower(:tag)"
+        " AND EXISTS(SELECT 1 FROM posts AS p WHERE p.chat_id = c.id AND p.created_at < :t))",
+        {"chat": chat, "tag": tag.lstrip("#＃"), "t": before},
+    ).fetchone()
+    return bool(row[0])
 
 
 def per_minute(db: sqlite_utils.Database, chat: int) -> list[tuple[str, bool, int]]:
@@ -230,7 +269,7 @@ def noted_posts(db: sqlite_utils.Database, chat: int) -> list[Row]:
 
 _POST_FIELDS = (
     "rowid AS rid, native_id, network, instance, author_handle, author_name, role, text,"
-    " created_at, starred, answers"
+    " created_at, starred, answers, links, reply_to_key"
 )
 
 
@@ -277,6 +316,27 @@ def known_before_in(path: Path, before: str) -> set[str]:
         return {str(r[0]) for r in cur.fetchall()}
     except sqlite3.Error:
         return set()
+    finally:
+        conn.close()
+
+
+def earlier_chat_in(path: Path, tag: str, before: str) -> bool:
+    """`earlier_chat` in another database, opened read-only; False if it is not a chat one."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            return False
+        row = conn.execute(
+            "SELECT EXISTS(SELECT 1 FROM chats AS c WHERE lower(c.tag) = lower(?)"
+            " AND EXISTS(SELECT 1 FROM posts AS p WHERE p.chat_id = c.id AND p.created_at < ?))",
+            (tag.lstrip("#＃"), before),
+        ).fetchone()
+        return bool(row[0])
+    except sqlite3.Error:
+        return False
     finally:
         conn.close()
 

@@ -59,6 +59,8 @@ class Plan:
     """The Mastodon instance's limit (`max_characters`)."""
     timezone: str | None = None
     """IANA zone name when the plan gives one (`Europe/Paris`)."""
+    language: str | None = None
+    """The chat's language for the recap (a language code: `fr`, `es-MX`), when the plan says."""
     templates: dict[str, str] = field(default_factory=dict)
     first_question_at: float | None = None
     """Minutes after the start when Q1 is due; None: after the opening (`OPENING_MINUTES`)."""
@@ -155,6 +157,7 @@ class Plan:
             "topic": self.topic,
             "start": self.start.isoformat() if self.start else None,
             "timezone": self.timezone,
+            "language": self.language,
             "duration_minutes": self.duration_minutes,
             "host": self.host,
             "guests": list(self.guests),

@@ -25,7 +25,7 @@ from tchat_tui.domain.text.tag import normalize_tag
 
 _REQUIRED = ("tag", "topic", "host", "questions")
 _KNOWN = (
-    "tag topic start timezone duration_minutes host guests co_moderators networks limit"
+    "tag topic start timezone language duration_minutes host guests co_moderators networks limit"
     " mastodon_limit questions templates first_question_at question_every_minutes"
 ).split()
 _TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
@@ -171,6 +171,7 @@ class _Reader:
             limit=limit,
             mastodon_limit=mastodon_limit,
             timezone=self.data.get("timezone"),
+            language=self.get("language", str, 'a language code such as "fr"'),
             templates=self.templates(),
             first_question_at=self.minutes("first_question_at", "after the start", zero=True),
             question_every_minutes=self.minutes("question_every_minutes", "between questions"),
