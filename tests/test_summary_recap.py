@@ -400,15 +400,16 @@ def test_without_a_planned_zone_the_recap_uses_the_local_one(
     July, winter time in November)."""
     import time
 
-    from tchat_tui.cli.summary import chat_zone
+    from tchat_tui.domain.chat_zone import chat_zone
 
     monkeypatch.setenv("TZ", "Europe/Paris")
     time.tzset()
     try:
         july, november = T0.replace(month=7), T0
-        assert chat_zone({}, july).utcoffset(None) == timedelta(hours=2)
-        assert chat_zone({}, november).utcoffset(None) == timedelta(hours=1)
-        assert chat_zone({"timezone": "America/Toronto"}, july) == ZoneInfo("America/Toronto")
+        local = chat_zone({})
+        assert july.astimezone(local).utcoffset() == timedelta(hours=2)
+        assert november.astimezone(local).utcoffset() == timedelta(hours=1)
+        assert chat_zone({"timezone": "America/Toronto"}) == ZoneInfo("America/Toronto")
     finally:
         monkeypatch.undo()
         time.tzset()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -79,20 +78,10 @@ def thanks_text(drafts: list[tuple[str, str]]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def chat_zone(plan: dict[str, Any], start: datetime | None) -> tzinfo:
-    """The chat's time zone: the plan's, else this computer's at the chat's start (so a chat
-    in summer reads in summer time even when the recap is made in winter)."""
-    from tchat_tui.report.chat_plan import plan_zone
-
-    zone = plan_zone(plan)
-    if zone is not None:
-        return zone
-    local = (start or datetime.now(UTC)).astimezone().tzinfo
-    return local if local is not None else UTC
-
-
 def run(args: argparse.Namespace) -> int:
     """Build the summary and write it (or the thank-you drafts)."""
+    from tchat_tui.domain.chat_zone import chat_zone
+    from tchat_tui.pipeline.settings import data_dir
     from tchat_tui.report.build import SummaryError, build_summary, resolve_chat
     from tchat_tui.report.chat_plan import chat_plan
     from tchat_tui.report.earlier_chats import earlier_first_timers
@@ -109,11 +98,13 @@ def run(args: argparse.Namespace) -> int:
         try:
             chat = resolve_chat(store, args.chat)
             # The first-timer rule: None until an earlier chat with the tag is known.
-            firsts = earlier_first_timers(store, chat, look_in_folder=not args.no_folder)
+            firsts = earlier_first_timers(
+                store, chat, look_in_folder=not args.no_folder, data_dir=data_dir()
+            )
             summary = build_summary(
                 store, chat, top_answers=args.answers, first_timers=firsts, language=args.language
             )
-            summary = replace(summary, zone=chat_zone(chat_plan(store, chat), summary.start))
+            summary = replace(summary, zone=chat_zone(chat_plan(store, chat)))
             private = build_private(store, chat) if args.private else None
         finally:
             store.close()

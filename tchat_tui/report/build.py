@@ -6,9 +6,10 @@ import json
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from tchat_tui.domain.chat_zone import chat_zone
 from tchat_tui.domain.classify import Roster
 from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.plan.model import fill
@@ -24,7 +25,7 @@ from tchat_tui.domain.summary import (
     Summary,
     SummaryPost,
 )
-from tchat_tui.report.chat_plan import chat_plan, plan_zone
+from tchat_tui.report.chat_plan import chat_plan
 from tchat_tui.report.words import language_of
 from tchat_tui.store import summary_queries as q
 from tchat_tui.store.database import Store
@@ -233,7 +234,7 @@ def _build(
         topic=topic,
         start=start,
         end=end,
-        zone=plan_zone(plan) or UTC,
+        zone=chat_zone(plan),
         host=host,
         guests=tuple(guests),
         co_moderators=tuple(comods),

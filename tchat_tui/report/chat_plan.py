@@ -1,11 +1,9 @@
-"""The chat's plan as the database keeps it, and the time zone it gives."""
+"""The chat's plan as the database keeps it."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tchat_tui.store import summary_queries as q
 from tchat_tui.store.database import Store
@@ -19,20 +17,3 @@ def chat_plan(store: Store, chat: int) -> dict[str, Any]:
     except json.JSONDecodeError:
         plan = {}
     return plan if isinstance(plan, dict) else {}
-
-
-def plan_zone(plan: dict[str, Any]) -> tzinfo | None:
-    """The plan's time zone: its name, else its start's offset; None when it gives neither."""
-    name = plan.get("timezone")
-    if isinstance(name, str):
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    start = plan.get("start")
-    if isinstance(start, str):
-        try:
-            return datetime.fromisoformat(start).tzinfo
-        except ValueError:
-            return None
-    return None

@@ -19,18 +19,23 @@ from tchat_tui.store.rows import Row, parse_iso
 from tchat_tui.store.schema import APPLICATION_ID
 
 
-def first_timers(store: PeopleTable, chat_id: int, data_dir: Path | None = None) -> FirstTimers:
+def first_timers(
+    store: PeopleTable, chat_id: int, data_dir: Path | None = None, *, other_databases: bool = True
+) -> FirstTimers:
     """The first-timers of chat `chat_id` of `store` (a `Store`): its authors never seen in an
-    earlier chat with its tag, in this database or in another `*.db` of `data_dir` or of the
-    store's folder. Every database is read on a read-only connection of its own.
+    earlier chat with its tag, in this database or (with `other_databases`) in another `*.db`
+    of `data_dir` or of the store's folder. Every database is read on a read-only connection of
+    its own.
 
     Returns a `FirstTimers` that also answers for authors who post later (`is_first_timer`).
     """
     with people_reader(store.path, store) as here:
-        return _first_timers(here, chat_id, data_dir)
+        return _first_timers(here, chat_id, data_dir, other_databases)
 
 
-def _first_timers(here: PeopleTable, chat_id: int, data_dir: Path | None) -> FirstTimers:
+def _first_timers(
+    here: PeopleTable, chat_id: int, data_dir: Path | None, other_databases: bool
+) -> FirstTimers:
     tag = here.chat_tag(chat_id)
     first = here.first_post(chat_id)
     before = first[1] if first else None
@@ -51,7 +56,7 @@ def _first_timers(here: PeopleTable, chat_id: int, data_dir: Path | None) -> Fir
             seen.update(_seen(table.chat_authors(ids)))
 
     look(here, Path(here.path).name, chat_id)
-    for path in _other_databases(here.path, data_dir):
+    for path in _other_databases(here.path, data_dir) if other_databases else ():
         try:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         except (sqlite3.Error, OSError):

@@ -30,17 +30,15 @@ condition, so the index still serves). They are still counted: posts, answers, m
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from itertools import groupby
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from tchat_tui.store.schema import ANSWER, APPLICATION_ID, NOTED, ORIGINAL, REPLY, VISIBLE
+from tchat_tui.store.schema import ANSWER, NOTED, ORIGINAL, REPLY, VISIBLE
 
 ROLE_RANK = "CASE role WHEN 'host' THEN 0 WHEN 'co-moderator' THEN 1 WHEN 'guest' THEN 2 ELSE 3 END"
 ANSWER_ORDER = "starred DESC, (role IS 'guest') DESC, engagement DESC, created_at, native_id"
@@ -141,16 +139,6 @@ def main_language(db: sqlite_utils.Database, chat: int) -> str | None:
     counts = [(int(n), str(lang).lower()) for lang, n in cur.fetchall() if lang]
     counts = [(n, lang) for n, lang in counts if lang not in NO_LANGUAGE]
     return max(counts, key=lambda c: (c[0], c[1]))[1] if counts else None
-
-
-def earlier_chat(db: sqlite_utils.Database, chat: int, tag: str, before: str) -> bool:
-    """Whether another chat with the same tag has a post older than `before` (ISO UTC)."""
-    row = db.execute(
-        "SELECT EXISTS(SELECT 1 FROM chats AS c WHERE c.id != :chat AND lower(c.tag) = lower(:tag)"
-        " AND EXISTS(SELECT 1 FROM posts AS p WHERE p.chat_id = c.id AND p.created_at < :t))",
-        {"chat": chat, "tag": tag.lstrip("#＃"), "t": before},
-    ).fetchone()
-    return bool(row[0])
 
 
 def per_minute(db: sqlite_utils.Database, chat: int) -> list[tuple[str, bool, int]]:
@@ -282,63 +270,6 @@ def posts_by_rowid(db: sqlite_utils.Database, rids: Sequence[int]) -> dict[int, 
         for row in _rows(db, f"SELECT {_POST_FIELDS} FROM posts WHERE rowid IN ({marks})", chunk):
             out[int(row["rid"])] = row
     return out
-
-
-def known_before(db: sqlite_utils.Database, before: str) -> set[str]:
-    """Author keys whose first stored post is older than `before` (an ISO UTC time)."""
-    cur = db.execute("SELECT key FROM authors WHERE first_seen < :t", {"t": before})
-    return {str(r[0]) for r in cur.fetchall()}
-
-
-def sibling_databases(path: str | Path) -> Iterator[Path]:
-    """The other chat databases (`*.db`) in the folder of `path`."""
-    here = Path(path)
-    if str(path) == ":memory:" or not here.exists():
-        return
-    for other in sorted(here.resolve().parent.glob("*.db")):
-        try:
-            if other.is_file() and not other.samefile(here):
-                yield other
-        except OSError:
-            continue
-
-
-def known_before_in(path: Path, before: str) -> set[str]:
-    """`known_before` in another database, opened read-only; nothing if it is not a chat one."""
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return set()
-    try:
-        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-            return set()
-        cur = conn.execute("SELECT key FROM authors WHERE first_seen < ?", (before,))
-        return {str(r[0]) for r in cur.fetchall()}
-    except sqlite3.Error:
-        return set()
-    finally:
-        conn.close()
-
-
-def earlier_chat_in(path: Path, tag: str, before: str) -> bool:
-    """`earlier_chat` in another database, opened read-only; False if it is not a chat one."""
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error:
-        return False
-    try:
-        if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-            return False
-        row = conn.execute(
-            "SELECT EXISTS(SELECT 1 FROM chats AS c WHERE lower(c.tag) = lower(?)"
-            " AND EXISTS(SELECT 1 FROM posts AS p WHERE p.chat_id = c.id AND p.created_at < ?))",
-            (tag.lstrip("#＃"), before),
-        ).fetchone()
-        return bool(row[0])
-    except sqlite3.Error:
-        return False
-    finally:
-        conn.close()
 
 
 def transcript(db: sqlite_utils.Database, chat: int) -> Iterator[Row]:
