@@ -381,3 +381,22 @@ def test_a_question_after_a_preamble_is_the_next_or_the_open_one_posted_again() 
     assert again.question_number == 2 and c.questions[2].post_ids == ["3", "4"]
     wrong = c.classify(make_post("5", "Great! By the way: Q5 was my favourite? #T", "hostess"))
     assert wrong.question_number is None
+
+
+def test_a_question_in_the_authors_own_thread_opens_like_a_top_level_post() -> None:
+    """A host who posts each question as a reply to her own welcome post is the host and those
+    are the questions; the same label in a reply to someone else is not."""
+    c = Classifier(Roster(), "T")
+    welcome = make_post("1", "Bienvenue au #T ! Les questions suivent dans ce fil", "gen")
+    c.classify(welcome)
+    q1 = replace(
+        make_post("2", "Q1 : Qu'est-ce qui donne le goût de lire ? #T", "gen", reply_to="1"),
+        reply_to_author_id=welcome.author_id,
+    )
+    got = c.classify(q1)
+    assert got.question_number == 1 and got.role is Role.HOST and c.roster.host == "gen"
+    other = replace(
+        make_post("3", "Q2 : et vous ? #T", "zed", reply_to="2"),
+        reply_to_author_id=q1.author_id,
+    )
+    assert c.classify(other).question_number is None

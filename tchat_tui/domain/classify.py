@@ -46,6 +46,14 @@ def _is_reaction(words: str) -> bool:
     return len(_WORDS.findall(text)) < _REACTION_WORDS and bool(_ABOUT_THE_QUESTION.search(text))
 
 
+def _opens(post: Post) -> bool:
+    """A post of its own, not an answer to someone: a top-level post, or one in its author's own
+    thread (a host posting each question as a reply to her welcome post)."""
+    return not post.reply_to_id or (
+        post.reply_to_author_id is not None and post.reply_to_author_id == post.author_id
+    )
+
+
 def _norm(handle: str | None) -> str:
     return (handle or "").lstrip("@＠").casefold()
 
@@ -211,13 +219,13 @@ class Classifier:
         if (
             asked is None
             and self._planned
-            and not post.reply_to_id
+            and _opens(post)
             and role in (Role.HOST, Role.COMODERATOR)
         ):
             number = planned_question(words, self._planned)
             if number is not None:
                 asked = (number, words)
-        top_level = not post.reply_to_id
+        top_level = _opens(post)
         if asked is None and top_level and role in (Role.HOST, Role.COMODERATOR):
             # After a preamble: the next question, or the open one posted again.
             expected = (self._next_number(), self.current_question() or 0)
@@ -227,7 +235,7 @@ class Classifier:
             self._learned_guests.discard(_norm(post.author_handle))
             self._learn([], [post.author_handle], promote=True)
             role = Role.COMODERATOR
-        if asked and self.roster.host is None and role is Role.PARTICIPANT and not post.reply_to_id:
+        if asked and self.roster.host is None and role is Role.PARTICIPANT and top_level:
             self.roster = Roster(post.author_handle, self.roster.guests, self.roster.co_moderators)
             role = Role.HOST
             if learning:
@@ -294,7 +302,7 @@ class Classifier:
         """With no co-moderator given: someone besides the host (a participant, or a guest only
         learned from the welcome) posts the next question at the top level while the host is
         known. That is a co-moderator taking their turn ("Pergunta 4 ➡️ ...")."""
-        if not self._learn_comods or self.roster.host is None or post.reply_to_id:
+        if not self._learn_comods or self.roster.host is None or not _opens(post):
             return False
         if role is Role.GUEST and _norm(post.author_handle) not in self._learned_guests:
             return False
@@ -306,7 +314,7 @@ class Classifier:
         no guest keyword was seen, anyone it @-names (the welcome and rules posts name the
         chat's people, in whatever words)."""
         guests, comods = announced_by(post)
-        if post.reply_to_id or (self.questions and not guests):
+        if not _opens(post) or (self.questions and not guests):
             return guests, comods
         if guests or not self._guests_announced:
             # The post that names the guests names them all, descriptions between them.
