@@ -10,6 +10,7 @@ from datetime import datetime
 
 from tchat_tui.domain.labels import (
     answer_label,
+    is_reaction,
     loose_question_label,
     planned_question,
     question_label,
@@ -62,12 +63,6 @@ _COMODS_NAMED = re.compile(
     rf"){_HANDLES}",
     re.IGNORECASE,
 )
-_WORDS = re.compile(r"\w+")
-_ABOUT_THE_QUESTION = re.compile(
-    r"question|pregunta|pergunta|quest[ãa]o|frage|domanda|q\d", re.IGNORECASE
-)
-_REACTION_WORDS = 8
-"""A reply to a question shorter than this that talks about the question is a reaction."""
 _ANSWERS_KEPT = 5_000
 """Recent answers remembered so that a thread's next post continues its answer."""
 _PENDING_AUTHORS = 1_000
@@ -98,13 +93,6 @@ def _announced_by(post: Post) -> tuple[list[str], list[str]]:
         guests = [accounts.get(g.casefold(), g) for g in guests]
         comods = [accounts.get(c.casefold(), c) for c in comods]
     return guests, comods
-
-
-def _is_reaction(words: str) -> bool:
-    """ "Great question!", "boa pergunta 👀", "Super Einstiegsfrage": a short reply about the
-    question itself, not an answer to it."""
-    text = _TRAILING_TAGS.sub("", words)
-    return len(_WORDS.findall(text)) < _REACTION_WORDS and bool(_ABOUT_THE_QUESTION.search(text))
 
 
 def own_words(text: str) -> str:
@@ -218,10 +206,11 @@ class Classifier:
     `domain.labels` reads) outside a reply becomes the host.
     """
 
-    def __init__(self, roster: Roster, tag: str | None = None, planned: Sequence[str] = ()) -> None:
+    def __init__(
+        self, roster: Roster, tag: str | None = None, planned: Sequence[str | Sequence[str]] = ()
+    ) -> None:
         self.roster = roster
-        self._planned = [question_words(q) for q in planned]
-        """The plan's questions (1, 2, ...) as words: a host's post carrying one is its posting."""
+        self.set_planned(planned)
         self._learn_guests = not roster.guests
         self._learn_comods = not roster.co_moderators
         self._pending: dict[str, tuple[list[str], list[str]]] = {}
@@ -234,6 +223,14 @@ class Classifier:
         """Recent answers: post id -> (author, question), so a thread continues its answer."""
         self._ahead: dict[int, set[str]] = {}
         """Authors who answered a question not seen yet (question number -> author ids)."""
+
+    def set_planned(self, planned: Sequence[str | Sequence[str]]) -> None:
+        """The planned questions (1, 2, ...; one in several languages is a list of texts): a host's
+        post carrying one's words is its posting. A steered queue's edits come here (one
+        assignment: safe while the pipeline thread classifies)."""
+        self._planned = [
+            tuple(question_words(t) for t in ([q] if isinstance(q, str) else q)) for q in planned
+        ]
 
     def register_question(
         self, number: int, post_id: str, text: str, posted_at: datetime | None
@@ -321,7 +318,7 @@ class Classifier:
             earlier = self._answer_of_post.get(parent)
             if parent in self._question_of_post:
                 # A reply to the question is an answer; "great question!" is not.
-                if not _is_reaction(words):
+                if not is_reaction(words):
                     answers = self._question_of_post[parent]
             elif earlier is not None:
                 # The author's own answer goes on; a reply to someone else's answer is talk.

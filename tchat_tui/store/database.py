@@ -25,6 +25,7 @@ from tchat_tui.store.outbox import OutboxTable
 from tchat_tui.store.posts import PostsTable
 from tchat_tui.store.precheck import check_identity, database_error, prepare_folder
 from tchat_tui.store.promo_state import PromoStateTable
+from tchat_tui.store.question_queue import QuestionQueueTable
 from tchat_tui.store.questions import QuestionsTable
 from tchat_tui.store.schema import APPLICATION_ID, MIGRATIONS, POST_INDEXES, SCHEMA_VERSION
 
@@ -71,6 +72,7 @@ class Store(
     ChatsTable,
     PostsTable,
     QuestionsTable,
+    QuestionQueueTable,
     AuthorsTable,
     ModerationTable,
     CursorsTable,
