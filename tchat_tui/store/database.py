@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tchat_tui.store.author_handles import AuthorHandlesTable
 from tchat_tui.store.authors import AuthorsTable
 from tchat_tui.store.chats import ChatsTable
 from tchat_tui.store.connection import Connection
@@ -74,6 +75,7 @@ class Store(
     QuestionsTable,
     QuestionQueueTable,
     AuthorsTable,
+    AuthorHandlesTable,
     ModerationTable,
     CursorsTable,
     CostsTable,

@@ -19,6 +19,7 @@ from tchat_tui.pipeline.connect import network_rules
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.sources.base import SourceState
 from tchat_tui.ui.actions.moderation import Moderation
+from tchat_tui.ui.actions.queue_steering import QueueSteering
 from tchat_tui.ui.actions.sending import Sending
 from tchat_tui.ui.actions.view import Result
 from tchat_tui.ui.focus import focus_now
@@ -31,7 +32,8 @@ from tchat_tui.ui.screens.opening import open_session
 from tchat_tui.ui.screens.pane_facts import pane_facts
 from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter
 from tchat_tui.ui.widgets.composer import Composer
-from tchat_tui.ui.widgets.panes import ChatHeader, PostDetail, QuestionQueue
+from tchat_tui.ui.widgets.panes import ChatHeader, PostDetail
+from tchat_tui.ui.widgets.queue import QuestionQueue
 from tchat_tui.ui.widgets.stream import StreamPane
 
 DRAIN_INTERVAL = 0.1
@@ -66,6 +68,7 @@ class MainScreen(Screen[None]):
         self.held_count = 0
         self.moderation = Moderation(session, self.feed, self)
         self.sending = Sending(session, self.feed, self)
+        self.queue = QueueSteering(session, self.feed, self, lambda: self.query_one(QuestionQueue))
         self._panes_dirty = True
         self._panes_at = 0.0
         self._title_follow = True
@@ -299,6 +302,10 @@ class MainScreen(Screen[None]):
 
     # -- what the keys do: moderation and sending -------------------------------------------
 
+    def action_do(self, what: str) -> None:
+        """Run a queue or moderation action by name (keys and palette: `do('queue_skip')`)."""
+        getattr(self.queue if hasattr(self.queue, what) else self.moderation, what)()
+
     def action_star(self) -> None:
         """Star or unstar the selected post."""
         self.moderation.star()
@@ -358,10 +365,6 @@ class MainScreen(Screen[None]):
     def action_repost(self) -> None:
         """Retweet (repost) the selected post."""
         self.sending.repost()
-
-    def action_next_question(self) -> None:
-        """Put the next prepared question in the composer."""
-        self.sending.next_question()
 
     def action_insert_template(self, name: str) -> None:
         """Put one of the plan's templates in the composer."""
