@@ -24,6 +24,7 @@ class TextsForm(ModalScreen[list[str] | None]):
     TextsForm #form-title { text-style: bold; }
     TextsForm #form-said { color: $warning; height: auto; }
     """
+    AUTO_FOCUS = "#field-0"
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="form-cancel"),
         Binding("ctrl+s", "save", "Save", id="form-save"),
@@ -44,10 +45,6 @@ class TextsForm(ModalScreen[list[str] | None]):
                 yield Label(label, markup=False)
                 yield Input(value=value, id=f"field-{i}")
             yield Static(self.hint, id="form-said", markup=False)
-
-    def on_mount(self) -> None:
-        """The first field has the focus."""
-        self.query_one("#field-0", Input).focus()
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
