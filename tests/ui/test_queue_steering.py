@@ -216,8 +216,8 @@ async def test_overdue_audience_questions_are_counted_and_listed_first(make_app:
         header = screen.query_one(ChatHeader).content.renderables[1].plain  # type: ignore[union-attr]
         assert "1 audience ? waiting" in header
         drawn = [t.plain for t in lines(queue_of(pilot))]
-        title = next(i for i, t in enumerate(drawn) if t.startswith("Audience questions"))
-        assert drawn[title] == "Audience questions (15 open · 1 waiting > 3 min)"
+        title = next(i for i, t in enumerate(drawn) if t.startswith("Audience questions ("))
+        assert drawn[title] == "Audience questions (15 open · 1 > 3 min)"
         assert "@cy" in drawn[title + 1] and "@p1 " in drawn[title + 2]  # 104, then the newest 12
         assert len(drawn) == title + 1 + 1 + QuestionQueue.AUDIENCE_SHOWN
         await select(pilot, "104")

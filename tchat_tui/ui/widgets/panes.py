@@ -65,13 +65,13 @@ class ChatHeader(Static):
         bottom = Text(no_wrap=True, overflow="ellipsis")
         bottom.append(facts.clock)
         bottom.append(*SEP)
+        if facts.audience_waiting:  # before the question: a narrow terminal still shows it
+            bottom.append(f"{facts.audience_waiting} audience ? waiting", "bold yellow")
+            bottom.append(*SEP)
         if facts.pacing:
             bottom.append(f"{facts.pacing} · ", "bold red" if "late" in facts.pacing else "bold")
         question = one_line(facts.question) or "no question yet"
         bottom.append(question if len(question) <= 48 else question[:47] + "…", "magenta")
-        if facts.audience_waiting:
-            bottom.append(*SEP)
-            bottom.append(f"{facts.audience_waiting} audience ? waiting", "bold yellow")
         bottom.append(*SEP)
         bottom.append(f"{facts.per_minute}/min")
         bottom.append(*SEP)

@@ -129,7 +129,7 @@ class QuestionQueue(Static, can_focus=True):
         open_count = sum(1 for e in facts.audience if not e.answered)
         title = Text(f"Audience questions ({open_count} open", style="bold underline")
         if overdue:
-            title.append(f" · {len(overdue)} waiting > {_minutes(AUDIENCE_OVERDUE)}", "bold yellow")
+            title.append(f" · {len(overdue)} > {_minutes(AUDIENCE_OVERDUE)}", "bold yellow")
         title.append(")")
         lines.append(title)
         if not facts.audience:
