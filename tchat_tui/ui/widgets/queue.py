@@ -76,6 +76,7 @@ class QuestionQueue(Static, can_focus=True):
         self.items: list[QueueItem] = []
         """The lines the cursor moves over: the questions, then the audience's as listed."""
         self.cursor = 0
+        self._shape: tuple[int, int] = (0, -1)
 
     @property
     def selected(self) -> QueueItem | None:
@@ -139,7 +140,11 @@ class QuestionQueue(Static, can_focus=True):
             if i == self.cursor:
                 cursor_line = len(lines)
             lines.append(self._audience_line(e, facts.now, e.key in late, i == self.cursor))
-        self.update(Group(*lines))
+        # A new layout only when the shape changed (more lines, a line shown whole): the queue
+        # is redrawn every second for its clocks, and a layout pass costs the whole screen.
+        shape = (len(lines), self.cursor if self.has_focus else -1)
+        self.update(Group(*lines), layout=shape != self._shape)
+        self._shape = shape
         if self.has_focus:
             self.scroll_to(y=max(0, cursor_line - 2), animate=False)
 
