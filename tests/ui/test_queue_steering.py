@@ -230,3 +230,19 @@ async def test_overdue_audience_questions_are_counted_and_listed_first(make_app:
         await wait_for(pilot, lambda: isinstance(app.screen, WholeText))
         body = app.screen.query_one("#whole-body").content
         assert body.plain == "@guest1 is 1 ok? #T"
+
+
+async def test_c_and_d_in_the_queue_act_on_its_audience_question(make_app: Any) -> None:
+    """In the queue, c and d claim the selected audience question and mark it answered (not the
+    stream's selected post)."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, ALL)
+        screen = screen_of(pilot)
+        await select(pilot, "102")  # the stream's cursor on an answer
+        pane = await to_queue(pilot, len(screen.feed.questions))
+        assert pane.selected is not None and pane.selected.native_id == "104"  # type: ignore[union-attr]
+        await pilot.press("c", "d")
+        row = app.session.store.post("x:104")
+        assert row is not None and (row["claimed_by"], row["answered"]) == ("ana", 1)
+        assert [a[1:] for a in actions(app)] == [("claim", "x:104"), ("answered", "x:104")]

@@ -253,18 +253,18 @@ class Moderation:
             return None
         return entry
 
-    def claim(self) -> None:
-        """Claim the selected audience question for the moderator on duty."""
-        entry = self._selected_audience_question()
+    def claim(self, entry: StreamEntry | None = None) -> None:
+        """Claim the selected audience question (or `entry`) for the moderator on duty."""
+        entry = entry or self._selected_audience_question()
         if entry is None:
             return
         self.session.store.claim(self._chat, entry.key, self.session.on_duty)
         entry.claimed_by = self.session.on_duty
         self._changed(entry)
 
-    def answered(self) -> None:
-        """Mark the selected audience question answered."""
-        entry = self._selected_audience_question()
+    def answered(self, entry: StreamEntry | None = None) -> None:
+        """Mark the selected audience question (or `entry`) answered."""
+        entry = entry or self._selected_audience_question()
         if entry is None:
             return
         self.session.store.mark_answered(self._chat, entry.key, self.session.on_duty)

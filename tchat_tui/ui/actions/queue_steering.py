@@ -17,6 +17,7 @@ from tchat_tui.domain.classify import own_words
 from tchat_tui.domain.labels import planned_question, question_label, question_words
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.store.question_queue import QueueError
+from tchat_tui.ui.actions.moderation import Moderation
 from tchat_tui.ui.actions.view import ConsoleView
 from tchat_tui.ui.inbox import Inbox
 from tchat_tui.ui.pacing import DEFAULT_GAP, QuestionState, next_question, span
@@ -35,18 +36,18 @@ class QueueSteering:
     """The queue's actions, on the line the queue pane has selected, as the moderator on duty."""
 
     def __init__(
-        self,
-        session: ChatSession,
-        feed: Inbox,
-        view: ConsoleView,
-        pane: Callable[[], QuestionQueue],
+        self, session: ChatSession, feed: Inbox, view: ConsoleView, moderation: Moderation
     ) -> None:
         self.session = session
         self.feed = feed
         """Its questions (the queue as stored) and audience questions."""
         self.view = view
-        self.pane = pane
+        self.moderation = moderation
+        """Claims and answers for the queue's audience questions."""
+
+    def pane(self) -> QuestionQueue:
         """The queue pane (its selected line)."""
+        return self.view.stream.screen.query_one(QuestionQueue)
 
     @property
     def _chat(self) -> int:
@@ -178,6 +179,25 @@ class QueueSteering:
             self.view.push_screen(WholeText(*_audience_text(item, self.session.clock.now())))
         else:
             self.view.notify("The queue is empty.", severity="warning")
+
+    def queue_claim(self) -> None:
+        """Claim the selected audience question for the moderator on duty."""
+        entry = self._audience()
+        if entry is not None:
+            self.moderation.claim(entry)
+
+    def queue_answered(self) -> None:
+        """Mark the selected audience question answered."""
+        entry = self._audience()
+        if entry is not None:
+            self.moderation.answered(entry)
+
+    def _audience(self) -> StreamEntry | None:
+        item = self.pane().selected
+        if not isinstance(item, StreamEntry):
+            self.view.notify("Select an audience question in the queue.", severity="warning")
+            return None
+        return item
 
     def _waiting(self) -> QuestionState | None:
         """The selected question if it is still waiting (else a word and None)."""

@@ -68,7 +68,7 @@ class MainScreen(Screen[None]):
         self.held_count = 0
         self.moderation = Moderation(session, self.feed, self)
         self.sending = Sending(session, self.feed, self)
-        self.queue = QueueSteering(session, self.feed, self, lambda: self.query_one(QuestionQueue))
+        self.queue = QueueSteering(session, self.feed, self, self.moderation)
         self._panes_dirty = True
         self._panes_at = 0.0
         self._title_follow = True

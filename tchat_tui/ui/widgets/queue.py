@@ -2,7 +2,8 @@
 
 Tab (or `q`) gives it the focus: ↑/↓ pick a line, which then shows whole; Enter shows it in a
 window (every language of a question); e, x, K/J (shift+↑/↓) and a edit, skip, move and add a
-waiting question; Escape goes back to the stream. What those keys do is in
+waiting question; c and d claim an audience question and mark it answered; Escape goes back to
+the stream. What those keys do is in
 `ui.actions.queue_steering`: the widget only holds the selection.
 """
 
@@ -67,6 +68,8 @@ class QuestionQueue(Static, can_focus=True):
         Binding("shift+up,K", "screen.do('queue_earlier')", "Earlier", id="queue-earlier"),
         Binding("shift+down,J", "screen.do('queue_later')", "Later", id="queue-later"),
         Binding("a,plus", "screen.do('queue_add')", "Add", id="queue-add"),
+        Binding("c", "screen.do('queue_claim')", "Claim", id="queue-claim", show=False),
+        Binding("d", "screen.do('queue_answered')", "Answered", id="queue-answered", show=False),
         Binding("escape", "app.focus('stream')", "Stream", id="queue-leave"),
     ]
 
