@@ -58,7 +58,7 @@ class QuestionQueue(Static, can_focus=True):
     QuestionQueue:focus { background: $boost; }
     """
     AUDIENCE_SHOWN = 12
-    """The newest audience questions listed after the overdue ones."""
+    """The oldest overdue audience questions listed, then at most as many of the newest."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
@@ -114,7 +114,8 @@ class QuestionQueue(Static, can_focus=True):
         overdue = overdue_audience(facts.audience, facts.now)
         late = {e.key for e in overdue}
         rest = [e for e in facts.audience[-self.AUDIENCE_SHOWN :] if e.key not in late]
-        self.items = [*facts.questions, *overdue, *rest]
+        listed = overdue[: self.AUDIENCE_SHOWN]  # the count says how many more wait
+        self.items = [*facts.questions, *listed, *rest]
         self._keep_cursor_on(before)
         lines: list[Text] = [Text("Questions", style="bold underline")]
         cursor_line = 0
@@ -139,7 +140,7 @@ class QuestionQueue(Static, can_focus=True):
         if not facts.audience:
             lines.append(Text("none yet", style="dim"))
         first = len(facts.questions)
-        for i, e in enumerate([*overdue, *rest], first):
+        for i, e in enumerate([*listed, *rest], first):
             if i == self.cursor:
                 cursor_line = len(lines)
             lines.append(self._audience_line(e, facts.now, e.key in late, i == self.cursor))
