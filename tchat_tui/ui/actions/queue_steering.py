@@ -19,6 +19,7 @@ from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.store.question_queue import QueueError
 from tchat_tui.ui.actions.moderation import Moderation
 from tchat_tui.ui.actions.view import ConsoleView
+from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.inbox import Inbox
 from tchat_tui.ui.pacing import DEFAULT_GAP, QuestionState, next_question, span
 from tchat_tui.ui.safe import multi_line, one_line
@@ -156,6 +157,14 @@ class QueueSteering:
         return (q.number, left[0], len(left)) if left else None
 
     # -- the queue's lines -------------------------------------------------------------------
+
+    def focus_queue(self) -> None:
+        """Give the queue the keyboard at once (the keys after `q` in a burst move its cursor)."""
+        focus_now(self.pane())
+
+    def leave_queue(self) -> None:
+        """Back to the stream at once."""
+        focus_now(self.view.stream)
 
     def queue_view(self) -> None:
         """Show the selected line whole: a question in every language, or an audience question."""

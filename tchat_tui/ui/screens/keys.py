@@ -44,7 +44,7 @@ CONSOLE_BINDINGS: list[BindingType] = [
         for k, f in FILTER_KEYS.items()
     ],
     Binding("n", "do('next_question')", "Next Q", id="next-question"),
-    Binding("q", "app.focus('queue')", "Queue", id="queue", tooltip="Go to the question queue"),
+    Binding("q", "do('focus_queue')", "Queue", id="queue", tooltip="Go to the question queue"),
     Binding("i", "compose", "Write", id="compose"),
     Binding("ctrl+n", "do('next_question')", "Next Q", id="next-question-anywhere", show=False),
     Binding(

@@ -70,7 +70,7 @@ class QuestionQueue(Static, can_focus=True):
         Binding("a,plus", "screen.do('queue_add')", "Add", id="queue-add"),
         Binding("c", "screen.do('queue_claim')", "Claim", id="queue-claim", show=False),
         Binding("d", "screen.do('queue_answered')", "Answered", id="queue-answered", show=False),
-        Binding("escape", "app.focus('stream')", "Stream", id="queue-leave"),
+        Binding("escape", "screen.do('leave_queue')", "Stream", id="queue-leave"),
     ]
 
     def __init__(self, **kw: Any) -> None:
@@ -79,6 +79,8 @@ class QuestionQueue(Static, can_focus=True):
         self.items: list[QueueItem] = []
         """The lines the cursor moves over: the questions, then the audience's as listed."""
         self.cursor = 0
+        self._chosen: tuple[str, object] | None = None
+        """The line the moderator put the cursor on (None: not moved yet, the first line)."""
         self._shape: tuple[int, int] = (0, -1)
 
     @property
@@ -88,15 +90,14 @@ class QuestionQueue(Static, can_focus=True):
 
     def select_question(self, number: int) -> None:
         """Put the cursor on question `number` (after a move or an add)."""
-        for i, item in enumerate(self.items):
-            if isinstance(item, QuestionState) and item.number == number:
-                self.cursor = i
+        self._chosen = ("question", number)
         self.show(self.facts)
 
     def action_move(self, by: int) -> None:
         """Move the cursor up or down a line."""
         if self.items:
             self.cursor = min(max(self.cursor + by, 0), len(self.items) - 1)
+            self._chosen = _identity(self.items[self.cursor])
             self.show(self.facts)
 
     def on_focus(self) -> None:
@@ -109,14 +110,13 @@ class QuestionQueue(Static, can_focus=True):
 
     def show(self, facts: QueueFacts) -> None:
         """Redraw the queue."""
-        before = self.selected
         self.facts = facts
         overdue = overdue_audience(facts.audience, facts.now)
         late = {e.key for e in overdue}
         rest = [e for e in facts.audience[-self.AUDIENCE_SHOWN :] if e.key not in late]
         listed = overdue[: self.AUDIENCE_SHOWN]  # the count says how many more wait
         self.items = [*facts.questions, *listed, *rest]
-        self._keep_cursor_on(before)
+        self._keep_cursor()
         lines: list[Text] = [Text("Questions", style="bold underline")]
         cursor_line = 0
         if not facts.questions:
@@ -152,11 +152,11 @@ class QuestionQueue(Static, can_focus=True):
         if self.has_focus:
             self.scroll_to(y=max(0, cursor_line - 2), animate=False)
 
-    def _keep_cursor_on(self, before: QueueItem | None) -> None:
-        """The cursor stays on the same question or post when the lines move under it."""
-        if before is not None:
+    def _keep_cursor(self) -> None:
+        """The cursor stays on the line the moderator chose when the lines move under it."""
+        if self._chosen is not None:
             for i, item in enumerate(self.items):
-                if type(item) is type(before) and _same(item, before):
+                if _identity(item) == self._chosen:
                     self.cursor = i
                     return
         self.cursor = min(self.cursor, max(len(self.items) - 1, 0))
@@ -201,10 +201,11 @@ class QuestionQueue(Static, can_focus=True):
         return line
 
 
-def _same(a: QueueItem, b: QueueItem) -> bool:
-    if isinstance(a, QuestionState) and isinstance(b, QuestionState):
-        return a.number == b.number
-    return isinstance(a, StreamEntry) and isinstance(b, StreamEntry) and a.key == b.key
+def _identity(item: QueueItem) -> tuple[str, object]:
+    """What a line is, whatever its place: ('question', 4) or ('audience', post key)."""
+    if isinstance(item, QuestionState):
+        return ("question", item.number)
+    return ("audience", item.key)
 
 
 def _minutes(delta: timedelta) -> str:
