@@ -65,7 +65,9 @@ def lines(pane: QuestionQueue) -> list[Text]:
 
 
 async def to_queue(pilot: Pilot[Any], down: int = 0) -> QuestionQueue:
-    """Go to the queue (q) and move the cursor down `down` lines."""
+    """Go to the queue (q) and move the cursor down `down` lines (the panes redrawn first: the
+    screen redraws them on a timer, which may not have run since the last posts came in)."""
+    screen_of(pilot).refresh_panes()
     await pilot.press("q", *["down"] * down)
     pane = queue_of(pilot)
     assert pane.has_focus
