@@ -38,7 +38,7 @@ class StreamScorer:
     roster: Roster
     tag: str
     rules: PromoRules
-    planned: tuple[str, ...] = ()
+    planned: tuple[str | tuple[str, ...], ...] = ()
     """The plan's questions, so a question posted without its label is still one."""
     classifier: Classifier = field(init=False)
     promo: PromoScorer = field(init=False)
@@ -163,13 +163,15 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(func=run)
 
 
-def _roster_and_tag(args: argparse.Namespace) -> tuple[Roster, str | None, tuple[str, ...]]:
+def _roster_and_tag(
+    args: argparse.Namespace,
+) -> tuple[Roster, str | None, tuple[tuple[str, ...], ...]]:
     """The roster, tag and planned questions from --plan, or from --host/--guest/--comod and
     --tag (no questions)."""
     if args.plan is not None:
         plan = load_plan(args.plan)
         roster = Roster(plan.host, tuple(plan.guests), tuple(plan.co_moderators))
-        return roster, args.tag or plan.tag, tuple(plan.questions)
+        return roster, args.tag or plan.tag, tuple(tuple(t) for t in plan.question_texts())
     roster = Roster(args.host, tuple(args.guest), tuple(getattr(args, "comod", ())))
     return roster, args.tag, ()
 

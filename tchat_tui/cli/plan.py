@@ -148,6 +148,8 @@ questions = [
     "If you could change one thing tomorrow, what would it be?",
     "One tip for someone who is just starting out?",
 ]
+# A question in several languages is posted once per language, all counted as the same question:
+#   {{ fr = "Qu'est-ce qui vous aide le plus ?", en = "What helps you most?" }}
 
 # Posts for the hour. Placeholders: {{tag}} {{topic}} {{host}} {{guests}}. The tag is added when missing.
 [templates]
@@ -236,9 +238,12 @@ def render_share(plan: Plan) -> str:
         f"Answer each question with A1, A2… and always include {plan.tag}.",
         "",
     ]
-    md += [f"- **Q{i}:** {q}" for i, q in enumerate(plan.questions, 1)]
+    md += [
+        f"- **Q{i}:** {' / '.join(v.text for v in plan.versions(i))}"
+        for i in range(1, len(plan.questions) + 1)
+    ]
     plain = [f"{plan.tag}: {plan.topic}", when_text(plan), people, ""]
-    plain += [plan.formatted_question(i) for i in range(1, len(plan.questions) + 1)]
+    plain += [t for i in range(1, len(plan.questions) + 1) for _, t in plan.formatted_versions(i)]
     promos = promotion_posts(plan)
     out = ["# Markdown", "", *md, "", "# Plain text", "", *plain, "", "# Promotion posts", ""]
     if promos:

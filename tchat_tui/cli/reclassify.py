@@ -107,7 +107,7 @@ def reclassify_chat(store: Store, chat: int) -> Tally:
         tuple(str(c) for c in plan.get("co_moderators") or ()),
     )
     roster = with_stored_roles(roster, store.chat_roles(chat))
-    classifier = Classifier(roster, tag, [str(q) for q in plan.get("questions") or ()])
+    classifier = Classifier(roster, tag, [_texts(q) for q in plan.get("questions") or ()])
     scorer = make_scorer(tag, roster)
     parents: OrderedDict[str, Post] = OrderedDict()
     tally = Tally()
@@ -157,3 +157,12 @@ def reclassify_chat(store: Store, chat: int) -> Tally:
     tally.audience = (before[2], after[2])
     tally.flagged = (before[3], after[3])
     return tally
+
+
+def _texts(question: object) -> str | list[str]:
+    """A stored plan's question: a text, or its texts one per language (a list or a table)."""
+    if isinstance(question, dict):
+        return [str(t) for t in question.values()]
+    if isinstance(question, list):
+        return [str(t) for t in question]
+    return str(question)

@@ -11,6 +11,7 @@ from datetime import datetime
 from tchat_tui.domain.announcements import announced_by, named_handles
 from tchat_tui.domain.labels import (
     answer_label,
+    is_reaction,
     later_question_label,
     loose_question_label,
     planned_question,
@@ -27,23 +28,10 @@ _ASKED_OF = re.compile(
     r"\b(?:question (?:for|to|pour)|une question|a question|q pour|q for)\b", re.IGNORECASE
 )
 
-_WORDS = re.compile(r"\w+")
-_ABOUT_THE_QUESTION = re.compile(
-    r"question|pregunta|pergunta|quest[ãa]o|frage|domanda|q\d", re.IGNORECASE
-)
-_REACTION_WORDS = 8
-"""A reply to a question shorter than this that talks about the question is a reaction."""
 _ANSWERS_KEPT = 5_000
 """Recent answers remembered so that a thread's next post continues its answer."""
 _PENDING_AUTHORS = 1_000
 """Authors whose announcements are kept while no host is known (bounded memory)."""
-
-
-def _is_reaction(words: str) -> bool:
-    """ "Great question!", "boa pergunta 👀", "Super Einstiegsfrage": a short reply about the
-    question itself, not an answer to it."""
-    text = _TRAILING_TAGS.sub("", words)
-    return len(_WORDS.findall(text)) < _REACTION_WORDS and bool(_ABOUT_THE_QUESTION.search(text))
 
 
 def _opens(post: Post) -> bool:
@@ -157,10 +145,11 @@ class Classifier:
     `domain.labels` reads) outside a reply becomes the host.
     """
 
-    def __init__(self, roster: Roster, tag: str | None = None, planned: Sequence[str] = ()) -> None:
+    def __init__(
+        self, roster: Roster, tag: str | None = None, planned: Sequence[str | Sequence[str]] = ()
+    ) -> None:
         self.roster = roster
-        self._planned = [question_words(q) for q in planned]
-        """The plan's questions (1, 2, ...) as words: a host's post carrying one is its posting."""
+        self.set_planned(planned)
         self._learn_guests = not roster.guests
         self._learn_comods = not roster.co_moderators
         self._guests_announced = False
@@ -177,6 +166,14 @@ class Classifier:
         """Recent answers: post id -> (author, question), so a thread continues its answer."""
         self._ahead: dict[int, set[str]] = {}
         """Authors who answered a question not seen yet (question number -> author ids)."""
+
+    def set_planned(self, planned: Sequence[str | Sequence[str]]) -> None:
+        """The planned questions (1, 2, ...; one in several languages is a list of texts): a host's
+        post carrying one's words is its posting. A steered queue's edits come here (one
+        assignment: safe while the pipeline thread classifies)."""
+        self._planned = [
+            tuple(question_words(t) for t in ([q] if isinstance(q, str) else q)) for q in planned
+        ]
 
     def register_question(
         self, number: int, post_id: str, text: str, posted_at: datetime | None
@@ -273,7 +270,7 @@ class Classifier:
             earlier = self._answer_of_post.get(parent)
             if parent in self._question_of_post:
                 # A reply to the question is an answer; "great question!" is not.
-                if not _is_reaction(words):
+                if not is_reaction(words):
                     answers = self._question_of_post[parent]
             elif earlier is not None:
                 # The author's own answer goes on; a reply to someone else's answer is talk.

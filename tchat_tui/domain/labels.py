@@ -10,6 +10,7 @@ what follows reads as one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # What may come before a label: emoji, brackets, arrows, a reminder word ("🔁 Rappel /
 # Reminder — Question 3 :"), the chat's tag (handled by the caller, which knows it).
@@ -122,6 +123,21 @@ def _reads_as_a_question(body: str, *, strong: bool) -> bool:
     return asked or (strong and bool(_WORD.search(text)))
 
 
+_ABOUT_THE_QUESTION = re.compile(
+    r"question|pregunta|pergunta|quest[ãa]o|frage|domanda|q\d", re.IGNORECASE
+)
+_TRAILING_TAGS = re.compile(r"(?:\s*[#＃]\w+)+\s*$")
+REACTION_WORDS = 8
+"""A reply to a question shorter than this that talks about the question is a reaction."""
+
+
+def is_reaction(words: str) -> bool:
+    """ "Great question!", "boa pergunta 👀", "Super Einstiegsfrage": a short reply about the
+    question itself, not an answer to it."""
+    text = _TRAILING_TAGS.sub("", words)
+    return len(_WORD.findall(text)) < REACTION_WORDS and bool(_ABOUT_THE_QUESTION.search(text))
+
+
 _FOLD_WORD = re.compile(r"[^\W_]{3,}")
 PLAN_MATCH = 0.7
 """Share of a planned question's words a host's post must carry to be that question's posting."""
@@ -132,20 +148,24 @@ def question_words(text: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in _FOLD_WORD.findall(_TAGS.sub(" ", text)))
 
 
-def planned_question(words: str, planned: list[frozenset[str]]) -> int | None:
+def planned_question(
+    words: str, planned: Sequence[frozenset[str] | Sequence[frozenset[str]]]
+) -> int | None:
     """The number of the planned question whose words the host's post carries (a question
     posted without its label, or after a preamble: "Oops, forgot the tag 🙈 Q.2 ..."), else None;
-    a planned question of fewer than 4 such words is never matched this way."""
+    a planned question of fewer than 4 such words is never matched this way. A question may
+    have several versions (one per language: `question_words` of each); any of them matches."""
     if not planned:
         return None
     have = question_words(words)
     if len(have) < 4:
         return None
     best, best_share = None, PLAN_MATCH
-    for i, want in enumerate(planned):
-        if len(want) < 4:
-            continue
-        share = len(have & want) / len(want)
-        if share >= best_share:
-            best, best_share = i + 1, share
+    for i, question in enumerate(planned):
+        for want in (question,) if isinstance(question, frozenset) else question:
+            if len(want) < 4:
+                continue
+            share = len(have & want) / len(want)
+            if share >= best_share:
+                best, best_share = i + 1, share
     return best

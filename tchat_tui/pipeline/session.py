@@ -187,16 +187,17 @@ class ChatSession:
             self.on_duty = last
         if self.plan:
             due = self.plan.question_due_times()
+            texts = [
+                [(v.language, v.text) for v in self.plan.versions(n)]
+                for n in range(1, len(self.plan.questions) + 1)
+            ]
             self.store.set_planned_questions(
                 self.chat_id,
-                [
-                    (i + 1, q, due[i] if i < len(due) else None)
-                    for i, q in enumerate(self.plan.questions)
-                ],
+                [(i + 1, t, due[i] if i < len(due) else None) for i, t in enumerate(texts)],
             )
-        self.classifier = Classifier(
-            self.roster, self.tag, self.plan.questions if self.plan else ()
-        )
+        # The queue as stored (the plan's, or as a moderator steered it), every language.
+        planned = self.store.question_texts(self.chat_id) if self.plan else []
+        self.classifier = Classifier(self.roster, self.tag, planned)
         self.pipeline = Pipeline(
             self.store, self.chat_id, self.classifier, foreground=self.foreground
         )

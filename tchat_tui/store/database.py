@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tchat_tui.store.acknowledged import AcknowledgedTable
+from tchat_tui.store.author_handles import AuthorHandlesTable
 from tchat_tui.store.authors import AuthorsTable
 from tchat_tui.store.chats import ChatsTable
 from tchat_tui.store.connection import Connection
@@ -27,6 +28,7 @@ from tchat_tui.store.people import PeopleTable
 from tchat_tui.store.posts import PostsTable
 from tchat_tui.store.precheck import check_identity, database_error, prepare_folder
 from tchat_tui.store.promo_state import PromoStateTable
+from tchat_tui.store.question_queue import QuestionQueueTable
 from tchat_tui.store.questions import QuestionsTable
 from tchat_tui.store.schema import APPLICATION_ID, MIGRATIONS, POST_INDEXES, SCHEMA_VERSION
 
@@ -73,7 +75,9 @@ class Store(
     ChatsTable,
     PostsTable,
     QuestionsTable,
+    QuestionQueueTable,
     AuthorsTable,
+    AuthorHandlesTable,
     ModerationTable,
     CursorsTable,
     CostsTable,

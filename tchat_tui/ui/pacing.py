@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from tchat_tui.store.question_queue import versions_of
+
 DEFAULT_GAP = timedelta(minutes=7)
 """Questions come about every 7 minutes when no plan gives due times."""
 
@@ -26,6 +28,8 @@ class QuestionState:
     text: str
     posted_at: datetime | None
     due_at: datetime | None
+    versions: tuple[tuple[str, str], ...] = ()
+    """Its texts one per language, (language, text), when it has several (one post each)."""
 
 
 def question_states(rows: list[dict[str, Any]]) -> list[QuestionState]:
@@ -38,6 +42,7 @@ def question_states(rows: list[dict[str, Any]]) -> list[QuestionState]:
                 text=r.get("text") or "",
                 posted_at=datetime.fromisoformat(r["posted_at"]) if r.get("posted_at") else None,
                 due_at=datetime.fromisoformat(r["due_at"]) if r.get("due_at") else None,
+                versions=tuple(versions_of(r)) if r.get("texts") else (),
             )
         )
     return sorted(out, key=lambda q: q.number)

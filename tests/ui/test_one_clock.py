@@ -17,7 +17,8 @@ from tchat_tui.ui.chat_time import ShownZone
 from tchat_tui.ui.modals.action_log import ActionLog
 from tchat_tui.ui.screens.main import MainScreen
 from tchat_tui.ui.stream_entry import line_parts
-from tchat_tui.ui.widgets.panes import ChatHeader, PostDetail, QuestionQueue
+from tchat_tui.ui.widgets.panes import ChatHeader, PostDetail
+from tchat_tui.ui.widgets.queue import QuestionQueue
 from tests.factories import T0
 from tests.ui.conftest import CHAT, opened, settle
 

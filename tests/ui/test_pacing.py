@@ -105,7 +105,7 @@ async def test_the_queue_says_open_for_the_current_question_and_late_only_for_th
     a guessed next question with no due time (the hour is over) adds no line."""
     from textual.app import App, ComposeResult
 
-    from tchat_tui.ui.widgets.panes import QuestionQueue, QueueFacts
+    from tchat_tui.ui.widgets.queue import QuestionQueue, QueueFacts
 
     class QueueApp(App[None]):
         def compose(self) -> ComposeResult:

@@ -65,7 +65,7 @@ class PlanCheck:
 
 def prepared_posts(plan: Plan) -> list[tuple[str, str]]:
     """Every post the plan prepares, as posted: (label, text); templates get the tag if missing."""
-    posts = [(f"Q{i}", plan.formatted_question(i)) for i in range(1, len(plan.questions) + 1)]
+    posts = [p for i in range(1, len(plan.questions) + 1) for p in plan.formatted_versions(i)]
     posts += [(name, plan.tagged(plan.filled_template(name))) for name in plan.templates]
     return posts
 
@@ -155,11 +155,12 @@ def question_findings(plan: Plan) -> list[Finding]:
                 f"{n} questions: an hour holds {QUESTIONS_MIN}-{QUESTIONS_MAX}",
             )
         )
-    for i, q in enumerate(plan.questions, 1):
-        if _QN_PREFIX.match(q):
-            out.append(
-                Finding("error", f"Q{i}", "starts with its own 'Qn:' prefix: the plan numbers 1..n")
-            )
+    for i in range(1, n + 1):
+        for v in plan.versions(i):
+            if _QN_PREFIX.match(v.text):
+                where = f"Q{i} {v.language}".strip()
+                what = "starts with its own 'Qn:' prefix: the plan numbers 1..n"
+                out.append(Finding("error", where, what))
     seen: dict[str, int] = {}
     for i, q in enumerate(plan.questions, 1):
         folded = q.casefold()
@@ -167,7 +168,9 @@ def question_findings(plan: Plan) -> list[Finding]:
             out.append(Finding("warning", f"Q{i}", f"same text as Q{seen[folded]}"))
         seen.setdefault(folded, i)
     if not out:
-        out.append(Finding("ok", "questions", f"{n} questions, numbered Q1..Q{n}"))
+        several = len(plan.question_versions)
+        langs = f" ({several} in several languages, one post each)" if several else ""
+        out.append(Finding("ok", "questions", f"{n} questions, numbered Q1..Q{n}{langs}"))
     return out
 
 

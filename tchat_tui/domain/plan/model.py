@@ -36,6 +36,14 @@ class PlanError(TchatError, ValueError):
     """The plan cannot be read; the message names the file, the line and what is wrong."""
 
 
+@dataclass(frozen=True, slots=True)
+class QuestionVersion:
+    """One language's text of a question (`language` '' when the plan names none)."""
+
+    language: str
+    text: str
+
+
 @dataclass
 class Plan:
     """A chat plan. Handles are stored without '@'; the tag as written, with its '#'.
@@ -47,6 +55,7 @@ class Plan:
     topic: str
     host: str
     questions: list[str]
+    """Each question's text (its first language's when it has several: `question_versions`)."""
     start: datetime | None = None
     """Aware datetime (the plan's own time zone), or None when not planned yet."""
     duration_minutes: int = 60
@@ -66,6 +75,9 @@ class Plan:
     """Minutes after the start when Q1 is due; None: after the opening (`OPENING_MINUTES`)."""
     question_every_minutes: float | None = None
     """Minutes between two questions; None: spread evenly from Q1 until the closing."""
+    question_versions: dict[int, list[QuestionVersion]] = field(default_factory=dict)
+    """Questions written in several languages, by number (from 1): one post per language.
+    A question not listed has one text (`questions`)."""
 
     @property
     def classic(self) -> bool:
@@ -103,10 +115,26 @@ class Plan:
             return text if self.tag in text else f"{text} {self.tag}".strip()
 
     def formatted_question(self, n: int) -> str:
-        """Question `n` (from 1) as posted: `Qn: text #tag`."""
+        """Question `n` (from 1) as posted: `Qn: text #tag` (its first language)."""
         if not 1 <= n <= len(self.questions):
             raise IndexError(f"the plan has no question {n}")
         return self.tagged(f"Q{n}: {self.questions[n - 1]}")
+
+    def versions(self, n: int) -> list[QuestionVersion]:
+        """Question `n`'s texts, one per language (one unnamed version for a single text)."""
+        if not 1 <= n <= len(self.questions):
+            raise IndexError(f"the plan has no question {n}")
+        return list(self.question_versions.get(n) or [QuestionVersion("", self.questions[n - 1])])
+
+    def formatted_versions(self, n: int) -> list[tuple[str, str]]:
+        """Question `n` as posted, one post per language: (label `Qn` or `Qn fr`, `Qn: text #tag`)."""
+        return [
+            (f"Q{n} {v.language}".strip(), self.tagged(f"Q{n}: {v.text}")) for v in self.versions(n)
+        ]
+
+    def question_texts(self) -> list[list[str]]:
+        """Every question's texts, one per language, in order (what the classifier matches)."""
+        return [[v.text for v in self.versions(n)] for n in range(1, len(self.questions) + 1)]
 
     def placeholder_values(self) -> dict[str, str]:
         """What each template placeholder becomes."""
@@ -150,6 +178,15 @@ class Plan:
         """When the hour is over."""
         return self.start + timedelta(minutes=self.duration_minutes) if self.start else None
 
+    def _written(self, n: int) -> str | list[str] | dict[str, str]:
+        """Question `n` as the plan's TOML writes it: a text, a list, or texts by language."""
+        versions = self.versions(n)
+        if len(versions) == 1:
+            return versions[0].text
+        if any(v.language for v in versions):
+            return {v.language: v.text for v in versions}
+        return [v.text for v in versions]
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready copy (stored with the chat, so the summary knows the plan)."""
         return {
@@ -165,7 +202,7 @@ class Plan:
             "networks": [n.value for n in self.networks],
             "limit": self.limit,
             "mastodon_limit": self.mastodon_limit,
-            "questions": list(self.questions),
+            "questions": [self._written(n) for n in range(1, len(self.questions) + 1)],
             "templates": dict(self.templates),
             "first_question_at": self.first_question_at,
             "question_every_minutes": self.question_every_minutes,

@@ -17,6 +17,7 @@ from tchat_tui.domain.plan.model import (
     PLACEHOLDERS,
     Plan,
     PlanError,
+    QuestionVersion,
     clock_text,
     placeholders_in,
 )
@@ -138,15 +139,8 @@ class _Reader:
             raise self.fail("tag", "'tag' is empty")
         tag = "#" + normalize_tag(tag)
         host = self.person("host", self.get("host", (str, list), "the host's handle, without @"))
-        questions = [
-            q.strip() for q in self.strings("questions", "question texts, without 'Qn:' or the tag")
-        ]
-        if not questions:
-            # a chat is its questions: without one the console has nothing to post
-            raise self.fail("questions", "'questions' is empty: a chat needs at least one question")
-        for i, q in enumerate(questions, 1):
-            if not q:
-                raise self.fail("questions", f"question {i} is empty")
+        versions = self.questions()
+        questions = [vs[0].text for vs in versions]
         duration = self.get("duration_minutes", int, "a whole number of minutes", 60)
         if not 20 <= duration <= 600:
             raise self.fail(
@@ -175,9 +169,44 @@ class _Reader:
             templates=self.templates(),
             first_question_at=self.minutes("first_question_at", "after the start", zero=True),
             question_every_minutes=self.minutes("question_every_minutes", "between questions"),
+            question_versions={i: vs for i, vs in enumerate(versions, 1) if len(vs) > 1},
         )
         self.check_pacing(plan)
         return plan
+
+    def questions(self) -> list[list[QuestionVersion]]:
+        """Each question's texts: a text; a list of texts (one per language); a table of texts by
+        language (`{fr = "...", en = "..."}`); or a table whose `text` is one of these."""
+        what = "question texts, without 'Qn:' or the tag"
+        values = self.get("questions", list, f"a list of {what}", [])
+        if not values:
+            # a chat is its questions: without one the console has nothing to post
+            raise self.fail("questions", "'questions' is empty: a chat needs at least one question")
+        out = []
+        for i, value in enumerate(values, 1):
+            if isinstance(value, dict) and set(value) == {"text"}:
+                value = value["text"]
+            if isinstance(value, str):
+                pairs = [("", value)]
+            elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                pairs = [("", v) for v in value]
+            elif (
+                isinstance(value, dict)
+                and value
+                and all(isinstance(v, str) for v in value.values())
+            ):
+                pairs = [(str(k).strip(), v) for k, v in value.items()]
+            else:
+                raise self.fail(
+                    "questions",
+                    f"'questions' item {i} must be question texts (a text, a list of texts, or texts"
+                    f' by language: {{fr = "...", en = "..."}}), not {_describe(value)}',
+                )
+            versions = [QuestionVersion(lang, text.strip()) for lang, text in pairs]
+            if any(not v.text for v in versions):
+                raise self.fail("questions", f"question {i} is empty")
+            out.append(versions)
+        return out
 
     def minutes(self, key: str, what: str, zero: bool = False) -> float | None:
         """An optional number of minutes (int or float): > 0, or >= 0 with `zero`."""

@@ -28,6 +28,9 @@ class Moderation:
         self.view = view
         self.hidden_here: list[str] = []
         """Keys of the posts hidden in this session, oldest hide first (Unhide walks it back)."""
+        self.just_hidden: tuple[StreamEntry, str | None] | None = None
+        """The post hidden last and the post the cursor moved to: until the cursor moves on,
+        `m` mutes the hidden post's author (not the post that took its place)."""
 
     @property
     def _chat(self) -> int:
@@ -57,8 +60,12 @@ class Moderation:
         entry.hidden = True
         self.hidden_here.append(entry.key)
         self._changed(entry)
+        after = self.view.stream.selected
+        self.just_hidden = (entry, after.key if after else None)
+        handle = one_line(entry.handle)
         self.view.notify(
-            f"Hidden: post by @{one_line(entry.handle)} (palette: Unhide the last hidden post)",
+            f"Hidden: post by @{handle} (m now mutes @{handle}; palette: Unhide the last hidden"
+            " post)",
             markup=False,
         )
 
@@ -110,10 +117,54 @@ class Moderation:
 
     def mute(self) -> None:
         """Mute the selected post's author: their posts leave the stream (not the host, a guest
-        or a co-moderator)."""
-        entry = selected_or_warn(self.view)
+        or a co-moderator). Right after `h` (the cursor not moved since), the hidden post's."""
+        hidden = self.hidden_to_mute()
+        entry = hidden or selected_or_warn(self.view)
         if entry is not None:
             self._mute_author_of(entry)
+
+    def hidden_to_mute(self) -> StreamEntry | None:
+        """The post just hidden, while the cursor is still where the hide left it; else None."""
+        if self.just_hidden is None:
+            return None
+        entry, cursor_key = self.just_hidden
+        self.just_hidden = None
+        now = self.view.stream.selected
+        return entry if (now.key if now else None) == cursor_key and entry.hidden else None
+
+    def mute_handle(self) -> None:
+        """Ask for a handle and mute that author of this chat (every network's, if several)."""
+        from tchat_tui.ui.modals.texts_form import TextsForm
+
+        def done(texts: list[str] | None) -> None:
+            if texts:
+                self.mute_by_handle(texts[0])
+
+        hint = "A handle as the stream shows it (@name, or name@instance) · Enter mutes"
+        self.view.push_screen(TextsForm("Mute @handle", [("Handle", "")], hint), done)
+
+    def mute_by_handle(self, handle: str) -> None:
+        """Mute the authors of this chat with this handle (not the host, a guest or a
+        co-moderator); say so when nobody in the chat has it."""
+        wanted = handle.strip().lstrip("@＠")
+        found = self.session.store.chat_authors_named(self._chat, wanted)
+        if not found:
+            self.view.notify(
+                f"Nobody in this chat posts as @{one_line(wanted)}.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        for row in found:
+            who = NEVER_MUTED.get(str(row.get("role") or ""))
+            if who:
+                self.view.notify(
+                    f"@{one_line(str(row['handle']))} is {who}: not muted",
+                    severity="warning",
+                    markup=False,
+                )
+            else:
+                self.set_muted(str(row["key"]), True, str(row["handle"]))
 
     def unmutable_reason(self, entry: StreamEntry) -> str | None:
         """Why the post's author must not be muted ('@x is the host: not muted'), or None.
@@ -202,18 +253,18 @@ class Moderation:
             return None
         return entry
 
-    def claim(self) -> None:
-        """Claim the selected audience question for the moderator on duty."""
-        entry = self._selected_audience_question()
+    def claim(self, entry: StreamEntry | None = None) -> None:
+        """Claim the selected audience question (or `entry`) for the moderator on duty."""
+        entry = entry or self._selected_audience_question()
         if entry is None:
             return
         self.session.store.claim(self._chat, entry.key, self.session.on_duty)
         entry.claimed_by = self.session.on_duty
         self._changed(entry)
 
-    def answered(self) -> None:
-        """Mark the selected audience question answered."""
-        entry = self._selected_audience_question()
+    def answered(self, entry: StreamEntry | None = None) -> None:
+        """Mark the selected audience question (or `entry`) answered."""
+        entry = entry or self._selected_audience_question()
         if entry is None:
             return
         self.session.store.mark_answered(self._chat, entry.key, self.session.on_duty)
@@ -227,14 +278,14 @@ class Moderation:
         entry = selected_or_warn(self.view)
         if entry is None:
             return
-        card = AuthorCard(self.session.store, self._chat, entry.author_key)
+
+        def save_note(note: str) -> None:
+            self.session.store.set_note(self._chat, entry.author_key, self.session.on_duty, note)
+            self.view.notify(f"Note saved on @{one_line(entry.handle)}", markup=False)
+
+        card = AuthorCard(self.session.store, self._chat, entry.author_key, save_note)
 
         def done(result: str | None) -> None:
-            if result == "note" or card.note_changed:  # closed or muted: a typed note is kept
-                self.session.store.set_note(
-                    self._chat, entry.author_key, self.session.on_duty, card.note
-                )
-                self.view.notify(f"Note saved on @{one_line(entry.handle)}", markup=False)
             if result == "mute":
                 self._mute_author_of(entry)
             elif result == "unmute":

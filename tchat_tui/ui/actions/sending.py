@@ -1,4 +1,5 @@
-"""What the host sends from the console: replies, posts, the next question, templates, retweets;
+"""What the host sends from the console: replies, posts, templates, retweets (the next question:
+`queue_steering`);
 and what sending costs on X.
 
 Everything goes through the outbox (a row before any network call); with no credentials the
@@ -16,7 +17,6 @@ from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.ui.actions.view import ConsoleView, selected_or_warn
 from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.inbox import Inbox
-from tchat_tui.ui.pacing import DEFAULT_GAP, next_question
 from tchat_tui.ui.stream_entry import StreamEntry
 from tchat_tui.ui.widgets.composer import NETWORK_NAMES
 
@@ -37,19 +37,6 @@ class Sending:
         entry = selected_or_warn(self.view)
         if entry is not None:
             self.view.composer.start(reply_to=entry)
-
-    def next_question(self) -> None:
-        """Put the next prepared question, `Qn: ... #tag`, in the composer."""
-        nxt = next_question(self.feed.questions, DEFAULT_GAP)
-        if nxt is None:
-            self.view.notify("No prepared question left.", severity="warning")
-            return
-        number = nxt[0]
-        text = next((q.text for q in self.feed.questions if q.number == number), "")
-        if not text:
-            self.view.notify(f"Q{number} is not in the plan: write it after the prefix.")
-        tag = f" #{self.session.tag}" if self.session.tag else ""
-        self.view.composer.start(f"Q{number}: {text}{tag}" if text else f"Q{number}: ")
 
     def insert_template(self, name: str) -> None:
         """Put one of the plan's templates (welcome, rules, thanks...) in the composer."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +27,9 @@ class AuthorCard(ModalScreen[str | None]):
     """An author: role, mute state, the moderators' note, their posts here and promo reasons.
 
     Dismisses with 'mute', 'unmute', 'note' or None. The note field has the focus: the card is
-    where the moderators write about an author (Enter saves the note, Esc closes). However it
-    closes, the note as typed stays readable (`note`, `note_changed`): a changed note is saved.
+    where the moderators write about an author (Enter saves the note, Esc closes). A changed
+    note is saved (`save_note`) whenever the focus leaves the field (Tab, a click elsewhere)
+    and whenever the card closes, however it closes: a typed note is never lost.
     """
 
     AUTO_FOCUS = "#note"
@@ -44,15 +46,23 @@ class AuthorCard(ModalScreen[str | None]):
     """
     BINDINGS = [Binding("escape", "close", "Close", id="card-close")]
 
-    def __init__(self, store: Store, chat_id: int, author_key: str) -> None:
+    def __init__(
+        self,
+        store: Store,
+        chat_id: int,
+        author_key: str,
+        save_note: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__()
+        self.save_note = save_note
+        """Stores a changed note (as the moderator on duty) and says so."""
         self.store = store
         self.chat_id = chat_id
         self.author_key = author_key
         self.author: dict[str, Any] = store.author(author_key) or {"key": author_key}
         self.muted = bool(self.author.get("muted"))
         self.saved_note: str = self.author.get("notes") or ""
-        """The note as stored when the card opened."""
+        """The note as stored (when the card opened, then as saved since)."""
         self._typed: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -109,9 +119,28 @@ class AuthorCard(ModalScreen[str | None]):
         return Group(*parts)
 
     def _finish(self, result: str | None) -> None:
-        """Keep the note as typed, then close with `result`."""
+        """Save the note as typed, then close with `result`."""
         self._typed = self.query_one("#note", Input).value
+        self._save()
         self.dismiss(result)
+
+    @on(Input.Changed, "#note")
+    def _typing(self, event: Input.Changed) -> None:
+        self._typed = event.value
+
+    @on(Input.Blurred, "#note")
+    def _left_the_note(self) -> None:
+        self._save()
+
+    def on_unmount(self) -> None:
+        """Closed some other way (the app popped the screen): the note is still saved."""
+        self._save()
+
+    def _save(self) -> None:
+        """Save the note if it changed since it was last saved."""
+        if self.note_changed and self.save_note is not None:
+            self.save_note(self.note)
+            self.saved_note = self.note
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:
@@ -130,9 +159,7 @@ class AuthorCard(ModalScreen[str | None]):
     @property
     def note(self) -> str:
         """The note as typed."""
-        if self._typed is not None:
-            return self._typed
-        return self.query_one("#note", Input).value
+        return self.saved_note if self._typed is None else self._typed
 
     @property
     def note_changed(self) -> bool:

@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from tchat_tui.ui.palette import PaletteEntry
 from tchat_tui.ui.stream_entry import StreamFilter
 from tchat_tui.ui.widgets.composer import Composer
+from tchat_tui.ui.widgets.queue import QuestionQueue
 from tchat_tui.ui.widgets.stream import StreamPane
 
 FILTER_KEYS = {
@@ -42,9 +43,10 @@ CONSOLE_BINDINGS: list[BindingType] = [
         )
         for k, f in FILTER_KEYS.items()
     ],
-    Binding("n", "next_question", "Next Q", id="next-question"),
+    Binding("n", "do('next_question')", "Next Q", id="next-question"),
+    Binding("q", "do('focus_queue')", "Queue", id="queue", tooltip="Go to the question queue"),
     Binding("i", "compose", "Write", id="compose"),
-    Binding("ctrl+n", "next_question", "Next Q", id="next-question-anywhere", show=False),
+    Binding("ctrl+n", "do('next_question')", "Next Q", id="next-question-anywhere", show=False),
     Binding(
         "ctrl+o",
         "switch_duty",
@@ -71,6 +73,11 @@ PALETTE_ONLY: list[PaletteEntry] = [
     ("Unhide a post…", "Choose a hidden post of this chat and unhide it", "unhide_post"),
     ("Unmute an author…", "Choose a muted author and unmute them", "unmute_author"),
     ("Unmute the last muted author", "Undo the latest mute", "unmute_last"),
+    ("Mute @handle…", "Mute an author of this chat by their handle", "do('mute_handle')"),
+    ("Add a question…", "Add a question to the queue after its selected line", "do('queue_add')"),
+    ("Edit a question…", "Edit the queue's selected waiting question", "do('queue_edit')"),
+    ("Skip a question", "Take the queue's selected waiting question out", "do('queue_skip')"),
+    ("Question in full", "The queue's selected line, whole", "do('queue_view')"),
     ("Retry failed sends", "Queue failed outgoing posts again", "retry_failed"),
     (
         "Post refused reply as a mention",
@@ -122,6 +129,7 @@ def help_sections(bindings: list[BindingType]) -> list[tuple[str, list[tuple[str
     return [
         ("Console", _rows(bindings)),
         ("Stream", _rows(StreamPane.BINDINGS)),
+        ("Queue (q or Tab to go there)", _rows(QuestionQueue.BINDINGS)),
         ("Composer", _rows(Composer.BINDINGS) + [("enter", "Send")]),
         ("Anywhere", [("ctrl+p", "Command palette"), ("ctrl+q", "Quit")]),
     ]

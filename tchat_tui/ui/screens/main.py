@@ -20,6 +20,7 @@ from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.sources.base import SourceState
 from tchat_tui.ui.actions.moderation import Moderation
 from tchat_tui.ui.actions.people import PeopleKeys
+from tchat_tui.ui.actions.queue_steering import QueueSteering
 from tchat_tui.ui.actions.sending import Sending
 from tchat_tui.ui.actions.view import Result
 from tchat_tui.ui.focus import focus_now
@@ -28,11 +29,13 @@ from tchat_tui.ui.inbox import Inbox
 from tchat_tui.ui.palette import PaletteEntry, console_commands
 from tchat_tui.ui.safe import one_line
 from tchat_tui.ui.screens.keys import CONSOLE_BINDINGS, help_sections, palette_entries
+from tchat_tui.ui.screens.moderator_keys import ModeratorKeys
 from tchat_tui.ui.screens.opening import open_session
 from tchat_tui.ui.screens.pane_facts import pane_facts
 from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter
 from tchat_tui.ui.widgets.composer import Composer
-from tchat_tui.ui.widgets.panes import ChatHeader, PostDetail, QuestionQueue
+from tchat_tui.ui.widgets.panes import ChatHeader, PostDetail
+from tchat_tui.ui.widgets.queue import QuestionQueue
 from tchat_tui.ui.widgets.stream import StreamPane
 
 DRAIN_INTERVAL = 0.1
@@ -47,7 +50,7 @@ CLOCK_INTERVAL = 1.0
 """...and at least this often, for the clocks."""
 
 
-class MainScreen(PeopleKeys, Screen[None]):
+class MainScreen(ModeratorKeys, PeopleKeys, Screen[None]):
     """Moderating the live chat. Receives the session (not yet open: it opens the database after
     the first frame); everything it shows comes from the store. What the keys do is in its two
     action objects, `moderation` and `sending`; its `action_*` methods hand each key to them."""
@@ -67,6 +70,7 @@ class MainScreen(PeopleKeys, Screen[None]):
         self.held_count = 0
         self.moderation = Moderation(session, self.feed, self)
         self.sending = Sending(session, self.feed, self)
+        self.queue = QueueSteering(session, self.feed, self, self.moderation)
         self._panes_dirty = True
         self._panes_at = 0.0
         self._title_follow = True
@@ -298,92 +302,6 @@ class MainScreen(PeopleKeys, Screen[None]):
     def action_compose(self) -> None:
         """Go to the composer (a new post, or the draft in progress)."""
         focus_now(self.composer.draft)
-
-    # -- what the keys do: moderation and sending -------------------------------------------
-
-    def action_star(self) -> None:
-        """Star or unstar the selected post."""
-        self.moderation.star()
-
-    def action_hide(self) -> None:
-        """Hide the selected post (it stays in the database)."""
-        self.moderation.hide()
-
-    def action_unhide_last(self) -> None:
-        """Bring back the post hidden last in this session."""
-        self.moderation.unhide_last()
-
-    def action_unhide_post(self) -> None:
-        """Choose one of this chat's hidden posts and unhide it."""
-        self.moderation.choose_hidden_post()
-
-    def action_mute(self) -> None:
-        """Mute the selected post's author."""
-        self.moderation.mute()
-
-    def action_unmute_author(self) -> None:
-        """Choose a muted author of this chat and unmute them."""
-        self.moderation.choose_muted_author()
-
-    def action_unmute_last(self) -> None:
-        """Unmute the author muted last in this chat."""
-        self.moderation.unmute_last()
-
-    def action_allow(self) -> None:
-        """Allow a flagged post."""
-        self.moderation.allow()
-
-    def action_claim(self) -> None:
-        """Claim the selected audience question."""
-        self.moderation.claim()
-
-    def action_answered(self) -> None:
-        """Mark the selected audience question answered."""
-        self.moderation.answered()
-
-    def action_author_card(self) -> None:
-        """Open the selected post's author."""
-        self.moderation.open_author_card()
-
-    def action_switch_duty(self) -> None:
-        """Hand the keyboard to the next moderator."""
-        self.moderation.switch_duty()
-
-    def action_action_log(self) -> None:
-        """Show who did what."""
-        self.moderation.show_action_log()
-
-    def action_reply(self) -> None:
-        """Reply to the selected post."""
-        self.sending.reply()
-
-    def action_repost(self) -> None:
-        """Retweet (repost) the selected post."""
-        self.sending.repost()
-
-    def action_next_question(self) -> None:
-        """Put the next prepared question in the composer."""
-        self.sending.next_question()
-
-    def action_insert_template(self, name: str) -> None:
-        """Put one of the plan's templates in the composer."""
-        self.sending.insert_template(name)
-
-    def action_retry_failed(self) -> None:
-        """Queue every failed outgoing post again."""
-        self.sending.retry_failed()
-
-    def action_mention_refused(self) -> None:
-        """Offer the latest refused reply as a mention post."""
-        self.sending.mention_refused()
-
-    def action_cost(self) -> None:
-        """Show what the hour costs on X, kind by kind."""
-        self.sending.show_costs()
-
-    def action_toggle_tag(self) -> None:
-        """Turn the composer's automatic tag on or off."""
-        self.composer.action_toggle_tag()
 
     # -- palette and help --------------------------------------------------------------------
 

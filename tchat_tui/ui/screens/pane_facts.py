@@ -8,7 +8,8 @@ from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.ui.chat_time import chat_ended, hour_clock
 from tchat_tui.ui.inbox import Inbox
 from tchat_tui.ui.pacing import DEFAULT_GAP, next_question, pacing_label
-from tchat_tui.ui.widgets.panes import HeaderFacts, QueueFacts
+from tchat_tui.ui.widgets.panes import HeaderFacts
+from tchat_tui.ui.widgets.queue import QueueFacts, overdue_audience
 
 
 def pane_facts(
@@ -41,6 +42,7 @@ def pane_facts(
         note=s.header_note,
         malformed=s.runner.malformed_count if s.is_open else 0,
         cost=cost,
+        audience_waiting=len(overdue_audience(feed.audience, now)),
     )
     queue = QueueFacts(
         questions=feed.questions,

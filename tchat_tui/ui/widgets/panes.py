@@ -1,9 +1,9 @@
-"""The small panes around the stream: header, selected-post detail, question queue."""
+"""The small panes around the stream: the header and the selected post's detail (the question
+queue is `widgets.queue`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
 from rich.console import Group
 from rich.text import Text
@@ -11,7 +11,6 @@ from textual.widgets import Static
 
 from tchat_tui.domain.labels import answer_label
 from tchat_tui.domain.text.own_words import own_words
-from tchat_tui.ui.pacing import QuestionState, pacing_label, span
 from tchat_tui.ui.safe import multi_line, one_line
 from tchat_tui.ui.stream_entry import PROMO_MARKS, ROLE_BADGES, ROLE_STYLES, StreamEntry, local_time
 
@@ -34,6 +33,8 @@ class HeaderFacts:
     malformed: int = 0
     cost: str = ""
     """The hour's estimated spend on X ('$0.42/h est.'), '' when X is not a target."""
+    audience_waiting: int = 0
+    """Open audience questions older than `AUDIENCE_OVERDUE` (the queue lists them first)."""
 
 
 class ChatHeader(Static):
@@ -64,6 +65,9 @@ class ChatHeader(Static):
         bottom = Text(no_wrap=True, overflow="ellipsis")
         bottom.append(facts.clock)
         bottom.append(*SEP)
+        if facts.audience_waiting:  # before the question: a narrow terminal still shows it
+            bottom.append(f"{facts.audience_waiting} audience ? waiting", "bold yellow")
+            bottom.append(*SEP)
         if facts.pacing:
             bottom.append(f"{facts.pacing} · ", "bold red" if "late" in facts.pacing else "bold")
         question = one_line(facts.question) or "no question yet"
@@ -130,66 +134,3 @@ class PostDetail(Static):
             parts.append(flag)
         parts.append(Text(multi_line(entry.raw_text)))
         self.update(Group(*parts), layout=False)
-
-
-@dataclass(slots=True)
-class QueueFacts:
-    """What the question queue shows."""
-
-    questions: list[QuestionState] = field(default_factory=list)
-    current: int | None = None
-    next_number: int | None = None
-    next_due: datetime | None = None
-    audience: list[StreamEntry] = field(default_factory=list)
-    now: datetime | None = None
-
-
-class QuestionQueue(Static):
-    """Prepared questions with their status and pacing clock; audience questions with claims."""
-
-    DEFAULT_CSS = """
-    QuestionQueue { height: 1fr; padding: 0 1; }
-    """
-    AUDIENCE_SHOWN = 12
-
-    def show(self, facts: QueueFacts) -> None:
-        """Redraw the queue."""
-        now = facts.now
-        lines: list[Text] = [Text("Questions", style="bold underline")]
-        if not facts.questions:
-            lines.append(Text("none yet: no plan, no Qn posted", style="dim"))
-        for q in facts.questions:
-            line = Text(no_wrap=True, overflow="ellipsis")
-            if q.number == facts.current and q.posted_at and now:
-                # "open" for how long it has been the current question; "running ... late" is
-                # only ever said of the next one, overdue.
-                line.append(f"▶ Q{q.number} open {span(now - q.posted_at)} ", "bold magenta")
-            elif q.posted_at:
-                line.append(f"✓ Q{q.number} {local_time(q.posted_at)[:5]} ", "green")
-            elif q.number == facts.next_number and now:
-                label = pacing_label(q.number, facts.next_due, now)
-                line.append(f"· {label} ", "bold red" if "late" in label else "bold")
-            else:
-                due = f" {local_time(q.due_at)[:5]}" if q.due_at else ""
-                line.append(f"  Q{q.number}{due} ", "dim")
-            line.append(one_line(q.text))
-            lines.append(line)
-        if facts.next_number is not None and facts.next_number not in {
-            q.number for q in facts.questions
-        }:
-            if now and facts.next_due is not None:  # a guess with no time says nothing
-                lines.append(Text(pacing_label(facts.next_number, facts.next_due, now)))
-        lines.append(Text(""))
-        open_count = sum(1 for e in facts.audience if not e.answered)
-        lines.append(Text(f"Audience questions ({open_count} open)", style="bold underline"))
-        if not facts.audience:
-            lines.append(Text("none yet", style="dim"))
-        for e in facts.audience[-self.AUDIENCE_SHOWN :]:
-            line = Text(no_wrap=True, overflow="ellipsis")
-            line.append("✓ " if e.answered else "? ", "green" if e.answered else "bold magenta")
-            line.append(f"@{e.handle}", "bold")
-            if e.claimed_by:
-                line.append(f" [{one_line(e.claimed_by)}]", "cyan")
-            line.append(f" {e.text}")
-            lines.append(line)
-        self.update(Group(*lines), layout=False)
