@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from tchat_tui.store.queue_schema import queue_steering
+
 if TYPE_CHECKING:  # only annotations: the pre-check reads APPLICATION_ID without sqlite-utils
     import sqlite_utils
 
@@ -365,22 +367,6 @@ def _v8_recap(db: sqlite_utils.Database) -> None:
         db.execute(sql.replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
 
 
-def _v9_queue_steering(db: sqlite_utils.Database) -> None:
-    """Steering the question queue during the hour (issue 16): a question's texts in several
-    languages (`questions.texts`: JSON `[[language, text], ...]`, NULL for one text) and
-    `queue_steered`: once a moderator has edited, skipped, moved or added a question, a restart
-    keeps the chat's queue as steered (the plan's questions no longer rewrite it).
-
-    Additive (a column and a table) and safe to run again on a file that has them."""
-    have = {r[1] for r in db.execute("PRAGMA table_info(questions)").fetchall()}
-    if "texts" not in have:
-        db.execute("ALTER TABLE questions ADD COLUMN texts TEXT")
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS queue_steered (chat_id INTEGER PRIMARY KEY,"
-        " at TEXT NOT NULL, moderator TEXT NOT NULL)"
-    )
-
-
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2,
@@ -390,7 +376,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v6,
     _v7,
     _v8_recap,
-    _v9_queue_steering,
+    queue_steering,
 ]
 """MIGRATIONS[i] takes the schema from version i to i + 1; append, never edit a released one."""
 
