@@ -7,6 +7,7 @@ import json
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from tchat_tui.domain.chat_post import ChatPost
@@ -17,6 +18,7 @@ from tchat_tui.domain.text.tag import normalize_tag
 from tchat_tui.pipeline.chat_clock import ChatClock
 from tchat_tui.pipeline.costs import ChatCosts
 from tchat_tui.pipeline.foreground import Foreground
+from tchat_tui.pipeline.replay_start import resume_replay
 from tchat_tui.pipeline.roster import roster_handles, with_stored_roles
 from tchat_tui.pipeline.settings import (
     DEMO_SPEED,
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     # The store, pipeline and outbox (and sqlite-utils under them) load in `open`: the console
     # paints its first frame before that.
     from tchat_tui.domain.plan.model import Plan
+    from tchat_tui.pipeline.follow import DatabaseFollower
     from tchat_tui.pipeline.ingest import Pipeline, PostScorer
     from tchat_tui.pipeline.runner import PipelineRunner
     from tchat_tui.publish.outbox import Outbox
@@ -87,7 +90,8 @@ class ChatSession:
             if replay:
                 check_replay_file(replay)
             check_database_path(self.db_path)
-            check_no_other_console(self.db_path)  # one console per chat
+            if not settings.join:
+                check_no_other_console(self.db_path)  # one console per chat, unless joined
         self.duration = timedelta(minutes=self.plan.duration_minutes if self.plan else 60)
         self.speed = (
             settings.speed if settings.speed is not None else (DEMO_SPEED if settings.demo else 1.0)
@@ -129,10 +133,17 @@ class ChatSession:
         if self._closed:  # shut down before the worker got here (the console quit at once)
             return
         self.store = Store.open(self.db_path)
-        self.heartbeat = Heartbeat(self.store)
+        join = self.settings.join
+        self.heartbeat = Heartbeat(self.store, join=join, moderator=self.on_duty)
+        self.follower: DatabaseFollower | None = None
         try:
             self.heartbeat.register()  # refused (ChatInUse) if another console holds the chat
             self._resume()
+            if str(self.db_path) != ":memory:":
+                from tchat_tui.pipeline.follow import DatabaseFollower
+
+                # Before the screen loads the stored posts: none falls between the two.
+                self.follower = DatabaseFollower(self.db_path, self.chat_id, posts=join)
         except BaseException:
             self.heartbeat.stop()
             self.store.close()
@@ -160,10 +171,10 @@ class ChatSession:
             plan_json=json.dumps(self.plan.to_dict(), ensure_ascii=False, default=str)
             if self.plan
             else None,
-            new=settings.new_chat,
+            new=settings.new_chat and not settings.join,
             # A live chat idle for 12 hours is over: the next one on the tag is a new chat.
             # A recording always resumes its own chat (its posts are stored once, by key).
-            now=None if (replay or settings.dry_run) else settings.clock(),
+            now=None if (replay or settings.dry_run or settings.join) else settings.clock(),
         )
         for handle, role, network in roster_handles(self.roster):
             self.store.set_role(handle, role, network)
@@ -190,20 +201,15 @@ class ChatSession:
         self.restored = self.pipeline.restore()
         self.runner = PipelineRunner(self.pipeline)
         self.replay_source: ReplaySource | None = None
-        self._replay_from: datetime | None = None
+        self.replay_from: datetime | None = None
+        """Where the replay starts (after the posts stored), once this console reads."""
         if replay:
             self.replay_source = ReplaySource(replay, speed=self.speed)
             self.sources.append(self.replay_source)
-            latest = self.store.latest_post_time(self.chat_id)
-            self.replay_source.resume_at = latest
-            start_at = self.replay_source.first_post_time()
-            if start_at is not None:
-                # The replay clock starts at the recording's first post (or where we resume).
-                self.clock.observe(start_at)
-                if latest is not None and latest > start_at:
-                    self.clock.observe(latest)
-                    self.clock.rebase(latest)
-            self._replay_from = max(start_at, latest) if start_at and latest else start_at
+            if self.heartbeat.reading:
+                self.replay_from = resume_replay(
+                    self.store, self.chat_id, self.replay_source, self.clock
+                )
         self.costs = ChatCosts(
             self.cost_meter,
             self.store,
@@ -312,6 +318,21 @@ class ChatSession:
                 self._warmed = True
 
     def start(self, after_warm_up: Callable[[], None] | None = None) -> None:
+        """Follow the database and beat; the reader also reads and sends (`start_reading`),
+        a joined console once it takes the reading over."""
+        from tchat_tui.pipeline.takeover import outbox_changed, take_over
+
+        self.heartbeat.on_reading = partial(take_over, self)
+        if self.follower is not None:
+            self.follower.on_outbox = partial(outbox_changed, self)
+            self.follower.start()
+        self.heartbeat.start()
+        if self.heartbeat.reading:
+            self.start_reading(after_warm_up)
+        else:
+            self.runner.state(SourceState("console", "joined", "following the database"))
+
+    def start_reading(self, after_warm_up: Callable[[], None] | None) -> None:
         """Warm up in a worker, then start the sources; start the outbox worker now.
 
         `after_warm_up` runs in the worker between the warm-up and the first source (the console
@@ -325,9 +346,9 @@ class ChatSession:
                 self.runner.state(SourceState("promo", "failed", f"{type(exc).__name__}: {exc}"))
             if after_warm_up is not None:
                 after_warm_up()
-            if self._replay_from is not None:
+            if self.replay_from is not None:
                 # The replay starts now, after the warm-up: its clock too.
-                self.clock.rebase(self._replay_from)
+                self.clock.rebase(self.replay_from)
             for source in self.sources:
                 if not self.runner.stop.is_set():
                     thread = self.runner.start(source)
@@ -340,7 +361,6 @@ class ChatSession:
                         ).start()
 
         threading.Thread(target=sources, name="warm-up", daemon=True).start()
-        self.heartbeat.start()
         self._outbox_thread = threading.Thread(target=self._run_outbox, name="outbox", daemon=True)
         self._outbox_thread.start()
 
@@ -356,6 +376,8 @@ class ChatSession:
         self._closed = True
         if not self.is_open:
             return
+        if self.follower is not None:
+            self.follower.stop()
         self.runner.shutdown()
         self.outbox.wake.set()
         if self._outbox_thread:
@@ -364,7 +386,8 @@ class ChatSession:
             # The next start takes up the scorer's state here instead of scoring every post.
             self._save_history(due=False)
         self.heartbeat.stop()
-        self.costs.save()
+        if self.heartbeat.reading:  # a joined console's totals are the reader's, as it opened
+            self.costs.save()
         self.store.close()
 
 

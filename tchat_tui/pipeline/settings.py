@@ -90,5 +90,7 @@ class Settings:
     classic: bool = False
     """The classic 140 limit on X."""
     new_chat: bool = False
+    join: bool = False
+    """Open beside the running console (`--join`): follow the database, read nothing."""
     start_sources: bool = True
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

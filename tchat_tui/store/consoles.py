@@ -38,6 +38,10 @@ class ConsoleRow:
     host: str
     started_at: str
     beat_at: float
+    role: str = "reader"
+    """`reader` (reads the networks, sends the outbox) or `joined` (follows the database)."""
+    moderator: str | None = None
+    """The moderator a joined console acts as."""
 
 
 def this_host() -> str:
@@ -103,19 +107,29 @@ def in_use_error(row: ConsoleRow) -> ChatInUse:
     where = "" if row.host == this_host() else f" on {row.host}"
     return ChatInUse(
         f"this chat is open in another console (pid {row.pid}{where}, since {since});"
-        " quit it first (co-moderators share one console over tmux)"
+        " quit it first, or open yours beside it with --join (--moderator NAME)"
     )
 
 
 def read_consoles(conn: sqlite3.Connection) -> list[ConsoleRow]:
-    """Every heartbeat row of the database open on `conn` (none before schema v6)."""
+    """Every heartbeat row of the database open on `conn` (none before schema v6; every one a
+    reader before v8)."""
+    columns = "owner, pid, host, started_at, beat_at"
     try:
         rows = conn.execute(
-            "SELECT owner, pid, host, started_at, beat_at FROM consoles ORDER BY started_at"
+            f"SELECT {columns}, role, moderator FROM consoles ORDER BY started_at"
         ).fetchall()
-    except sqlite3.OperationalError:  # no such table: a file older than schema v6
-        return []
-    return [ConsoleRow(str(o), int(p), str(h), str(s), float(b)) for o, p, h, s, b in rows]
+    except sqlite3.OperationalError:  # no such column (before v8), or no such table (before v6)
+        try:
+            rows = conn.execute(
+                f"SELECT {columns}, 'reader', NULL FROM consoles ORDER BY started_at"
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+    return [
+        ConsoleRow(str(o), int(p), str(h), str(s), float(b), str(r), m)
+        for o, p, h, s, b, r, m in rows
+    ]
 
 
 def check_no_other_console(path: str | Path, now: float | None = None) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from tchat_tui.store.sharing_schema import shared_consoles
+
 if TYPE_CHECKING:  # only annotations: the pre-check reads APPLICATION_ID without sqlite-utils
     import sqlite_utils
 
@@ -337,7 +339,10 @@ def _v7(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    *(_v1, _v2, _v3, _v4, _v5, _v6, _v7),
+    shared_consoles,  # v8 (issue 17: co-moderators at their own console)
+]
 """MIGRATIONS[i] takes the schema from version i to i + 1; append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
