@@ -163,3 +163,12 @@ def test_the_follower_reads_only_what_is_new(store: Store) -> None:
     follower.poll()
     assert len(follower.posts) == 2
     follower.stop()
+
+
+def test_join_goes_with_the_running_chat_not_a_new_one(capsys: pytest.CaptureFixture[str]) -> None:
+    """--join with --new-chat is refused in one line."""
+    from tchat_tui.cli.main import main
+
+    assert main(["tag", "--join", "--new-chat"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "--join" in err and "--new-chat" in err
