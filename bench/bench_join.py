@@ -21,6 +21,7 @@ import asyncio
 import gc
 import importlib
 import json
+import os
 import sys
 import tempfile
 import time
@@ -35,6 +36,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_console import TAG, Producer, pct  # noqa: E402
 
 from tests.join.consoles import ConsoleProcess, console_args  # noqa: E402
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class TimedSink:
@@ -61,6 +68,10 @@ class JoinRun:
     joined_delay: list[list[float]] = field(default_factory=list)
     produced: int = 0
     joined_missing: list[int] = field(default_factory=list)
+    first_cpu: list[float] = field(default_factory=list)
+    """CPU seconds per second of flood, the first console's process."""
+    joined_cpu: list[float] = field(default_factory=list)
+    """The same for each joined console."""
 
 
 async def run(rate: float, seconds: float, joined: int) -> JoinRun:
@@ -134,6 +145,7 @@ async def run(rate: float, seconds: float, joined: int) -> JoinRun:
             assert driver is not None
             sent: list[float] = []
             t_start = time.perf_counter()
+            cpu_start = [cpu_seconds(os.getpid()), *(cpu_seconds(o.pid) for o in others)]
             if producer:
                 producer.start()
             keys = 0
@@ -146,6 +158,10 @@ async def run(rate: float, seconds: float, joined: int) -> JoinRun:
                 driver.send_message(events.Key(ch, ch))
                 keys += 1
                 await asyncio.sleep(0.05)
+            spent = time.perf_counter() - t_start
+            cpu = [cpu_seconds(os.getpid()), *(cpu_seconds(o.pid) for o in others)]
+            out.first_cpu.append((cpu[0] - cpu_start[0]) / spent)
+            out.joined_cpu += [(b - a) / spent for a, b in zip(cpu_start[1:], cpu[1:], strict=True)]
             await asyncio.sleep(0.3)
             h_i = f_i = 0
             for t in sent:
@@ -204,6 +220,8 @@ def main() -> int:
             into.first_delay += got.first_delay
             into.produced += got.produced
             into.joined_missing += got.joined_missing
+            into.first_cpu += got.first_cpu
+            into.joined_cpu += got.joined_cpu
             if not into.joined_delay:
                 into.joined_delay = [[] for _ in got.joined_delay]
             for mine, theirs in zip(into.joined_delay, got.joined_delay, strict=True):
@@ -220,6 +238,12 @@ def main() -> int:
     )
     for i, delays in enumerate(shared.joined_delay):
         print(f"    joined console {i + 1}: {ms(delays, 1000)}; missing {shared.joined_missing[i]}")
+    print(
+        f"  CPU per second of flood: first console {max(shared.first_cpu, default=0):.2f} s with"
+        f" joined ({max(alone.first_cpu, default=0):.2f} alone), each joined console"
+        f" {max(shared.joined_cpu, default=0):.2f} s (the machine has {os.cpu_count()} cores,"
+        f" load average {os.getloadavg()[0]:.1f})"
+    )
     i95, a95, s95 = pct(idle.key_ms, 0.95), pct(alone.key_ms, 0.95), pct(shared.key_ms, 0.95)
     print(
         f"  first console key->frame ms: idle {ms(idle.key_ms)} | flood alone {ms(alone.key_ms)}"

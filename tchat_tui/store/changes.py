@@ -13,6 +13,17 @@ from tchat_tui.store.rows import Row
 POSTS_PER_READ = 5000
 """At most this many new posts per read (a console that fell behind catches up over reads)."""
 
+_SHOWN = ", ".join(
+    f"p.{c}"
+    for c in (
+        "key chat_id network native_id author_key author_handle author_name role text"
+        " created_at question_number answers audience_question claimed_by answered promo_level"
+        " promo_reasons starred hidden deleted is_repost outgoing dry_run"
+    ).split()
+)
+"""The columns of a post another console's screen shows (not the raw payload, a kilobyte a
+post)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -45,10 +56,10 @@ class ChangeFeed:
         return int(row[0] or 0), int(row[1] or 0)
 
     def posts_after(self, chat_id: int, rowid: int) -> tuple[list[Row], int]:
-        """The chat's posts stored after `rowid` (as `Store.recent_posts` gives them), in the
-        order they were stored, and the rowid to read after next time."""
+        """The chat's posts stored after `rowid` (the columns a screen shows: not the raw
+        payload), in the order they were stored, and the rowid to read after next time."""
         rows = self._conn.execute(
-            "SELECT p.rowid AS stored_rowid, p.*, a.muted AS author_muted FROM posts p"
+            f"SELECT p.rowid AS stored_rowid, {_SHOWN}, a.muted AS author_muted FROM posts p"
             " LEFT JOIN authors a ON a.key = p.author_key WHERE p.rowid > ?"
             " ORDER BY p.rowid LIMIT ?",
             (rowid, POSTS_PER_READ),
