@@ -44,6 +44,7 @@ async def test_a_joined_console_follows_posts_and_actions(
         screen = await opened(pilot)
         assert isinstance(screen, MainScreen)
         assert not app.session.heartbeat.reading
+        await until(pilot, lambda: "console" in screen.feed.sources)  # the next drain
         assert screen.feed.sources["console"].state == "joined"
         assert reader.replay_source is not None
         reader.replay_source.run(reader.runner, threading.Event())  # the reader stores the chat
