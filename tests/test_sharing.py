@@ -172,3 +172,22 @@ def test_join_goes_with_the_running_chat_not_a_new_one(capsys: pytest.CaptureFix
     assert main(["tag", "--join", "--new-chat"]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "--join" in err and "--new-chat" in err
+
+
+def test_a_joined_console_costs_follow_what_the_reader_saves(store: Store) -> None:
+    """The cost line of a console that reads nothing takes up the reader's saved totals."""
+    from datetime import UTC, datetime
+
+    from tchat_tui.domain.cost import CostMeter
+    from tchat_tui.pipeline.costs import ChatCosts
+
+    chat = store.ensure_chat(TAG)
+    store.save_costs(chat, {"post_read": (10, 0.05)}, "2026-08")
+    meter = CostMeter()
+    costs = ChatCosts(meter, store, chat, lambda: datetime.now(UTC), estimate=False)
+    costs.restore()
+    store.save_costs(chat, {"post_read": (25, 0.125), "post_created": (1, 0.01)}, "2026-08")
+    costs.take_up_saved(every=0.0)
+    assert meter.counts() == {"post_read": 25, "post_created": 1}
+    costs.take_up_saved(every=0.0)
+    assert meter.counts() == {"post_read": 25, "post_created": 1}

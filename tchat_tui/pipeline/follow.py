@@ -39,6 +39,8 @@ class DatabaseFollower:
         """Outbox rows added or changed anywhere, waiting for the screen."""
         self.on_outbox: Callable[[list[Row]], None] | None = None
         """Called in the follower's thread with changed outbox rows (the reader wakes its sender)."""
+        self.on_read: Callable[[], None] | None = None
+        """Called in the follower's thread after each read (the database had changed)."""
         self.polls = 0
         """Reads done (the database had changed)."""
         self._rowid, self._seq = self.feed.marks()
@@ -56,7 +58,8 @@ class DatabaseFollower:
     def _run(self) -> None:
         while not self._stop.wait(FOLLOW_INTERVAL):
             try:
-                self.poll()
+                if self.poll() and self.on_read is not None:
+                    self.on_read()
             except Exception:  # the database closed at shutdown; a busy moment: next poll
                 if self._stop.is_set():
                     return

@@ -7,7 +7,6 @@ import json
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import partial
 from typing import TYPE_CHECKING
 
 from tchat_tui.domain.chat_post import ChatPost
@@ -320,12 +319,9 @@ class ChatSession:
     def start(self, after_warm_up: Callable[[], None] | None = None) -> None:
         """Follow the database and beat; the reader also reads and sends (`start_reading`),
         a joined console once it takes the reading over."""
-        from tchat_tui.pipeline.takeover import outbox_changed, take_over
+        from tchat_tui.pipeline.takeover import share
 
-        self.heartbeat.on_reading = partial(take_over, self)
-        if self.follower is not None:
-            self.follower.on_outbox = partial(outbox_changed, self)
-            self.follower.start()
+        share(self)  # follow the database; take the reading over if a joined console
         self.heartbeat.start()
         if self.heartbeat.reading:
             self.start_reading(after_warm_up)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 from tchat_tui.pipeline.chat_clock import ChatClock
@@ -13,6 +14,7 @@ from tchat_tui.pipeline.replay_start import resume_replay
 from tchat_tui.sources.base import SourceState
 
 if TYPE_CHECKING:
+    from tchat_tui.pipeline.costs import ChatCosts
     from tchat_tui.pipeline.follow import DatabaseFollower
     from tchat_tui.pipeline.heartbeat import Heartbeat
     from tchat_tui.pipeline.ingest import Pipeline
@@ -31,6 +33,7 @@ class SharedSession(Protocol):
     runner: PipelineRunner
     pipeline: Pipeline
     outbox: Outbox
+    costs: ChatCosts
     heartbeat: Heartbeat
     follower: DatabaseFollower | None
     replay_source: ReplaySource | None
@@ -41,6 +44,23 @@ class SharedSession(Protocol):
         """Start the sources and the outbox worker."""
 
 
+def share(session: SharedSession) -> None:
+    """Start following the database (every console: the others' actions; a joined one also the
+    posts) and, for a joined console, be ready to take the reading over."""
+    session.heartbeat.on_reading = partial(take_over, session)
+    follower = session.follower
+    if follower is not None:
+        follower.on_outbox = partial(outbox_changed, session)
+        follower.on_read = partial(follow_costs, session)
+        follower.start()
+
+
+def follow_costs(session: SharedSession) -> None:
+    """A joined console's cost line follows what the reader saves."""
+    if not session.heartbeat.reading:
+        session.costs.take_up_saved()
+
+
 def take_over(session: SharedSession) -> None:
     """Called in the heartbeat's thread once this console holds the reading lease."""
     if session.runner.stop.is_set():  # the console is closing
@@ -48,6 +68,7 @@ def take_over(session: SharedSession) -> None:
     if session.follower is not None:
         session.follower.stop_following_posts()
     session.restored = session.pipeline.restore()
+    session.costs.take_up_saved(every=0.0)  # the totals it saved last: this console saves next
     if session.replay_source is not None:
         session.replay_from = resume_replay(
             session.store, session.chat_id, session.replay_source, session.clock
