@@ -142,8 +142,8 @@ def test_without_join_a_second_console_is_refused_and_told_about_join(
 ) -> None:
     """The one-line refusal names --join."""
     assert store.register_console("r", 1, "elsewhere", time.time()) is None
-    with pytest.raises(ChatInUse, match="--join"):
-        check_no_other_console(tmp_path / "chat.db")
+    with pytest.raises(ChatInUse, match="quit it first, or open yours beside it: add --join"):
+        check_no_other_console(tmp_path / "chat.db", joinable=True)
 
 
 def test_the_follower_reads_only_what_is_new(store: Store) -> None:

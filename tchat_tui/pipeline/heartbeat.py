@@ -41,12 +41,15 @@ class Heartbeat:
         now: Callable[[], float] = time.time,
         join: bool = False,
         moderator: str = "",
+        joinable: bool = False,
     ) -> None:
         self.store = store
         self.owner = new_owner()
         """The console's id; its outbox claims rows under the same one."""
         self.now = now
         self.join = join
+        self.joinable = joinable
+        """A refusal says how to join (a console; not an import)."""
         self.moderator = moderator
         self.reading = not join
         """Whether this console reads the networks and sends the outbox."""
@@ -68,7 +71,7 @@ class Heartbeat:
             return
         holder = self.store.register_console(self.owner, os.getpid(), this_host(), self.now())
         if holder is not None:
-            raise in_use_error(holder)
+            raise in_use_error(holder, joinable=self.joinable)
 
     def start(self) -> None:
         """Beat in a thread until `stop`."""

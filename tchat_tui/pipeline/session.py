@@ -90,7 +90,7 @@ class ChatSession:
                 check_replay_file(replay)
             check_database_path(self.db_path)
             if not settings.join:
-                check_no_other_console(self.db_path)  # one console per chat, unless joined
+                check_no_other_console(self.db_path, joinable=True)  # one, unless joined
         self.duration = timedelta(minutes=self.plan.duration_minutes if self.plan else 60)
         self.speed = (
             settings.speed if settings.speed is not None else (DEMO_SPEED if settings.demo else 1.0)
@@ -117,6 +117,8 @@ class ChatSession:
         self.restored = 0
         """How many posts the chat already had (a restart)."""
         self.is_open = False
+        self._console = not open_now
+        """Opened by the console (a refusal says how to join), not by a batch command."""
         self._closed = False
         self._outbox_thread: threading.Thread | None = None
         self._warm = threading.Lock()
@@ -133,7 +135,9 @@ class ChatSession:
             return
         self.store = Store.open(self.db_path)
         join = self.settings.join
-        self.heartbeat = Heartbeat(self.store, join=join, moderator=self.on_duty)
+        self.heartbeat = Heartbeat(
+            self.store, join=join, moderator=self.on_duty, joinable=self._console
+        )
         self.follower: DatabaseFollower | None = None
         try:
             self.heartbeat.register()  # refused (ChatInUse) if another console holds the chat

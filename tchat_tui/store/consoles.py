@@ -98,16 +98,21 @@ def other_console(rows: list[ConsoleRow], now: float) -> ConsoleRow | None:
     return None
 
 
-def in_use_error(row: ConsoleRow) -> ChatInUse:
-    """The one-line refusal naming the console that holds the chat."""
+def in_use_error(row: ConsoleRow, *, joinable: bool = False) -> ChatInUse:
+    """The one-line refusal naming the console that holds the chat (for a console, `joinable`:
+    saying how to open one beside it)."""
     try:
         since = datetime.fromisoformat(row.started_at).astimezone().strftime("%H:%M")
     except ValueError:
         since = "?"
     where = "" if row.host == this_host() else f" on {row.host}"
     return ChatInUse(
-        f"this chat is open in another console (pid {row.pid}{where}, since {since});"
-        " quit it first, or open yours beside it with --join (--moderator NAME)"
+        f"this chat is open in another console (pid {row.pid}{where}, since {since}); quit it"
+        + (
+            " first, or open yours beside it: add --join (and --moderator NAME)"
+            if joinable
+            else " first (co-moderators open theirs beside it with --join)"
+        )
     )
 
 
@@ -132,7 +137,9 @@ def read_consoles(conn: sqlite3.Connection) -> list[ConsoleRow]:
     ]
 
 
-def check_no_other_console(path: str | Path, now: float | None = None) -> None:
+def check_no_other_console(
+    path: str | Path, now: float | None = None, *, joinable: bool = False
+) -> None:
     """Raise ChatInUse (one line) if a live console other than this process holds `path`.
 
     Read without writing, before the console starts; `Store`'s registration repeats the check in
@@ -151,4 +158,4 @@ def check_no_other_console(path: str | Path, now: float | None = None) -> None:
     finally:
         conn.close()
     if found is not None:
-        raise in_use_error(found)
+        raise in_use_error(found, joinable=joinable)
