@@ -124,6 +124,7 @@ def test_three_consoles_share_posts_actions_claims_and_sends(
             (lea, "hide", second, "hidden=1"),
             (ana, "mute", third, "muted=1"),
             (ana, "claim", question, "claimed_by=ana"),
+            (lea, "answered", question, "answered=1"),
         ):
             pressed = time.time()
             actor.do(f"{verb} {key}")
