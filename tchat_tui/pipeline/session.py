@@ -325,12 +325,10 @@ class ChatSession:
         a joined console once it takes the reading over."""
         from tchat_tui.pipeline.takeover import share
 
-        share(self)  # follow the database; take the reading over if a joined console
+        share(self)  # follow the database; a joined console: the reader's watch
         self.heartbeat.start()
         if self.heartbeat.reading:
             self.start_reading(after_warm_up)
-        else:
-            self.runner.state(SourceState("console", "joined", "following the database"))
 
     def start_reading(self, after_warm_up: Callable[[], None] | None) -> None:
         """Warm up in a worker, then start the sources; start the outbox worker now.

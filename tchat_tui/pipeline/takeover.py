@@ -53,6 +53,10 @@ def share(session: SharedSession) -> None:
         follower.on_outbox = partial(outbox_changed, session)
         follower.on_read = partial(follow_costs, session)
         follower.start()
+    if not session.heartbeat.reading:
+        reader = session.heartbeat.joined_reader
+        where = f"; pid {reader.pid} reads and sends" if reader is not None else ""
+        session.runner.state(SourceState("console", "joined", f"following the database{where}"))
 
 
 def follow_costs(session: SharedSession) -> None:
@@ -65,6 +69,14 @@ def take_over(session: SharedSession) -> None:
     """Called in the heartbeat's thread once this console holds the reading lease."""
     if session.runner.stop.is_set():  # the console is closing
         return
+    try:
+        _take_over(session)
+    except Exception as exc:  # said in the header (quit and restart that console)
+        error = f"taking the reading over failed: {type(exc).__name__}: {exc}".splitlines()[0]
+        session.runner.state(SourceState("console", "failed", error))
+
+
+def _take_over(session: SharedSession) -> None:
     if session.follower is not None:
         session.follower.stop_following_posts()
     session.restored = session.pipeline.restore()
