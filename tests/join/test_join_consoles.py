@@ -181,7 +181,8 @@ def test_a_joined_console_takes_over_when_the_first_is_killed(
 ) -> None:
     """SIGKILL the reader while X is answering its POST: one joined console (only one) takes the
     reading and the sending over; the post in flight is not sent again, the posts published
-    meanwhile are caught up once, and the other joined console sees everything."""
+    meanwhile are caught up once, and the other joined console sees everything. When that new
+    reader quits, the last console takes over in turn."""
     db = tmp_path / "chat.db"
     ana = start("ana", db, env, join=False)
     consoles = [ana]
@@ -225,6 +226,14 @@ def test_a_joined_console_takes_over_when_the_first_is_killed(
             time.sleep(0.2)
         assert host_posts(fake) == {in_flight: 1, later: 1}  # each sent exactly once
         assert stream_connections(fake) == 2  # the first reader, then the one that took over
+
+        # The new reader quits (ctrl+q): the last console takes over in turn.
+        reader, last = (tom, lea) if taken == ["tom"] else (lea, tom)
+        assert reader.quit() == 0
+        last.wait_line("ROLE reading", timeout=15)
+        final = publish(fake, "2004", f"@hostess A1 after the reader quit #{TAG}")
+        seen(last, final, timeout=40)
+        assert stream_connections(fake) == 3
     finally:
         for console in consoles:
             console.quit()
