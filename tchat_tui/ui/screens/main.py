@@ -213,7 +213,7 @@ class MainScreen(Screen[None]):
             self.sending.show_failed(row)
         if news.questions_changed:
             self.stream.current_question = self.feed.current_question
-        if news.questions_changed or news.sources_changed or news.entries:
+        if news.questions_changed or news.sources_changed or news.entries or news.edited:
             self._panes_dirty = True
 
     def _refresh_panes_if_due(self) -> None:
