@@ -38,7 +38,7 @@ def test_migration_to_v4_adds_the_summary_indexes(tmp_path: Path) -> None:
     store.close()
 
     again = Store.open(path)
-    assert again.schema_version == SCHEMA_VERSION == 9
+    assert again.schema_version == SCHEMA_VERSION == 10
     assert summary_indexes(again) == names
     assert again.db.execute("SELECT count(*) FROM posts").fetchone()[0] == posts
     assert build_summary(again, chat).to_json() == expected

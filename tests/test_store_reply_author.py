@@ -90,7 +90,7 @@ def test_reply_author_round_trips_on_every_network(tmp_path: Path) -> None:
     for post in posts:
         assert back[post.key].reply_to_author_id == post.reply_to_author_id, post.key
         assert back[post.key].reply_to_id == post.reply_to_id
-    assert store.schema_version == SCHEMA_VERSION == 9
+    assert store.schema_version == SCHEMA_VERSION == 10
 
 
 # -- (b) a schema v4 file ------------------------------------------------------------------------

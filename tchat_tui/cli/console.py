@@ -57,6 +57,12 @@ def console_parser() -> argparse.ArgumentParser:
         help="a moderator's name; repeat for co-moderators sharing the terminal (first is on duty)",
     )
     p.add_argument(
+        "--join",
+        action="store_true",
+        help="open beside the console already running on this chat (same machine, same"
+        " database): your own cursor, filters, composer and --moderator name",
+    )
+    p.add_argument(
         "--network", type=network_list, default=(Network.X,), help="networks: x,mastodon,bluesky"
     )
     p.add_argument("--classic", action="store_true", help="the classic 140 limit on X")
@@ -95,6 +101,11 @@ def _console(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.join and args.new_chat:
+        print(
+            "tchat-live: --join opens the running chat; --new-chat starts another", file=sys.stderr
+        )
+        return 2
     settings = Settings(
         tag=tag or "",
         db_path=args.db,
@@ -111,6 +122,7 @@ def _console(args: argparse.Namespace) -> int:
         networks=args.network,
         classic=args.classic,
         new_chat=args.new_chat,
+        join=args.join,
     )
     from tchat_tui.ui.app import build_app
 

@@ -41,6 +41,33 @@ class OpenChat(Protocol):
     settings: Settings
 
 
+DRY_RUN_NOTE = "dry-run: posts are recorded here, never sent"
+
+
+def connect_networks(
+    session: OpenChat, replaying: bool
+) -> tuple[list[Source], dict[Network, Publisher], str]:
+    """Dry-run publishers always in replay and demo (and with --dry-run); else the live networks
+    configured, a dry run for each network that is not. Sources, publishers, the header's note."""
+    if replaying or session.settings.dry_run:
+        publishers: dict[Network, Publisher] = {
+            n: DryRunPublisher(n) for n in session.settings.networks
+        }
+        return [], publishers, DRY_RUN_NOTE
+    sources, publishers, note = connect(session)
+    for n in session.settings.networks:
+        publishers.setdefault(n, DryRunPublisher(n))
+    return sources, publishers, note
+
+
+def header_note(network_note: str) -> str:
+    """The network note short enough for the header: with no network configured, that sending
+    is a dry run (how to connect one is in the empty stream, where there is room)."""
+    if network_note == HOW_TO_CONNECT:
+        return "no network configured: dry-run, posts are recorded here, never sent"
+    return network_note
+
+
 def connect(session: OpenChat) -> tuple[list[Source], dict[Network, Publisher], str]:
     """Build the sources and publishers for the session's networks; a one-line note for the header."""
     from tchat_tui.clients.credentials import CredentialsError, load_credentials

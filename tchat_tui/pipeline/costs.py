@@ -38,6 +38,9 @@ class ChatCosts:
         self.estimate = estimate
         """No live reads or writes happen (replay, dry run): estimate what X would have billed."""
         self._saved_at = 0.0
+        self._taken: dict[str, int] = {}
+        """The saved totals this meter holds (a joined console takes up the reader's saves)."""
+        self._taken_at = 0.0
 
     def restore(self) -> None:
         """Take back the totals a previous run saved.
@@ -47,6 +50,19 @@ class ChatCosts:
         """
         saved = {r["kind"]: int(r["count"]) for r in self.store.costs(self.chat_id)}
         self.meter.restore(saved, self.clock())
+        self._taken = saved
+
+    def take_up_saved(self, every: float = SAVE_EVERY) -> None:
+        """A joined console (it reads and sends nothing): add what the reader saved since the
+        last look, charged now (at most once every `every` seconds)."""
+        now = time.monotonic()
+        if now - self._taken_at < every:
+            return
+        self._taken_at = now
+        saved = {r["kind"]: int(r["count"]) for r in self.store.costs(self.chat_id)}
+        more = {k: n - self._taken.get(k, 0) for k, n in saved.items() if n > self._taken.get(k, 0)}
+        self.meter.restore(more, self.clock())
+        self._taken.update(saved)
 
     def posts_stored(self, fresh: list[ChatPost]) -> None:
         """After a stored batch: estimate what reading these posts on X would have cost."""

@@ -18,6 +18,7 @@ from tchat_tui.domain.text.tag import normalize_tag
 from tchat_tui.pipeline.chat_clock import ChatClock
 from tchat_tui.pipeline.costs import ChatCosts
 from tchat_tui.pipeline.foreground import Foreground
+from tchat_tui.pipeline.replay_start import open_replay, resume_replay
 from tchat_tui.pipeline.roster import roster_handles, with_stored_roles
 from tchat_tui.pipeline.settings import (
     DEMO_SPEED,
@@ -27,13 +28,14 @@ from tchat_tui.pipeline.settings import (
     default_db_path,
     demo_files,
 )
-from tchat_tui.publish.base import DryRunPublisher, Publisher
+from tchat_tui.publish.base import Publisher
 from tchat_tui.sources.base import Source, SourceState
 
 if TYPE_CHECKING:
     # The store, pipeline and outbox (and sqlite-utils under them) load in `open`: the console
     # paints its first frame before that.
     from tchat_tui.domain.plan.model import Plan
+    from tchat_tui.pipeline.follow import DatabaseFollower
     from tchat_tui.pipeline.ingest import Pipeline, PostScorer
     from tchat_tui.pipeline.runner import PipelineRunner
     from tchat_tui.publish.outbox import Outbox
@@ -96,7 +98,8 @@ class ChatSession:
             if replay:
                 check_replay_file(replay)
             check_database_path(self.db_path)
-            check_no_other_console(self.db_path)  # one console per chat
+            if not settings.join:
+                check_no_other_console(self.db_path, joinable=True)  # one, unless joined
         self.duration = timedelta(minutes=self.plan.duration_minutes if self.plan else 60)
         self.speed = (
             settings.speed if settings.speed is not None else (DEMO_SPEED if settings.demo else 1.0)
@@ -123,6 +126,8 @@ class ChatSession:
         self.restored = 0
         """How many posts the chat already had (a restart)."""
         self.is_open = False
+        self._console = not open_now
+        """Opened by the console (a refusal says how to join), not by a batch command."""
         self._closed = False
         self._outbox_thread: threading.Thread | None = None
         self._warm = threading.Lock()
@@ -138,10 +143,19 @@ class ChatSession:
         if self._closed:  # shut down before the worker got here (the console quit at once)
             return
         self.store = Store.open(self.db_path)
-        self.heartbeat = Heartbeat(self.store)
+        join = self.settings.join
+        self.heartbeat = Heartbeat(
+            self.store, join=join, moderator=self.on_duty, joinable=self._console
+        )
+        self.follower: DatabaseFollower | None = None
         try:
             self.heartbeat.register()  # refused (ChatInUse) if another console holds the chat
             self._resume()
+            if str(self.db_path) != ":memory:":
+                from tchat_tui.pipeline.follow import DatabaseFollower
+
+                # Before the screen loads the stored posts: none falls between the two.
+                self.follower = DatabaseFollower(self.db_path, self.chat_id, posts=join)
         except BaseException:
             self.heartbeat.stop()
             self.store.close()
@@ -157,7 +171,6 @@ class ChatSession:
         from tchat_tui.pipeline.ingest import Pipeline
         from tchat_tui.pipeline.runner import PipelineRunner
         from tchat_tui.publish.outbox import Outbox
-        from tchat_tui.sources.replay import ReplaySource
 
         settings, replay = self.settings, self.replay_path
         start = self.plan.start if self.plan else None
@@ -169,10 +182,10 @@ class ChatSession:
             plan_json=json.dumps(self.plan.to_dict(), ensure_ascii=False, default=str)
             if self.plan
             else None,
-            new=settings.new_chat,
+            new=settings.new_chat and not settings.join,
             # A live chat idle for 12 hours is over: the next one on the tag is a new chat.
             # A recording always resumes its own chat (its posts are stored once, by key).
-            now=None if (replay or settings.dry_run) else settings.clock(),
+            now=None if (replay or settings.dry_run or settings.join) else settings.clock(),
         )
         for handle, role, network in roster_handles(self.roster):
             self.store.set_role(handle, role, network)
@@ -186,15 +199,7 @@ class ChatSession:
         if last is not None and last in self.moderators:
             self.on_duty = last
         if self.plan:
-            due = self.plan.question_due_times()
-            texts = [
-                [(v.language, v.text) for v in self.plan.versions(n)]
-                for n in range(1, len(self.plan.questions) + 1)
-            ]
-            self.store.set_planned_questions(
-                self.chat_id,
-                [(i + 1, t, due[i] if i < len(due) else None) for i, t in enumerate(texts)],
-            )
+            self.store.set_planned_questions(self.chat_id, self.plan.question_rows())
         # The queue as stored (the plan's, or as a moderator steered it), every language.
         planned = self.store.question_texts(self.chat_id) if self.plan else []
         self.classifier = Classifier(self.roster, self.tag, planned)
@@ -205,27 +210,17 @@ class ChatSession:
         self.runner = PipelineRunner(self.pipeline)
         self.replay_source: ReplaySource | None = None
         self._replay_runs: Source | None = None
-        self._replay_from: datetime | None = None
+        self.replay_from: datetime | None = None
+        """Where the replay starts (after the posts stored), once this console reads."""
         if replay:
-            self.replay_source = ReplaySource(replay, speed=self.speed)
-            self._replay_runs = self.replay_source
-            if self.practice:
-                from tchat_tui.pipeline.practice import PracticeSource
-
-                self._replay_runs = PracticeSource(
-                    self.replay_source, lambda: self.classifier.roster
-                )
+            self.replay_source, self._replay_runs = open_replay(
+                replay, self.speed, self.practice, lambda: self.classifier.roster
+            )
             self.sources.append(self._replay_runs)
-            latest = self.store.latest_post_time(self.chat_id)
-            self.replay_source.resume_at = latest
-            start_at = self.replay_source.first_post_time()
-            if start_at is not None:
-                # The replay clock starts at the recording's first post (or where we resume).
-                self.clock.observe(start_at)
-                if latest is not None and latest > start_at:
-                    self.clock.observe(latest)
-                    self.clock.rebase(latest)
-            self._replay_from = max(start_at, latest) if start_at and latest else start_at
+            if self.heartbeat.reading:
+                self.replay_from = resume_replay(
+                    self.store, self.chat_id, self.replay_source, self.clock
+                )
         self.costs = ChatCosts(
             self.cost_meter,
             self.store,
@@ -234,7 +229,11 @@ class ChatSession:
             estimate=bool(replay or self.settings.dry_run),
         )
         self.costs.restore()
-        self._connect_networks(bool(replay))
+        from tchat_tui.pipeline.connect import connect_networks
+
+        sources, publishers, self.network_note = connect_networks(self, bool(replay))
+        self.sources.extend(sources)
+        self.publishers.update(publishers)
         self.outbox = Outbox(
             self.store,
             self.chat_id,
@@ -248,32 +247,6 @@ class ChatSession:
         if self.costs.estimate:
             # No live writes happen: estimate what sending these posts on X would have cost.
             self.outbox.on_sent = self.costs.sent
-
-    def _connect_networks(self, replaying: bool) -> None:
-        """Dry-run publishers always in replay and demo; live networks when configured."""
-        if replaying or self.settings.dry_run:
-            for n in self.settings.networks:
-                self.publishers[n] = DryRunPublisher(n)
-            self.network_note = "dry-run: posts are recorded here, never sent"
-            return
-        from tchat_tui.pipeline.connect import connect
-
-        sources, publishers, note = connect(self)
-        self.sources.extend(sources)
-        self.publishers.update(publishers)
-        for n in self.settings.networks:
-            self.publishers.setdefault(n, DryRunPublisher(n))
-        self.network_note = note
-
-    @property
-    def header_note(self) -> str:
-        """`network_note` short enough for the header: with no network configured, that sending
-        is a dry run (how to connect one is in the empty stream, where there is room)."""
-        from tchat_tui.pipeline.connect import HOW_TO_CONNECT
-
-        if self.network_note == HOW_TO_CONNECT:
-            return "no network configured: dry-run, posts are recorded here, never sent"
-        return self.network_note
 
     @property
     def scorer(self) -> PostScorer | None:
@@ -334,6 +307,16 @@ class ChatSession:
                 self._warmed = True
 
     def start(self, after_warm_up: Callable[[], None] | None = None) -> None:
+        """Follow the database and beat; the reader also reads and sends (`start_reading`),
+        a joined console once it takes the reading over."""
+        from tchat_tui.pipeline.takeover import share
+
+        share(self)  # follow the database; a joined console: the reader's watch
+        self.heartbeat.start()
+        if self.heartbeat.reading:
+            self.start_reading(after_warm_up)
+
+    def start_reading(self, after_warm_up: Callable[[], None] | None) -> None:
         """Warm up in a worker, then start the sources; start the outbox worker now.
 
         `after_warm_up` runs in the worker between the warm-up and the first source (the console
@@ -347,9 +330,9 @@ class ChatSession:
                 self.runner.state(SourceState("promo", "failed", f"{type(exc).__name__}: {exc}"))
             if after_warm_up is not None:
                 after_warm_up()
-            if self._replay_from is not None:
+            if self.replay_from is not None:
                 # The replay starts now, after the warm-up: its clock too.
-                self.clock.rebase(self._replay_from)
+                self.clock.rebase(self.replay_from)
             for source in self.sources:
                 if not self.runner.stop.is_set():
                     thread = self.runner.start(source)
@@ -362,7 +345,6 @@ class ChatSession:
                         ).start()
 
         threading.Thread(target=sources, name="warm-up", daemon=True).start()
-        self.heartbeat.start()
         self._outbox_thread = threading.Thread(target=self._run_outbox, name="outbox", daemon=True)
         self._outbox_thread.start()
 
@@ -378,6 +360,8 @@ class ChatSession:
         self._closed = True
         if not self.is_open:
             return
+        if self.follower is not None:
+            self.follower.stop()
         self.runner.shutdown()
         self.outbox.wake.set()
         if self._outbox_thread:
@@ -386,7 +370,8 @@ class ChatSession:
             # The next start takes up the scorer's state here instead of scoring every post.
             self._save_history(due=False)
         self.heartbeat.stop()
-        self.costs.save()
+        if self.heartbeat.reading:  # a joined console's totals are the reader's, as it opened
+            self.costs.save()
         self.store.close()
 
 

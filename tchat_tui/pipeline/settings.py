@@ -93,6 +93,8 @@ class Settings:
     practice: bool = False
     """Rehearse as the host on a recording (`--demo`, `--replay FILE --practice`): the recorded
     host's and co-moderators' own posts are held back, the user's sends are the host's."""
+    join: bool = False
+    """Open beside the running console (`--join`): follow the database, read nothing."""
     start_sources: bool = True
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     zone: tzinfo | None = None

@@ -38,6 +38,10 @@ class ConsoleRow:
     host: str
     started_at: str
     beat_at: float
+    role: str = "reader"
+    """`reader` (reads the networks, sends the outbox) or `joined` (follows the database)."""
+    moderator: str | None = None
+    """The moderator a joined console acts as."""
 
 
 def this_host() -> str:
@@ -94,31 +98,48 @@ def other_console(rows: list[ConsoleRow], now: float) -> ConsoleRow | None:
     return None
 
 
-def in_use_error(row: ConsoleRow) -> ChatInUse:
-    """The one-line refusal naming the console that holds the chat."""
+def in_use_error(row: ConsoleRow, *, joinable: bool = False) -> ChatInUse:
+    """The one-line refusal naming the console that holds the chat (for a console, `joinable`:
+    saying how to open one beside it)."""
     try:
         since = datetime.fromisoformat(row.started_at).astimezone().strftime("%H:%M")
     except ValueError:
         since = "?"
     where = "" if row.host == this_host() else f" on {row.host}"
     return ChatInUse(
-        f"this chat is open in another console (pid {row.pid}{where}, since {since});"
-        " quit it first (co-moderators share one console over tmux)"
+        f"this chat is open in another console (pid {row.pid}{where}, since {since}); quit it"
+        + (
+            " first, or open yours beside it: add --join (and --moderator NAME)"
+            if joinable
+            else " first (co-moderators open theirs beside it with --join)"
+        )
     )
 
 
 def read_consoles(conn: sqlite3.Connection) -> list[ConsoleRow]:
-    """Every heartbeat row of the database open on `conn` (none before schema v6)."""
+    """Every heartbeat row of the database open on `conn` (none before schema v6; every one a
+    reader before v8)."""
+    columns = "owner, pid, host, started_at, beat_at"
     try:
         rows = conn.execute(
-            "SELECT owner, pid, host, started_at, beat_at FROM consoles ORDER BY started_at"
+            f"SELECT {columns}, role, moderator FROM consoles ORDER BY started_at"
         ).fetchall()
-    except sqlite3.OperationalError:  # no such table: a file older than schema v6
-        return []
-    return [ConsoleRow(str(o), int(p), str(h), str(s), float(b)) for o, p, h, s, b in rows]
+    except sqlite3.OperationalError:  # no such column (before v8), or no such table (before v6)
+        try:
+            rows = conn.execute(
+                f"SELECT {columns}, 'reader', NULL FROM consoles ORDER BY started_at"
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+    return [
+        ConsoleRow(str(o), int(p), str(h), str(s), float(b), str(r), m)
+        for o, p, h, s, b, r, m in rows
+    ]
 
 
-def check_no_other_console(path: str | Path, now: float | None = None) -> None:
+def check_no_other_console(
+    path: str | Path, now: float | None = None, *, joinable: bool = False
+) -> None:
     """Raise ChatInUse (one line) if a live console other than this process holds `path`.
 
     Read without writing, before the console starts; `Store`'s registration repeats the check in
@@ -137,4 +158,4 @@ def check_no_other_console(path: str | Path, now: float | None = None) -> None:
     finally:
         conn.close()
     if found is not None:
-        raise in_use_error(found)
+        raise in_use_error(found, joinable=joinable)

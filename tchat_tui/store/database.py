@@ -31,6 +31,7 @@ from tchat_tui.store.promo_state import PromoStateTable
 from tchat_tui.store.question_queue import QuestionQueueTable
 from tchat_tui.store.questions import QuestionsTable
 from tchat_tui.store.schema import APPLICATION_ID, MIGRATIONS, POST_INDEXES, SCHEMA_VERSION
+from tchat_tui.store.sharing import SharingTable
 
 PAGE_SIZE = 16384
 """Bytes per database page, for databases this version creates."""
@@ -85,6 +86,7 @@ class Store(
     PromoStateTable,
     PeopleTable,
     AcknowledgedTable,
+    SharingTable,
     Connection,
 ):
     """A chat database. Thread-safe: one connection guarded by a lock, one transaction per batch."""

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tchat_tui.store.queue_schema import queue_steering
+from tchat_tui.store.sharing_schema import shared_consoles
 
 if TYPE_CHECKING:  # only annotations: the pre-check reads APPLICATION_ID without sqlite-utils
     import sqlite_utils
@@ -377,6 +378,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v7,
     _v8_recap,
     queue_steering,
+    shared_consoles,  # v10 (issue 17: co-moderators at their own console)
 ]
 """MIGRATIONS[i] takes the schema from version i to i + 1; append, never edit a released one."""
 

@@ -11,6 +11,7 @@ from tchat_tui.domain.post import Network, make_key
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.sources.base import SourceState
 from tchat_tui.ui.chat_time import clock_time
+from tchat_tui.ui.followed import follow_database
 from tchat_tui.ui.pacing import QuestionState, current_question, question_states
 from tchat_tui.ui.stream_entry import StreamEntry
 
@@ -28,6 +29,9 @@ class Drained:
     sources_changed: bool = False
     failed: list[dict[str, Any]] = field(default_factory=list)
     edited: list[str] = field(default_factory=list)
+    """Keys of stored posts changed (an edit, a deletion, another console's star or claim)."""
+    muted_changed: bool = False
+    """An author was muted or unmuted (in another console)."""
 
 
 class Inbox:
@@ -103,6 +107,13 @@ class Inbox:
         edits = runner.edits
         for _ in range(len(edits)):
             out.edited.append(edits.popleft())
+        if self.session.follower is not None:  # what other consoles wrote
+            other = follow_database(self.session, self.allowed)
+            out.entries.extend(other.entries)
+            out.edited.extend(other.edited)
+            out.failed.extend(other.failed)
+            out.muted_changed = other.muted_changed
+            out.questions_changed = other.questions_changed
         finished = self.session.outbox.finished
         for _ in range(len(finished)):
             row = finished.popleft()

@@ -22,6 +22,8 @@ async def unsent_posts(session: ChatSession, wait: float = WAIT) -> list[dict[st
     them (none when it does not run: the sources were held, or it stopped on an error)."""
     if not session.is_open:
         return []
+    if not session.heartbeat.reading and session.store.reading_console(time.time()):
+        return []  # a joined console: the console that reads sends them, it runs on
     rows = session.store.outbox(session.chat_id, WAITING)
     if rows and session.settings.start_sources and not session.outbox.error:
         session.outbox.wake.set()

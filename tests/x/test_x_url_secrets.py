@@ -16,6 +16,7 @@ from tchat_tui.clients.credentials import (
     redact_url,
 )
 from tchat_tui.clients.x.api import ApiBaseError, check_api_base
+from tchat_tui.pipeline.connect import header_note
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.pipeline.settings import Settings
 from tests.x.xfixtures import BEARER
@@ -60,7 +61,7 @@ def test_the_header_shows_the_api_base_without_its_password(
     monkeypatch.setenv("TCHAT_X_API_BASE", BASE)
     session = ChatSession(Settings(tag="PyChat", db_path=tmp_path / "c.db", start_sources=False))
     try:
-        note = session.header_note
+        note = header_note(session.network_note)
         assert "via http://***@proxy.test:8080/x" in note
         assert PASSWORD not in note and "proxyuser" not in note
     finally:

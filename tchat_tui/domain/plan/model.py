@@ -167,6 +167,18 @@ class Plan:
             every = (self.duration_minutes - CLOSING_MINUTES - first) / n
         return [first + i * every for i in range(n)]
 
+    def question_rows(self) -> list[tuple[int, list[tuple[str, str]], datetime | None]]:
+        """Each question as the queue stores it: number, its (language, text) versions, due time."""
+        due = self.question_due_times()
+        return [
+            (
+                n,
+                [(v.language, v.text) for v in self.versions(n)],
+                due[n - 1] if n <= len(due) else None,
+            )
+            for n in range(1, len(self.questions) + 1)
+        ]
+
     def question_due_times(self) -> list[datetime]:
         """When each question is due (`question_offsets` after the start); no start, no due times."""
         if self.start is None:

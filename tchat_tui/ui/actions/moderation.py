@@ -258,8 +258,14 @@ class Moderation:
         entry = entry or self._selected_audience_question()
         if entry is None:
             return
-        self.session.store.claim(self._chat, entry.key, self.session.on_duty)
-        entry.claimed_by = self.session.on_duty
+        holder = self.session.store.claim_question(self._chat, entry.key, self.session.on_duty)
+        if holder is not None:  # another moderator (maybe at another console) has it
+            entry.claimed_by = holder
+            self.view.notify(
+                f"Already claimed by {one_line(holder)}", severity="warning", markup=False
+            )
+        else:
+            entry.claimed_by = self.session.on_duty
         self._changed(entry)
 
     def answered(self, entry: StreamEntry | None = None) -> None:

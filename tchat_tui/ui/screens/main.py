@@ -32,6 +32,7 @@ from tchat_tui.ui.screens.keys import CONSOLE_BINDINGS, help_sections, palette_e
 from tchat_tui.ui.screens.moderator_keys import ModeratorKeys
 from tchat_tui.ui.screens.opening import open_session
 from tchat_tui.ui.screens.pane_facts import pane_facts
+from tchat_tui.ui.stored_changes import show_stored_changes
 from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter
 from tchat_tui.ui.widgets.composer import Composer
 from tchat_tui.ui.widgets.panes import ChatHeader, PostDetail
@@ -213,29 +214,17 @@ class MainScreen(ModeratorKeys, PeopleKeys, Screen[None]):
                 self._title_stream()
             else:
                 self.stream.add(news.entries)
-        for key in news.edited:
-            self._apply_edit(key)
+        show_stored_changes(self.stream, self.feed, self.session.store, news)
         for row in news.failed:
             self.sending.show_failed(row)
         if news.questions_changed:
             self.stream.current_question = self.feed.current_question
-        if news.questions_changed or news.sources_changed or news.entries:
+        if news.questions_changed or news.sources_changed or news.entries or news.edited:
             self._panes_dirty = True
 
     def _refresh_panes_if_due(self) -> None:
         if self._panes_dirty or time.monotonic() - self._panes_at >= CLOCK_INTERVAL:
             self.refresh_panes()
-
-    def _apply_edit(self, key: str) -> None:
-        entry = self.stream.by_key.get(key)
-        row = self.session.store.post(key)
-        if entry is None or row is None:
-            return
-        fresh = StreamEntry.from_row(row)
-        entry.text, entry.raw_text = fresh.text, fresh.raw_text
-        if row.get("deleted"):
-            entry.text = "[deleted by its author] " + entry.text
-        self.stream.update_entry(entry)
 
     def refresh_panes(self) -> None:
         """Redraw the header, the queue and the detail (clock ticks, new questions, claims)."""

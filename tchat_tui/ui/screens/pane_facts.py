@@ -16,6 +16,8 @@ def pane_facts(
     session: ChatSession, feed: Inbox, now: datetime, cost: str
 ) -> tuple[HeaderFacts, QueueFacts]:
     """The header's facts and the queue's at `now` (`cost`: the header's cost text)."""
+    from tchat_tui.pipeline.connect import header_note
+
     s = session
     started = feed.started_at or feed.first_post_at
     current = feed.current_question
@@ -39,7 +41,7 @@ def pane_facts(
         on_duty=s.on_duty,
         sources=feed.source_line(),
         per_minute=feed.per_minute(now),
-        note=s.header_note,
+        note=header_note(s.network_note),
         malformed=s.runner.malformed_count if s.is_open else 0,
         cost=cost,
         audience_waiting=len(overdue_audience(feed.audience, now)),
