@@ -135,3 +135,38 @@ def test_a_mastodon_post_id_is_the_status_id_whatever_the_instance(
     post = replace(cp.post, network=Network.MASTODON, instance=instance, reply_to_id="114")
     store.add_posts(chat, [replace(cp, post=post)])
     assert [(r["post_id"], r["reply_to"]) for r in export_rows(store, chat)] == [("115", "114")]
+
+
+def test_audience_questions_say_who_claimed_and_answered_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An audience question's row carries its claim and who marked it answered, when; an open
+    one carries its claim only; other posts carry neither (CSV and JSON)."""
+    path = tmp_path / "care.db"
+    store, chat = build_chat(path)
+    store.add_posts(
+        chat,
+        [
+            chat_post("20", "@dr_nhaddad is respite care paid for? #CareChat", "zoe", 31),
+            chat_post("21", "@dr_nhaddad and at night? #CareChat", "yan", 32),
+        ],
+    )
+    rows = {
+        r["native_id"]: r["key"]
+        for r in store.db.execute_returning_dicts(
+            "SELECT native_id, key FROM posts WHERE native_id IN ('20', '21')"
+        )
+    }
+    store.db.execute("UPDATE posts SET audience_question = 1 WHERE native_id IN ('20', '21')")
+    store.claim(chat, rows["20"], "ana")
+    store.mark_answered(chat, rows["20"], "tom")
+    store.claim(chat, rows["21"], "ana")
+    store.close()
+    out = {r["post_id"]: r for r in csv.DictReader(io.StringIO(export(path, "csv", capsys)))}
+    assert out["20"]["claimed_by"] == "ana" and out["20"]["answered"] == "1"
+    assert out["20"]["answered_by"] == "tom" and out["20"]["answered_at"]
+    assert out["21"]["claimed_by"] == "ana" and out["21"]["answered"] == "0"
+    assert out["21"]["answered_by"] == ""
+    assert out["1"]["claimed_by"] == "" and out["1"]["answered_by"] == ""
+    as_json = {r["post_id"]: r for r in json.loads(export(path, "json", capsys))}
+    assert as_json["20"]["answered_by"] == "tom" and as_json["21"]["answered"] is False

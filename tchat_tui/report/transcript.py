@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 COLUMNS = (
     "post_id network author author_name role time text question answers audience_question"
-    " reply_to repost flag flag_score flag_reasons starred hidden deleted dry_run author_muted"
+    " claimed_by answered answered_by answered_at reply_to repost flag flag_score flag_reasons starred hidden deleted dry_run author_muted"
     " likes"
     " reposts url"
 ).split()
@@ -63,6 +63,10 @@ def export_rows(store: Store, chat: int, *, visible_only: bool = False) -> Itera
             "question": r["question_number"],
             "answers": r["answers"],
             "audience_question": bool(r["audience_question"]),
+            "claimed_by": r["claimed_by"],
+            "answered": bool(r["answered"]),
+            "answered_by": r["answered_by"],
+            "answered_at": r["answered_at"],
             "reply_to": _native(r["reply_to_key"]),
             "repost": bool(r["is_repost"]),
             "flag": r["promo_level"] or "none",
@@ -83,6 +87,7 @@ _BOOL_CELLS = [
     COLUMNS.index(c)
     for c in (
         "audience_question",
+        "answered",
         "repost",
         "starred",
         "hidden",
@@ -94,7 +99,10 @@ _BOOL_CELLS = [
 _REASONS_CELL = COLUMNS.index("flag_reasons")
 _TEXT_CELLS = [
     COLUMNS.index(c)
-    for c in "post_id network author author_name role time text reply_to flag flag_reasons url".split()
+    for c in (
+        "post_id network author author_name role time text claimed_by answered_by answered_at"
+        " reply_to flag flag_reasons url"
+    ).split()
 ]
 """Every column that holds text (the others are numbers and booleans, typed by the store)."""
 _FORMULA_CHARS = frozenset(_FORMULA_START)

@@ -272,12 +272,23 @@ def posts_by_rowid(db: sqlite_utils.Database, rids: Sequence[int]) -> dict[int, 
     return out
 
 
+_ANSWERED_BY = (
+    "CASE WHEN audience_question = 1 THEN (SELECT moderator FROM actions WHERE chat_id = :chat"
+    " AND action = 'answered' AND target = posts.key ORDER BY id DESC LIMIT 1) END AS answered_by,"
+    " CASE WHEN audience_question = 1 THEN (SELECT at FROM actions WHERE chat_id = :chat"
+    " AND action = 'answered' AND target = posts.key ORDER BY id DESC LIMIT 1) END AS answered_at"
+)
+"""Who marked an audience question answered, and when (the last 'answered' action on it)."""
+
+
 def transcript(db: sqlite_utils.Database, chat: int) -> Iterator[Row]:
     """Every post of the chat in time order, for the export (hidden ones too, marked; and
-    `author_muted`, 0/1, whether its author is muted)."""
+    `author_muted`, 0/1, whether its author is muted; an audience question's claim and who
+    marked it answered, when)."""
     cur = db.execute(
         "SELECT native_id, network, instance, key, author_handle, author_name, role, created_at,"
         " text, is_repost, reply_to_key, question_number, answers, audience_question,"
+        " claimed_by, answered, " + _ANSWERED_BY + ","
         " promo_level, promo_score, promo_reasons, starred, hidden, deleted, dry_run, metrics,"
         f" {MUTED} AS author_muted"
         " FROM posts WHERE chat_id = :chat ORDER BY created_at, key",
