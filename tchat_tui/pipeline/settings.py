@@ -90,5 +90,7 @@ class Settings:
     classic: bool = False
     """The classic 140 limit on X."""
     new_chat: bool = False
+    undo_seconds: float | None = None
+    """How long each send waits, cancellable, before the outbox; None: the plan's, else 5 s."""
     start_sources: bool = True
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
+
+from tchat_tui.ui.widgets.draft_area import DraftArea
 
 from tchat_tui.ui.screens.main import MainScreen
 from tests.ui.conftest import CHAT, settle
@@ -26,7 +28,7 @@ async def ready(pilot: Pilot[Any]) -> MainScreen:
         screen.feed.sources.get("replay") is None or screen.feed.sources["replay"].state != "ended"
     ):
         await pilot.pause(0.05)
-    screen.query_one("#draft", Input).cursor_blink = False
+    screen.query_one("#draft", TextArea).cursor_blink = False
     screen.refresh_panes()
     await pilot.pause(0.1)
     return screen
@@ -83,9 +85,9 @@ class TestMainScreen:
             await ready(pilot)
             await put_cursor(pilot, "111")
             await pilot.press("r")
-            draft = pilot.app.screen.query_one("#draft", Input)
+            draft = pilot.app.screen.query_one("#draft", DraftArea)
             draft.value = "Buy my course now! 50% off https://shop.example.com/deal " + "x" * 240
-            draft.cursor_position = 0
+            draft.move_cursor((0, 0))
             await pilot.pause(0.1)
 
         assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

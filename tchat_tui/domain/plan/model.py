@@ -64,6 +64,9 @@ class Plan:
     """Minutes after the start when Q1 is due; None: after the opening (`OPENING_MINUTES`)."""
     question_every_minutes: float | None = None
     """Minutes between two questions; None: spread evenly from Q1 until the closing."""
+    undo_seconds: float | None = None
+    """How long each send waits, cancellable, before it goes out (0: at once); None: the
+    console's default (5 s) unless `--undo` says."""
 
     @property
     def classic(self) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from textual.binding import Binding, BindingType
 
-from tchat_tui.ui.palette import PaletteEntry
+from tchat_tui.ui.palette import PaletteEntry, template_title
 from tchat_tui.ui.stream_entry import StreamFilter
 from tchat_tui.ui.widgets.composer import Composer
 from tchat_tui.ui.widgets.stream import StreamPane
@@ -19,6 +19,21 @@ FILTER_KEYS = {
     "5": StreamFilter.STARRED,
     "6": StreamFilter.FLAGGED,
 }
+
+TEMPLATE_KEYS = 9
+"""alt+1 .. alt+9 put the plan's first nine templates (in the plan's order) in the composer."""
+TEMPLATE_BINDINGS: list[BindingType] = [
+    Binding(
+        f"alt+{n}",
+        f"template_key({n})",
+        f"Template {n}",
+        id=f"template-{n}",
+        show=False,
+        priority=True,
+    )
+    for n in range(1, TEMPLATE_KEYS + 1)
+]
+"""Priority bindings: in the composer alt+1 would otherwise type "1" (its character)."""
 
 CONSOLE_BINDINGS: list[BindingType] = [
     Binding("r", "reply", "Reply", id="reply"),
@@ -55,8 +70,18 @@ CONSOLE_BINDINGS: list[BindingType] = [
     ),
     Binding("ctrl+l", "action_log", "Log", id="action-log", tooltip="Moderator action log"),
     Binding("f1,question_mark", "help", "Help", id="help"),
+    Binding(
+        "ctrl+z",
+        "cancel_send",
+        "Cancel send",
+        id="cancel-send",
+        priority=True,
+        tooltip="Cancel the newest send still in its undo window",
+    ),
+    *TEMPLATE_BINDINGS,
 ]
 """The main screen's keys (its BINDINGS): the footer, the palette and the help list them."""
+
 
 PALETTE_ONLY: list[PaletteEntry] = [
     ("Unhide the last hidden post", "Bring back the post hidden last", "unhide_last"),
@@ -83,19 +108,17 @@ def palette_entries(bindings: list[BindingType], templates: Iterable[str]) -> li
     seen: set[str] = set()
     for b in bindings:
         assert isinstance(b, Binding)
-        if b.action in seen:
+        if b.action in seen or b.action.startswith("template_key("):  # listed by name below
             continue
         seen.add(b.action)
         key = b.key.split(",")[0].replace("question_mark", "?")
         entries.append((b.tooltip or b.description, f"key: {key}", b.action))
     entries += PALETTE_ONLY
-    for name in templates:
+    for n, name in enumerate(templates, start=1):
+        key = f"key: alt+{n} · " if n <= TEMPLATE_KEYS else ""
+        action = f"template_key({n})" if n <= TEMPLATE_KEYS else f"insert_template('{name}')"
         entries.append(
-            (
-                f"Template: {name}",
-                f"Put the plan's {name!r} text in the composer",
-                f"insert_template('{name}')",
-            )
+            (template_title(name), f"{key}put the plan's {name!r} text in the composer", action)
         )
     return entries
 
@@ -109,11 +132,23 @@ def _rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
     return out
 
 
-def help_sections(bindings: list[BindingType]) -> list[tuple[str, list[tuple[str, str]]]]:
+def help_sections(
+    bindings: list[BindingType], templates: Iterable[str] = ()
+) -> list[tuple[str, list[tuple[str, str]]]]:
     """Every key of the console, section by section, for the help screen."""
+    console = [
+        b
+        for b in bindings
+        if not (isinstance(b, Binding) and b.id and b.id.startswith("template-"))
+    ]
+    named = [(f"alt+{n}", template_title(name)) for n, name in enumerate(templates, start=1)]
     return [
-        ("Console", _rows(bindings)),
+        ("Console", _rows(console)),
         ("Stream", _rows(StreamPane.BINDINGS)),
         ("Composer", _rows(Composer.BINDINGS) + [("enter", "Send")]),
+        (
+            "Templates",
+            named[:TEMPLATE_KEYS] or [("alt+1..alt+9", "The plan's templates, in order")],
+        ),
         ("Anywhere", [("ctrl+p", "Command palette"), ("ctrl+q", "Quit")]),
     ]

@@ -13,7 +13,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, Static, TextArea
 
 from tchat_tui.pipeline.connect import network_rules
 from tchat_tui.pipeline.session import ChatSession
@@ -29,6 +29,7 @@ from tchat_tui.ui.safe import one_line
 from tchat_tui.ui.screens.keys import CONSOLE_BINDINGS, help_sections, palette_entries
 from tchat_tui.ui.screens.opening import open_session
 from tchat_tui.ui.screens.pane_facts import pane_facts
+from tchat_tui.ui.screens.sending_keys import SendingKeys
 from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter
 from tchat_tui.ui.widgets.composer import Composer
 from tchat_tui.ui.widgets.panes import ChatHeader, PostDetail, QuestionQueue
@@ -46,7 +47,7 @@ CLOCK_INTERVAL = 1.0
 """...and at least this often, for the clocks."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(SendingKeys, Screen[None]):
     """Moderating the live chat. Receives the session (not yet open: it opens the database after
     the first frame); everything it shows comes from the store. What the keys do is in its two
     action objects, `moderation` and `sending`; its `action_*` methods hand each key to them."""
@@ -111,6 +112,7 @@ class MainScreen(Screen[None]):
             list(s.settings.networks),
             classic=s.settings.classic,
             send=self.sending.send,
+            undo_seconds=self.sending.undo_seconds,
             id="composer",
         )
         yield Footer()
@@ -171,11 +173,14 @@ class MainScreen(Screen[None]):
         """While the database opens (a fraction of a second), only help and quit work."""
         if not self.session.is_open and action not in ("help", "quit", "command_palette"):
             return False
+        if action == "cancel_send" and not self.composer.pending.held:
+            return False  # ctrl+z is then the draft's undo
         return super().check_action(action, parameters)
 
     # -- the tick ----------------------------------------------------------------------------
 
     @on(Input.Changed)
+    @on(TextArea.Changed)
     def _typing(self) -> None:
         """Note when the moderator last typed in the composer (the drain gives way to typing)."""
         self._typed_at = time.monotonic()
@@ -351,38 +356,6 @@ class MainScreen(Screen[None]):
         """Show who did what."""
         self.moderation.show_action_log()
 
-    def action_reply(self) -> None:
-        """Reply to the selected post."""
-        self.sending.reply()
-
-    def action_repost(self) -> None:
-        """Retweet (repost) the selected post."""
-        self.sending.repost()
-
-    def action_next_question(self) -> None:
-        """Put the next prepared question in the composer."""
-        self.sending.next_question()
-
-    def action_insert_template(self, name: str) -> None:
-        """Put one of the plan's templates in the composer."""
-        self.sending.insert_template(name)
-
-    def action_retry_failed(self) -> None:
-        """Queue every failed outgoing post again."""
-        self.sending.retry_failed()
-
-    def action_mention_refused(self) -> None:
-        """Offer the latest refused reply as a mention post."""
-        self.sending.mention_refused()
-
-    def action_cost(self) -> None:
-        """Show what the hour costs on X, kind by kind."""
-        self.sending.show_costs()
-
-    def action_toggle_tag(self) -> None:
-        """Turn the composer's automatic tag on or off."""
-        self.composer.action_toggle_tag()
-
     # -- palette and help --------------------------------------------------------------------
 
     def palette_entries(self) -> list[PaletteEntry]:
@@ -394,4 +367,7 @@ class MainScreen(Screen[None]):
         """Show every key."""
         from tchat_tui.ui.modals.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(help_sections(self.BINDINGS)))
+        plan = self.session.plan
+        self.app.push_screen(
+            HelpScreen(help_sections(self.BINDINGS, plan.templates if plan else ()))
+        )
