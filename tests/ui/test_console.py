@@ -84,7 +84,7 @@ async def test_reply_goes_through_the_dry_run_outbox(make_app: Any) -> None:
         assert row is not None and row["reply_to_key"] == "x:104"
         outbox = app.session.store.outbox(app.session.chat_id)
         assert [(r["kind"], r["status"], r["moderator"]) for r in outbox] == [
-            ("reply", "sent", "ana")
+            ("reply", "dry-run", "ana")
         ]
 
 

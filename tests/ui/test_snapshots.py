@@ -11,9 +11,8 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from tchat_tui.ui.widgets.draft_area import DraftArea
-
 from tchat_tui.ui.screens.main import MainScreen
+from tchat_tui.ui.widgets.draft_area import DraftArea
 from tests.ui.conftest import CHAT, settle
 
 SIZE = (140, 40)

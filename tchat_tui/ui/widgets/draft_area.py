@@ -30,7 +30,7 @@ class DraftArea(TextArea):
         Binding("enter", "submit", "Send", show=False, id="draft-send"),
         Binding("ctrl+j,shift+enter", "newline", "New line", show=False, id="draft-newline"),
         # TextArea's redo: ctrl+y is the composer's "swap with the draft set aside"
-        Binding("ctrl+y", "swap_draft", "Set-aside draft", show=False, id="draft-swap"),
+        Binding("ctrl+y", "swap_draft", "Set-aside draft", id="draft-swap"),
     ]
 
     def __init__(
