@@ -112,13 +112,14 @@ class Sending:
             return False
         moderator = s.on_duty
         what = f"reply to @{one_line(reply_to.handle)}" if reply_to is not None else "post"
+        typed = composer.draft.value or text  # as written, the tag not yet added
 
         def submit() -> None:
             if not self._submit(text, networks, moderator, kind, reply_to):
-                composer.start(text, reply_to)  # refused after its window: back, never lost
+                composer.start(typed, reply_to)  # refused after its window: back, never lost
 
         def cancelled() -> None:
-            composer.start(text, reply_to)  # the draft comes back; one in progress is set aside
+            composer.start(typed, reply_to)  # the draft comes back; one in progress is set aside
 
         if composer.pending.seconds <= 0:
             if not self._submit(text, networks, moderator, kind, reply_to):
