@@ -64,7 +64,7 @@ class Sending:
         self.view.composer.start(f"Q{number}: {text}{tag}" if text else f"Q{number}: ")
 
     def template_key(self, number: int) -> None:
-        """alt+N: put the plan's Nth template (in the plan's order) in the composer."""
+        """f(N+1) (f2 the first): put the plan's Nth template (in its order) in the composer."""
         plan = self.session.plan
         names = list(plan.templates) if plan else []
         if not 1 <= number <= len(names):

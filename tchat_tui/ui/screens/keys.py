@@ -20,20 +20,22 @@ FILTER_KEYS = {
     "6": StreamFilter.FLAGGED,
 }
 
-TEMPLATE_KEYS = 9
-"""alt+1 .. alt+9 put the plan's first nine templates (in the plan's order) in the composer."""
+TEMPLATE_KEYS = 8
+"""f2 .. f9 put the plan's first eight templates (in the plan's order) in the composer."""
 TEMPLATE_BINDINGS: list[BindingType] = [
     Binding(
-        f"alt+{n}",
+        f"f{n + 1},alt+{n}",
         f"template_key({n})",
         f"Template {n}",
         id=f"template-{n}",
         show=False,
-        priority=True,
+        priority=True,  # from the composer too
     )
     for n in range(1, TEMPLATE_KEYS + 1)
 ]
-"""Priority bindings: in the composer alt+1 would otherwise type "1" (its character)."""
+"""Function keys, which every terminal and tmux pass on as themselves. alt+1..8 too, where the
+terminal tells them apart (a keyboard protocol, as in kitty or WezTerm): Textual 8 reads the usual
+ESC-and-digit as the macOS Option characters (ESC 1 is "¡"), which type into the draft."""
 
 CONSOLE_BINDINGS: list[BindingType] = [
     Binding("r", "reply", "Reply", id="reply"),
@@ -115,7 +117,7 @@ def palette_entries(bindings: list[BindingType], templates: Iterable[str]) -> li
         entries.append((b.tooltip or b.description, f"key: {key}", b.action))
     entries += PALETTE_ONLY
     for n, name in enumerate(templates, start=1):
-        key = f"key: alt+{n} · " if n <= TEMPLATE_KEYS else ""
+        key = f"key: f{n + 1} · " if n <= TEMPLATE_KEYS else ""
         action = f"template_key({n})" if n <= TEMPLATE_KEYS else f"insert_template('{name}')"
         entries.append(
             (template_title(name), f"{key}put the plan's {name!r} text in the composer", action)
@@ -141,14 +143,14 @@ def help_sections(
         for b in bindings
         if not (isinstance(b, Binding) and b.id and b.id.startswith("template-"))
     ]
-    named = [(f"alt+{n}", template_title(name)) for n, name in enumerate(templates, start=1)]
+    named = [(f"f{n + 1}", template_title(name)) for n, name in enumerate(templates, start=1)]
     return [
         ("Console", _rows(console)),
         ("Stream", _rows(StreamPane.BINDINGS)),
         ("Composer", _rows(Composer.BINDINGS) + [("enter", "Send")]),
         (
             "Templates",
-            named[:TEMPLATE_KEYS] or [("alt+1..alt+9", "The plan's templates, in order")],
+            named[:TEMPLATE_KEYS] or [("f2..f9", "The plan's templates, in order")],
         ),
         ("Anywhere", [("ctrl+p", "Command palette"), ("ctrl+q", "Quit")]),
     ]

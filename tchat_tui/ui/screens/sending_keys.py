@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 class SendingKeys:
-    """What r, t, n, alt+1..9, ctrl+z and the palette's sending entries do (a mixin of the main
+    """What r, t, n, f2..f9, ctrl+z and the palette's sending entries do (a mixin of the main
     screen, which owns `sending`)."""
 
     sending: Sending
@@ -31,7 +31,7 @@ class SendingKeys:
         self.sending.insert_template(name)
 
     def action_template_key(self, number: int) -> None:
-        """alt+N: put the plan's Nth template in the composer."""
+        """f2..f9 (f(N+1)): put the plan's Nth template in the composer."""
         self.sending.template_key(number)
 
     def action_cancel_send(self) -> None:
