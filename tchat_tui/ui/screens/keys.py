@@ -147,7 +147,14 @@ def help_sections(
     return [
         ("Console", _rows(console)),
         ("Stream", _rows(StreamPane.BINDINGS)),
-        ("Composer", _rows(Composer.BINDINGS) + [("enter", "Send")]),
+        (
+            "Composer",
+            _rows(Composer.BINDINGS)
+            + [
+                ("enter", "Send (after the undo window: ctrl+z cancels)"),
+                ("ctrl+j", "New line in the post (shift+enter where the terminal tells it apart)"),
+            ],
+        ),
         (
             "Templates",
             named[:TEMPLATE_KEYS] or [("f2..f9", "The plan's templates, in order")],

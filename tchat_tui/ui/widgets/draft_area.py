@@ -12,7 +12,10 @@ from textual.geometry import Region
 from textual.widgets import TextArea
 
 MAX_ROWS = 6
-"""The draft grows with its text up to this many rows, then scrolls."""
+"""The draft grows with its text up to this many rows, then scrolls..."""
+SCREEN_SHARE = 6
+"""...and to no more than a sixth of the terminal's height (4 rows at 24), so the stream stays
+in sight."""
 BORDER_ROWS = 2
 """The draft's `tall` border, above and below."""
 
@@ -83,10 +86,12 @@ class DraftArea(TextArea):
         )
 
     def fit_rows(self) -> None:
-        """Grow or shrink the box to the wrapped text (1 to MAX_ROWS rows)."""
+        """Grow or shrink the box to the wrapped text (1 to MAX_ROWS rows, at most a sixth of
+        the terminal)."""
         if not self.is_mounted:
             return
-        rows = max(1, min(MAX_ROWS, self.wrapped_document.height))
+        most = max(2, min(MAX_ROWS, self.app.size.height // SCREEN_SHARE))
+        rows = max(1, min(most, self.wrapped_document.height))
         if rows == self.rows:
             return
         self.rows = rows
