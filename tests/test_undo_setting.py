@@ -161,3 +161,21 @@ def test_the_cut_falls_where_the_text_stops_fitting(network: Network, text: str)
 def test_a_text_that_fits_has_nothing_past_the_limit() -> None:
     """Nothing is cut from a post within the limit."""
     assert overflow("short #T", rules_for(Network.X)) == ""
+
+
+def test_the_quit_question_stops_the_clocks() -> None:
+    """While quitting asks about them, held sends neither go nor count down; staying resumes
+    each window where it stopped."""
+    clock, sent = Clock(), []
+    held = PendingSends(5, now=clock)
+    held.hold("post", lambda: sent.append("a"))
+    clock.now = 3
+    held.pause()
+    clock.now = 30
+    assert held.release_due() == [] and sent == []
+    assert held.status() == "post: sending in 2 s · ctrl+z cancel"
+    held.resume()
+    clock.now = 31.9
+    assert held.release_due() == []
+    clock.now = 32
+    assert [p.what for p in held.release_due()] == ["post"] and sent == ["a"]

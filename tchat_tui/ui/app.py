@@ -100,7 +100,8 @@ class ChatApp(App[int]):
             return
         composers = list(self.main.query(Composer)) if self.main is not None else []
         held = [p.what for p in composers[0].pending.held] if composers else []
-        if held:  # not accepted yet: asked about before the drafts
+        if held:  # not accepted yet: asked about before the drafts, their clocks stopped
+            composers[0].pending.pause()
             self.push_screen(PendingQuit(held), self._pending_decided)
             return
         drafts = composers[0].unsent() if composers else []
@@ -112,7 +113,10 @@ class ChatApp(App[int]):
     async def _pending_decided(self, choice: QuitChoice | None) -> None:
         """Sends held on ctrl+q: sent now (to the outbox, then the usual wait) or dropped."""
         composers = list(self.main.query(Composer)) if self.main is not None else []
-        if not composers or choice not in ("send", "drop"):
+        if not composers:
+            return
+        if choice not in ("send", "drop"):
+            composers[0].pending.resume()
             return
         if choice == "send":
             composers[0].pending.release_all()

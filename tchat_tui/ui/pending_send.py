@@ -50,6 +50,20 @@ class PendingSends:
         self.now = now
         self.held: list[PendingSend] = []
         self._made = 0
+        self._paused_at: float | None = None
+
+    def pause(self) -> None:
+        """Stop the clocks of the held sends (the quit question is asked about them)."""
+        if self._paused_at is None:
+            self._paused_at = self.now()
+
+    def resume(self) -> None:
+        """Start the clocks again where they stopped (the host stayed)."""
+        if self._paused_at is not None:
+            stopped = self.now() - self._paused_at
+            for p in self.held:
+                p.due += stopped
+            self._paused_at = None
 
     def __len__(self) -> int:
         return len(self.held)
@@ -75,7 +89,10 @@ class PendingSends:
         return bool(key) and any(p.key == key for p in self.held)
 
     def release_due(self) -> list[PendingSend]:
-        """Send every held send whose window ended (oldest first); return them."""
+        """Send every held send whose window ended (oldest first); return them. None while
+        paused."""
+        if self._paused_at is not None:
+            return []
         now = self.now()
         due = [p for p in self.held if p.due <= now]
         for p in due:
@@ -85,6 +102,7 @@ class PendingSends:
 
     def release_all(self) -> list[PendingSend]:
         """Send every held send now (the host chose to send them on quitting)."""
+        self._paused_at = None
         due, self.held = self.held, []
         for p in due:
             p.send()
@@ -101,6 +119,7 @@ class PendingSends:
 
     def drop_all(self) -> list[PendingSend]:
         """Forget every held send (quitting without sending them); return them."""
+        self._paused_at = None
         dropped, self.held = self.held, []
         return dropped
 
@@ -110,6 +129,7 @@ class PendingSends:
         if not self.held:
             return ""
         newest = self.held[-1]
-        left = max(0, math.ceil(newest.due - self.now()))
+        now = self.now() if self._paused_at is None else self._paused_at
+        left = max(0, math.ceil(newest.due - now))
         count = f" · {len(self.held)} pending" if len(self.held) > 1 else ""
         return f"{newest.what}: sending in {left} s · {CANCEL_KEY} cancel{count}"

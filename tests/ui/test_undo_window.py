@@ -134,8 +134,9 @@ async def test_several_sends_wait_at_once_and_each_goes_when_due(make_app: Any) 
         await terminal(pilot, "ctrl+z")  # the newest: the post
         assert composer.draft.value == "hello"
         clock.now += 3
-        await wait_for(pilot, lambda: [k for k, _, _ in outbox(app)] == ["repost"])
-        assert outbox(app)[0][2] == "dry-run"
+        await wait_for(
+            pilot, lambda: [(k, st) for k, _, st in outbox(app)] == [("repost", "dry-run")]
+        )
 
 
 async def test_a_window_of_zero_sends_at_enter(make_app: Any) -> None:
@@ -163,12 +164,12 @@ def stored(app: ChatApp) -> list[tuple[str, str]]:
     [("s", [("bye #T", "dry-run")]), ("ctrl+q", [("bye #T", "dry-run")]), ("d", [])],
 )
 async def test_quitting_during_the_window_asks(make_app: Any, answer: str, expected: Any) -> None:
-    """Enter then ctrl+q in one burst: the quit asks about the held send; `s` (or ctrl+q again)
-    sends it before quitting, `d` quits without it; Enter or `n` stays."""
+    """Enter then ctrl+q in one burst: the quit asks about the held send, its window stopped;
+    `s` (or ctrl+q again) sends it before quitting, `d` quits without it; Enter or `n` stays."""
     app = make_app(undo_seconds=5)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
-        frozen(pilot)
+        _, clock = frozen(pilot)
         await pilot.press("i", *"bye")
         await terminal(pilot, "enter", "ctrl+q")
         await wait_for(pilot, lambda: isinstance(app.screen, PendingQuit))
@@ -176,6 +177,9 @@ async def test_quitting_during_the_window_asks(make_app: Any, answer: str, expec
         assert app.return_code is None and not isinstance(app.screen, PendingQuit)
         await terminal(pilot, "ctrl+q")
         await wait_for(pilot, lambda: isinstance(app.screen, PendingQuit))
+        clock.now += 60  # the question stops the clocks: nothing goes while it is asked
+        await pilot.pause(0.6)
+        assert outbox(app) == []
         await terminal(pilot, answer)
         await wait_for(pilot, lambda: app.return_code is not None)
     assert stored(app) == expected
