@@ -327,7 +327,8 @@ class Sending:
         )
 
     def post_mention(self, text: str, network: Network) -> None:
-        """Send a refused reply's text as a new post; too long, it goes to the composer first."""
+        """Send a refused reply's text as a new post, after the undo window; too long, it goes to
+        the composer first."""
         s = self.session
         rules = self.view.composer.rules
         check = check_for_networks(text, [network], s.tag or None, rules)[0]
@@ -338,9 +339,14 @@ class Sending:
         if network not in s.publishers:
             self.view.notify(f"No publisher for {network.value}.", severity="error")
             return
-        rows = s.outbox.submit(text, [network], moderator=s.on_duty, kind="post")
-        dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
-        self.view.notify(f"Mention post queued{dry} by {s.on_duty}", timeout=3)
+        moderator, composer = s.on_duty, self.view.composer
+
+        def submit() -> None:
+            if not self._submit(text, [network], moderator, "post", None):
+                composer.start(text)  # refused after its window: back, never lost
+
+        # Like every send: the undo window first (ctrl+z gives the text to the composer).
+        composer.hold("mention post", submit, lambda: composer.start(text))
 
     # -- costs -------------------------------------------------------------------------------
 
