@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from rich.text import Text
 from textual.widgets import Static
 
@@ -51,13 +52,15 @@ async def test_a_long_welcome_wraps_and_grows_the_draft(make_app: Any) -> None:
         )
 
 
-async def test_ctrl_j_breaks_a_line_and_enter_sends_both(make_app: Any) -> None:
-    """ "Q&A tonight", ctrl+j, "see you" then Enter in one burst: a two-line post, tag added."""
+@pytest.mark.parametrize("newline", ["\n", "\x1b[13;2u"])
+async def test_ctrl_j_breaks_a_line_and_enter_sends_both(make_app: Any, newline: str) -> None:
+    """ "Q&A tonight", ctrl+j (or shift+enter, where the terminal sends it apart), "see you",
+    Enter, `s` in one burst: a two-line post, tag added; `s` is not typed into the next draft."""
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, ALL)
         await pilot.press("i")
-        await from_terminal(pilot, "Q&A tonight\nsee you\rs")
+        await from_terminal(pilot, f"Q&A tonight{newline}see you\rs")
         rows = app.session.store.outbox(app.session.chat_id)
         assert [r["text"] for r in rows] == ["Q&A tonight\nsee you #T"]
         assert screen_of(pilot).composer.draft.value == ""
