@@ -133,7 +133,7 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
     importlib.import_module("tchat_tui.ui")
     from textual import events
     from textual.screen import Screen
-    from textual.widgets import Input
+    from textual.widgets import Input, TextArea
 
     from tchat_tui.pipeline.settings import Settings
     from tchat_tui.ui.app import build_app
@@ -163,7 +163,7 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
     gc.callbacks.append(on_gc)
 
     def hook(message: Any) -> None:
-        if isinstance(message, Input.Changed):
+        if isinstance(message, (Input.Changed, TextArea.Changed)):  # the draft is a TextArea
             handled.append(time.perf_counter())
 
     from tchat_tui.ui.gc_policy import pause_gc_for_startup

@@ -49,7 +49,7 @@ def test_dry_run_posts_are_stored_and_shown_as_the_hosts(tmp_path: Path) -> None
     [row] = box.submit("Q1: What helps? #T", [Network.X], moderator="alice")
     assert row["status"] == "pending"
     [done] = box.process_pending()
-    assert done["status"] == "sent" and done["remote_id"] == f"dry-{row['id']}"
+    assert done["status"] == "dry-run" and done["remote_id"] == f"dry-{row['id']}"
     post = box.store.post(f"x:dry-{row['id']}")
     assert post is not None
     assert post["dry_run"] == 1 and post["outgoing"] == 1 and post["role"] == "host"

@@ -81,7 +81,7 @@ def test_a_dry_run_row_is_sent_in_the_same_transaction_as_its_post(
     again = make(tmp_path / "c.db")
     again.recover()
     again.process_pending()
-    assert again.store.outbox_row(row["id"])["status"] == "sent"  # type: ignore[index]
+    assert again.store.outbox_row(row["id"])["status"] == "dry-run"  # type: ignore[index]
     assert len(linked(again, row["id"])) == 1
     assert posted(again, 1) is not None
 

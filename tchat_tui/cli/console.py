@@ -14,6 +14,7 @@ from tchat_tui.cli.options import (
     moderator_name,
     network_list,
     replay_speed,
+    undo_seconds,
 )
 from tchat_tui.domain.post import Network
 
@@ -67,6 +68,13 @@ def console_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--classic", action="store_true", help="the classic 140 limit on X")
     p.add_argument("--new-chat", action="store_true", help="start a new chat in this database")
+    p.add_argument(
+        "--undo",
+        type=undo_seconds,
+        metavar="SECONDS",
+        help="how long each send waits, cancellable with ctrl+z, before it goes out"
+        " (default: the plan's undo_seconds, else 5; 0: at once)",
+    )
     p.add_argument("--version", action="version", version=f"tchat-live {__version__}")
     return p
 
@@ -123,6 +131,7 @@ def _console(args: argparse.Namespace) -> int:
         classic=args.classic,
         new_chat=args.new_chat,
         join=args.join,
+        undo_seconds=args.undo,
     )
     from tchat_tui.ui.app import build_app
 

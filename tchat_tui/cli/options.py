@@ -61,6 +61,19 @@ def replay_speed(value: str) -> float:
     return speed
 
 
+def undo_seconds(value: str) -> float:
+    """An --undo value: 0 (no undo window) to 60 seconds."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--undo takes a number of seconds, not {value!r}"
+        ) from None
+    if not 0 <= seconds <= 60:
+        raise argparse.ArgumentTypeError("--undo must be 0 (send at once) to 60 seconds")
+    return seconds
+
+
 def person(value: str) -> str:
     """A --host/--guest/--comod value: a handle, or one person's handles separated by commas
     (`x:claire_morel,mastodon:claire@example.social`), kept as the chat keeps them."""

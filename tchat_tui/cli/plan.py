@@ -125,6 +125,8 @@ duration_minutes = 60
 # rules, introductions), the others spread evenly until the last 5 (last call, thanks).
 # first_question_at = 5
 # question_every_minutes = 7   # "a question every 7 minutes"
+# Each send waits this long in the composer (ctrl+z cancels it) before it goes out; 0: at once.
+# undo_seconds = 5
 
 # Handles without @. Guests are invited speakers; co-moderators share the console.
 # A bare handle is matched on every network; give one per network as "x:NAME",

@@ -95,6 +95,8 @@ class Settings:
     host's and co-moderators' own posts are held back, the user's sends are the host's."""
     join: bool = False
     """Open beside the running console (`--join`): follow the database, read nothing."""
+    undo_seconds: float | None = None
+    """How long each send waits, cancellable, before the outbox; None: the plan's, else 5 s."""
     start_sources: bool = True
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     zone: tzinfo | None = None

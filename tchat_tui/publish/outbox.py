@@ -18,6 +18,7 @@ from tchat_tui.domain.text.own_words import own_words
 from tchat_tui.publish.base import LookupFailed, OutboxRow, Publisher, PublishResult
 from tchat_tui.publish.own_post import HostIdentity, OwnPosts
 from tchat_tui.store.consoles import is_live, new_owner, owner_gone
+from tchat_tui.store.outbox import DONE, DRY_RUN, PENDING, SENDING, SENT
 
 if TYPE_CHECKING:
     from tchat_tui.store.database import Store
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 KINDS = ("post", "reply", "repost")
 ACTIONS = {"post": "post", "reply": "reply", "repost": "retweet"}
 """The moderator action logged for each kind of submission (a `Qn:` post logs `question`)."""
-_LIVE = ("pending", "sending", "sent")
+_LIVE = (PENDING, SENDING, *DONE)
 """Outbox statuses of a retweet that went or is going out (a failed one may be tried again)."""
 LEASE_SECONDS = 30.0
 """How long a claimed row stays its sender's without a renewal (renewed while the call runs)."""
@@ -61,7 +62,8 @@ class Outbox:
     """Writes outbox rows and publishes them, one row at a time, never twice.
 
     A row goes pending -> sending (claimed: an owner and a lease) -> sent (remote id, and its
-    post, in one transaction) | failed (reason, retryable or not). A row found `sending` whose
+    post, in one transaction), or dry-run for a dry-run publisher's row (recorded, never sent)
+    | failed (reason, retryable or not). A row found `sending` whose
     sender is gone is first looked up on the network (`recover`).
     """
 
@@ -322,7 +324,8 @@ class Outbox:
         return failed
 
     def _sent(self, row: OutboxRow, remote_id: str | None, post: Post | None) -> OutboxRow:
-        """The row is sent: its remote id, its status and its post, in one transaction.
+        """The row is sent (`dry-run` for a dry run: recorded, never sent): its remote id, its
+        status and its post, in one transaction.
 
         A post the network did not return (a dry run, a send found again by a lookup) is built
         from the row, so it is in the record at once, not at the next poll of the stream.
@@ -334,7 +337,11 @@ class Outbox:
 
         def settle() -> None:
             self.store.outbox_update(
-                outbox_id, status="sent", remote_id=remote_id, error=None, lease_until=None
+                outbox_id,
+                status=DRY_RUN if dry_run else SENT,
+                remote_id=remote_id,
+                error=None,
+                lease_until=None,
             )
             if remote_id:
                 # The stream may have delivered our post before the network answered the call.

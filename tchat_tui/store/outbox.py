@@ -11,6 +11,13 @@ from tchat_tui.store.connection import Connection
 from tchat_tui.store.consoles import ConsoleRow, is_live, is_this_process, read_consoles
 from tchat_tui.store.rows import Row, now_iso
 
+PENDING, SENDING, SENT, DRY_RUN, FAILED = "pending", "sending", "sent", "dry-run", "failed"
+"""An outbox row's `status`: written (`pending`), claimed by a sender (`sending`), then `sent`
+(the network took it), `dry-run` (recorded only, never sent: a dry-run publisher's row; rows
+of databases written before this status say `sent` with `dry_run` = 1) or `failed`."""
+DONE = (SENT, DRY_RUN)
+"""The statuses of a row that went as far as it will: its post is the console's own."""
+
 _CLAIM = (
     "UPDATE outbox SET status = 'sending', owner = ?, lease_until = ?, attempts = attempts + 1,"
     " updated_at = ? WHERE id = ? AND (status = 'pending'"
@@ -93,9 +100,11 @@ class OutboxTable(Connection):
             return cur.rowcount == 1
 
     def unsettled_sent(self, chat_id: int) -> list[Row]:
-        """Rows `sent` whose post is not stored (no remote id, or no post with it): to repair."""
+        """Rows `sent` or `dry-run` whose post is not stored (no remote id, or no post with it):
+        to repair."""
         return self._rows(
-            "SELECT * FROM outbox o WHERE chat_id = ? AND status = 'sent' AND (remote_id IS NULL"
+            "SELECT * FROM outbox o WHERE chat_id = ? AND status IN ('sent', 'dry-run')"
+            " AND (remote_id IS NULL"
             " OR NOT EXISTS (SELECT 1 FROM posts p WHERE p.network = o.network"
             " AND p.native_id = o.remote_id)) ORDER BY id",
             [chat_id],

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import events
 from textual.app import App
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.pipeline.settings import Settings
@@ -16,6 +16,7 @@ from tchat_tui.ui.chat_time import show_times_in
 from tchat_tui.ui.focus import caught_up
 from tchat_tui.ui.leaving import farewell, unsent_posts, where_kept
 from tchat_tui.ui.modals.confirm_quit import ConfirmQuit
+from tchat_tui.ui.modals.pending_quit import PendingQuit, QuitChoice
 from tchat_tui.ui.screens.main import MainScreen
 from tchat_tui.ui.widgets.composer import Composer
 from tchat_tui.ui.widgets.stream import StreamPane
@@ -70,14 +71,14 @@ class ChatApp(App[int]):
             and (
                 isinstance(self.focused, StreamPane)
                 # In a text field only the keys it does not type (Esc leaves the composer).
-                or (isinstance(self.focused, Input) and not event.is_printable)
+                or (isinstance(self.focused, (Input, TextArea)) and not event.is_printable)
                 # Its keys are all bindings: `n` gives the next keys back to the draft at once.
-                or isinstance(self.screen, ConfirmQuit)
+                or isinstance(self.screen, (ConfirmQuit, PendingQuit))
             )
             and self.screen.maximized is None
         ):
             self.app_focus = True
-            if isinstance(self.focused, Input):
+            if isinstance(self.focused, (Input, TextArea)):
                 # The printable keys before this one went to the field's own queue: typed first.
                 await caught_up(self.focused)
             # Textual's own binding lookup (pinned exactly): priority bindings first, then the
@@ -91,20 +92,44 @@ class ChatApp(App[int]):
     async def action_quit(self) -> None:
         """ctrl+q: quit without losing what the host wrote.
 
-        A draft never sent (typed, or set aside) is asked about first; ctrl+q on that question
-        quits. A post accepted with Enter is already an outbox row (Enter sends at once, even
-        in the same burst as ctrl+q): the outbox worker gets a moment to send it, and what it
-        still holds is said in one line on the way out (it goes at the next start).
+        Sends still in their undo window are asked about first (send now, drop, or stay: they
+        were not accepted yet), then a draft never sent (typed, or set aside); ctrl+q on either
+        question quits. A send whose window ended is already an outbox row (with no window,
+        Enter makes it at once, even in the same burst as ctrl+q): the outbox worker gets a
+        moment to send it, and what it still holds is said in one line on the way out (it goes
+        at the next start).
         """
         if isinstance(self.screen, ConfirmQuit):
             self.screen.dismiss(True)
             return
+        if isinstance(self.screen, PendingQuit):  # ctrl+q twice: they were sent with Enter
+            self.screen.dismiss("send")
+            return
         composers = list(self.main.query(Composer)) if self.main is not None else []
+        held = [p.what for p in composers[0].pending.held] if composers else []
+        if held:  # not accepted yet: asked about before the drafts, their clocks stopped
+            composers[0].pending.pause()
+            self.push_screen(PendingQuit(held), self._pending_decided)
+            return
         drafts = composers[0].unsent() if composers else []
         if drafts:
             self.push_screen(ConfirmQuit(drafts), self._quit_confirmed)
             return
         await self._leave()
+
+    async def _pending_decided(self, choice: QuitChoice | None) -> None:
+        """Sends held on ctrl+q: sent now (to the outbox, then the usual wait) or dropped."""
+        composers = list(self.main.query(Composer)) if self.main is not None else []
+        if not composers:
+            return
+        if choice not in ("send", "drop"):
+            composers[0].pending.resume()
+            return
+        if choice == "send":
+            composers[0].pending.release_all()
+        else:
+            composers[0].pending.drop_all()
+        await self.action_quit()
 
     async def _quit_confirmed(self, leave: bool | None) -> None:
         if leave:

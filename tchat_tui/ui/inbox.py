@@ -10,6 +10,7 @@ from typing import Any
 from tchat_tui.domain.post import Network, make_key
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.sources.base import SourceState
+from tchat_tui.store.outbox import DONE
 from tchat_tui.ui.chat_time import clock_time
 from tchat_tui.ui.followed import follow_database
 from tchat_tui.ui.pacing import QuestionState, current_question, question_states
@@ -117,7 +118,7 @@ class Inbox:
         finished = self.session.outbox.finished
         for _ in range(len(finished)):
             row = finished.popleft()
-            if row.get("status") == "sent" and row.get("remote_id"):
+            if row.get("status") in DONE and row.get("remote_id"):
                 stored = self.session.store.post(
                     make_key(Network(row["network"]), str(row["remote_id"]))
                 )

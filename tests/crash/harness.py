@@ -29,6 +29,7 @@ from tchat_tui.domain.post import Network
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.pipeline.settings import Settings
 from tchat_tui.publish.outbox import AlreadyReposted
+from tchat_tui.store.outbox import DONE
 from tchat_tui.ui.pacing import next_question, question_states
 
 _QN = re.compile(r"^Q(\d+):")
@@ -64,7 +65,7 @@ def question(session: ChatSession) -> str | None:
         return None
     queued = [
         int(m.group(1))
-        for r in store.outbox(chat, ("pending", "sending", "sent"))
+        for r in store.outbox(chat, ("pending", "sending", *DONE))
         if (m := _QN.match(str(r["text"])))
     ]
     # The host does not press `n` twice for one question: the queued one is on its way.

@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tchat_tui.store.outbox import DONE
 from tchat_tui.ui.pacing import next_question, question_states
 from tests.crash.chat_files import QUESTIONS, TAG, write_plan, write_stream
 
@@ -158,13 +159,13 @@ def check_database(db: Path, accepted: set[int]) -> list[str]:
         posted: list[int] = []
         for oid, row in rows.items():
             n, status = linked.get(oid, 0), row["status"]
-            if status == "sent" and n != 1:
+            if status in DONE and n != 1:
                 out.append(f"row {oid} sent with {n} stored posts")
-            elif status != "sent" and n:
+            elif status not in DONE and n:
                 out.append(f"row {oid} {status} with {n} stored posts")
-            if oid in accepted and status != "sent":
+            if oid in accepted and status not in DONE:
                 out.append(f"accepted row {oid} ended {status}: {row['error']}")
-            if status == "sent" and (m := _QN.match(str(row["text"]))):
+            if status in DONE and (m := _QN.match(str(row["text"]))):
                 posted.append(int(m.group(1)))
         for oid in linked.keys() - rows.keys():
             out.append(f"a post is linked to outbox row {oid}, which does not exist")

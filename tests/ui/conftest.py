@@ -105,6 +105,7 @@ def settings(tmp_path: Path, chat_file: Path) -> Settings:
         guests=("guest1",),
         moderators=("ana", "bob"),
         clock=lambda: NOW,
+        undo_seconds=0,  # sends go to the outbox at Enter; the undo window's tests set theirs
     )
 
 

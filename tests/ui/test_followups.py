@@ -161,8 +161,8 @@ async def test_one_draft_to_two_networks(make_app: Any) -> None:
         assert "X 20/280 · Mastodon 20/500" in check
         await pilot.press("enter")
         store, chat = app.session.store, app.session.chat_id
-        await wait_for(pilot, lambda: len(store.outbox(chat, ("sent",))) == 2)
-        rows = store.outbox(chat, ("sent",))
+        await wait_for(pilot, lambda: len(store.outbox(chat, ("dry-run",))) == 2)
+        rows = store.outbox(chat, ("dry-run",))
         assert {r["network"] for r in rows} == {"x", "mastodon"}
         assert len({r["group_key"] for r in rows}) == 1
         assert {r["text"] for r in rows} == {"see you next week #T"}

@@ -135,7 +135,7 @@ async def test_enter_then_ctrl_q_stores_the_post_before_quitting(
     store = Store.open(app.session.db_path)
     try:
         rows = store.outbox(app.session.chat_id)
-        assert [(r["text"], r["status"]) for r in rows] == [("bye #T", "sent")]
+        assert [(r["text"], r["status"]) for r in rows] == [("bye #T", "dry-run")]
         assert store.count_posts(app.session.chat_id) == ALL + 1
     finally:
         store.close()

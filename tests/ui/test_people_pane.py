@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable
 
 from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification
@@ -53,7 +53,7 @@ async def ready(pilot: Pilot[Any]) -> MainScreen:
         screen.feed.sources.get("replay") is None or screen.feed.sources["replay"].state != "ended"
     ):
         await pilot.pause(0.05)
-    screen.query_one("#draft", Input).cursor_blink = False
+    screen.query_one("#draft").cursor_blink = False  # type: ignore[attr-defined]
     screen.refresh_panes()
     await pilot.pause(0.1)
     return screen

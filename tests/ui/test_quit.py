@@ -71,7 +71,7 @@ async def test_n_on_the_question_gives_the_rest_of_the_burst_to_the_draft(
         assert isinstance(app.screen, ConfirmQuit)
         await deliver(pilot, ("n", *["backspace"] * 4, *"hey", "enter", "ctrl+q"))
         await wait_for(pilot, lambda: app.return_code is not None)
-    assert stored_outbox(app) == [("hey #T", "sent")]
+    assert stored_outbox(app) == [("hey #T", "dry-run")]
 
 
 async def test_ctrl_q_twice_quits_over_the_question(make_app: Any) -> None:
@@ -119,7 +119,7 @@ async def test_a_post_left_pending_is_said_and_goes_at_the_next_start(
         await settle(pilot, ALL)
         stream = screen_of(pilot).stream
         await wait_for(pilot, lambda: any(e.text == "last words #T" for e in stream.entries))
-    assert stored_outbox(again) == [("last words #T", "sent")]
+    assert stored_outbox(again) == [("last words #T", "dry-run")]
 
 
 def test_the_farewell_counts_posts_not_rows() -> None:

@@ -38,7 +38,7 @@ async def test_t_retweets_as_the_host_once(make_app: Any, monkeypatch: Any) -> N
         assert len(pane.entries) == ALL + 1
         outbox = app.session.store.outbox(app.session.chat_id)
         assert [(r["kind"], r["status"], r["moderator"]) for r in outbox] == [
-            ("repost", "sent", "ana")
+            ("repost", "dry-run", "ana")
         ]
         logged = app.session.store.actions(app.session.chat_id)
         assert [(r["moderator"], r["action"], r["target"]) for r in logged] == [

@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from tchat_tui.ui.screens.main import MainScreen
+from tchat_tui.ui.widgets.draft_area import DraftArea
 from tests.ui.conftest import CHAT, settle
 
 SIZE = (140, 40)
@@ -26,7 +27,7 @@ async def ready(pilot: Pilot[Any]) -> MainScreen:
         screen.feed.sources.get("replay") is None or screen.feed.sources["replay"].state != "ended"
     ):
         await pilot.pause(0.05)
-    screen.query_one("#draft", Input).cursor_blink = False
+    screen.query_one("#draft", TextArea).cursor_blink = False
     screen.refresh_panes()
     await pilot.pause(0.1)
     return screen
@@ -83,9 +84,9 @@ class TestMainScreen:
             await ready(pilot)
             await put_cursor(pilot, "111")
             await pilot.press("r")
-            draft = pilot.app.screen.query_one("#draft", Input)
+            draft = pilot.app.screen.query_one("#draft", DraftArea)
             draft.value = "Buy my course now! 50% off https://shop.example.com/deal " + "x" * 240
-            draft.cursor_position = 0
+            draft.move_cursor((0, 0))
             await pilot.pause(0.1)
 
         assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
@@ -119,3 +120,42 @@ class TestScreensOver:
             await pilot.pause(0.1)
 
         assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+WELCOME = (
+    "Bonsoir et bienvenue sur le #T ! Ce soir, une heure pour parler du repos des aidants. "
+    "Welcome! Tonight's chat is bilingual: answer in French or English, A1 for Q1, and keep "
+    "the tag in every post so everyone can follow. Our guest @guest1 answers from 19:05 on."
+)
+"""A 271-character welcome: several rows in the composer."""
+
+
+async def long_draft_and_a_held_retweet(pilot: Pilot[Any]) -> None:
+    """A retweet in its undo window (a frozen clock: 'sending in 5 s'), then the welcome being
+    written, with a line break."""
+    screen = await ready(pilot)
+    screen.composer.pending.now = lambda: 1000.0
+    screen.composer.pending.seconds = 5
+    await put_cursor(pilot, "102")
+    await pilot.press("t", "i")
+    draft = screen.query_one("#draft", DraftArea)
+    draft.value = WELCOME.replace(" Welcome!", "\nWelcome!")
+    draft.cursor_blink = False
+    await pilot.pause(0.2)
+
+
+class TestComposer:
+    """The composer grows with a long post and shows the sends in their undo window."""
+
+    def test_long_post_and_held_retweet_80x24(self, snap_compare: Any, make_app: Any) -> None:
+        """At 80x24: the welcome wraps over several rows; the held retweet's countdown and its
+        cancel key on the first line; the count and the tag added under it."""
+        assert snap_compare(
+            make_app(), terminal_size=(80, 24), run_before=long_draft_and_a_held_retweet
+        )
+
+    def test_long_post_and_held_retweet_120x40(self, snap_compare: Any, make_app: Any) -> None:
+        """The same at 120x40."""
+        assert snap_compare(
+            make_app(), terminal_size=(120, 40), run_before=long_draft_and_a_held_retweet
+        )

@@ -78,6 +78,9 @@ class Plan:
     question_versions: dict[int, list[QuestionVersion]] = field(default_factory=dict)
     """Questions written in several languages, by number (from 1): one post per language.
     A question not listed has one text (`questions`)."""
+    undo_seconds: float | None = None
+    """How long each send waits, cancellable, before it goes out (0: at once); None: the
+    console's default (5 s) unless `--undo` says."""
 
     @property
     def classic(self) -> bool:

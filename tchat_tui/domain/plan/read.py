@@ -27,7 +27,7 @@ from tchat_tui.domain.text.tag import normalize_tag
 _REQUIRED = ("tag", "topic", "host", "questions")
 _KNOWN = (
     "tag topic start timezone language duration_minutes host guests co_moderators networks limit"
-    " mastodon_limit questions templates first_question_at question_every_minutes"
+    " mastodon_limit questions templates first_question_at question_every_minutes undo_seconds"
 ).split()
 _TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 _KEY_LINE = re.compile(r"""^\s*(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))\s*=""")
@@ -170,6 +170,7 @@ class _Reader:
             first_question_at=self.minutes("first_question_at", "after the start", zero=True),
             question_every_minutes=self.minutes("question_every_minutes", "between questions"),
             question_versions={i: vs for i, vs in enumerate(versions, 1) if len(vs) > 1},
+            undo_seconds=self.undo_seconds(),
         )
         self.check_pacing(plan)
         return plan
@@ -207,6 +208,16 @@ class _Reader:
                 raise self.fail("questions", f"question {i} is empty")
             out.append(versions)
         return out
+
+    def undo_seconds(self) -> float | None:
+        """How long a send waits before the outbox (0: no window), 0 to 60 seconds."""
+        key = "undo_seconds"
+        value = self.get(key, (int, float), "a number of seconds (such as 5, or 0 for none)")
+        if value is None:
+            return None
+        if isinstance(value, bool) or value != value or not 0 <= value <= 60:
+            raise self.fail(key, f"'{key}' must be 0 to 60 seconds (0: send at once), not {value}")
+        return float(value)
 
     def minutes(self, key: str, what: str, zero: bool = False) -> float | None:
         """An optional number of minutes (int or float): > 0, or >= 0 with `zero`."""

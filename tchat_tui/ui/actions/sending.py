@@ -2,8 +2,9 @@
 `queue_steering`);
 and what sending costs on X.
 
-Everything goes through the outbox (a row before any network call); with no credentials the
-publisher is dry-run and the post comes back into the stream marked as such.
+Every send, a retweet too, first waits out the undo window in the composer (ctrl+z cancels it;
+see `ui.pending_send`), then goes through the outbox (a row before any network call); with no
+credentials the publisher is dry-run and the post comes back into the stream marked as such.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.ui.actions.view import ConsoleView, selected_or_warn
 from tchat_tui.ui.focus import focus_now
 from tchat_tui.ui.inbox import Inbox
+from tchat_tui.ui.pending_send import DEFAULT_UNDO_SECONDS
+from tchat_tui.ui.safe import one_line
 from tchat_tui.ui.stream_entry import StreamEntry
-from tchat_tui.ui.widgets.composer import NETWORK_NAMES
+from tchat_tui.ui.widgets.draft_check import NETWORK_NAMES
 
 
 class Sending:
@@ -32,11 +35,30 @@ class Sending:
         self.refused: list[dict[str, Any]] = []
         """Replies X refused that were not yet posted as mentions (newest last)."""
 
+    @property
+    def undo_seconds(self) -> float:
+        """How long a send waits, cancellable, before the outbox: `--undo`, else the plan's
+        `undo_seconds`, else 5 s (0: at once)."""
+        given = self.session.settings.undo_seconds
+        if given is None and self.session.plan is not None:
+            given = self.session.plan.undo_seconds
+        return DEFAULT_UNDO_SECONDS if given is None else max(0.0, float(given))
+
     def reply(self) -> None:
         """Reply to the selected post."""
         entry = selected_or_warn(self.view)
         if entry is not None:
             self.view.composer.start(reply_to=entry)
+
+    def template_key(self, number: int) -> None:
+        """f(N+1) (f2 the first): put the plan's Nth template (in its order) in the composer."""
+        plan = self.session.plan
+        names = list(plan.templates) if plan else []
+        if not 1 <= number <= len(names):
+            have = f"the plan has {len(names)}" if names else "the plan has none"
+            self.view.notify(f"No template {number}: {have}.", severity="warning")
+            return
+        self.insert_template(names[number - 1])
 
     def insert_template(self, name: str) -> None:
         """Put one of the plan's templates (welcome, rules, thanks...) in the composer."""
@@ -61,32 +83,68 @@ class Sending:
         self.view.composer.start(template)
 
     def send(self, text: str, kind: str, reply_to: StreamEntry | None) -> bool:
-        """Queue a draft the host sent from the composer: `kind` 'post', or 'reply' to `reply_to`
-        (on that post's network). True once its outbox rows are committed: the stream has the
-        focus again, so the keys behind Enter are the stream's commands."""
+        """Accept a draft the host sent from the composer: `kind` 'post', or 'reply' to
+        `reply_to` (on that post's network). It waits out the undo window, then goes to the
+        outbox as the moderator on duty at Enter. True once held (or, with no window, once its
+        outbox rows are committed): the stream has the focus again, so the keys behind Enter
+        are the stream's commands."""
         s = self.session
-        networks = list(self.view.composer.networks)
-        target = reply_to.as_reply_target() if reply_to else None
+        composer = self.view.composer
+        networks = list(composer.networks)
         if reply_to is not None:
             networks = [n for n in networks if n.value == reply_to.network] or networks
+        missing = [n.value for n in networks if n not in s.publishers]
+        if missing and s.is_open:
+            self.view.notify(f"Not sent: no publisher for {', '.join(missing)}", severity="error")
+            return False
+        moderator = s.on_duty
+        what = f"reply to @{one_line(reply_to.handle)}" if reply_to is not None else "post"
+        typed = composer.draft.value or text  # as written, the tag not yet added
+
+        def submit() -> None:
+            if not self._submit(text, networks, moderator, kind, reply_to):
+                composer.start(typed, reply_to)  # refused after its window: back, never lost
+
+        def cancelled() -> None:
+            composer.start(typed, reply_to)  # the draft comes back; one in progress is set aside
+
+        if composer.pending.seconds <= 0:
+            if not self._submit(text, networks, moderator, kind, reply_to):
+                return False
+        else:
+            composer.hold(what, submit, cancelled)
+        focus_now(self.view.stream)
+        return True
+
+    def _submit(
+        self,
+        text: str,
+        networks: list[Network],
+        moderator: str,
+        kind: str,
+        reply_to: StreamEntry | None,
+    ) -> bool:
+        """Write the send's outbox rows (the outbox worker sends them); say so, or why not."""
+        s = self.session
+        target = reply_to.as_reply_target() if reply_to else None
         try:
-            rows = s.outbox.submit(text, networks, moderator=s.on_duty, kind=kind, reply_to=target)
+            rows = s.outbox.submit(text, networks, moderator=moderator, kind=kind, reply_to=target)
         except ValueError as exc:
-            self.view.notify(f"Not sent: {exc}", severity="error")
+            self.view.notify(f"Not sent: {exc}", severity="error", markup=False)
             return False
         dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
         what = "Reply" if kind == "reply" else "Post"
-        self.view.notify(f"{what} queued{dry} by {s.on_duty}", timeout=3)
-        focus_now(self.view.stream)
+        self.view.notify(f"{what} queued{dry} by {moderator}", timeout=3)
         return True
+
+    def cancel_send(self) -> None:
+        """ctrl+z: cancel the newest send still in its undo window."""
+        if not self.view.composer.cancel_newest():
+            self.view.notify("No send to cancel: it already went to the outbox.")
 
     def repost(self) -> None:
         """Retweet (repost) the selected post on its own network, once: not one the outbox or
         the host (in the stream) already retweeted, nor the host's own post."""
-        from tchat_tui.publish.outbox import AlreadyReposted
-        from tchat_tui.ui.safe import one_line
-        from tchat_tui.ui.stream_entry import local_time
-
         entry = selected_or_warn(self.view)
         if entry is None:
             return
@@ -106,33 +164,75 @@ class Sending:
         if network not in s.publishers:
             self.view.notify(f"No publisher for {network.value}.", severity="error")
             return
+        composer = self.view.composer
+        if composer.pending.holds_key(entry.key):
+            self.view.notify(
+                f"Not retweeted: @{one_line(entry.handle)}'s post is already waiting to be"
+                " retweeted (ctrl+z cancels it).",
+                severity="warning",
+                markup=False,
+            )
+            return
+        moderator = s.on_duty
+        target = entry.as_reply_target()
+        if composer.pending.seconds > 0:
+            refused = self._repost_refused(entry, target)
+            if refused:
+                self.view.notify(refused, severity="warning", markup=False)
+                return
+            composer.hold(
+                f"retweet of @{one_line(entry.handle)}",
+                lambda: self._submit_repost(entry, network, moderator),
+                key=entry.key,
+            )
+            return
+        self._submit_repost(entry, network, moderator)
+
+    def _repost_refused(self, entry: StreamEntry, target: dict[str, object]) -> str:
+        """Why the outbox would refuse this retweet now ('' when it would take it)."""
+        from tchat_tui.publish.outbox import AlreadyReposted
+
+        s = self.session
+        row = s.outbox.reposted(target)
+        post = s.store.host_repost(s.chat_id, entry.key) if row is None else None
+        if row is None and post is None:
+            return ""
+        return self._already(entry, AlreadyReposted(row, post=post))
+
+    @staticmethod
+    def _already(entry: StreamEntry, exc: Any) -> str:
+        """`Not retweeted: ...` for an AlreadyReposted: by whom, or when the host did."""
+        from tchat_tui.ui.stream_entry import local_time
+
+        if exc.post is not None:
+            at = local_time(datetime.fromisoformat(str(exc.post["created_at"])))
+            by = f"by the host at {at}"
+        else:
+            by = f"(by {one_line(str(exc.row.get('moderator') or 'a moderator'))})"
+        return f"Not retweeted: @{one_line(entry.handle)}'s post is already retweeted {by}."
+
+    def _submit_repost(self, entry: StreamEntry, network: Network, moderator: str) -> None:
+        """Write the retweet's outbox row (once: the outbox refuses a second); say so."""
+        from tchat_tui.publish.outbox import AlreadyReposted
+
+        s = self.session
         try:
             rows = s.outbox.submit(
                 entry.raw_text,
                 [network],
-                moderator=s.on_duty,
+                moderator=moderator,
                 kind="repost",
                 reply_to=entry.as_reply_target(),
             )
         except AlreadyReposted as exc:
-            handle = one_line(entry.handle)
-            if exc.post is not None:
-                at = local_time(datetime.fromisoformat(str(exc.post["created_at"])))
-                by = f"by the host at {at}"
-            else:
-                by = f"(by {one_line(str(exc.row.get('moderator') or 'a moderator'))})"
-            self.view.notify(
-                f"Not retweeted: @{handle}'s post is already retweeted {by}.",
-                severity="warning",
-                markup=False,
-            )
+            self.view.notify(self._already(entry, exc), severity="warning", markup=False)
             return
         except ValueError as exc:
             self.view.notify(f"Not retweeted: {exc}", severity="error", markup=False)
             return
         dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
         self.view.notify(
-            f"Retweet of @{one_line(entry.handle)} queued{dry} by {s.on_duty}",
+            f"Retweet of @{one_line(entry.handle)} queued{dry} by {moderator}",
             timeout=3,
             markup=False,
         )
@@ -146,8 +246,6 @@ class Sending:
             stored = self.session.store.post(original_key)
             original = StreamEntry.from_row(stored) if stored else None
         if original is None:
-            from tchat_tui.ui.safe import one_line
-
             self.view.notify(
                 f"@{one_line(repost.handle)}'s retweet repeats a post this chat has not stored:"
                 " retweet the original post instead.",
@@ -216,7 +314,8 @@ class Sending:
         )
 
     def post_mention(self, text: str, network: Network) -> None:
-        """Send a refused reply's text as a new post; too long, it goes to the composer first."""
+        """Send a refused reply's text as a new post, after the undo window; too long, it goes to
+        the composer first."""
         s = self.session
         rules = self.view.composer.rules
         check = check_for_networks(text, [network], s.tag or None, rules)[0]
@@ -227,9 +326,14 @@ class Sending:
         if network not in s.publishers:
             self.view.notify(f"No publisher for {network.value}.", severity="error")
             return
-        rows = s.outbox.submit(text, [network], moderator=s.on_duty, kind="post")
-        dry = " (dry-run)" if rows and rows[0].get("dry_run") else ""
-        self.view.notify(f"Mention post queued{dry} by {s.on_duty}", timeout=3)
+        moderator, composer = s.on_duty, self.view.composer
+
+        def submit() -> None:
+            if not self._submit(text, [network], moderator, "post", None):
+                composer.start(text)  # refused after its window: back, never lost
+
+        # Like every send: the undo window first (ctrl+z gives the text to the composer).
+        composer.hold("mention post", submit, lambda: composer.start(text))
 
     # -- costs -------------------------------------------------------------------------------
 

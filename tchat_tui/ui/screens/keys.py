@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from textual.binding import Binding, BindingType
 
-from tchat_tui.ui.palette import PaletteEntry
+from tchat_tui.ui.palette import PaletteEntry, template_title
 from tchat_tui.ui.stream_entry import StreamFilter
 from tchat_tui.ui.widgets.composer import Composer
 from tchat_tui.ui.widgets.queue import QuestionQueue
@@ -20,6 +20,23 @@ FILTER_KEYS = {
     "5": StreamFilter.STARRED,
     "6": StreamFilter.FLAGGED,
 }
+
+TEMPLATE_KEYS = 8
+"""f2 .. f9 put the plan's first eight templates (in the plan's order) in the composer."""
+TEMPLATE_BINDINGS: list[BindingType] = [
+    Binding(
+        f"f{n + 1},alt+{n}",
+        f"template_key({n})",
+        f"Template {n}",
+        id=f"template-{n}",
+        show=False,
+        priority=True,  # from the composer too
+    )
+    for n in range(1, TEMPLATE_KEYS + 1)
+]
+"""Function keys, which every terminal and tmux pass on as themselves. alt+1..8 too, where the
+terminal tells them apart (a keyboard protocol, as in kitty or WezTerm): Textual 8 reads the usual
+ESC-and-digit as the macOS Option characters (ESC 1 is "¡"), which type into the draft."""
 
 CONSOLE_BINDINGS: list[BindingType] = [
     Binding("r", "reply", "Reply", id="reply"),
@@ -65,8 +82,18 @@ CONSOLE_BINDINGS: list[BindingType] = [
         tooltip="Who is still waiting: participants, first-timers, open audience questions",
     ),
     Binding("f1,question_mark", "help", "Help", id="help"),
+    Binding(
+        "ctrl+z",
+        "cancel_send",
+        "Cancel send",
+        id="cancel-send",
+        priority=True,
+        tooltip="Cancel the newest send still in its undo window",
+    ),
+    *TEMPLATE_BINDINGS,
 ]
 """The main screen's keys (its BINDINGS): the footer, the palette and the help list them."""
+
 
 PALETTE_ONLY: list[PaletteEntry] = [
     ("Unhide the last hidden post", "Bring back the post hidden last", "unhide_last"),
@@ -98,19 +125,17 @@ def palette_entries(bindings: list[BindingType], templates: Iterable[str]) -> li
     seen: set[str] = set()
     for b in bindings:
         assert isinstance(b, Binding)
-        if b.action in seen:
+        if b.action in seen or b.action.startswith("template_key("):  # listed by name below
             continue
         seen.add(b.action)
         key = b.key.split(",")[0].replace("question_mark", "?")
         entries.append((b.tooltip or b.description, f"key: {key}", b.action))
     entries += PALETTE_ONLY
-    for name in templates:
+    for n, name in enumerate(templates, start=1):
+        key = f"key: f{n + 1} · " if n <= TEMPLATE_KEYS else ""
+        action = f"template_key({n})" if n <= TEMPLATE_KEYS else f"insert_template('{name}')"
         entries.append(
-            (
-                f"Template: {name}",
-                f"Put the plan's {name!r} text in the composer",
-                f"insert_template('{name}')",
-            )
+            (template_title(name), f"{key}put the plan's {name!r} text in the composer", action)
         )
     return entries
 
@@ -124,12 +149,31 @@ def _rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
     return out
 
 
-def help_sections(bindings: list[BindingType]) -> list[tuple[str, list[tuple[str, str]]]]:
+def help_sections(
+    bindings: list[BindingType], templates: Iterable[str] = ()
+) -> list[tuple[str, list[tuple[str, str]]]]:
     """Every key of the console, section by section, for the help screen."""
+    console = [
+        b
+        for b in bindings
+        if not (isinstance(b, Binding) and b.id and b.id.startswith("template-"))
+    ]
+    named = [(f"f{n + 1}", template_title(name)) for n, name in enumerate(templates, start=1)]
     return [
-        ("Console", _rows(bindings)),
+        ("Console", _rows(console)),
         ("Stream", _rows(StreamPane.BINDINGS)),
         ("Queue (q or Tab to go there)", _rows(QuestionQueue.BINDINGS)),
-        ("Composer", _rows(Composer.BINDINGS) + [("enter", "Send")]),
+        (
+            "Composer",
+            _rows(Composer.BINDINGS)
+            + [
+                ("enter", "Send (after the undo window: ctrl+z cancels)"),
+                ("ctrl+j", "New line in the post (shift+enter where the terminal tells it apart)"),
+            ],
+        ),
+        (
+            "Templates",
+            named[:TEMPLATE_KEYS] or [("f2..f9", "The plan's templates, in order")],
+        ),
         ("Anywhere", [("ctrl+p", "Command palette"), ("ctrl+q", "Quit")]),
     ]

@@ -13,7 +13,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input, Static, TextArea
 
 from tchat_tui.pipeline.connect import network_rules
 from tchat_tui.pipeline.session import ChatSession
@@ -32,6 +32,7 @@ from tchat_tui.ui.screens.keys import CONSOLE_BINDINGS, help_sections, palette_e
 from tchat_tui.ui.screens.moderator_keys import ModeratorKeys
 from tchat_tui.ui.screens.opening import open_session
 from tchat_tui.ui.screens.pane_facts import pane_facts
+from tchat_tui.ui.screens.sending_keys import SendingKeys
 from tchat_tui.ui.stored_changes import show_stored_changes
 from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter
 from tchat_tui.ui.widgets.composer import Composer
@@ -51,7 +52,7 @@ CLOCK_INTERVAL = 1.0
 """...and at least this often, for the clocks."""
 
 
-class MainScreen(ModeratorKeys, PeopleKeys, Screen[None]):
+class MainScreen(ModeratorKeys, SendingKeys, PeopleKeys, Screen[None]):
     """Moderating the live chat. Receives the session (not yet open: it opens the database after
     the first frame); everything it shows comes from the store. What the keys do is in its two
     action objects, `moderation` and `sending`; its `action_*` methods hand each key to them."""
@@ -117,6 +118,7 @@ class MainScreen(ModeratorKeys, PeopleKeys, Screen[None]):
             list(s.settings.networks),
             classic=s.settings.classic,
             send=self.sending.send,
+            undo_seconds=self.sending.undo_seconds,
             id="composer",
         )
         yield Footer()
@@ -177,11 +179,14 @@ class MainScreen(ModeratorKeys, PeopleKeys, Screen[None]):
         """While the database opens (a fraction of a second), only help and quit work."""
         if not self.session.is_open and action not in ("help", "quit", "command_palette"):
             return False
+        if action == "cancel_send" and not self.composer.pending.held:
+            return False  # ctrl+z is then the draft's undo
         return super().check_action(action, parameters)
 
     # -- the tick ----------------------------------------------------------------------------
 
     @on(Input.Changed)
+    @on(TextArea.Changed)
     def _typing(self) -> None:
         """Note when the moderator last typed in the composer (the drain gives way to typing)."""
         self._typed_at = time.monotonic()
@@ -303,4 +308,7 @@ class MainScreen(ModeratorKeys, PeopleKeys, Screen[None]):
         """Show every key."""
         from tchat_tui.ui.modals.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(help_sections(self.BINDINGS)))
+        plan = self.session.plan
+        self.app.push_screen(
+            HelpScreen(help_sections(self.BINDINGS, plan.templates if plan else ()))
+        )

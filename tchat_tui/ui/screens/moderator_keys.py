@@ -1,6 +1,6 @@
-"""What the main screen's moderation and sending keys do, as a mixin of `MainScreen`: each
-`action_*` hands over to the action object that does the work (`Moderation`, `Sending`, the
-queue's `QueueSteering`), so the screen itself stays about composing and refreshing panes."""
+"""What the main screen's moderation keys do, as a mixin of `MainScreen`: each `action_*` hands
+over to the action object that does the work (`Moderation`, the queue's `QueueSteering`), so the
+screen itself stays about composing and refreshing panes (the sending keys: `sending_keys`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from tchat_tui.ui.widgets.composer import Composer
 
 
 class ModeratorKeys:
-    """The keys' actions: star, hide, mute, claim... reply, retweet, templates, costs."""
+    """The moderation keys' actions: star, hide, mute, claim, answered, the author card, duty,
+    the action log; and `do(name)` for the queue's and moderation's named actions."""
 
     moderation: Moderation
     sending: Sending
@@ -80,31 +81,3 @@ class ModeratorKeys:
     def action_action_log(self) -> None:
         """Show who did what."""
         self.moderation.show_action_log()
-
-    def action_reply(self) -> None:
-        """Reply to the selected post."""
-        self.sending.reply()
-
-    def action_repost(self) -> None:
-        """Retweet (repost) the selected post."""
-        self.sending.repost()
-
-    def action_insert_template(self, name: str) -> None:
-        """Put one of the plan's templates in the composer."""
-        self.sending.insert_template(name)
-
-    def action_retry_failed(self) -> None:
-        """Queue every failed outgoing post again."""
-        self.sending.retry_failed()
-
-    def action_mention_refused(self) -> None:
-        """Offer the latest refused reply as a mention post."""
-        self.sending.mention_refused()
-
-    def action_cost(self) -> None:
-        """Show what the hour costs on X, kind by kind."""
-        self.sending.show_costs()
-
-    def action_toggle_tag(self) -> None:
-        """Turn the composer's automatic tag on or off."""
-        self.composer.action_toggle_tag()

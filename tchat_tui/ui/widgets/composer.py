@@ -1,88 +1,34 @@
-"""The composer: reply context, the draft, a live count per network, and why sending is blocked."""
+"""The composer: reply context, the draft, a live count per network, why sending is blocked,
+and the sends waiting out their undo window."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from functools import cache
-from typing import Any, Self
+from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.geometry import Region
 from textual.reactive import var
-from textual.widgets import Input, Static
+from textual.widgets import Static, TextArea
 
 from tchat_tui.domain.post import Network
 from tchat_tui.domain.text.rules import NetworkRules, TextCheck, check_for_networks, rules_for
 from tchat_tui.domain.text.tag import ensure_tag
 from tchat_tui.ui.focus import focus_now
+from tchat_tui.ui.pending_send import DEFAULT_UNDO_SECONDS, PendingSends
 from tchat_tui.ui.safe import one_line
 from tchat_tui.ui.stream_entry import StreamEntry
-
-NETWORK_NAMES = {Network.X: "X", Network.MASTODON: "Mastodon", Network.BLUESKY: "Bluesky"}
+from tchat_tui.ui.widgets.draft_area import DraftArea
+from tchat_tui.ui.widgets.draft_check import block_reason, counts_line, detail_line, promo_warning
 
 SendDraft = Callable[[str, str, StreamEntry | None], bool]
 """Sends a draft the host accepted with Enter: (final text, 'post' or 'reply', the post replied
-to) -> whether it was accepted (its outbox rows committed)."""
-
-
-@cache
-def _default_promo_rules() -> Any:
-    """The default promo rules, or None when they cannot be loaded."""
-    try:
-        from tchat_tui.domain.promo.rules import default_rules
-
-        return default_rules()
-    except Exception:  # the composer works without promo warnings
-        return None
-
-
-def promo_warning(text: str, tag: str, rules: Any = None) -> str:
-    """Why the host's draft reads as promotional ('' when it does not)."""
-    if not text.strip():
-        return ""
-    rules = rules if rules is not None else _default_promo_rules()
-    if rules is None:
-        return ""
-    from tchat_tui.domain.promo.draft import score_draft
-
-    result = score_draft(text, tag, rules)
-    if not result.promo:
-        return ""
-    return "; ".join(result.reasons("en")[:-1])
-
-
-class DraftInput(Input):
-    """The draft line. Its box never depends on its text, so typing never re-lays out the screen.
-
-    Textual's Input grows its virtual width with every character, and `virtual_size` is a layout
-    reactive: each key press would re-arrange and repaint the whole screen, stream included.
-    """
-
-    def refresh(
-        self,
-        *regions: Region,
-        repaint: bool = True,
-        layout: bool = False,
-        recompose: bool = False,
-    ) -> Self:
-        """Repaint the input only; its size is fixed by the composer's CSS."""
-        return super().refresh(*regions, repaint=repaint, layout=False, recompose=recompose)
-
-    async def action_submit(self) -> None:
-        """Enter: the composer sends the draft now, as it is at this key.
-
-        Textual's Input would post a `Submitted` message and the draft would be read when it is
-        handled: keys that came in the same burst as Enter (tmux, ssh, a paste) are typed into
-        it first (`send-keys Enter s` sent "...s #tag"), and a ctrl+q right behind Enter quit
-        before the message was read (nothing sent, nothing said).
-        """
-        parent = self.parent
-        if isinstance(parent, Composer):
-            parent.submit()
+to) -> whether it was accepted (held for its undo window, or its outbox rows committed)."""
+PENDING_TICK = 0.25
+"""How often the countdown of held sends is redrawn and their windows checked (seconds)."""
 
 
 class Composer(Vertical):
@@ -91,7 +37,7 @@ class Composer(Vertical):
     DEFAULT_CSS = """
     Composer { height: auto; padding: 0 1; border-top: solid $primary; }
     Composer #reply-context { height: 1; color: $text-muted; }
-    Composer #draft { border: tall $primary-darken-2; }
+    Composer #draft { height: 3; border: tall $primary-darken-2; padding: 0 1; }
     Composer #draft:focus { border: tall $accent; }
     Composer #draft-check { height: 2; }
     """
@@ -115,10 +61,14 @@ class Composer(Vertical):
         promo_rules: Any = None,
         limits: Mapping[Network, NetworkRules] | None = None,
         send: SendDraft | None = None,
+        undo_seconds: float = DEFAULT_UNDO_SECONDS,
         **kw: str,
     ) -> None:
         super().__init__(**kw)  # type: ignore[arg-type]
         self.tag = tag
+        self.pending = PendingSends(undo_seconds)
+        """Sends waiting out their undo window (ctrl+z cancels the newest), shown on the
+        context line."""
         self.send = send
         """Where Enter sends the draft (the screen's sending actions), called at the key itself."""
         self.promo_rules = promo_rules
@@ -131,6 +81,7 @@ class Composer(Vertical):
         """Each target network's counting rules (a Mastodon instance's own limit when known)."""
         self.checks: list[TextCheck] = []
         self.kind = "post"
+        self._pending_shown = False
         self.aside: list[tuple[str, StreamEntry | None]] = []
         """Drafts that `start` replaced (text, post replied to), newest last: ctrl+y swaps the
         draft with the newest; none is ever dropped."""
@@ -138,22 +89,51 @@ class Composer(Vertical):
     def compose(self) -> ComposeResult:
         """Reply context, the draft, the checks."""
         yield Static(id="reply-context")
-        yield DraftInput(
-            placeholder="Write a post (i) · Enter sends · Esc back",
+        yield DraftArea(
+            placeholder="Write a post (i) · Enter sends · ctrl+j new line · Esc back",
+            submit=self.submit,
+            swap=self.action_swap_draft,
             id="draft",
-            select_on_focus=False,
         )
         yield Static(id="draft-check")
 
     def on_mount(self) -> None:
-        """Show the empty state."""
+        """Show the empty state; check the held sends' windows a few times a second."""
         self._show_context()
         self._check()
+        self.set_interval(PENDING_TICK, self.tick_pending)
 
     @property
-    def draft(self) -> Input:
-        """The draft input."""
-        return self.query_one("#draft", Input)
+    def draft(self) -> DraftArea:
+        """The draft's text area."""
+        return self.query_one("#draft", DraftArea)
+
+    def tick_pending(self) -> None:
+        """Send the held sends whose window ended; redraw the countdown while any is held."""
+        if not self.pending.held and not self._pending_shown:
+            return
+        self.pending.release_due()
+        self._show_context()
+
+    def hold(
+        self,
+        what: str,
+        send: Callable[[], object],
+        cancelled: Callable[[], object] | None = None,
+        key: str = "",
+    ) -> None:
+        """Hold a send for the undo window (sent at once when the window is 0) and show it."""
+        self.pending.hold(what, send, cancelled, key)
+        self._show_context()
+
+    def cancel_newest(self) -> bool:
+        """ctrl+z: cancel the newest held send (a draft comes back); False if none was held."""
+        cancelled = self.pending.cancel_newest()
+        self._show_context()
+        if cancelled is None:
+            return False
+        self.notify(f"Cancelled: {cancelled.what} (never sent).", timeout=4, markup=False)
+        return True
 
     def final_text(self) -> str:
         """The text that would be sent: the draft with the tag added when auto-tag is on."""
@@ -186,7 +166,6 @@ class Composer(Vertical):
         self.kind = "reply" if reply_to is not None else "post"
         self.reply_to = reply_to
         self.draft.value = text
-        self.draft.cursor_position = len(text)
         focus_now(self.draft)
         self._check()
 
@@ -222,6 +201,11 @@ class Composer(Vertical):
 
     def _show_context(self) -> None:
         line = Text(no_wrap=True, overflow="ellipsis")
+        held = self.pending.status()
+        self._pending_shown = bool(held)
+        if held:
+            line.append(f" ⏳ {one_line(held)} ", "bold black on yellow")
+            line.append("  ")
         entry = self.reply_to
         if entry is not None:
             line.append("↳ replying to ", "bold")
@@ -233,8 +217,9 @@ class Composer(Vertical):
         line.append(" automatically (ctrl+t)", "dim")
         self.query_one("#reply-context", Static).update(line, layout=False)
 
-    @on(Input.Changed, "#draft")
+    @on(TextArea.Changed, "#draft")
     def _changed(self) -> None:
+        self.draft.fit_rows()
         self._check()
 
     def _check(self) -> None:
@@ -242,33 +227,16 @@ class Composer(Vertical):
         self.checks = check_for_networks(
             text, self.networks, self.tag or None, self.rules, classic=self.classic
         )
-        line = Text(no_wrap=True, overflow="ellipsis")
-        for i, c in enumerate(self.checks):
-            if i:
-                line.append(" · ")
-            ok = c.valid or not text
-            line.append(
-                f"{NETWORK_NAMES.get(c.network, c.network.value)} {c.length}/{c.limit}",
-                "green" if ok else "bold red",
-            )
-        reasons = self.block_reason()
-        if reasons and text:
-            line.append(f"   not sendable: {reasons}", "bold red")
-        warn = Text(no_wrap=True, overflow="ellipsis")
         promo = promo_warning(text, self.tag, self.promo_rules)
-        if promo:
-            warn.append(" ⚠ reads as promotional ", "bold black on dark_orange")
-            warn.append(f" {one_line(promo)}")
-        self.query_one("#draft-check", Static).update(Text("\n").join([line, warn]), layout=False)
+        lines = [
+            counts_line(text, self.checks),
+            detail_line(self.draft.value, text, self.checks, self.rules, promo),
+        ]
+        self.query_one("#draft-check", Static).update(Text("\n").join(lines), layout=False)
 
     def block_reason(self) -> str:
         """Why the draft cannot be sent ('' when it can)."""
-        if not self.final_text():
-            return "empty"
-        bad = [c for c in self.checks if not c.valid]
-        return "; ".join(
-            f"{NETWORK_NAMES.get(c.network, c.network.value)}: {c.reason}" for c in bad
-        )
+        return block_reason(self.final_text(), self.checks)
 
     def submit(self) -> None:
         """Send the draft as it is now (Enter): checked, handed to `send`, then cleared.
