@@ -1,0 +1,137 @@
+"""How a post is laid out in the stream: its header and text as styled parts, on one line or
+wrapped to the pane's width, with a reply's leading mentions collapsed to '↩ @author'."""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+from tchat_tui.ui import terminal_text
+from tchat_tui.ui.stream_entry import PROMO_MARKS, ROLE_BADGES, ROLE_STYLES, StreamEntry, local_time
+
+Part = tuple[str, str]
+"""(text, Rich style name)."""
+Line = list[Part]
+
+INDENT = 9
+"""Continuation lines start under the author, past the time column ('HH:MM:SS ')."""
+REPLY_MARK = "↩"
+
+_LEADING_MENTIONS = re.compile(r"(?:@[\w.\-]+(?:@[\w.\-]+)?\s+)+")
+"""A reply's automatic mentions: the handles the network put before its text (X, Mastodon
+'@user@host', Bluesky 'handle.bsky.social')."""
+_TOKENS = re.compile(r"\S+|\s+")
+
+
+def collapse_mentions(text: str) -> tuple[str, str]:
+    """A reply's text as ('↩ @first +N', the rest); ('', text) when it has no leading mention or
+    nothing but mentions."""
+    m = _LEADING_MENTIONS.match(text)
+    if m is None or m.end() >= len(text):
+        return "", text
+    handles = m.group(0).split()
+    more = f" +{len(handles) - 1}" if len(handles) > 1 else ""
+    return f"{REPLY_MARK} {handles[0]}{more}", text[m.end() :]
+
+
+def header_parts(entry: StreamEntry) -> Line:
+    """Time, star, promo mark, role badge, author, question/answer labels, audience mark."""
+    parts: Line = [(local_time(entry.created_at), "dim"), (" ", "")]
+    parts.append(("★" if entry.starred else " ", "bold yellow"))
+    mark = PROMO_MARKS.get(entry.promo_level)
+    if mark and not entry.allowed:
+        parts.append(mark)
+    elif mark:
+        parts.append(("✓", "green"))
+    else:
+        parts.append((" ", ""))
+    parts.append((" ", ""))
+    badge = ROLE_BADGES.get(entry.role)
+    if badge:
+        parts.append((f"{badge} ", ROLE_STYLES[entry.role]))
+    parts.append((f"@{entry.handle}", ROLE_STYLES.get(entry.role, "bold")))
+    if entry.question_number is not None:
+        parts.append((f" Q{entry.question_number}", "bold reverse magenta"))
+    if entry.answers is not None:
+        parts.append((f" A{entry.answers}", "bold green"))
+    if entry.audience:
+        parts.append((" ?", "dim magenta" if entry.answered else "bold magenta"))
+    if entry.is_repost:
+        parts.append((" RT", "dim"))
+    if entry.dry_run:
+        parts.append((" [dry-run]", "italic yellow"))
+    parts.append(("  ", ""))
+    return parts
+
+
+def post_parts(entry: StreamEntry) -> Line:
+    """The whole post as parts: header, a reply's collapsed mentions (dim), its text.
+
+    The text is in its drawable form (`terminal_text.drawable`): every part is measured as the
+    terminal draws it.
+    """
+    parts = header_parts(entry)
+    text = entry.text
+    if entry.reply:
+        mentions, text = collapse_mentions(text)
+        if mentions:
+            parts.append((mentions + " ", "dim"))
+    parts.append((terminal_text.drawable(text), ""))
+    return parts
+
+
+def wrap(parts: Line, width: int, indent: int = INDENT) -> list[Line]:
+    """The parts laid out on lines of at most `width` cells, broken between words (a word
+    longer than a line is cut between characters); lines after the first start with `indent`
+    spaces. At least one line."""
+    width = max(1, width)
+    indent = min(indent, width // 4)
+    lines: list[Line] = [[]]
+    line = lines[0]
+    used = start = 0
+
+    def put(text: str, style: str) -> None:
+        if line and line[-1][1] == style:
+            line[-1] = (line[-1][0] + text, style)
+        else:
+            line.append((text, style))
+
+    for text, style in parts:
+        for token in _TOKENS.findall(text):
+            w = len(token) if token.isascii() else terminal_text.width(token)
+            if token[0].isspace():
+                if used > start and used + w <= width:
+                    put(token, style)
+                    used += w
+                continue
+            if used + w > width and used > start:
+                line = [(" " * indent, "")] if indent else []
+                lines.append(line)
+                used = start = indent
+            while used + w > width:  # longer than what is left of an empty line: cut it
+                piece = terminal_text.cut(token, width - used)
+                if not piece:  # a wide character in a one-cell line: it goes there anyway
+                    piece = terminal_text.clusters(token)[0]
+                put(piece, style)
+                token = token[len(piece) :]
+                if not token:
+                    w = 0
+                    used = width
+                    break
+                w = len(token) if token.isascii() else terminal_text.width(token)
+                line = [(" " * indent, "")] if indent else []
+                lines.append(line)
+                used = start = indent
+            if token:
+                put(token, style)
+                used += w
+    return lines
+
+
+def stream_line(entry: StreamEntry) -> Text:
+    """The one-line view of a post as Rich Text (the stream pane renders the same parts)."""
+    line = Text(no_wrap=True, overflow="ellipsis")
+    for text, style in post_parts(entry):
+        line.append(text, style)
+    return line
