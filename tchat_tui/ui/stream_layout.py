@@ -18,7 +18,7 @@ INDENT = 9
 """Continuation lines start under the author, past the time column ('HH:MM:SS ')."""
 REPLY_MARK = "↩"
 
-_LEADING_MENTIONS = re.compile(r"(?:@[\w.\-]+(?:@[\w.\-]+)?\s+)+")
+_LEADING_MENTIONS = re.compile(r"(?:@[\w.\-]+(?:@[\w.\-]+)?(?:\s+|$))+")
 """A reply's automatic mentions: the handles the network put before its text (X, Mastodon
 '@user@host', Bluesky 'handle.bsky.social')."""
 _TOKENS = re.compile(r"\S+|\s+")

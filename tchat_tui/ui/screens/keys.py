@@ -42,6 +42,9 @@ CONSOLE_BINDINGS: list[BindingType] = [
         )
         for k, f in FILTER_KEYS.items()
     ],
+    Binding(
+        "slash", "search", "Search", id="search", tooltip="Search the chat: words, @handle, Q3"
+    ),
     Binding("n", "next_question", "Next Q", id="next-question"),
     Binding("i", "compose", "Write", id="compose"),
     Binding("ctrl+n", "next_question", "Next Q", id="next-question-anywhere", show=False),
@@ -86,7 +89,7 @@ def palette_entries(bindings: list[BindingType], templates: Iterable[str]) -> li
         if b.action in seen:
             continue
         seen.add(b.action)
-        key = b.key.split(",")[0].replace("question_mark", "?")
+        key = b.key.split(",")[0].replace("question_mark", "?").replace("slash", "/")
         entries.append((b.tooltip or b.description, f"key: {key}", b.action))
     entries += PALETTE_ONLY
     for name in templates:
@@ -105,7 +108,8 @@ def _rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
     out = []
     for b in bindings:
         if isinstance(b, Binding):
-            out.append((b.key.replace("question_mark", "?"), b.tooltip or b.description))
+            key = b.key.replace("question_mark", "?").replace("slash", "/")
+            out.append((key, b.tooltip or b.description))
     return out
 
 

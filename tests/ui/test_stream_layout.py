@@ -1,0 +1,86 @@
+"""A post in the stream: wrapped whole to the pane's width, a reply's leading mentions collapsed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tchat_tui.ui.stream_entry import StreamEntry
+from tchat_tui.ui.stream_layout import INDENT, collapse_mentions, post_parts, wrap
+from tchat_tui.ui.terminal_text import width
+
+LONG = (
+    "@marc_dlr @claire_morel A1: Je suis à la retraite depuis deux ans et je m'occupe de ma mère "
+    "tous les après-midi; le répit du jeudi 👩\u200d👩\u200d👧\u200d👦 change tout ⚜\ufe0f "
+    "https://example.com/un/lien/tres/long/qui/ne/tient/pas/sur/une/ligne/entiere #T"
+)
+
+
+def entry(text: str, *, reply: bool = False) -> StreamEntry:
+    """A participant's post."""
+    return StreamEntry(
+        key="x:1",
+        network="x",
+        native_id="1",
+        author_key="x:u",
+        handle="ada",
+        name="Ada",
+        role="participant",
+        text=text,
+        raw_text=text,
+        created_at=datetime(2026, 1, 1, 20, 0, tzinfo=UTC),
+        answers=1,
+        reply=reply,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "rest"),
+    [
+        ("@claire_morel A1: oui", "↩ @claire_morel", "A1: oui"),
+        ("@marc_dlr @claire_morel A1 oui", "↩ @marc_dlr +1", "A1 oui"),
+        ("@u@mastodon.social merci", "↩ @u@mastodon.social", "merci"),
+        ("@ada.bsky.social  ok", "↩ @ada.bsky.social", "ok"),
+        ("merci @ada", "", "merci @ada"),  # not at the start
+        ("@ada @bob", "", "@ada @bob"),  # nothing but mentions: kept
+        ("@ada, oui", "", "@ada, oui"),
+    ],
+)
+def test_leading_mentions_collapse(text: str, mentions: str, rest: str) -> None:
+    """A reply's automatic mentions become '↩ @first +N'; the text after them is kept."""
+    assert collapse_mentions(text) == (mentions, rest)
+
+
+def test_only_a_reply_collapses_its_mentions() -> None:
+    """A post that starts with a mention without being a reply (a question to the guest) keeps it."""
+    asked = "".join(t for t, _ in post_parts(entry("@guest1 how do you rest?")))
+    assert asked.endswith("@guest1 how do you rest?")
+    replied = post_parts(entry("@guest1 naps", reply=True))
+    assert ("↩ @guest1 ", "dim") in replied and replied[-1] == ("naps", "")
+
+
+@pytest.mark.parametrize("cells", [20, 40, 80, 120, 200])
+def test_wrapped_lines_fit_and_keep_every_word(cells: int) -> None:
+    """Every line fits the width; continuation lines are indented; no word is lost or split
+    (but a word longer than a line)."""
+    parts = post_parts(entry(LONG, reply=True))
+    lines = wrap(parts, cells)
+    indent = min(INDENT, cells // 4)
+    for i, line in enumerate(lines):
+        text = "".join(t for t, _ in line)
+        assert width(text) <= cells, (cells, text)
+        if i:
+            assert text.startswith(" " * indent)
+    whole = "".join(t for t, _ in parts)
+    joined = " ".join("".join(t for t, _ in line).strip() for line in lines)
+    if cells >= 120:  # no word is longer than a line
+        assert joined.split() == whole.split()
+    else:
+        assert "".join(joined.split()) == "".join(whole.split())
+    assert ("↩ @marc_dlr +1 ", "dim") in parts
+
+
+def test_a_short_post_takes_one_line() -> None:
+    """Short posts stay one line: a wrapped stream is as dense as before for them."""
+    assert len(wrap(post_parts(entry("A1 naps, honestly #T")), 80)) == 1
