@@ -87,9 +87,76 @@ def wrap(parts: Line, width: int, indent: int = INDENT) -> list[Line]:
     spaces. At least one line."""
     width = max(1, width)
     indent = min(indent, width // 4)
+    plain = "".join(text for text, _ in parts)
+    if not parts or not terminal_text.single_cell(plain):
+        return _wrap_by_words(parts, width, indent)
+    lines: list[Line] = []
+    bounds = []
+    at = 0
+    for text, style in parts:
+        bounds.append((at, at + len(text), text, style))
+        at += len(text)
+    i = 0
+    for start, end in line_breaks(plain, width, indent):
+        line: Line = [(" " * indent, "")] if lines and indent else []
+        while bounds[i][1] <= start and i + 1 < len(bounds):
+            i += 1
+        j = i
+        while j < len(bounds) and bounds[j][0] < end:
+            low, high, text, style = bounds[j]
+            piece = text[max(start, low) - low : min(end, high) - low]
+            if piece:
+                if line and line[-1][1] == style:
+                    line[-1] = (line[-1][0] + piece, style)
+                else:
+                    line.append((piece, style))
+            j += 1
+        lines.append(line)
+    return lines
+
+
+def line_count(parts: Line, width: int, indent: int = INDENT) -> int:
+    """How many lines `wrap` lays the parts out on (without building them, for one-cell text)."""
+    width = max(1, width)
+    indent = min(indent, width // 4)
+    plain = "".join(text for text, _ in parts)
+    if not parts or not terminal_text.single_cell(plain):
+        return len(_wrap_by_words(parts, width, indent))
+    return len(line_breaks(plain, width, indent))
+
+
+def line_breaks(plain: str, width: int, indent: int) -> list[tuple[int, int]]:
+    """(start, end) of each line of a text whose every character is one cell wide: greedy, broken
+    at the last space that fits (the spaces at a break are dropped), a word longer than a line cut.
+    A few `rfind`s per post: a flood lays out every new post to know how many lines it takes."""
+    breaks: list[tuple[int, int]] = []
+    pos, n, room = 0, len(plain), width
+    while True:
+        if n - pos <= room:
+            breaks.append((pos, n))
+            return breaks
+        space = plain.rfind(" ", pos, pos + room + 1)
+        if space > pos:
+            end = space
+            while end > pos and plain[end - 1] == " ":
+                end -= 1
+            nxt = space + 1
+            while nxt < n and plain[nxt] == " ":
+                nxt += 1
+        else:  # no space that fits: a word longer than the line
+            end = nxt = pos + room
+        breaks.append((pos, end))
+        if nxt >= n:
+            return breaks
+        pos, room = nxt, width - indent
+
+
+def _wrap_by_words(parts: Line, width: int, indent: int) -> list[Line]:
+    """`wrap` for text with wide, combining or joined characters: word by word, measured."""
     lines: list[Line] = [[]]
     line = lines[0]
     used = start = 0
+    broken = False
 
     def put(text: str, style: str) -> None:
         if line and line[-1][1] == style:
@@ -104,8 +171,10 @@ def wrap(parts: Line, width: int, indent: int = INDENT) -> list[Line]:
                 if used > start and used + w <= width:
                     put(token, style)
                     used += w
+                elif used > start:
+                    broken = True  # the space ends the line: the next word starts the next one
                 continue
-            if used + w > width and used > start:
+            if (broken or used + w > width) and used > start:
                 line = [(" " * indent, "")] if indent else []
                 lines.append(line)
                 used = start = indent
@@ -126,6 +195,7 @@ def wrap(parts: Line, width: int, indent: int = INDENT) -> list[Line]:
             if token:
                 put(token, style)
                 used += w
+            broken = False
     return lines
 
 

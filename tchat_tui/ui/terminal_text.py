@@ -23,6 +23,7 @@ tones and tag characters are left out, so 🧑‍⚕️ is shown as its parts �
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 import regex
@@ -32,6 +33,25 @@ _UNSTABLE = re.compile("[\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff\U000e0020-\U000
 """Zero-width joiner, variation selectors 15 and 16, skin-tone modifiers, tag characters: the
 code points whose effect on a row's width differs from one terminal (or tmux version) to the next."""
 _CLUSTER = regex.compile(r"\X")
+_SINGLE_CELL_RANGES = [
+    (0x20, 0x7E),  # ASCII
+    (0xA0, 0x2FF),  # Latin-1, Latin Extended, IPA, spacing modifiers
+    (0x370, 0x52F),  # Greek, Cyrillic
+    (0x1E00, 0x1EFF),  # Latin Extended Additional (Vietnamese)
+    (0x2010, 0x205E),  # punctuation: dashes, quotes, ellipsis, ‼
+    (0x20A0, 0x20C0),  # currency signs
+    (0x2100, 0x21FF),  # letterlike symbols, arrows (↩)
+    (0x2300, 0x23FF),  # technical (⏎)
+    (0x2500, 0x27BF),  # box drawing, shapes, symbols (★ ✓ ⚜)
+]
+_SINGLE_CELL = frozenset(
+    ch
+    for low, high in _SINGLE_CELL_RANGES
+    for ch in map(chr, range(low, high + 1))
+    if cell_len(ch) == 1 and unicodedata.category(ch) not in ("Mn", "Me", "Cf", "Cc", "Co", "Cn")
+)
+"""Characters one cell wide that stand alone (no combining mark, no format character): a text
+made only of them is measured by counting."""
 
 
 def drawable(text: str) -> str:
@@ -39,6 +59,11 @@ def drawable(text: str) -> str:
     if text.isascii() or _UNSTABLE.search(text) is None:
         return text
     return _UNSTABLE.sub("", text)
+
+
+def single_cell(text: str) -> bool:
+    """Whether every character of the text takes one cell on its own (its width is its length)."""
+    return text.isascii() or _SINGLE_CELL.issuperset(text)
 
 
 def clusters(text: str) -> list[str]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 import pytest
 
 from tchat_tui.ui.stream_entry import StreamEntry
-from tchat_tui.ui.stream_layout import INDENT, collapse_mentions, post_parts, wrap
+from tchat_tui.ui.stream_layout import INDENT, _wrap_by_words, collapse_mentions, post_parts, wrap
 from tchat_tui.ui.terminal_text import width
 
 LONG = (
@@ -84,3 +85,33 @@ def test_wrapped_lines_fit_and_keep_every_word(cells: int) -> None:
 def test_a_short_post_takes_one_line() -> None:
     """Short posts stay one line: a wrapped stream is as dense as before for them."""
     assert len(wrap(post_parts(entry("A1 naps, honestly #T")), 80)) == 1
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_fast_wrap_breaks_where_the_measured_one_does(seed: int) -> None:
+    """Text of one-cell characters is broken by counting (a few rfinds a post); it breaks the
+    lines where the word-by-word wrap, which measures every word, breaks them."""
+    rng = random.Random(seed)
+    words = [
+        "a",
+        "répit",
+        "aidant·e",
+        "merci…",
+        "—",
+        "x" * 30,
+        "l'écoute",
+        "Q3",
+        "↩",
+        "https://e.x/" + "y" * 50,
+    ]
+    text = "  ".join(
+        " ".join(rng.choice(words) for _ in range(rng.randrange(1, 40))) for _ in range(2)
+    )
+    parts = post_parts(entry(text, reply=rng.random() < 0.5))
+    cells = rng.choice([12, 20, 33, 57, 80, 120])
+    fast = ["".join(t for t, _ in line).rstrip() for line in wrap(parts, cells)]
+    measured = [
+        "".join(t for t, _ in line).rstrip()
+        for line in _wrap_by_words(parts, cells, min(INDENT, cells // 4))
+    ]
+    assert fast == measured

@@ -158,7 +158,7 @@ class StreamPane(StreamPaint, can_focus=True):
             del self.by_key[old.key]
         del self.entries[:cut]
         if self.search is not None:  # the rows are the posts found, not the window
-            self.rows.extend(appended)
+            del self.found[: max(0, len(self.found) - self.max_posts)]
             self._rebuild(keep=self._selected)
             return
         gone_ids = {id(e) for e in gone}

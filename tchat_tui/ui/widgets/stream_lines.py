@@ -14,10 +14,11 @@ from collections.abc import Iterable
 from textual.cache import LRUCache
 
 from tchat_tui.ui.stream_entry import StreamEntry
-from tchat_tui.ui.stream_layout import Line, post_parts, wrap
+from tchat_tui.ui.stream_layout import Line, line_count, post_parts, wrap
 
-LAYOUTS = 1024
-"""Wrapped posts kept (a few screens' worth and a drain's new posts; heights are kept apart)."""
+LAYOUTS = 128
+"""Wrapped posts kept: a screen's worth or two (their lists are walked by every full garbage
+collection). Heights are kept apart, for every post in the view."""
 
 
 class StreamLines:
@@ -36,8 +37,9 @@ class StreamLines:
         """Post key -> (version, width, lines)."""
 
     def layout(self, entry: StreamEntry, width: int) -> list[Line]:
-        """The post's lines at this width (one line, uncut, when not wrapping)."""
-        if not self.wrap:
+        """The post's lines at this width (one line, uncut, when not wrapping or before the pane
+        has a width)."""
+        if not self.wrap or width <= 0:
             return [post_parts(entry)]
         key = (entry.key, entry.version, width)
         lines = self._layouts.get(key)
@@ -49,12 +51,15 @@ class StreamLines:
 
     def height(self, entry: StreamEntry) -> int:
         """Lines the post takes at the current width."""
-        if not self.wrap:
+        if not self.wrap or self.width <= 0:
             return 1
         known = self._heights.get(entry.key)
         if known is not None and known[0] == entry.version and known[1] == self.width:
             return known[2]
-        return len(self.layout(entry, self.width))
+        # Only the height: most posts of a flood scroll by without ever being drawn.
+        lines = line_count(post_parts(entry), self.width)
+        self._heights[entry.key] = (entry.version, self.width, lines)
+        return lines
 
     def reset(self, rows: list[StreamEntry], width: int) -> None:
         """Lay out the whole view (a new width, filter or wrap mode; posts trimmed)."""
