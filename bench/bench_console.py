@@ -262,7 +262,8 @@ async def console_run(rate: float, seconds: float, total: int, one_line: bool = 
             if pane.rows:  # the newest post's last line (wrapped: a post takes several)
                 newest = pane.lines.layout(pane.rows[-1], pane.scrollable_content_region.width)
                 tail = "".join(text for text, _ in newest[-1]).strip()
-                out.newest_in_view = last_line.strip() == tail
+                shown = last_line.strip()  # one line a post: cut at the pane's edge
+                out.newest_in_view = bool(shown) and tail.startswith(shown)
             out.lines_per_post = pane.lines.total / max(1, len(pane.rows))
             out.total_posts = out.produced
     finally:

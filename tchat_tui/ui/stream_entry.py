@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from tchat_tui.domain.chat_post import ChatPost
@@ -152,4 +154,11 @@ def matches(entry: StreamEntry, flt: StreamFilter, current_question: int | None)
 
 def local_time(moment: datetime) -> str:
     """A post time as the host reads it: HH:MM:SS in local time."""
-    return moment.astimezone().strftime("%H:%M:%S")
+    return _clock_time(int(moment.timestamp()))
+
+
+@lru_cache(maxsize=4096)
+def _clock_time(second: int) -> str:
+    # Every post's header is laid out when it arrives, and again when drawn: `astimezone()` looks
+    # the zone up each time (a few times slower than `localtime`, which gives the same clock).
+    return time.strftime("%H:%M:%S", time.localtime(second))

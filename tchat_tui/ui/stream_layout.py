@@ -87,7 +87,7 @@ def wrap(parts: Line, width: int, indent: int = INDENT) -> list[Line]:
     spaces. At least one line."""
     width = max(1, width)
     indent = min(indent, width // 4)
-    plain = "".join(text for text, _ in parts)
+    plain = "".join([text for text, _ in parts])
     if not parts or not terminal_text.single_cell(plain):
         return _wrap_by_words(parts, width, indent)
     lines: list[Line] = []
@@ -119,7 +119,7 @@ def line_count(parts: Line, width: int, indent: int = INDENT) -> int:
     """How many lines `wrap` lays the parts out on (without building them, for one-cell text)."""
     width = max(1, width)
     indent = min(indent, width // 4)
-    plain = "".join(text for text, _ in parts)
+    plain = "".join([text for text, _ in parts])
     if not parts or not terminal_text.single_cell(plain):
         return len(_wrap_by_words(parts, width, indent))
     return len(line_breaks(plain, width, indent))

@@ -54,6 +54,24 @@ _SINGLE_CELL = frozenset(
 made only of them is measured by counting."""
 
 
+def _character_class(chars: frozenset[str]) -> str:
+    """A regex character class body for the characters, as ranges."""
+    points = sorted(map(ord, chars))
+    spans: list[list[int]] = []
+    for p in points:
+        if spans and p == spans[-1][1] + 1:
+            spans[-1][1] = p
+        else:
+            spans.append([p, p])
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in spans
+    )
+
+
+_NOT_SINGLE_CELL = re.compile(f"[^{_character_class(_SINGLE_CELL)}]")
+
+
 def drawable(text: str) -> str:
     """The text with its emoji sequences in the form every terminal draws at Rich's width."""
     if text.isascii() or _UNSTABLE.search(text) is None:
@@ -63,7 +81,7 @@ def drawable(text: str) -> str:
 
 def single_cell(text: str) -> bool:
     """Whether every character of the text takes one cell on its own (its width is its length)."""
-    return text.isascii() or _SINGLE_CELL.issuperset(text)
+    return text.isascii() or _NOT_SINGLE_CELL.search(text) is None
 
 
 def clusters(text: str) -> list[str]:

@@ -15,7 +15,7 @@ import uuid
 import pytest
 from rich.cells import cell_len
 
-from tchat_tui.ui.terminal_text import chop, clusters, cut, drawable, width
+from tchat_tui.ui.terminal_text import chop, clusters, cut, drawable, single_cell, width
 
 WIDTHS = [
     # name, as written, tmux 3.3a draws, Rich measures, drawable form, its width everywhere
@@ -117,3 +117,14 @@ def test_cutting_never_splits_a_character(text: str, cells: int) -> None:
     head = cut(text, cells)
     assert text.startswith(head) and width(head) <= cells
     assert set(clusters(head)) <= whole
+
+
+def test_text_counted_by_length_is_one_cell_a_character() -> None:
+    """`single_cell` (the wrap's fast path, which counts instead of measuring) only says yes for
+    text whose width is its length, character by character."""
+    for point in range(0x20, 0x3100):
+        ch = chr(point)
+        if single_cell(ch) and point != 0x7F:
+            assert cell_len(ch) == 1 and cell_len("a" + ch + "b") == 3, hex(point)
+    assert single_cell("répit, l'écoute — merci… ↩ ⏎ ★ ✓ ‼")
+    assert not single_cell("e\u0301") and not single_cell("中") and not single_cell("👍")
