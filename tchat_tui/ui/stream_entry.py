@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from tchat_tui.domain.chat_post import ChatPost
+from tchat_tui.domain.post_search import PostSearch
 from tchat_tui.ui.safe import one_line
 
 
@@ -150,6 +151,11 @@ def matches(entry: StreamEntry, flt: StreamFilter, current_question: int | None)
     if flt is StreamFilter.STARRED:
         return entry.starred
     return entry.flagged
+
+
+def found_by(search: PostSearch, e: StreamEntry) -> bool:
+    """Whether a post in the pane is one the search finds (as the store's search would)."""
+    return search.matches(e.raw_text, e.handle, e.name, e.question_number, e.answers)
 
 
 def local_time(moment: datetime) -> str:

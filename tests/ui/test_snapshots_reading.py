@@ -45,7 +45,9 @@ READING = [
 class TestWrappedStream:
     """Every post whole, wrapped to the pane's width."""
 
-    @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+    @pytest.mark.parametrize(
+        "size", [(80, 24), (120, 40), (200, 50)], ids=["80x24", "120x40", "200x50"]
+    )
     def test_wrapped_stream(self, snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
         """Long replies wrapped whole ('↩ @author'), emoji sequences, a long link; cursor on 121."""
 

@@ -117,3 +117,14 @@ async def test_search_by_handle_and_word_and_nothing_found(make_app: Any) -> Non
         await pilot.pause()
         assert not pane.rows
         assert "No post found for “zzzz”" in shown_text(screen)[0]
+
+
+async def test_slash_in_the_composer_is_typed_not_a_search(make_app: Any) -> None:
+    """'/' searches from the stream; in the composer it is a character (links have many)."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, len(CHAT))
+        await pilot.press("i", *"https://e.x/a", "escape")
+        await pilot.pause()
+        assert main_screen(pilot).composer.draft.value == "https://e.x/a"
+        assert main_screen(pilot).stream.search is None

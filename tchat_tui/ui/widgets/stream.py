@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.reactive import var
 
 from tchat_tui.domain.post_search import PostSearch
-from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter, matches
+from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter, found_by, matches
 from tchat_tui.ui.widgets.stream_lines import StreamLines
 from tchat_tui.ui.widgets.stream_paint import StreamPaint
 
@@ -21,11 +21,6 @@ MAX_POSTS = 5000
 TRIM_STEP = 500
 WHEEL_STEP = 3
 """Posts the cursor moves per notch of the mouse wheel."""
-
-
-def found_by(search: PostSearch, e: StreamEntry) -> bool:
-    """Whether a post in the pane is one the search finds (as the store's search would)."""
-    return search.matches(e.raw_text, e.handle, e.name, e.question_number, e.answers)
 
 
 class StreamPane(StreamPaint, can_focus=True):
@@ -55,8 +50,15 @@ class StreamPane(StreamPaint, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home", "first", "First", show=False),
         Binding("end,G", "last", "Newest", show=False),
-        Binding("w", "toggle_wrap", "Wrap/one line", id="toggle-wrap", show=False),
-        Binding("escape", "clear_search", "Clear search", id="clear-search", show=False),
+        Binding(
+            "w",
+            "toggle_wrap",
+            "Wrap",
+            id="toggle-wrap",
+            show=False,
+            tooltip="Whole posts, wrapped, or one line a post",
+        ),
+        Binding("escape", "clear_search", "Clear the search", id="clear-search", show=False),
     ]
 
     class Selected(Message):
