@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
+from tchat_tui.ui.modals.search_prompt import SearchPrompt
 from tests.factories import make_post
 from tests.ui.conftest import CHAT
 from tests.ui.test_snapshots import put_cursor, ready
@@ -61,3 +63,24 @@ class TestWrappedStream:
             await pilot.pause(0.1)
 
         assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
+
+    def test_search_results(self, snap_compare: Any, make_app: Any) -> None:
+        """'/' then 'Q1': question 1 and its answers; the title says what was found."""
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            screen = await ready(pilot)
+            screen.session.runner.posts(READING)
+            while len(screen.stream.rows) < len(CHAT) + len(READING):
+                await pilot.pause(0.05)
+            await pilot.press("slash")
+            while not (
+                isinstance(pilot.app.screen, SearchPrompt) and pilot.app.screen.query(Input)
+            ):
+                await pilot.pause(0.02)
+            await pilot.press("Q", "1", "enter")
+            while screen.stream.search is None:
+                await pilot.pause(0.02)
+            screen.refresh_panes()
+            await pilot.pause(0.1)
+
+        assert snap_compare(make_app(), terminal_size=(120, 40), run_before=run_before)
