@@ -19,15 +19,15 @@ from tests.factories import make_post
     [
         ("Q3", (), (), (3,)),
         ("a2 répit", ("répit",), (), (2,)),
-        ("@Claire ÉCOUTE", ("écoute",), ("claire",), ()),
+        ("@Claire ÉCOUTE", ("ÉCOUTE",), ("Claire",), ()),
         ("  ", (), (), ()),
-        ("Q3x", ("q3x",), (), ()),
+        ("Q3x", ("Q3x",), (), ()),
     ],
 )
 def test_parse(
     typed: str, words: tuple[str, ...], handles: tuple[str, ...], questions: tuple[int, ...]
 ) -> None:
-    """Q<n>/A<n> are question numbers, @x a handle, the rest words (case folded)."""
+    """Q<n>/A<n> are question numbers, @x a handle, the rest words (kept as typed)."""
     s = PostSearch.parse(typed)
     assert (s.words, s.handles, s.questions) == (words, handles, questions)
     assert s.empty == (not (words or handles or questions))
@@ -39,6 +39,8 @@ POSTS = [
     ("3", "@claire_morel oui, l'écoute #T", "marc", None, 3),
     ("4", "A2 la paperasse #T", "Claire_B", None, 2),
     ("5", "nothing to see #T", "zed", None, None),
+    ("6", "Die Straße, 100% sicher #T", "clairexmorel", None, None),
+    ("7", "ÉCOUTE! #T", "x_y", None, None),
 ]
 
 
@@ -63,11 +65,20 @@ def store(tmp_path: Path) -> tuple[Store, int]:
     [
         ("Q3", ["1", "2", "3"]),
         ("A2", ["4"]),
-        ("écoute", ["2", "3"]),  # 'Écoute' too: Unicode case folding
-        ("@claire", ["2", "3", "4"]),  # the author's handle, or mentioned
+        ("écoute", ["2", "3", "7"]),  # 'Écoute' too: Unicode case folding
+        ("@claire", ["2", "3", "4", "6"]),  # the author's handle, or mentioned
         ("@claire Q3", ["2", "3"]),
         ("claire paperasse", ["4"]),
         ("absent", []),
+        ("claire_m", ["2", "3"]),  # '_' is a character, not LIKE's wildcard
+        ("100%", ["6"]),
+        ("0%s", []),
+        ("strasse", []),  # an ASCII term folds A-Z only, in SQL and in memory alike
+        ("straße", ["6"]),
+        ("STRAẞE", ["6"]),  # casefolded: 'strasse' both sides
+        ("Écoute", ["2", "3", "7"]),
+        ("ecoute", []),
+        ("@x_y", ["7"]),
     ],
 )
 def test_store_search_agrees_with_matches(
