@@ -168,9 +168,13 @@ class StreamPane(StreamPaint, can_focus=True):
         n = 0
         while n < len(rows) and id(rows[n]) in gone_ids:
             n += 1
+        self.lines.drop_front(rows[:n])
         del rows[:n]
         rows.extend(appended)
-        self.lines.reset(rows, self._width)
+        if self.lines.width == self._width:
+            self.lines.extend(appended)
+        else:
+            self.lines.reset(rows, self._width)
         if self.follow:
             self.cursor = len(rows) - 1
         elif self._selected is not None and id(self._selected) in gone_ids:
@@ -230,12 +234,9 @@ class StreamPane(StreamPaint, can_focus=True):
         if self.stream_filter is StreamFilter.CURRENT:
             self._rebuild(keep=self._selected)
 
-    def _visible_set(self) -> set[int]:
-        return {id(e) for e in self.rows}
-
     def update_contains(self, entry: StreamEntry) -> bool:
         """Whether the entry is currently in the view."""
-        return id(entry) in self._visible_set()
+        return any(e is entry for e in self.rows)
 
     def _rebuild(self, keep: StreamEntry | None) -> None:
         shown = self._filter()

@@ -88,6 +88,21 @@ class StreamLines:
             at += height(entry)
         self.total = at
 
+    def drop_front(self, gone: list[StreamEntry]) -> None:
+        """The first posts of the view left it (the pane trimmed its window): the others move up.
+        Heights are kept; no post is laid out again (a flood trims every 500 posts)."""
+        n = len(gone)
+        if not self.wrap:
+            self.total -= n
+            return
+        if not n:
+            return
+        shift = self.starts[n] if n < len(self.starts) else self.total
+        self.starts = [at - shift for at in self.starts[n:]]
+        self.total -= shift
+        for entry in gone:
+            self._heights.pop(entry.key, None)
+
     def row_at(self, line: int) -> int:
         """The index of the post shown on this line of the view."""
         if not self.wrap:

@@ -82,7 +82,9 @@ class StreamPaint(ScrollView):
         if strip is None:
             # Segments straight from the parts with pre-combined styles: no markup parsing, no
             # per-line style arithmetic. A flood scrolls the whole view every tick.
-            parts = self.lines.layout(entry, width)[sub]
+            layout = self.lines.layout(entry, width)
+            # A resize reaches the pane (and lays it out again) just after this paint, at worst.
+            parts = layout[sub] if sub < len(layout) else []
             segments = [Segment(text, self._line_style(name, selected)) for text, name in parts]
             fill = self._line_style("", selected)
             strip = Strip(segments).crop_extend(0, width, fill)
