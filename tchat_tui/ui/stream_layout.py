@@ -81,6 +81,40 @@ def post_parts(entry: StreamEntry) -> Line:
     return parts
 
 
+def post_plain(entry: StreamEntry) -> str:
+    """`post_parts` as one string, built without the parts (faster: a flood measures every new
+    post to know its height; tests check that the two agree)."""
+    mark = PROMO_MARKS.get(entry.promo_level)
+    head = [
+        local_time(entry.created_at),
+        " ★" if entry.starred else "  ",
+        ("✓" if entry.allowed else mark[0]) if mark else " ",
+        " ",
+    ]
+    badge = ROLE_BADGES.get(entry.role)
+    if badge:
+        head.append(badge + " ")
+    head.append("@" + entry.handle)
+    if entry.question_number is not None:
+        head.append(f" Q{entry.question_number}")
+    if entry.answers is not None:
+        head.append(f" A{entry.answers}")
+    if entry.audience:
+        head.append(" ?")
+    if entry.is_repost:
+        head.append(" RT")
+    if entry.dry_run:
+        head.append(" [dry-run]")
+    head.append("  ")
+    text = entry.text
+    if entry.reply:
+        mentions, text = collapse_mentions(text)
+        if mentions:
+            head.append(mentions + " ")
+    head.append(terminal_text.drawable(text))
+    return "".join(head)
+
+
 def wrap(parts: Line, width: int, indent: int = INDENT) -> list[Line]:
     """The parts laid out on lines of at most `width` cells, broken between words (a word
     longer than a line is cut between characters); lines after the first start with `indent`
@@ -115,13 +149,14 @@ def wrap(parts: Line, width: int, indent: int = INDENT) -> list[Line]:
     return lines
 
 
-def line_count(parts: Line, width: int, indent: int = INDENT) -> int:
-    """How many lines `wrap` lays the parts out on (without building them, for one-cell text)."""
+def line_count(entry: StreamEntry, width: int, indent: int = INDENT) -> int:
+    """How many lines `wrap` lays the post out on (counted, without building the lines, when
+    its every character is one cell wide)."""
     width = max(1, width)
     indent = min(indent, width // 4)
-    plain = "".join([text for text, _ in parts])
-    if not parts or not terminal_text.single_cell(plain):
-        return len(_wrap_by_words(parts, width, indent))
+    plain = post_plain(entry)
+    if not terminal_text.single_cell(plain):
+        return len(_wrap_by_words(post_parts(entry), width, indent))
     return len(line_breaks(plain, width, indent))
 
 

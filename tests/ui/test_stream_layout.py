@@ -8,8 +8,17 @@ from datetime import UTC, datetime
 import pytest
 
 from tchat_tui.ui.stream_entry import StreamEntry
-from tchat_tui.ui.stream_layout import INDENT, _wrap_by_words, collapse_mentions, post_parts, wrap
+from tchat_tui.ui.stream_layout import (
+    INDENT,
+    _wrap_by_words,
+    collapse_mentions,
+    line_count,
+    post_parts,
+    post_plain,
+    wrap,
+)
 from tchat_tui.ui.terminal_text import width
+from tchat_tui.ui.widgets.stream_lines import StreamLines
 
 LONG = (
     "@marc_dlr @claire_morel A1: Je suis à la retraite depuis deux ans et je m'occupe de ma mère "
@@ -115,3 +124,52 @@ def test_the_fast_wrap_breaks_where_the_measured_one_does(seed: int) -> None:
         for line in _wrap_by_words(parts, cells, min(INDENT, cells // 4))
     ]
     assert fast == measured
+
+
+@pytest.mark.parametrize("wrapping", [True, False])
+def test_line_starts_after_trimming_and_appending_are_those_of_a_fresh_layout(
+    wrapping: bool,
+) -> None:
+    """Trimming the window and appending posts keeps each post's first line where laying the
+    whole view out again would put it (the pane does the former under a flood)."""
+    rng = random.Random(7)
+    posts = []
+    for i in range(60):
+        e = entry(" ".join("mot" * rng.randrange(1, 4) for _ in range(rng.randrange(1, 40))))
+        e.key = f"x:{i}"
+        posts.append(e)
+    lines = StreamLines()
+    lines.wrap = wrapping
+    lines.reset(posts[:40], 50)
+    lines.drop_front(posts[:15])
+    lines.extend(posts[40:])
+    fresh = StreamLines()
+    fresh.wrap = wrapping
+    fresh.reset(posts[15:], 50)
+    assert (lines.starts, lines.total) == (fresh.starts, fresh.total)
+    for i in range(len(posts) - 15):
+        start, height = lines.span(i)
+        assert lines.row_at(start) == i and lines.row_at(start + height - 1) == i
+        assert height == len(lines.layout(posts[15 + i], 50))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_plain_post_is_its_parts_joined(seed: int) -> None:
+    """`post_plain` (heights under a flood) says what `post_parts` (drawing) says, and both count
+    the same lines."""
+    rng = random.Random(seed)
+    e = entry(rng.choice(["@a @b hi there", "A1 naps", "⚜\ufe0f 👍🏽 é", "@x", LONG]))
+    e.reply = rng.random() < 0.5
+    e.starred = rng.random() < 0.5
+    e.promo_level = rng.choice(["none", "amber", "red"])
+    e.allowed = rng.random() < 0.5
+    e.role = rng.choice(["participant", "host", "guest", "co-moderator"])
+    e.question_number = rng.choice([None, 3])
+    e.answers = rng.choice([None, 2])
+    e.audience = rng.random() < 0.5
+    e.answered = rng.random() < 0.5
+    e.is_repost = rng.random() < 0.3
+    e.dry_run = rng.random() < 0.3
+    assert post_plain(e) == "".join(t for t, _ in post_parts(e))
+    for cells in (15, 40, 80):
+        assert line_count(e, cells) == len(wrap(post_parts(e), cells))

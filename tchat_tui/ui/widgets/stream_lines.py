@@ -57,7 +57,7 @@ class StreamLines:
         if known is not None and known[0] == entry.version and known[1] == self.width:
             return known[2]
         # Only the height: most posts of a flood scroll by without ever being drawn.
-        lines = line_count(post_parts(entry), self.width)
+        lines = line_count(entry, self.width)
         self._heights[entry.key] = (entry.version, self.width, lines)
         return lines
 
