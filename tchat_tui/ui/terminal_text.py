@@ -22,6 +22,7 @@ tones and tag characters are left out, so 🧑‍⚕️ is shown as its parts �
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -44,14 +45,20 @@ _SINGLE_CELL_RANGES = [
     (0x2300, 0x23FF),  # technical (⏎)
     (0x2500, 0x27BF),  # box drawing, shapes, symbols (★ ✓ ⚜)
 ]
-_SINGLE_CELL = frozenset(
-    ch
-    for low, high in _SINGLE_CELL_RANGES
-    for ch in map(chr, range(low, high + 1))
-    if cell_len(ch) == 1 and unicodedata.category(ch) not in ("Mn", "Me", "Cf", "Cc", "Co", "Cn")
-)
-"""Characters one cell wide that stand alone (no combining mark, no format character): a text
-made only of them is measured by counting."""
+
+
+@functools.cache
+def single_cell_characters() -> frozenset[str]:
+    """Characters one cell wide that stand alone (no combining mark, no format character): a text
+    made only of them is measured by counting. Built on first use (tens of milliseconds), after
+    the console's first frame."""
+    return frozenset(
+        ch
+        for low, high in _SINGLE_CELL_RANGES
+        for ch in map(chr, range(low, high + 1))
+        if cell_len(ch) == 1
+        and unicodedata.category(ch) not in ("Mn", "Me", "Cf", "Cc", "Co", "Cn")
+    )
 
 
 def _character_class(chars: frozenset[str]) -> str:
@@ -69,7 +76,9 @@ def _character_class(chars: frozenset[str]) -> str:
     )
 
 
-_NOT_SINGLE_CELL = re.compile(f"[^{_character_class(_SINGLE_CELL)}]")
+@functools.cache
+def _not_single_cell() -> re.Pattern[str]:
+    return re.compile(f"[^{_character_class(single_cell_characters())}]")
 
 
 def drawable(text: str) -> str:
@@ -81,7 +90,7 @@ def drawable(text: str) -> str:
 
 def single_cell(text: str) -> bool:
     """Whether every character of the text takes one cell on its own (its width is its length)."""
-    return text.isascii() or _NOT_SINGLE_CELL.search(text) is None
+    return text.isascii() or _not_single_cell().search(text) is None
 
 
 def clusters(text: str) -> list[str]:
