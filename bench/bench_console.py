@@ -1,6 +1,6 @@
 """The console under a flood: 1,000 posts/s for 10 s while the host types, against the same app idle.
 
-Run: .venv/bin/python bench/bench_console.py [--rate 1000] [--seconds 10] [--total 100000]
+Run: .venv/bin/python bench/bench_console.py [--rate 1000] [--seconds 10] [--total 100000] [--one-line]
 
 Prints posts produced / stored / delivered to the screen, key-to-frame latency p50/p95 flooded and idle
 (ratio), frames per second, RSS after 100,000 posts, and the time to the first painted screen beside a
@@ -120,6 +120,8 @@ class Run:
     delivered: int = 0
     in_pane: int = 0
     newest_in_view: bool = False
+    lines_per_post: float = 0.0
+    """Lines the view's posts take on average (1.0: one line a post)."""
     """At the end, the view's last line shows the newest post (the view followed the flood)."""
     rss_empty: float = 0.0
     rss_full: float = 0.0
@@ -127,7 +129,7 @@ class Run:
     stepped_aside_s: float = 0.0
 
 
-async def console_run(rate: float, seconds: float, total: int) -> Run:
+async def console_run(rate: float, seconds: float, total: int, one_line: bool = False) -> Run:
     """Open the console on a fresh database, type into the composer, flood it when rate > 0."""
     # The console's Textual settings (TEXTUAL_FPS) before Textual loads, as the CLI does.
     importlib.import_module("tchat_tui.ui")
@@ -188,6 +190,8 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
             while not screen.ready:  # the database opens in a worker, as the host sees it
                 await pilot.pause(0.02)
             await pilot.pause(0.5)
+            if one_line:
+                screen.stream.action_toggle_wrap()
             screen.composer.draft.focus()
             await pilot.pause(0.2)
             gc.collect()
@@ -255,7 +259,12 @@ async def console_run(rate: float, seconds: float, total: int) -> Run:
             out.in_pane = len(screen.stream.entries)
             pane = screen.stream
             last_line = pane.render_line(pane.scrollable_content_region.height - 1).text
-            out.newest_in_view = bool(pane.rows) and pane.rows[-1].text[:20] in last_line
+            if pane.rows:  # the newest post's last line (wrapped: a post takes several)
+                newest = pane.lines.layout(pane.rows[-1], pane.scrollable_content_region.width)
+                tail = "".join(text for text, _ in newest[-1]).strip()
+                shown = last_line.strip()  # one line a post: cut at the pane's edge
+                out.newest_in_view = bool(shown) and tail.startswith(shown)
+            out.lines_per_post = pane.lines.total / max(1, len(pane.rows))
             out.total_posts = out.produced
     finally:
         gc.callbacks.remove(on_gc)
@@ -335,6 +344,9 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=2, help="idle/flood rounds, samples pooled")
     p.add_argument("--startup-runs", type=int, default=7)
     p.add_argument("--startup-only", action="store_true", help="measure the start-up only")
+    p.add_argument(
+        "--one-line", action="store_true", help="one line a post (the 'w' key) instead of wrapped"
+    )
     p.add_argument("--child", choices=("minimal", "console"), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
@@ -354,14 +366,17 @@ def flood_figures(args: argparse.Namespace) -> None:
     for r in range(args.rounds):  # alternate, so a busy moment on the machine hits both sides
         # The first flood also goes on to `total` posts for the memory figure: first, so that
         # its "empty" RSS is that of a fresh process.
-        floods.append(asyncio.run(console_run(args.rate, args.seconds, 0 if r else args.total)))
-        idles.append(asyncio.run(console_run(0, args.seconds, 0)))
+        total = 0 if r else args.total
+        floods.append(asyncio.run(console_run(args.rate, args.seconds, total, args.one_line)))
+        idles.append(asyncio.run(console_run(0, args.seconds, 0, args.one_line)))
     idle, flood = pooled(idles), pooled(floods)
     i50, i95 = pct(idle.latencies_ms, 0.5), pct(idle.latencies_ms, 0.95)
     f50, f95 = pct(flood.latencies_ms, 0.5), pct(flood.latencies_ms, 0.95)
     print(
         f"flood: {args.rate:.0f} posts/s for {args.seconds:.0f} s, typing a key every 50 ms;"
-        f" {args.rounds} rounds against the same app idle, samples pooled"
+        f" {args.rounds} rounds against the same app idle, samples pooled;"
+        f" {'one line a post' if args.one_line else 'posts wrapped'}"
+        f" ({flood.lines_per_post:.2f} lines a post in the view)"
     )
     print(
         f"  posts produced {flood.produced}, stored {flood.stored}, delivered to the screen"

@@ -25,6 +25,7 @@ from tchat_tui.store.errors import StoreError
 from tchat_tui.store.moderation import ModerationTable
 from tchat_tui.store.outbox import OutboxTable
 from tchat_tui.store.people import PeopleTable
+from tchat_tui.store.post_search import PostSearchTable
 from tchat_tui.store.posts import PostsTable
 from tchat_tui.store.precheck import check_identity, database_error, prepare_folder
 from tchat_tui.store.promo_state import PromoStateTable
@@ -87,6 +88,7 @@ class Store(
     PeopleTable,
     AcknowledgedTable,
     SharingTable,
+    PostSearchTable,
     Connection,
 ):
     """A chat database. Thread-safe: one connection guarded by a lock, one transaction per batch."""

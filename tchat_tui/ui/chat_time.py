@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from tchat_tui.domain.chat_zone import machine_zone, zone_label
 from tchat_tui.ui.pacing import span
@@ -34,7 +35,14 @@ def show_times_in(zone: tzinfo) -> None:
 
 def clock_time(moment: datetime) -> str:
     """A moment as the chat's clock reads it: 'HH:MM:SS' in the chat's zone."""
-    return moment.astimezone(ShownZone.get()).strftime("%H:%M:%S")
+    return _clock_time(int(moment.timestamp()), ShownZone.get())
+
+
+@lru_cache(maxsize=4096)
+def _clock_time(second: int, zone: tzinfo) -> str:
+    # Every post's header is laid out when it arrives, and again when drawn: converting to the
+    # zone each time costs a flood more than this cache (one entry per second shown).
+    return datetime.fromtimestamp(second, zone).strftime("%H:%M:%S")
 
 
 def day_and_time(moment: datetime) -> str:

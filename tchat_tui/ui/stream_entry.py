@@ -1,4 +1,4 @@
-"""One line of the stream: what the screen keeps about a post, and how that line looks."""
+"""A post as the stream keeps it: what the screen knows about it, and the stream's filters."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from rich.text import Text
-
 from tchat_tui.domain.chat_post import ChatPost
+from tchat_tui.domain.post_search import PostSearch
 from tchat_tui.ui.chat_time import clock_time
 from tchat_tui.ui.safe import one_line
 
@@ -58,6 +57,8 @@ class StreamEntry:
     starred: bool = False
     hidden: bool = False
     is_repost: bool = False
+    reply: bool = False
+    """A reply: its leading mentions are the network's, collapsed in the stream."""
     outgoing: bool = False
     dry_run: bool = False
     first_timer: bool = False
@@ -99,6 +100,7 @@ class StreamEntry:
             promo_level=cp.promo_level,
             promo_reasons=tuple(cp.promo_reasons),
             is_repost=p.is_repost,
+            reply=p.reply_to_id is not None,
             outgoing=cp.outgoing,
             dry_run=cp.dry_run,
         )
@@ -128,6 +130,7 @@ class StreamEntry:
             starred=bool(row.get("starred")),
             hidden=bool(row.get("hidden")),
             is_repost=bool(row.get("is_repost")),
+            reply=bool(row.get("reply_to_key")),
             outgoing=bool(row.get("outgoing")),
             dry_run=bool(row.get("dry_run")),
         )
@@ -151,47 +154,11 @@ def matches(entry: StreamEntry, flt: StreamFilter, current_question: int | None)
     return entry.flagged
 
 
+def found_by(search: PostSearch, e: StreamEntry) -> bool:
+    """Whether a post in the pane is one the search finds (as the store's search would)."""
+    return search.matches(e.raw_text, e.handle, e.name, e.question_number, e.answers)
+
+
 def local_time(moment: datetime) -> str:
     """A post time as the host reads it: HH:MM:SS in the chat's time zone."""
     return clock_time(moment)
-
-
-def line_parts(entry: StreamEntry) -> list[tuple[str, str]]:
-    """The one-line view of a post as (text, style) parts: time, marks, badge, author, link, text."""
-    parts: list[tuple[str, str]] = [(local_time(entry.created_at), "dim"), (" ", "")]
-    parts.append(("★" if entry.starred else " ", "bold yellow"))
-    mark = PROMO_MARKS.get(entry.promo_level)
-    if mark and not entry.allowed:
-        parts.append(mark)
-    elif mark:
-        parts.append(("✓", "green"))
-    else:
-        parts.append((" ", ""))
-    parts.append((" ", ""))
-    badge = ROLE_BADGES.get(entry.role)
-    if badge:
-        parts.append((f"{badge} ", ROLE_STYLES[entry.role]))
-    parts.append((f"@{entry.handle}", ROLE_STYLES.get(entry.role, "bold")))
-    if entry.first_timer:
-        parts.append((" ✦", "bold green"))
-    if entry.question_number is not None:
-        parts.append((f" Q{entry.question_number}", "bold reverse magenta"))
-    if entry.answers is not None:
-        parts.append((f" A{entry.answers}", "bold green"))
-    if entry.audience:
-        parts.append((" ?", "dim magenta" if entry.answered else "bold magenta"))
-    if entry.is_repost:
-        parts.append((" RT", "dim"))
-    if entry.dry_run:
-        parts.append((" [dry-run]", "italic yellow"))
-    parts.append(("  ", ""))
-    parts.append((entry.text, ""))
-    return parts
-
-
-def stream_line(entry: StreamEntry) -> Text:
-    """The one-line view of a post as Rich Text (the stream pane renders the same parts)."""
-    line = Text(no_wrap=True, overflow="ellipsis")
-    for text, style in line_parts(entry):
-        line.append(text, style)
-    return line

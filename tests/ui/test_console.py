@@ -9,7 +9,8 @@ from textual.pilot import Pilot
 
 from tchat_tui.ui.app import ChatApp
 from tchat_tui.ui.screens.main import MainScreen
-from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter, stream_line
+from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter
+from tchat_tui.ui.stream_layout import stream_line
 from tchat_tui.ui.widgets.stream import StreamPane
 from tests.factories import make_post
 from tests.ui.conftest import CHAT, opened, settle

@@ -16,7 +16,7 @@ from tchat_tui.ui.app import ChatApp
 from tchat_tui.ui.chat_time import ShownZone
 from tchat_tui.ui.modals.action_log import ActionLog
 from tchat_tui.ui.screens.main import MainScreen
-from tchat_tui.ui.stream_entry import line_parts
+from tchat_tui.ui.stream_layout import header_parts
 from tchat_tui.ui.widgets.panes import ChatHeader, PostDetail
 from tchat_tui.ui.widgets.queue import QuestionQueue
 from tests.factories import T0
@@ -59,7 +59,7 @@ async def test_times_on_screen_are_in_the_chat_zone(make_app: Any) -> None:
         await settle(pilot, len(CHAT))
         screen = main_of(app)
         first = screen.stream.by_key["x:100"]
-        assert line_parts(first)[0][0] == "13:00:00"
+        assert header_parts(first)[0][0] == "13:00:00"
         screen.stream.move_cursor(0)
         screen.refresh_panes()
         await pilot.pause(0.1)
@@ -81,7 +81,7 @@ async def test_the_action_log_and_the_stream_agree_during_a_replay(make_app: Any
         screen.stream.move_cursor(screen.stream.rows.index(newest))
         await pilot.press("s")
         assert newest.starred
-        stream_time = line_parts(newest)[0][0]
+        stream_time = header_parts(newest)[0][0]
         assert stream_time == "13:11:42"
         await pilot.press("ctrl+l")
         while not app.screen.query("#action-table"):
@@ -122,7 +122,7 @@ async def test_the_machine_zone_when_no_plan_gives_one(
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot, len(CHAT))
         screen = main_of(app)
-        assert line_parts(screen.stream.by_key["x:100"])[0][0] == "19:00:00"
+        assert header_parts(screen.stream.by_key["x:100"])[0][0] == "19:00:00"
         screen.refresh_panes()
         await pilot.pause(0.1)
         assert line(screen.query_one(ChatHeader), 1).startswith("19:11 CET")

@@ -1,4 +1,4 @@
-"""The people pane (`w`): who is still waiting, first-timers marked there and in the stream, open
+"""The people pane (`P`): who is still waiting, first-timers marked there and in the stream, open
 audience questions with their age, acknowledgements stored for every console."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from tchat_tui.domain.post import Role
 from tchat_tui.store.database import Store
 from tchat_tui.ui.modals.people import PeopleScreen, age_text
 from tchat_tui.ui.screens.main import MainScreen
-from tchat_tui.ui.stream_entry import line_parts
+from tchat_tui.ui.stream_layout import header_parts
 from tests.factories import make_post
 from tests.ui.conftest import CHAT, settle
 
@@ -60,8 +60,8 @@ async def ready(pilot: Pilot[Any]) -> MainScreen:
 
 
 async def open_people(pilot: Pilot[Any]) -> PeopleScreen:
-    """Press w and wait for the pane's first read."""
-    await pilot.press("w")
+    """Press P and wait for the pane's first read."""
+    await pilot.press("P")
     for _ in range(200):
         screen = pilot.app.screen
         if isinstance(screen, PeopleScreen) and screen.people is not None:
@@ -81,7 +81,7 @@ async def test_first_timers_in_the_stream(make_app: Any, data_folder: Path) -> N
         marked = {e.handle for e in screen.stream.entries if e.first_timer}
         assert marked == {"bob", "cy", "mallory", "nour", "guest1", "dee", "deals4u", "kim"}
         bob = next(e for e in screen.stream.entries if e.handle == "bob")
-        assert (" ✦", "bold green") in line_parts(bob)
+        assert (" ✦", "bold green") in header_parts(bob)
         from tests.factories import make_post as post
 
         screen.session.runner.posts([post("300", "hello #T", "zed", minute=13)])
@@ -200,7 +200,7 @@ async def test_a_failing_rule_leaves_the_pane_working(
 
 
 async def test_acknowledge_from_the_questions(make_app: Any, data_folder: Path) -> None:
-    """In the questions list, `a` marks the highlighted question's author; `w` closes the pane."""
+    """In the questions list, `a` marks the highlighted question's author; `P` closes the pane."""
     app = make_app()
     async with app.run_test(size=(140, 40)) as pilot:
         main = await ready(pilot)
@@ -211,6 +211,6 @@ async def test_acknowledge_from_the_questions(make_app: Any, data_folder: Path) 
         while "x:id-dee" not in main.session.store.acknowledged(main.session.chat_id):
             await pilot.pause(0.05)
         assert list(main.session.store.acknowledged(main.session.chat_id)) == ["x:id-dee"]
-        await pilot.press("w")
+        await pilot.press("P")
         await pilot.pause(0.1)
         assert isinstance(pilot.app.screen, MainScreen)

@@ -1,5 +1,5 @@
 """Who is here for the first time and who is still waiting: the first-timer rule run once per
-console (in a thread), the first-timer mark on the stream's posts, and the people pane (`w`)."""
+console (in a thread), the first-timer mark on the stream's posts, and the people pane (`P`)."""
 
 from __future__ import annotations
 

@@ -79,7 +79,7 @@ class PeopleScreen(ModalScreen[None]):
     PeopleScreen #people-keys { height: 1; color: $text-muted; }
     """
     BINDINGS = [
-        Binding("escape,q,w", "dismiss(None)", "Close", id="people-close"),
+        Binding("escape,q,P", "dismiss(None)", "Close", id="people-close"),
         Binding("a,space", "acknowledge", "Acknowledged", id="people-acknowledge"),
     ]
 

@@ -60,6 +60,9 @@ CONSOLE_BINDINGS: list[BindingType] = [
         )
         for k, f in FILTER_KEYS.items()
     ],
+    Binding(
+        "slash", "search", "Search", id="search", tooltip="Search the chat: words, @handle, Q3"
+    ),
     Binding("n", "do('next_question')", "Next Q", id="next-question"),
     Binding("q", "do('focus_queue')", "Queue", id="queue", tooltip="Go to the question queue"),
     Binding("i", "compose", "Write", id="compose"),
@@ -74,7 +77,7 @@ CONSOLE_BINDINGS: list[BindingType] = [
     ),
     Binding("ctrl+l", "action_log", "Log", id="action-log", tooltip="Moderator action log"),
     Binding(
-        "w",
+        "P",
         "people",
         "People",
         id="people",
@@ -128,7 +131,7 @@ def palette_entries(bindings: list[BindingType], templates: Iterable[str]) -> li
         if b.action in seen or b.action.startswith("template_key("):  # listed by name below
             continue
         seen.add(b.action)
-        key = b.key.split(",")[0].replace("question_mark", "?")
+        key = b.key.split(",")[0].replace("question_mark", "?").replace("slash", "/")
         entries.append((b.tooltip or b.description, f"key: {key}", b.action))
     entries += PALETTE_ONLY
     for n, name in enumerate(templates, start=1):
@@ -145,7 +148,8 @@ def _rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
     out = []
     for b in bindings:
         if isinstance(b, Binding):
-            out.append((b.key.replace("question_mark", "?"), b.tooltip or b.description))
+            key = b.key.replace("question_mark", "?").replace("slash", "/")
+            out.append((key, b.tooltip or b.description))
     return out
 
 

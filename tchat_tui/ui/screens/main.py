@@ -21,6 +21,7 @@ from tchat_tui.sources.base import SourceState
 from tchat_tui.ui.actions.moderation import Moderation
 from tchat_tui.ui.actions.people import PeopleKeys
 from tchat_tui.ui.actions.queue_steering import QueueSteering
+from tchat_tui.ui.actions.searching import Searching
 from tchat_tui.ui.actions.sending import Sending
 from tchat_tui.ui.actions.view import Result
 from tchat_tui.ui.focus import focus_now
@@ -39,6 +40,7 @@ from tchat_tui.ui.widgets.composer import Composer
 from tchat_tui.ui.widgets.panes import ChatHeader, PostDetail
 from tchat_tui.ui.widgets.queue import QuestionQueue
 from tchat_tui.ui.widgets.stream import StreamPane
+from tchat_tui.ui.widgets.stream_title import stream_title
 
 DRAIN_INTERVAL = 0.1
 """The workers' queues are drained 10 times a second: one batched update per tick."""
@@ -246,15 +248,8 @@ class MainScreen(ModeratorKeys, SendingKeys, PeopleKeys, Screen[None]):
 
     @property
     def stream_title(self) -> str:
-        """'Stream · filter', plus 'PAUSED · N new' while paused and the cursor's place when it
-        is not following the newest post (the pane has no scrollbar: see StreamPane)."""
-        stream = self.stream
-        title = f"Stream · {stream.stream_filter.value}"
-        if self.paused:
-            title += f" · PAUSED · {self.held_count} new"
-        if not stream.follow and stream.rows:
-            title += f" · post {stream.cursor + 1:,} of {len(stream.rows):,}"
-        return title
+        """The stream's title line (`stream_title`)."""
+        return stream_title(self.stream, self.paused, self.held_count)
 
     def _title_stream(self) -> None:
         # A line of its own rather than a border title: a border doubles the cost of every
@@ -271,7 +266,15 @@ class MainScreen(ModeratorKeys, SendingKeys, PeopleKeys, Screen[None]):
             self._title_follow = self.stream.follow
             self._title_stream()
 
+    @on(StreamPane.ViewChanged)
+    def _view_changed(self) -> None:
+        self._title_stream()
+
     # -- stream actions ----------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        """Search the chat's stored posts; the stream shows what was found until Escape."""
+        Searching(self.session, self.feed, self).ask()
 
     def action_pause(self) -> None:
         """Freeze or unfreeze the stream; posts are stored either way."""

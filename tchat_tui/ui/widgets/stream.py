@@ -1,43 +1,32 @@
-"""The stream pane: a Line API view over a bounded list of posts, with a cursor and filters."""
+"""The stream pane: a Line API view over a bounded list of posts, with a cursor, filters, a search;
+each post wrapped whole (or one line a post)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 
-from rich.segment import Segment
-from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
-from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter, line_parts, matches
-
-
-@lru_cache(maxsize=64)
-def _style(name: str) -> Style:
-    """A parsed Rich style, parsed once."""
-    return Style.parse(name) if name else Style.null()
-
+from tchat_tui.domain.post_search import PostSearch
+from tchat_tui.ui.stream_entry import StreamEntry, StreamFilter, found_by, matches
+from tchat_tui.ui.widgets.stream_lines import StreamLines
+from tchat_tui.ui.widgets.stream_paint import StreamPaint
 
 MAX_POSTS = 5000
 """Posts kept in the pane; older ones are still in the database (the pane is O(window))."""
 TRIM_STEP = 500
 WHEEL_STEP = 3
 """Posts the cursor moves per notch of the mouse wheel."""
-STRIP_CACHE = 256
-"""Rendered lines kept: a few screens' worth. Each Strip is a dozen objects the garbage collector
-walks on every full collection, so the cache stays small (a line re-renders in microseconds)."""
 
 
-class StreamPane(ScrollView, can_focus=True):
-    """Newest posts, one line each; the source's posts arrive in batches from the screen's drain.
+class StreamPane(StreamPaint, can_focus=True):
+    """Newest posts, each wrapped whole (`w`: one line each); the source's posts arrive in batches
+    from the screen's drain. A search (`show_found`) shows the stored posts it found instead of
+    the window, and the new posts it finds; Escape clears it.
 
     No scrollbar: under a flood its thumb moved on every drain and redrawing it cost as much as
     the posts' lines. The screen's stream title says where the cursor is instead ("post 120 of
@@ -61,6 +50,15 @@ class StreamPane(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home", "first", "First", show=False),
         Binding("end,G", "last", "Newest", show=False),
+        Binding(
+            "w",
+            "toggle_wrap",
+            "Wrap",
+            id="toggle-wrap",
+            show=False,
+            tooltip="Whole posts, wrapped, or one line a post",
+        ),
+        Binding("escape", "clear_search", "Clear the search", id="clear-search", show=False),
     ]
 
     class Selected(Message):
@@ -69,6 +67,9 @@ class StreamPane(ScrollView, can_focus=True):
         def __init__(self, entry: StreamEntry | None) -> None:
             super().__init__()
             self.entry = entry
+
+    class ViewChanged(Message):
+        """A search shown or cleared, wrapping turned on or off: the stream's title changes."""
 
     stream_filter: var[StreamFilter] = var(StreamFilter.ALL)
     """Which posts are shown."""
@@ -86,10 +87,15 @@ class StreamPane(ScrollView, can_focus=True):
         self.cursor = -1
         self.follow = True
         """The cursor sits on the newest post and moves with it."""
-        self._cache: LRUCache[tuple[str, int, bool, int], Strip] = LRUCache(STRIP_CACHE)
-        self._styles: dict[tuple[str, bool], Style] = {}
-        self._base: Style | None = None
         self._selected: StreamEntry | None = None
+        self.lines = StreamLines()
+        """Where each row starts, in lines (a wrapped post takes several)."""
+        self.search: PostSearch | None = None
+        """The search shown, if any: the rows are then the posts it found."""
+        self.found: list[StreamEntry] = []
+        """The posts the search found (stored ones, then new ones it finds), oldest first."""
+        self.found_more = False
+        """The store found more posts than it returned (the newest are shown)."""
 
     # -- content -----------------------------------------------------------------------------
 
@@ -100,6 +106,12 @@ class StreamPane(ScrollView, can_focus=True):
     def _filter(self) -> Callable[[StreamEntry], bool]:
         """`shown` for many entries: the filter's reactives are read once, not per entry (a
         reactive read costs more than the test itself, and a flood tests thousands)."""
+        if (search := self.search) is not None:
+            kept = self._filter_without_search()
+            return lambda e: kept(e) and found_by(search, e)
+        return self._filter_without_search()
+
+    def _filter_without_search(self) -> Callable[[StreamEntry], bool]:
         flt, question, muted = self.stream_filter, self.current_question, self.muted
         if flt is StreamFilter.ALL:
             return lambda e: not e.hidden and e.author_key not in muted
@@ -119,12 +131,22 @@ class StreamPane(ScrollView, can_focus=True):
             added += 1
             if shown(entry):
                 appended.append(entry)
+        if self.search is not None:
+            self.found.extend(appended)
         if len(entries) > self.max_posts + TRIM_STEP:
             self._trim(appended)
         elif appended:
             self.rows.extend(appended)
+            if self.lines.width == self._width:
+                self.lines.extend(appended)
+            else:
+                self.lines.reset(self.rows, self._width)
             self._after_change()
         return added
+
+    @property
+    def _width(self) -> int:
+        return self.scrollable_content_region.width
 
     def _trim(self, appended: list[StreamEntry]) -> None:
         """Forget the oldest posts beyond `max_posts`, with the rows that showed them.
@@ -137,13 +159,22 @@ class StreamPane(ScrollView, can_focus=True):
         for old in gone:
             del self.by_key[old.key]
         del self.entries[:cut]
+        if self.search is not None:  # the rows are the posts found, not the window
+            del self.found[: max(0, len(self.found) - self.max_posts)]
+            self._rebuild(keep=self._selected)
+            return
         gone_ids = {id(e) for e in gone}
         rows = self.rows
         n = 0
         while n < len(rows) and id(rows[n]) in gone_ids:
             n += 1
+        self.lines.drop_front(rows[:n])
         del rows[:n]
         rows.extend(appended)
+        if self.lines.width == self._width:
+            self.lines.extend(appended)
+        else:
+            self.lines.reset(rows, self._width)
         if self.follow:
             self.cursor = len(rows) - 1
         elif self._selected is not None and id(self._selected) in gone_ids:
@@ -158,7 +189,37 @@ class StreamPane(ScrollView, can_focus=True):
         if self.shown(entry) != self.update_contains(entry):
             self._rebuild(keep=self._selected)
         else:
+            if self.lines.wrap:  # its height may have changed (an edited text)
+                self.lines.reset(self.rows, self._width)
+                self._set_row_count()
             self.refresh()
+
+    def show_found(self, search: PostSearch, found: list[StreamEntry], more: bool) -> None:
+        """Show the posts a search found (oldest first) and, from now on, the new posts it finds;
+        entries the pane already holds are used as they are (starred, hidden...)."""
+        self.search = search
+        self.found = [self.by_key.get(e.key, e) for e in found]
+        self.found_more = more
+        self.follow = True
+        self._rebuild(keep=None)
+        self.post_message(self.ViewChanged())
+
+    def action_clear_search(self) -> None:
+        """Back to the whole stream, the cursor on the post it was on."""
+        if self.search is None:
+            return
+        self.search = None
+        self.found = []
+        self.found_more = False
+        self._rebuild(keep=self._selected)
+        self.post_message(self.ViewChanged())
+
+    def action_toggle_wrap(self) -> None:
+        """Whole posts, wrapped, or one line a post; the cursor stays on its post."""
+        self.lines.wrap = not self.lines.wrap
+        self._cache.clear()
+        self._rebuild(keep=self._selected)
+        self.post_message(self.ViewChanged())
 
     def refilter(self) -> None:
         """Apply a changed filter, mute list or current question."""
@@ -173,16 +234,15 @@ class StreamPane(ScrollView, can_focus=True):
         if self.stream_filter is StreamFilter.CURRENT:
             self._rebuild(keep=self._selected)
 
-    def _visible_set(self) -> set[int]:
-        return {id(e) for e in self.rows}
-
     def update_contains(self, entry: StreamEntry) -> bool:
         """Whether the entry is currently in the view."""
-        return id(entry) in self._visible_set()
+        return any(e is entry for e in self.rows)
 
     def _rebuild(self, keep: StreamEntry | None) -> None:
         shown = self._filter()
-        self.rows = [e for e in self.entries if shown(e)]
+        source = self.found if self.search is not None else self.entries
+        self.rows = [e for e in source if shown(e)]
+        self.lines.reset(self.rows, self._width)
         if self.follow or keep is None:
             self.cursor = len(self.rows) - 1
         else:
@@ -208,7 +268,7 @@ class StreamPane(ScrollView, can_focus=True):
         pinned exactly). Every scroll of the pane is forced (`force=True`): with `overflow-y:
         hidden` Textual otherwise refuses it and the view would stay on the oldest posts.
         """
-        size = Size(self.size.width, len(self.rows))
+        size = Size(self.size.width, self.lines.total)
         if size != self.virtual_size:
             self.set_reactive(StreamPane.virtual_size, size)
             self._scroll_update(size)
@@ -224,8 +284,12 @@ class StreamPane(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
-        """A new height (a terminal resized, a smaller tmux client attached): keep the newest
-        post on the last line while following, else keep the cursor's post in view."""
+        """A new size (a terminal resized, a smaller tmux client attached): wrap again at the new
+        width; keep the newest post on the last line while following, else the cursor's post in
+        view."""
+        if self.lines.width != self._width:
+            self.lines.reset(self.rows, self._width)
+            self._set_row_count()
         if self.follow:
             self.scroll_end(animate=False, immediate=True, x_axis=False, force=True)
         else:
@@ -258,12 +322,25 @@ class StreamPane(ScrollView, can_focus=True):
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
+        """Bring the cursor's post into view (its first line, if it is taller than the view)."""
+        if not 0 <= self.cursor < len(self.rows):
+            return
         height = max(1, self.scrollable_content_region.height)
         top = int(self.scroll_offset.y)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
+        start, lines = self.lines.span(self.cursor)
+        if start < top or lines > height:
+            self.scroll_to(y=start, animate=False, immediate=True, force=True)
+        elif start + lines > top + height:
+            self.scroll_to(y=start + lines - height, animate=False, immediate=True, force=True)
+
+    def _page(self, direction: int) -> int:
+        """The post a page above (-1) or below (+1) the cursor's, at least one post away."""
+        if not 0 <= self.cursor < len(self.rows):
+            return self.cursor
+        page = max(1, self.scrollable_content_region.height - 1)
+        start, _ = self.lines.span(self.cursor)
+        target = self.lines.row_at(max(0, min(start + direction * page, self.lines.total - 1)))
+        return target if target != self.cursor else self.cursor + direction
 
     def action_cursor_up(self) -> None:
         """Move to the previous post."""
@@ -275,11 +352,11 @@ class StreamPane(ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         """Move a page up."""
-        self.move_cursor(self.cursor - max(1, self.scrollable_content_region.height - 1))
+        self.move_cursor(self._page(-1))
 
     def action_page_down(self) -> None:
         """Move a page down."""
-        self.move_cursor(self.cursor + max(1, self.scrollable_content_region.height - 1))
+        self.move_cursor(self._page(+1))
 
     def action_first(self) -> None:
         """Move to the oldest post in the pane."""
@@ -301,57 +378,15 @@ class StreamPane(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """Select the clicked post."""
-        self.move_cursor(int(self.scroll_offset.y) + event.y)
+        line = int(self.scroll_offset.y) + event.y
+        if line < self.lines.total:
+            self.move_cursor(self.lines.row_at(line))
 
-    # -- rendering ---------------------------------------------------------------------------
-
-    def notify_style_update(self) -> None:
-        """Styles changed (focus, theme): cached lines and styles are stale."""
-        super().notify_style_update()
-        self._cache.clear()
-        self._styles.clear()
-        self._base = None
-
-    def _line_style(self, name: str, selected: bool) -> Style:
-        """The widget's style + the part's style (+ the cursor's), combined once per name."""
-        style = self._styles.get((name, selected))
-        if style is None:
-            if self._base is None:
-                self._base = self.rich_style
-            style = self._base + _style(name)
-            if selected:
-                style += self.get_component_rich_style("stream--cursor")
-            self._styles[(name, selected)] = style
-        return style
-
-    def render_line(self, y: int) -> Strip:
-        """Render one line of the view (Line API); lines are cached per post version and width."""
-        index = int(self.scroll_offset.y) + y
-        width = self.scrollable_content_region.width
-        if self._base is None:
-            self._base = self.rich_style
-        base = self._base
-        if not self.rows:
-            return self._empty_line(y, width, base)
-        if index >= len(self.rows):
-            return Strip.blank(width, base)
-        entry = self.rows[index]
-        selected = index == self.cursor
-        cache_key = (entry.key, entry.version, selected, width)
-        strip = self._cache.get(cache_key)
-        if strip is None:
-            # Segments straight from the parts with pre-combined styles: no markup parsing, no
-            # wrapping, no per-line style arithmetic. A flood scrolls the whole view every tick.
-            segments = [
-                Segment(text, self._line_style(name, selected)) for text, name in line_parts(entry)
-            ]
-            fill = self._line_style("", selected)
-            strip = Strip(segments).crop_extend(0, width, fill)
-            self._cache[cache_key] = strip
-        return strip
-
-    def _empty_line(self, y: int, width: int, base: Style) -> Strip:
-        if self.entries:  # posts, none of them shown: say why
+    def empty_lines(self) -> list[str]:
+        """What the view says when it shows no post, and why."""
+        if self.search is not None:
+            lines = [f"No post found for “{self.search.typed}”.", "Escape clears the search."]
+        elif self.entries:  # posts, none of them shown: say why
             lines = [f"No post here under the filter “{self.stream_filter.value}”."]
             if self.stream_filter is not StreamFilter.ALL:
                 lines.append("Press 1 to see all posts.")
@@ -361,9 +396,4 @@ class StreamPane(ScrollView, can_focus=True):
             lines = ["No posts yet."]
             if self.empty_note:
                 lines.append(self.empty_note)
-        if y >= len(lines):
-            return Strip.blank(width, base)
-        style = base + self.get_component_rich_style("stream--empty")
-        text = Text(" " + lines[y], style=style, no_wrap=True, overflow="ellipsis")
-        segments: list[Segment] = list(text.render(self.app.console))
-        return Strip(segments).crop_extend(0, width, base)
+        return lines
