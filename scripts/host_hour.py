@@ -68,7 +68,7 @@ def palette(name: str, search: str, entry: str, then: str, gone: str = "🔎") -
 
 STREAM_POST = r"^\d\d:\d\d:\d\d .{2,}@\w+"
 """A post's line in the stream: its time, then its author."""
-AUDIENCE_SELECTED = r"─│?\n \d\d:\d\d:\d\d (?!(?:GUEST|HOST|CO-MOD) )\S"
+AUDIENCE_SELECTED = r"^─{10,}.*\n \d\d:\d\d:\d\d (?!(?:GUEST|HOST|CO-MOD) )\S"
 """The detail pane (under the stream) shows a post by someone in the audience: mutable."""
 DRAFTED = r"X [1-9]\d*/280"
 """The composer holds a draft (its count for X is not 0)."""
@@ -115,7 +115,7 @@ HOUR: list[Step] = [
     Step(
         "open the author card (Enter)",
         ("Enter",),
-        shows=all_of(r"moderators' note", r"@\w+ +participant"),
+        shows=all_of(r"Save note", r"@\w+ +participant"),
     ),
     Step("mute from the card (Tab Tab Enter)", ("Tab", "Tab", "Enter"), shows=r"Muted @"),
     *palette("unmute", "unmute an author", r"Unmute an author…", r"Unmute an author \(Enter"),
