@@ -136,11 +136,17 @@ HOUR: list[Step] = [
     Step("turn the tag on (ctrl+t)", ("C-t",), shows=r"X 34/280"),
     Step("send the reply (Enter)", ("Enter",), shows=all_of(r"Reply queued", r"X 0/280")),
     Step("back to the newest post (end)", ("End",), gone=r"post \d+ of \d+"),
+    Step("only the starred posts (5)", ("5",), shows=r"Stream · starred"),
+    Step("every post again (1)", ("1",), shows=r"Stream · all"),
+    Step("pause the stream (p)", ("p",), shows=r"PAUSED · \d+ new"),
+    Step("posts are held meanwhile", shows=r"PAUSED · [1-9]\d* new", timeout=30),
+    Step("resume the stream (p)", ("p",), gone=r"PAUSED"),
     Step("the pace shows", shows=r"\d+/min", min_width=130),
     Step("the audience questions show", shows=r"Audience questions \(\d+"),
     *post_question(2, BOTH),
     *[step for n in range(3, QUESTIONS + 1) for step in post_question(n, LONG)],
-    Step("the replay ends", shows=r"replay: ended|over by|ended ", timeout=120, forms=LONG),
+    Step("the hour's last minute", shows=r"59:\d\d elapsed", timeout=120, forms=LONG),
+    Step("the replay says it ended", shows=r"replay: ended", forms=LONG, min_width=150),
 ]
 """The host's hour, in order."""
 
