@@ -310,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     if not tmux_available():
         print("walkthrough: skipped: tmux is not installed (and apt-get needs root)")
         return 0
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background
     signal.signal(signal.SIGTERM, _interrupted)
     signal.signal(signal.SIGHUP, _interrupted)
     status = 0
