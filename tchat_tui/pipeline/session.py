@@ -243,6 +243,7 @@ class ChatSession:
             clock=self.clock.now,
             owner=self.heartbeat.owner,
         )
+        self.outbox.rehearsal = self.practice
         self.runner.on_stored = self._stored
         if self.costs.estimate:
             # No live writes happen: estimate what sending these posts on X would have cost.

@@ -83,6 +83,9 @@ class Outbox:
         self.publishers = dict(publishers)
         self.pipeline = pipeline
         self.host_handle = host_handle.lstrip("@")
+        self.rehearsal = False
+        """A rehearsal (`--demo`, `--replay --practice`): a dry run's post is the chat's own post
+        (stored as posted, so the summary counts it); its row still says dry-run, never sent."""
         self.clock = clock
         self.owner = owner or new_owner()
         """Who claims rows (the console's heartbeat id)."""
@@ -334,6 +337,7 @@ class Outbox:
             post = self.own.build(row, remote_id)
         outbox_id, dry_run = int(row["id"]), bool(row["dry_run"])
         network = Network(row["network"])
+        stored_dry_run = dry_run and not self.rehearsal
 
         def settle() -> None:
             self.store.outbox_update(
@@ -345,9 +349,9 @@ class Outbox:
             )
             if remote_id:
                 # The stream may have delivered our post before the network answered the call.
-                self.store.link_outgoing(network, remote_id, outbox_id, dry_run)
+                self.store.link_outgoing(network, remote_id, outbox_id, stored_dry_run)
 
-        self.pipeline.store_sent(post, outbox_id, dry_run, settle)
+        self.pipeline.store_sent(post, outbox_id, stored_dry_run, settle)
         sent = self.store.outbox_row(outbox_id) or row
         if self.on_sent is not None:
             self.on_sent(sent)

@@ -3,14 +3,17 @@ co-moderator's posts never appear; the user's questions are the chat's, and none
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from textual.pilot import Pilot
 
+from tchat_tui.cli.main import main
 from tchat_tui.ui.app import ChatApp
 from tchat_tui.ui.chat_time import ShownZone
 from tchat_tui.ui.screens.main import MainScreen
@@ -58,7 +61,8 @@ async def replayed(pilot: Pilot[Any]) -> MainScreen:
 
 async def test_the_user_hosts_the_demo(make_app: Any) -> None:
     """No post of the recorded host or co-moderator is shown or counted; no question opens by
-    itself; the user's Q1 is the chat's Q1, posted as the host (dry-run)."""
+    itself; the user's Q1 is the chat's Q1, posted as the host: never sent, but a post of the
+    chat (not marked dry-run), so the summary says it was posted."""
     app = rehearsal(make_app)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await replayed(pilot)
@@ -78,13 +82,18 @@ async def test_the_user_hosts_the_demo(make_app: Any) -> None:
             "claire_morel",
             "host",
             1,
-            True,
+            False,
         )
         await pilot.pause(0.3)
         assert screen.feed.current_question == 1  # Q3 (or any other) did not open by itself
+    db = app.session.db_path
+    assert main(["summary", "--db", str(db), "--format", "json", "--out", str(db) + ".json"]) == 0
+    summary = json.loads(Path(str(db) + ".json").read_text(encoding="utf-8"))
+    posted = [q["number"] for q in summary["questions"] if q.get("posted_at")]
+    assert posted == [1], "the rehearsal's Q1 is in its summary"
     again = rehearsal(make_app)
     async with again.run_test(size=(140, 40)) as pilot:
         screen = await replayed(pilot)
         hosts = [e for e in screen.stream.entries if e.handle in HELD]
-        assert [(e.question_number, e.dry_run) for e in hosts] == [(1, True)]
+        assert [(e.question_number, e.dry_run) for e in hosts] == [(1, False)]
         assert screen.feed.current_question == 1
