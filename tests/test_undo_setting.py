@@ -121,6 +121,7 @@ def test_undo_on_the_command_line(
 
     class NoApp:
         error = None
+        kept = None
         return_code = 0
 
         def run(self) -> None:
