@@ -95,6 +95,12 @@ PLAIN = [
     "R8 Estou sozinha no plantão de domingo e acompanho o chat pelo celular #T",
     "R9 O certificado é válido até dezembro, depois precisa renovar no site do conselho #T",
     "R10 Cá em Lisboa a formação é gratuita para enfermeiros, basta fazer a inscrição no portal #T",
+    "R11 Muitos professores precisam de renda extra porque o salário não chega #T",
+    "R12 Não existe dinheiro fácil, desconfie de quem promete #T",
+    "R13 Sigo todos os protocolos da CCIH e nos últimos dias a unidade ficou cheia #T",
+    "R10 Solo hoy me enteré de este chat, gano más en el turno de noche pero duermo fatal #T",
+    # An English answer: the es/pt lists run on every post ("no direct" is not "no direct" in pt).
+    "A1 There is no direct link between the two, see https://example.org/paper #T",
 ]
 
 
