@@ -3,9 +3,14 @@
 `scripts/walkthrough` runs it. The hour is a list of steps (data): each presses keys and waits for
 the screen to show what it should (a regex over `tmux capture-pane`). A traceback, a console that
 exits, or a screen that does not show what a step expects stops the walk: one line says why, the
-last screen is saved to a file, the exit status is 1. The short form (the first ~40 s: the
-welcome, Q1, moderation, every screen, a reply, Q2) runs in `scripts/check`; the long form plays
-the whole hour (3 minutes at 20x), every question at its time, to the end of the recording.
+last screen is saved to a file, the exit status is 1. The short form (the first ~50 s: the
+welcome on f2 with its undo window cancelled and sent again, Q1 and the early-question warning,
+wrapped and one-line posts, a search, moderation with mutes by `m` after `h` and by handle, every
+screen with the people pane and the queue, a retweet cancelled, a two-line reply, the header's
+waiting audience question, Q2) runs in `scripts/check`; the long form plays the whole hour
+(3 minutes at 20x) and adds searches by handle and word, steering the queue (edit, move, skip,
+add), an early question taken (`y`), every question at its time, the last call from the palette
+and the thanks on f6, to the end of the recording.
 
 Add a step: append a `Step` to `HOUR` where the host would do it (or `palette(...)` for an action
 reached through ctrl+p); `forms=LONG` keeps it out of the short form, `min_width` skips its
@@ -58,11 +63,18 @@ def all_of(*patterns: str) -> str:
     return r"\A" + "".join(f"(?=[\\s\\S]*?(?:{p}))" for p in patterns)
 
 
-def palette(name: str, search: str, entry: str, then: str, gone: str = "🔎") -> list[Step]:
+def palette(
+    name: str,
+    search: str,
+    entry: str,
+    then: str,
+    gone: str = "🔎",
+    forms: tuple[str, ...] = BOTH,
+) -> list[Step]:
     """Open the command palette, search, see `entry` offered, run it (Enter): `then` shows."""
     return [
-        Step(f"{name}: search the palette", ("C-p", Typed(search)), shows=entry),
-        Step(f"{name}: run it (Enter)", ("Enter",), shows=then, gone=gone),
+        Step(f"{name}: search the palette", ("C-p", Typed(search)), shows=entry, forms=forms),
+        Step(f"{name}: run it (Enter)", ("Enter",), shows=then, gone=gone, forms=forms),
     ]
 
 
@@ -74,6 +86,13 @@ DRAFTED = r"X [1-9]\d*/280"
 """The composer holds a draft (its count for X is not 0)."""
 SENT = all_of(r"queued \(dry-run\)", r"X 0/280")
 """The composer sent its draft (dry-run) and is empty again."""
+UNDO_WINDOW = r"sending in \d+ s · ctrl\+z cancel"
+"""The composer's line while a send waits out its undo window."""
+
+
+def found(typed: str) -> str:
+    """The stream's title once a search for `typed` found posts."""
+    return rf"search “{re.escape(typed)}” · [1-9][\d,]*\+?(?: \(newest shown\))? found"
 
 
 def post_question(n: int, forms: tuple[str, ...]) -> list[Step]:
@@ -95,19 +114,97 @@ def select_audience_post() -> Step:
     return Step("select an audience post (k)", ("k",), shows=AUDIENCE_SELECTED, tries=30)
 
 
+SEARCHES = [
+    Step(
+        "search a handle (/)",
+        (Typed("/"), Typed("@dr_nhaddad"), "Enter"),
+        shows=found("@dr_nhaddad"),
+        forms=LONG,
+    ),
+    Step("clear it (Esc)", ("Escape",), gone=r"search “", forms=LONG),
+    Step(
+        "search a word (/)", (Typed("/"), Typed("répit"), "Enter"), shows=found("répit"), forms=LONG
+    ),
+    Step("clear it (Esc)", ("Escape",), gone=r"search “", forms=LONG),
+]
+"""Searches of the long form: an author, a word."""
+
+STEERING = [
+    Step("go to the queue (q)", ("q",), shows=r"Whole text", forms=LONG),
+    Step("down to a waiting question", ("Down", "Down"), shows=r"Whole text", forms=LONG),
+    Step("edit it (e)", ("e",), shows=r"Edit Q\d", forms=LONG),
+    Step(
+        "type and save (Enter)",
+        ("End", Typed(" (édité)"), "Enter"),
+        shows=r"Q\d edited",
+        forms=LONG,
+    ),
+    Step("show it whole (Enter)", ("Enter",), shows=r"\(édité\)", forms=LONG),
+    Step("close it (Esc)", ("Escape",), gone=r"\(édité\)", forms=LONG, min_width=0),
+    Step("move it later (J)", ("J",), shows=r"Q(\d) is now Q(?!\1)\d", forms=LONG),
+    Step("move it back (K)", ("K",), shows=r"Q(\d) is now Q(?!\1)\d", forms=LONG),
+    Step("skip it (x)", ("x",), shows=r"Skipped Q\d", forms=LONG),
+    Step("add a question (a)", ("a",), shows=r"Add a question", forms=LONG),
+    Step(
+        "type it (Enter)",
+        (Typed("Une question ajoutée en direct ?"), "Enter"),
+        shows=r"Added as Q\d",
+        forms=LONG,
+    ),
+    Step("back to the stream (Esc)", ("Escape",), gone=r"Whole text", forms=LONG),
+]
+"""Steering the queue (long form): edit, move, skip, add: still eight questions."""
+
+EARLY_YES = [
+    Step(
+        f"Q{QUESTIONS} at once (n): asked first",
+        ("n",),
+        shows=rf"Q{QUESTIONS} now\? It is early",
+        forms=LONG,
+    ),
+    Step(
+        "post it now (y): in the composer",
+        ("y",),
+        shows=rf"▊ Q{QUESTIONS}: ",
+        gone=r"It is early",
+        forms=LONG,
+    ),
+    Step("back to the stream (Esc)", ("Escape",), shows=r"Write a post|Stream", forms=LONG),
+]
+"""The early question's other answer (long form): `y` puts it in the composer; posted when due."""
+
 HOUR: list[Step] = [
     Step("open the console", shows=r"#AidantsChat", timeout=40),
     Step("the first posts arrive", shows=STREAM_POST, timeout=40),
-    *palette("welcome", "welcome", r"Template: welcome", DRAFTED),
+    Step("the welcome template (f2)", ("F2",), shows=all_of(r"▊ Bonsoir et bienvenue", DRAFTED)),
+    Step("send it (Enter): the undo window", ("Enter",), shows=UNDO_WINDOW),
+    Step(
+        "cancel the send (ctrl+z): the draft comes back",
+        ("C-z",),
+        shows=all_of(r"▊ Bonsoir et bienvenue", DRAFTED),
+        gone=r"sending in",
+    ),
     Step("send the welcome (Enter)", ("Enter",), shows=SENT),
     *palette("rules", "template: rules", r"Template: rules", DRAFTED),
     Step("send the rules (Enter)", ("Enter",), shows=SENT),
     *post_question(1, BOTH),
+    Step("the next question at once (n): asked first", ("n",), shows=r"Q2 now\? It is early"),
+    Step("wait (Enter)", ("Enter",), gone=r"It is early"),
+    Step("one line a post (w)", ("w",), shows=r"Stream · all · one line a post \(w\)"),
+    Step("whole posts again (w)", ("w",), gone=r"one line a post"),
+    Step("a reply's mentions read ↩ @author", shows=r"↩ @\w+", timeout=40),
+    Step("search the chat (/)", (Typed("/"),), shows=r"Search the chat"),
+    Step("search Q1 (Enter)", (Typed("Q1"), "Enter"), shows=found("Q1")),
+    Step("clear the search (Esc)", ("Escape",), gone=r"search “"),
     Step("move up the stream (k)", ("k", "k", "k"), shows=r"post \d+ of \d+"),
     Step("move down the stream (j)", ("j",), shows=r"post \d+ of \d+"),
     select_audience_post(),
     Step("star it (s)", ("s",), shows=r"★"),
     Step("hide it (h)", ("h",), shows=r"Hidden: post by @"),
+    Step("mute the hidden post's author (m)", ("m",), shows=r"Muted @\w+"),
+    *palette(
+        "unmute the last", "unmute the last", r"Unmute the last muted author", r"Unmuted @\w+"
+    ),
     *palette(
         "unhide it", "unhide the last", r"Unhide the last hidden post", r"Unhidden: post by @"
     ),
@@ -117,7 +214,12 @@ HOUR: list[Step] = [
         ("Enter",),
         shows=all_of(r"Save note", r"@\w+ +participant"),
     ),
-    Step("mute from the card (Tab Tab Enter)", ("Tab", "Tab", "Enter"), shows=r"Muted @"),
+    Step(
+        "mute from the card (Tab Tab Enter)",
+        ("Tab", "Tab", "Enter"),
+        shows=r"Muted @",
+        gone=r"Save note",
+    ),
     *palette("unmute", "unmute an author", r"Unmute an author…", r"Unmute an author \(Enter"),
     Step("unmute the author chosen (Enter)", ("Enter",), shows=r"Unmuted @"),
     Step("open the action log (ctrl+l)", ("C-l",), shows=r"Moderator actions[\s\S]*unmute"),
@@ -129,11 +231,33 @@ HOUR: list[Step] = [
     Step("search the palette", ("C-p", Typed("retweet")), shows=r"Retweet \(repost\)"),
     Step("close the palette (Esc)", ("Escape",), gone=r"🔎"),
     select_audience_post(),
+    Step("retweet it (t): the undo window", ("t",), shows=r"retweet of @\w+: sending in \d+ s"),
+    Step("cancel the retweet (ctrl+z)", ("C-z",), gone=r"sending in"),
+    *palette("mute by handle", "mute @handle", r"Mute @handle…", r"Mute @handle"),
+    Step("type the handle (Enter)", (Typed("@sophie_b76"), "Enter"), shows=r"Muted @sophie_b76"),
+    *palette(
+        "unmute her", "unmute the last", r"Unmute the last muted author", r"Unmuted @sophie_b76"
+    ),
+    Step("open the people pane (P)", ("P",), shows=r"Participants · waiting first"),
+    Step("the participants' rows", shows=r"[●✓] +@\w+"),
+    Step("acknowledge the first (a)", ("a",), shows=r"@\w+ acknowledged"),
+    Step("close the people pane (Esc)", ("Escape",), gone=r"Participants · waiting first"),
+    Step("go to the queue (q)", ("q",), shows=r"Whole text"),
+    Step("the next line (down)", ("Down",), shows=r"Whole text"),
+    Step("the question whole (v)", ("v",), shows=r"Q\d · (?:due at|posted at)"),
+    Step("close it (Esc)", ("Escape",), gone=r"Q\d · (?:due at|posted at)"),
+    Step("back to the stream (Esc)", ("Escape",), gone=r"Whole text"),
+    select_audience_post(),
     Step("reply to it (r)", ("r",), shows=r"replying to @"),
     Step("type the reply", (Typed("Merci pour ce partage"),), shows=r"X 34/280"),
+    Step(
+        "a second line (ctrl+j)",
+        ("C-j", Typed("Bonne soirée")),
+        shows=all_of(r"▊ Bonne soirée", r"X 47/280"),
+    ),
     Step("turn the tag off (ctrl+t)", ("C-t",), shows=r"missing the tag"),
     Step("send without the tag: refused", ("Enter",), shows=r"Not sent: X: missing"),
-    Step("turn the tag on (ctrl+t)", ("C-t",), shows=r"X 34/280"),
+    Step("turn the tag on (ctrl+t)", ("C-t",), shows=r"X 47/280"),
     Step("send the reply (Enter)", ("Enter",), shows=all_of(r"Reply queued", r"X 0/280")),
     Step("back to the newest post (end)", ("End",), gone=r"post \d+ of \d+"),
     Step("only the starred posts (5)", ("5",), shows=r"Stream · starred"),
@@ -143,8 +267,19 @@ HOUR: list[Step] = [
     Step("resume the stream (p)", ("p",), gone=r"PAUSED"),
     Step("the pace shows", shows=r"\d+/min", min_width=130),
     Step("the audience questions show", shows=r"Audience questions \(\d+"),
+    Step(
+        "an audience question waits: the header", shows=r"[1-9]\d* audience \? waiting", timeout=40
+    ),
     *post_question(2, BOTH),
-    *[step for n in range(3, QUESTIONS + 1) for step in post_question(n, LONG)],
+    *SEARCHES,
+    *STEERING,
+    *[step for n in range(3, QUESTIONS) for step in post_question(n, LONG)],
+    *EARLY_YES,
+    *post_question(QUESTIONS, LONG),
+    *palette("last call", "last", r"Template: last call", r"▊ ⏳ Dernier appel", forms=LONG),
+    Step("send the last call (Enter)", ("Enter",), shows=SENT, forms=LONG),
+    Step("the thanks template (f6)", ("F6",), shows=r"▊ Merci à toutes", forms=LONG),
+    Step("send the thanks (Enter)", ("Enter",), shows=SENT, forms=LONG),
     Step("the hour's last minute", shows=r"59:\d\d elapsed", timeout=120, forms=LONG),
     Step("the replay says it ended", shows=r"replay: ended", forms=LONG, min_width=150),
 ]
