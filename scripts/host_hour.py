@@ -3,13 +3,16 @@
 `scripts/walkthrough` runs it. The hour is a list of steps (data): each presses keys and waits for
 the screen to show what it should (a regex over `tmux capture-pane`). A traceback, a console that
 exits, or a screen that does not show what a step expects stops the walk: one line says why, the
-last screen is saved to a file, the exit status is 1. The short form (the first ~40 s: the
-welcome, Q1, moderation, every screen, a reply, Q2) runs in `scripts/check`; the long form plays
-the whole hour (3 minutes at 20x), every question at its time, to the end of the recording.
+last screen is saved to a file, the exit status is 1. The short form (the first ~50 s: the
+welcome on f2 with its undo window cancelled and sent again, Q1 and the early-question warning,
+wrapped and one-line posts, a search, moderation with mutes by `m` after `h` and by handle, every
+screen with the people pane and the queue, a retweet cancelled, a two-line reply, the header's
+waiting audience question, Q2) runs in `scripts/check`; the long form plays the whole hour
+(3 minutes at 20x) and adds searches by handle and word, steering the queue (edit, move, skip,
+add), an early question taken (`y`), every question at its time, the last call from the palette
+and the thanks on f6, to the end of the recording.
 
-Add a step: append a `Step` to `HOUR` where the host would do it (or `palette(...)` for an action
-reached through ctrl+p); `forms=LONG` keeps it out of the short form, `min_width` skips its
-check on screens too narrow to show the text.
+The steps are data, in scripts/hour_steps.py: add a step there (its docstring says how).
 """
 
 from __future__ import annotations
@@ -23,132 +26,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from tmux_console import Key, TmuxConsole, Typed, WalkFailed, tmux_available
+from hour_steps import HOUR, Step
+from tmux_console import TmuxConsole, WalkFailed, tmux_available
 
-BOTH = ("short", "long")
-LONG = ("long",)
 SIZES = {"80x24": (80, 24), "120x40": (120, 40), "200x50": (200, 50)}
-QUESTIONS = 8
-"""The demo plan's questions (tchat_tui/data/demo/plan.toml)."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """One thing the host does: press `keys`, then the screen must show `shows` (a regex) and no
-    longer show `gone`, within `timeout` seconds."""
-
-    name: str
-    keys: tuple[Key, ...] = ()
-    shows: str = ""
-    gone: str = ""
-    timeout: float = 10.0
-    tries: int = 1
-    """Press the keys again, up to this many times, until the screen shows it (a search)."""
-    forms: tuple[str, ...] = BOTH
-    min_width: int = 0
-    """Below this width the text is cut: the keys are pressed, the screen is not checked."""
-
-
-def all_of(*patterns: str) -> str:
-    """A regex that matches a screen showing every pattern, anywhere, in any order."""
-    return r"\A" + "".join(f"(?=[\\s\\S]*?(?:{p}))" for p in patterns)
-
-
-def palette(name: str, search: str, entry: str, then: str, gone: str = "🔎") -> list[Step]:
-    """Open the command palette, search, see `entry` offered, run it (Enter): `then` shows."""
-    return [
-        Step(f"{name}: search the palette", ("C-p", Typed(search)), shows=entry),
-        Step(f"{name}: run it (Enter)", ("Enter",), shows=then, gone=gone),
-    ]
-
-
-STREAM_POST = r"^\d\d:\d\d:\d\d .{2,}@\w+"
-"""A post's line in the stream: its time, then its author."""
-AUDIENCE_SELECTED = r"^─{10,}.*\n \d\d:\d\d:\d\d (?!(?:GUEST|HOST|CO-MOD) )\S"
-"""The detail pane (under the stream) shows a post by someone in the audience: mutable."""
-DRAFTED = r"X [1-9]\d*/280"
-"""The composer holds a draft (its count for X is not 0)."""
-SENT = all_of(r"queued \(dry-run\)", r"X 0/280")
-"""The composer sent its draft (dry-run) and is empty again."""
-
-
-def post_question(n: int, forms: tuple[str, ...]) -> list[Step]:
-    """Wait for question `n` to be nearly due, put it in the composer (n), post it (Enter)."""
-    return [
-        Step(
-            f"wait for Q{n} to be due",
-            shows=rf"Q{n} (?:due in [01]:\d\d|running)",
-            timeout=90,
-            forms=forms,
-        ),
-        Step(f"Q{n} in the composer (n)", ("n",), shows=DRAFTED, forms=forms),
-        Step(f"post Q{n} (Enter)", ("Enter",), shows=rf"▶ Q{n} open", forms=forms),
-    ]
-
-
-def select_audience_post() -> Step:
-    """Move up (k) until the selected post is an audience member's."""
-    return Step("select an audience post (k)", ("k",), shows=AUDIENCE_SELECTED, tries=30)
-
-
-HOUR: list[Step] = [
-    Step("open the console", shows=r"#AidantsChat", timeout=40),
-    Step("the first posts arrive", shows=STREAM_POST, timeout=40),
-    *palette("welcome", "welcome", r"Template: welcome", DRAFTED),
-    Step("send the welcome (Enter)", ("Enter",), shows=SENT),
-    *palette("rules", "template: rules", r"Template: rules", DRAFTED),
-    Step("send the rules (Enter)", ("Enter",), shows=SENT),
-    *post_question(1, BOTH),
-    Step("move up the stream (k)", ("k", "k", "k"), shows=r"post \d+ of \d+"),
-    Step("move down the stream (j)", ("j",), shows=r"post \d+ of \d+"),
-    select_audience_post(),
-    Step("star it (s)", ("s",), shows=r"★"),
-    Step("hide it (h)", ("h",), shows=r"Hidden: post by @"),
-    *palette(
-        "unhide it", "unhide the last", r"Unhide the last hidden post", r"Unhidden: post by @"
-    ),
-    select_audience_post(),
-    Step(
-        "open the author card (Enter)",
-        ("Enter",),
-        shows=all_of(r"Save note", r"@\w+ +participant"),
-    ),
-    Step("mute from the card (Tab Tab Enter)", ("Tab", "Tab", "Enter"), shows=r"Muted @"),
-    *palette("unmute", "unmute an author", r"Unmute an author…", r"Unmute an author \(Enter"),
-    Step("unmute the author chosen (Enter)", ("Enter",), shows=r"Unmuted @"),
-    Step("open the action log (ctrl+l)", ("C-l",), shows=r"Moderator actions[\s\S]*unmute"),
-    Step("close the action log (Esc)", ("Escape",), gone=r"Moderator actions"),
-    *palette("costs", "cost of the hour", r"Cost of the hour", r"Cost of the hour on X"),
-    Step("close the costs (Esc)", ("Escape",), gone=r"Cost of the hour on X"),
-    Step("open the help (f1)", ("F1",), shows=r"tchat-live keys"),
-    Step("close the help (Esc)", ("Escape",), gone=r"tchat-live keys"),
-    Step("search the palette", ("C-p", Typed("retweet")), shows=r"Retweet \(repost\)"),
-    Step("close the palette (Esc)", ("Escape",), gone=r"🔎"),
-    select_audience_post(),
-    Step("reply to it (r)", ("r",), shows=r"replying to @"),
-    Step("type the reply", (Typed("Merci pour ce partage"),), shows=r"X 34/280"),
-    Step("turn the tag off (ctrl+t)", ("C-t",), shows=r"missing the tag"),
-    Step("send without the tag: refused", ("Enter",), shows=r"Not sent: X: missing"),
-    Step("turn the tag on (ctrl+t)", ("C-t",), shows=r"X 34/280"),
-    Step("send the reply (Enter)", ("Enter",), shows=all_of(r"Reply queued", r"X 0/280")),
-    Step("back to the newest post (end)", ("End",), gone=r"post \d+ of \d+"),
-    Step("only the starred posts (5)", ("5",), shows=r"Stream · starred"),
-    Step("every post again (1)", ("1",), shows=r"Stream · all"),
-    Step("pause the stream (p)", ("p",), shows=r"PAUSED · \d+ new"),
-    Step("posts are held meanwhile", shows=r"PAUSED · [1-9]\d* new", timeout=30),
-    Step("resume the stream (p)", ("p",), gone=r"PAUSED"),
-    Step("the pace shows", shows=r"\d+/min", min_width=130),
-    Step("the audience questions show", shows=r"Audience questions \(\d+"),
-    *post_question(2, BOTH),
-    *[step for n in range(3, QUESTIONS + 1) for step in post_question(n, LONG)],
-    Step("the hour's last minute", shows=r"59:\d\d elapsed", timeout=120, forms=LONG),
-    Step("the replay says it ended", shows=r"replay: ended", forms=LONG, min_width=150),
-]
-"""The host's hour, in order."""
 
 
 def steps(form: str, width: int) -> Iterator[Step]:
@@ -157,7 +41,11 @@ def steps(form: str, width: int) -> Iterator[Step]:
         if form not in step.forms:
             continue
         if width < step.min_width:
-            yield Step(step.name + f" (not checked under {step.min_width} columns)", step.keys)
+            yield Step(
+                step.name + f" (not checked under {step.min_width} columns)",
+                step.keys,
+                pause=step.pause,
+            )
         else:
             yield step
 
@@ -165,6 +53,7 @@ def steps(form: str, width: int) -> Iterator[Step]:
 def play(console: TmuxConsole, step: Step) -> float:
     """Press the step's keys (again, up to `tries` times) until the screen shows it; seconds."""
     began = time.monotonic()
+    time.sleep(step.pause)
     for attempt in range(step.tries):
         before = console.capture() if step.keys else ""
         console.press(step.keys)

@@ -1,7 +1,7 @@
 """The host's hour in tmux, short form (`scripts/walkthrough`): every key of the console on the
 demo rehearsal at 20x, each screen checked, no traceback, the quit lines, the summary.
 
-About 40 s; `-m "not slow"` leaves it out. Without tmux (and no root to install it) it is skipped.
+About 50 s; `-m "not slow"` leaves it out. Without tmux (and no root to install it) it is skipped.
 """
 
 from __future__ import annotations
