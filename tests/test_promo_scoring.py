@@ -203,7 +203,7 @@ def test_link_asked_for_mitigates() -> None:
 )
 def test_host_and_guests_are_mitigated(role: Role, signal: str) -> None:
     """The host's announcement with a sign-up link is not flagged in the stream."""
-    text = "Next chat on the 5th! Sign up for the reminder: https://t.co/x0"
+    text = "Next chat on the 5th! Book your seat for the reminder: https://t.co/x0"
     p = post(text, "testchat_host", links=("https://testchat.org/next",))
     result = score(p, ctx(role))
     assert signal in result.signal_ids
