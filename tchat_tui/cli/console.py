@@ -142,8 +142,12 @@ def _console(args: argparse.Namespace) -> int:
         print(f"tchat-live: {exc}", file=sys.stderr)
         return 2
     app.run()  # the app shuts the session down as it exits
+    code = int(app.return_code or 0)
     if app.error:
         print(f"tchat-live: {app.error}", file=sys.stderr)
+    elif code:  # Textual printed the error; what is stored stays stored
+        where = app.kept.splitlines()[0].removeprefix("tchat-live: ") if app.kept else ""
+        print(f"tchat-live: the console stopped on an error (above); {where}", file=sys.stderr)
     elif app.kept:
         print(app.kept)  # where the chat is and how to summarize it, once the terminal is back
-    return int(app.return_code or 0)
+    return code

@@ -50,6 +50,14 @@ class ChatApp(App[int]):
         """Said once the terminal is back: where the chat is stored, how to summarize it."""
         show_times_in(session.zone)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The command palette opens over the main screen only: its commands are the main
+        screen's, and Textual's palette opened over a modal that is closing could query its own
+        list before composing it (NoMatches: a crash, seen in the walkthrough)."""
+        if action == "command_palette" and not isinstance(self.screen, MainScreen):
+            return False
+        return super().check_action(action, parameters)
+
     async def on_event(self, event: events.Event) -> None:
         """Input first: a key or a click claims the next milliseconds from the pipeline.
 
