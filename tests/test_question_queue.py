@@ -12,7 +12,7 @@ from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.classify import Classification
 from tchat_tui.domain.post import Role
 from tchat_tui.store.database import Store
-from tchat_tui.store.question_queue import QueueError
+from tchat_tui.store.errors import QueueError
 from tests.factories import T0, make_post
 
 PLAN = [(n, f"Planned {n}?", T0 + timedelta(minutes=5 + 7 * (n - 1))) for n in range(1, 6)]

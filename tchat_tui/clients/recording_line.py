@@ -23,8 +23,6 @@ from typing import Any
 
 import orjson
 
-from tchat_tui.clients.bluesky.records import commit_to_post, post_view_to_post
-from tchat_tui.clients.mastodon.api import status_to_post
 from tchat_tui.clients.x.stream_line import (
     MalformedLine,
     clean_line,
@@ -113,6 +111,9 @@ def _dumps(value: Any) -> str:
 
 
 def _mastodon(obj: dict[str, Any]) -> Post:
+    # Imported on the first such line: an X recording (the demo) never loads httpx.
+    from tchat_tui.clients.mastodon.api import status_to_post
+
     instance = _instance(obj)
     status = _payload(obj, "status")
     try:
@@ -122,6 +123,8 @@ def _mastodon(obj: dict[str, Any]) -> Post:
 
 
 def _bluesky(obj: dict[str, Any]) -> Post:
+    from tchat_tui.clients.bluesky.records import commit_to_post, post_view_to_post
+
     instance = _instance(obj)
     if "event" in obj:
         event = _payload(obj, "event")

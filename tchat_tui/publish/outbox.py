@@ -18,7 +18,7 @@ from tchat_tui.domain.text.own_words import own_words
 from tchat_tui.publish.base import LookupFailed, OutboxRow, Publisher, PublishResult
 from tchat_tui.publish.own_post import HostIdentity, OwnPosts
 from tchat_tui.store.consoles import is_live, new_owner, owner_gone
-from tchat_tui.store.outbox import DONE, DRY_RUN, PENDING, SENDING, SENT
+from tchat_tui.store.outbox_status import DONE, DRY_RUN, PENDING, SENDING, SENT
 
 if TYPE_CHECKING:
     from tchat_tui.store.database import Store

@@ -11,3 +11,7 @@ class StoreError(TchatError):
 
 class NotAChatDatabase(StoreError):
     """The file is an SQLite database (or not even that) but not a tchat-live one."""
+
+
+class QueueError(StoreError):
+    """The queue cannot be steered that way (a posted question, no such question)."""

@@ -11,13 +11,6 @@ from tchat_tui.store.connection import Connection
 from tchat_tui.store.consoles import ConsoleRow, is_live, is_this_process, read_consoles
 from tchat_tui.store.rows import Row, now_iso
 
-PENDING, SENDING, SENT, DRY_RUN, FAILED = "pending", "sending", "sent", "dry-run", "failed"
-"""An outbox row's `status`: written (`pending`), claimed by a sender (`sending`), then `sent`
-(the network took it), `dry-run` (recorded only, never sent: a dry-run publisher's row; rows
-of databases written before this status say `sent` with `dry_run` = 1) or `failed`."""
-DONE = (SENT, DRY_RUN)
-"""The statuses of a row that went as far as it will: its post is the console's own."""
-
 _CLAIM = (
     "UPDATE outbox SET status = 'sending', owner = ?, lease_until = ?, attempts = attempts + 1,"
     " updated_at = ? WHERE id = ? AND (status = 'pending'"

@@ -10,20 +10,15 @@ longer rewrites it).
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from tchat_tui.store.connection import Connection
-from tchat_tui.store.errors import StoreError
+from tchat_tui.store.errors import QueueError
 from tchat_tui.store.questions import QuestionTexts, texts_json
 from tchat_tui.store.rows import iso, now_iso
 
 _Slot = tuple[str, str | None]
 """A waiting question's (text, texts column)."""
-
-
-class QueueError(StoreError):
-    """The queue cannot be steered that way (a posted question, no such question)."""
 
 
 class QuestionQueueTable(Connection):
@@ -162,11 +157,3 @@ def _one_gap_after(dues: list[str | None]) -> str | None:
     if len(known) < 2:
         return None
     return iso(known[-1] + (known[-1] - known[-2]))
-
-
-def versions_of(row: dict[str, object]) -> list[tuple[str, str]]:
-    """A questions row's texts, one per language: (language, text)."""
-    texts = row.get("texts")
-    if isinstance(texts, str) and texts:
-        return [(str(lang), str(text)) for lang, text in json.loads(texts)]
-    return [("", str(row.get("text") or ""))]

@@ -10,7 +10,7 @@ from typing import Any
 from tchat_tui.domain.post import Network, make_key
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.sources.base import SourceState
-from tchat_tui.store.outbox import DONE
+from tchat_tui.store.outbox_status import DONE
 from tchat_tui.ui.chat_time import clock_time
 from tchat_tui.ui.followed import follow_database
 from tchat_tui.ui.pacing import QuestionState, current_question, question_states

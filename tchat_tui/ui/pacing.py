@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from tchat_tui.store.question_queue import versions_of
+from tchat_tui.store.question_texts import versions_of
 
 DEFAULT_GAP = timedelta(minutes=7)
 """Questions come about every 7 minutes when no plan gives due times."""

@@ -29,7 +29,7 @@ from tchat_tui.domain.post import Network
 from tchat_tui.pipeline.session import ChatSession
 from tchat_tui.pipeline.settings import Settings
 from tchat_tui.publish.outbox import AlreadyReposted
-from tchat_tui.store.outbox import DONE
+from tchat_tui.store.outbox_status import DONE
 from tchat_tui.ui.pacing import next_question, question_states
 
 _QN = re.compile(r"^Q(\d+):")

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tchat_tui.store.outbox import DONE
+from tchat_tui.store.outbox_status import DONE
 from tchat_tui.ui.pacing import next_question, question_states
 from tests.crash.chat_files import QUESTIONS, TAG, write_plan, write_stream
 

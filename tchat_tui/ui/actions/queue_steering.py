@@ -16,7 +16,7 @@ from rich.text import Text
 from tchat_tui.domain.labels import planned_question, question_label, question_words
 from tchat_tui.domain.text.own_words import own_words
 from tchat_tui.pipeline.session import ChatSession
-from tchat_tui.store.question_queue import QueueError
+from tchat_tui.store.errors import QueueError
 from tchat_tui.ui.actions.moderation import Moderation
 from tchat_tui.ui.actions.view import ConsoleView
 from tchat_tui.ui.focus import focus_now
