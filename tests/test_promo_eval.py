@@ -24,9 +24,10 @@ EVAL_DIR = ROOT / "tests" / "promo_eval"
 KNOWN_MISSES = {
     ("en-marketing", 10): "'DM me' with a keyword and a vague offer stays at 1.5",
     ("en-marketing", 13): "engagement bait + 4 tags stays at 1.5",
-    # Missed since the weights are fitted to the labelled chats (rules v7): just under amber.
-    ("fr-voyage", 9): "own site + 'abonne-toi' reaches 2.99 with the fitted weights",
-    ("fr-voyage", 18): "'Mon ebook' + a price reaches 2.44 with the fitted weights",
+    # Since the weights are fitted to the labelled chats (rules v8), these sit at the threshold:
+    ("fr-voyage", 9): "own site + 'abonne-toi' stays just under amber with the fitted weights",
+    ("fr-edu", 10): "third-party free resources with 'Découvrez' and an off-topic link reach 3.03",
+    ("fr-edu", 19): "a relevant MOOC link after one promotional post of the author reaches 3.42",
 }
 
 
