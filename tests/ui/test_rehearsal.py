@@ -97,3 +97,16 @@ async def test_the_user_hosts_the_demo(make_app: Any) -> None:
         hosts = [e for e in screen.stream.entries if e.handle in HELD]
         assert [(e.question_number, e.dry_run) for e in hosts] == [(1, False)]
         assert screen.feed.current_question == 1
+
+
+async def test_the_empty_stream_of_a_rehearsal_says_what_to_do(make_app: Any) -> None:
+    """Before the recorded participants arrive, a rehearsal's stream says the user is the host
+    and which keys post the welcome, the rules and Q1 (the recorded welcome is held back)."""
+    app = rehearsal(make_app)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await opened(pilot)
+        lines = screen.stream.empty_lines()
+        if screen.stream.entries:  # the recording already delivered posts: the note is set
+            lines = ["No posts yet.", screen.stream.empty_note]
+        assert lines[0] == "No posts yet."
+        assert "you are the host" in lines[1] and "(f2)" in lines[1]

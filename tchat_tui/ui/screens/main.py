@@ -54,6 +54,13 @@ CLOCK_INTERVAL = 1.0
 """...and at least this often, for the clocks."""
 
 
+REHEARSAL_NOTE = (
+    "A rehearsal: you are the host (the recording's host is held back). Post your welcome"
+    " (f2) and the rules (f3), then n puts Q1 in the composer."
+)
+"""What the empty stream says in a rehearsal, while the recorded participants arrive."""
+
+
 class MainScreen(ModeratorKeys, SendingKeys, PeopleKeys, Screen[None]):
     """Moderating the live chat. Receives the session (not yet open: it opens the database after
     the first frame); everything it shows comes from the store. What the keys do is in its two
@@ -146,7 +153,13 @@ class MainScreen(ModeratorKeys, SendingKeys, PeopleKeys, Screen[None]):
 
     def _opened(self) -> None:
         self.feed.sources.pop("database", None)
-        self.stream.empty_note = self.session.network_note if not self.session.sources else ""
+        self.stream.empty_note = (
+            REHEARSAL_NOTE
+            if self.session.practice
+            else self.session.network_note
+            if not self.session.sources
+            else ""
+        )
         self.stream.refresh()
         self._load()
         self._start()
