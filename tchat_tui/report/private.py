@@ -9,8 +9,10 @@ public recap never holds any of it. Its labels are English: it is the team's wor
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tchat_tui.domain.summary import Summary
 from tchat_tui.store import private_report_queries as q
@@ -68,17 +70,25 @@ def _time(value: str | None) -> datetime | None:
         return None
 
 
+def _noted(r: Mapping[str, Any], **extra: Any) -> NotedPost:
+    """A listed post from its row: who wrote it, when and what (and what `extra` adds)."""
+    return NotedPost(
+        native_id=str(r["native_id"]),
+        network=str(r["network"]),
+        instance=r["instance"],
+        author=str(r["author_handle"]),
+        created_at=datetime.fromisoformat(r["created_at"]),
+        text=str(r["text"] or ""),
+        **extra,
+    )
+
+
 def build_private(store: Store, chat: int) -> PrivateReport:
     """The private report of `chat`."""
     db = store.db
     flagged = tuple(
-        NotedPost(
-            native_id=str(r["native_id"]),
-            network=str(r["network"]),
-            instance=r["instance"],
-            author=str(r["author_handle"]),
-            created_at=datetime.fromisoformat(r["created_at"]),
-            text=str(r["text"] or ""),
+        _noted(
+            r,
             level=str(r["promo_level"]),
             reasons=_reasons(r["promo_reasons"]),
             hidden=bool(r["hidden"]),
@@ -87,13 +97,8 @@ def build_private(store: Store, chat: int) -> PrivateReport:
         for r in q.flagged_posts(db, chat)
     )
     audience = tuple(
-        NotedPost(
-            native_id=str(r["native_id"]),
-            network=str(r["network"]),
-            instance=r["instance"],
-            author=str(r["author_handle"]),
-            created_at=datetime.fromisoformat(r["created_at"]),
-            text=str(r["text"] or ""),
+        _noted(
+            r,
             claimed_by=r["claimed_by"],
             answered_by=r["answered_by"],
             answered_at=_time(r["answered_at"]),

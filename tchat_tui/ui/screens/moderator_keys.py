@@ -4,12 +4,9 @@ screen itself stays about composing and refreshing panes (the sending keys: `sen
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from tchat_tui.ui.actions.moderation import Moderation
 from tchat_tui.ui.actions.queue_steering import QueueSteering
 from tchat_tui.ui.actions.sending import Sending
-from tchat_tui.ui.widgets.composer import Composer
 
 
 class ModeratorKeys:
@@ -19,12 +16,6 @@ class ModeratorKeys:
     moderation: Moderation
     sending: Sending
     queue: QueueSteering
-
-    if TYPE_CHECKING:
-
-        @property
-        def composer(self) -> Composer:
-            """The screen's composer."""
 
     def action_do(self, what: str) -> None:
         """Run a queue or moderation action by name (keys and palette: `do('queue_skip')`)."""
