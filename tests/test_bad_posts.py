@@ -163,7 +163,9 @@ def test_replay_stores_every_other_post(tmp_path: Path) -> None:
     )
     try:
         assert session.replay_source is not None
-        session.runner.start(session.replay_source).join(30)
+        thread = session.runner.start(session.replay_source)
+        assert thread is not None
+        thread.join(30)
         states = [(e.source, e.state, e.detail) for e in session.runner.events]
         assert ("replay", "ended", "8 posts, 0 malformed") in states, states
         assert not [s for s in states if s[1] == "failed"]

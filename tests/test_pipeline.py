@@ -124,6 +124,21 @@ def test_runner_plays_a_replay_at_full_speed(tmp_path: Path) -> None:
     assert [e.state for e in runner.events] == ["replaying", "ended"]
 
 
+def test_a_runner_stopping_while_sources_start_starts_nothing_and_joins_what_ran(
+    tmp_path: Path,
+) -> None:
+    """Quit can land while the warm-up worker starts the sources: what started is joined, what
+    comes after the stop is not started (CI once saw `cannot join thread before it is started`)."""
+    pipe = pipeline(tmp_path / "c.db")
+    runner = PipelineRunner(pipe)
+    first = runner.start(ReplaySource(write(tmp_path, CHAT), speed=0))
+    assert first is not None
+    runner.shutdown()
+    assert not first.is_alive()
+    assert runner.start(ReplaySource(write(tmp_path, CHAT), speed=0)) is None
+    runner.shutdown()  # twice, and with nothing unstarted to join
+
+
 def test_replay_paces_by_created_at(tmp_path: Path) -> None:
     """At speed N a post due t seconds into the recording waits t/N on the replay's clock."""
     now = [0.0]

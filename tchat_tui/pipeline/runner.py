@@ -30,6 +30,7 @@ class PipelineRunner(SourceSink):
         self.edits: deque[str] = deque()
         self.stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._threads_lock = threading.Lock()  # start() runs in a worker, shutdown() on quit
         self.on_stored: Callable[[list[ChatPost]], None] | None = None
         """Called in the source's thread after each stored batch (cost estimates, counters)."""
 
@@ -61,8 +62,8 @@ class PipelineRunner(SourceSink):
         if self.pipeline.store.mark_deleted(key):
             self.edits.append(key)
 
-    def start(self, source: Source) -> threading.Thread:
-        """Run a source in a daemon thread."""
+    def start(self, source: Source) -> threading.Thread | None:
+        """Run a source in a daemon thread; None once the runner is stopping."""
 
         def target() -> None:
             try:
@@ -71,14 +72,19 @@ class PipelineRunner(SourceSink):
                 self.events.append(SourceState(source.name, "failed", _one_line(exc)))
 
         t = threading.Thread(target=target, name=f"source-{source.name}", daemon=True)
-        self._threads.append(t)
-        t.start()
+        with self._threads_lock:
+            if self.stop.is_set():  # a console quitting while it opens starts nothing
+                return None
+            t.start()
+            self._threads.append(t)
         return t
 
     def shutdown(self, timeout: float = 2.0) -> None:
         """Ask every source to stop and wait a little for them."""
-        self.stop.set()
-        for t in self._threads:
+        with self._threads_lock:
+            self.stop.set()
+            threads = list(self._threads)
+        for t in threads:
             t.join(timeout)
 
 

@@ -337,7 +337,7 @@ class ChatSession:
             for source in self.sources:
                 if not self.runner.stop.is_set():
                     thread = self.runner.start(source)
-                    if source is self._replay_runs:
+                    if thread is not None and source is self._replay_runs:
                         threading.Thread(
                             target=self._settle_after,
                             args=(thread,),

@@ -100,7 +100,10 @@ async def test_post_next_question(make_app: Any) -> None:
         assert screen.composer.draft.value == "Q3: "
         await pilot.press(*"Who helps the helpers?")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.feed.current_question == 3)
+        await wait_for(
+            pilot,
+            lambda: screen.feed.current_question == 3 and len(screen.stream.entries) == ALL + 1,
+        )
         q3 = screen.stream.entries[-1]
         assert (q3.question_number, q3.role, q3.text) == (
             3,
