@@ -72,9 +72,10 @@ async def test_the_user_hosts_the_demo(make_app: Any) -> None:
         assert "held back" in screen.feed.source_line()
         await pilot.press("n")
         assert screen.composer.draft.value.startswith("Q1: Concrètement")
+        before = len(screen.stream.entries)
         await pilot.press("enter")
         deadline = time.monotonic() + 10
-        while screen.feed.current_question != 1:
+        while screen.feed.current_question != 1 or len(screen.stream.entries) == before:
             assert time.monotonic() < deadline
             await pilot.pause(0.05)
         mine = screen.stream.entries[-1]
