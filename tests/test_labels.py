@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tchat_tui.domain.labels import answer_label, loose_question_label, question_label
+from tchat_tui.domain.labels import (
+    answer_label,
+    later_question_label,
+    loose_question_label,
+    question_label,
+)
 
 
 @pytest.mark.parametrize(
@@ -129,3 +134,22 @@ def test_a_host_post_carrying_a_planned_question_is_its_posting() -> None:
     )
     assert planned_question("Remote work: next question in a minute!", planned) is None
     assert planned_question("Thanks all!", planned) is None
+
+
+def test_dutch_labels_and_pointing_arrows() -> None:
+    """`V1`, `Vraag 6:` (Belgian chats), an arrow after the number, `Antwoord 2`."""
+    assert question_label("V1 | Welke winkel zou je nooit willen missen? #T", "T") == (
+        1,
+        "Welke winkel zou je nooit willen missen? #T",
+    )
+    assert question_label("Vraag 6: Hoe wordt een winkel een plek van ontmoeting?", "T")
+    assert question_label("Pregunta 8 👉 Cerramos: un consejo para tu primer sencillo", "T")
+    assert question_label("Q3 👉 in a minute", "T") is None
+    assert answer_label("Antwoord 2: de huur") == 2
+
+
+def test_a_label_after_a_clause_restating_a_question() -> None:
+    """'For the latecomers, here is P6: ...?' is question 6; 'Before Q1: who are you?' is not."""
+    words = "Para los que llegaron tarde, repito la P6: ¿es distinto vivir de la champeta?"
+    assert later_question_label(words, (7, 6), "T") == (6, "¿es distinto vivir de la champeta?")
+    assert later_question_label("Before Q1: who are you, where do you garden?", (1, 0)) is None

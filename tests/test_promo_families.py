@@ -88,3 +88,66 @@ def test_retweets_of_a_flagged_post_are_the_network() -> None:
 )
 def test_family_words_in_plain_talk_are_not_flagged(text: str) -> None:
     assert level(text, links=("https://example.org/x",) if "https" in text else ()) == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@bo haha relatable 😅 I found a way out. The whole story is up top on my page 👆 #T",
+        "@bo uni budgets 🙄 I quit waiting. Check my pinned, it's how I pay my bills now #T",
+        "@bo nadie te reconoce 💫 toca mi foto de perfil y lee lo primero que aparece #T",
+        "Conselho? Pare de implorar vaga 🙏 A resposta tá lá em cima no meu @ 💫 #T",
+        "@bo Zo herkenbaar 😢 Alles staat op mijn profiel 🌼 #T",
+        "@bo 2 weeks off 😍 DM me and I'll send you the link 💌 #T",
+        "@bo amiga, escríbeme al DM y te paso el enlace de lo que hago 🏡 #T",
+    ],
+)
+def test_pointers_to_the_authors_profile_in_new_words_are_bio_calls(text: str) -> None:
+    """The shape ("my pinned", "mi perfil" after a pointing verb or a place; a link promised in
+    private messages), not a set phrase, makes the bio call."""
+    result = PromoTracker(default_rules()).score(make_post("1", text, "someone"), CTX)
+    assert "call_bio" in result.signal_ids
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A1 There is no direct link between the two, see the paper #T",
+        "A2 I wrote about it on my blog last year #T",
+        "@bo the form is in my bag, I'll bring it Tuesday #T",
+    ],
+)
+def test_talk_about_ones_own_page_or_a_direct_link_is_no_bio_call(text: str) -> None:
+    result = PromoTracker(default_rules()).score(make_post("1", text, "someone"), CTX)
+    assert "call_bio" not in result.signal_ids
+
+
+def test_a_network_that_paraphrases_shares_one_landing_page() -> None:
+    """Different words, one page (tracking parameters aside): from the second account on, the
+    shared link is a reason, and a retweet of a post carrying it is the network; the host's
+    sign-up link shared by several people is not kept."""
+    tracker = PromoTracker(default_rules())
+    page = "https://jobs-now.example/signup?ref="
+    one = make_post(
+        "1", "Still job hunting? Sign up, start tomorrow 💸 #T", "n1", links=(page + "a",)
+    )
+    first = tracker.score_and_record(one, CTX)
+    assert "shared_link" not in first.signal_ids
+    two = make_post(
+        "2", "Remote roles, zero experience needed #T", "n2", links=(page + "b",), minute=1
+    )
+    second = tracker.score_and_record(two, CTX)
+    assert "shared_link" in second.signal_ids
+    assert "2 accounts" in " ".join(second.reasons())
+    rt = make_post("3", "RT @n1: Still job hunting?", "n3", repost_of="1", links=(page + "a",))
+    assert tracker.score_and_record(rt, CTX).signal_ids == ("network_repost",)
+    back = import_state(tracker.rules, export_state(tracker))
+    three = make_post("4", "No boss, no CV 🙌 #T", "n4", links=(page + "c",), minute=2)
+    assert "shared_link" in back.score(three, CTX).signal_ids
+    host = PostContext("T", Role.HOST)
+    signup = "https://chat.example/next"
+    tracker.score_and_record(
+        make_post("5", "Next chat: sign up #T", "hostess", links=(signup,)), host
+    )
+    fan = make_post("6", "See you there! #T", "ada", links=(signup,), minute=3)
+    assert "shared_link" not in tracker.score(fan, CTX).signal_ids

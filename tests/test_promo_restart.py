@@ -186,7 +186,7 @@ def test_the_chat_has_what_the_scorer_remembers(tmp_path: Path) -> None:
 def plain(tracker: PromoTracker) -> dict[str, object]:
     """Everything a tracker holds but its caches, as plain values; authors by identity (an
     author the caps forgot may still count in the rate window beside their new state)."""
-    caches = {"rules", "_last", "_none", "_stems", "_tag", "_asks"}
+    caches = {"rules", "_last", "_none", "_memo"}
     number: dict[int, int] = {}
 
     def author(a: AuthorState) -> dict[str, object]:
@@ -209,6 +209,8 @@ def plain(tracker: PromoTracker) -> dict[str, object]:
         elif name == "_texts":
             groups = [(h, g if isinstance(g, str) else sorted(g)) for h, g in value.items()]
             value = [groups, list(value.order), sorted(value.promo), value.cap]
+        elif name == "_links":
+            value = value.saved()
         elif name == "_window":
             w = value
             value = [

@@ -202,6 +202,16 @@ class Classifier:
             return max(self.questions) if self.questions else None
         return max(posted, key=lambda q: (q.posted_at, q.number)).number
 
+    def _restated(self, words: str) -> tuple[int, ...]:
+        """The posted questions at least half of whose words `words` carry."""
+        have = question_words(words)
+        found = []
+        for q in self.questions.values():
+            want = question_words(q.text)
+            if len(want) >= 4 and len(have & want) >= len(want) / 2:
+                found.append(q.number)
+        return tuple(found)
+
     def question_of_post(self, post_id: str) -> int | None:
         """The question number a post id is a posting of."""
         return self._question_of_post.get(post_id)
@@ -224,8 +234,9 @@ class Classifier:
                 asked = (number, words)
         top_level = _opens(post)
         if asked is None and top_level and role in (Role.HOST, Role.COMODERATOR):
-            # After a preamble: the next question, or the open one posted again.
-            expected = (self._next_number(), self.current_question() or 0)
+            # After a preamble: the next question, the open one posted again, or an earlier
+            # one restated for latecomers.
+            expected = (self._next_number(), self.current_question() or 0, *self._restated(words))
             asked = later_question_label(words, expected, self.tag)
         learning = self._learn_guests or self._learn_comods
         if asked and role is not Role.HOST and self._posts_next_question(post, asked[0], role):

@@ -1,8 +1,8 @@
 """The labels chats put in front of questions and answers: `Q3:`, `Pregunta 3 -`, `[Q2]`, `🔹Q4.`,
 `#Tag Q2 ...`, `F1:`, `Frage 2 ➜`; `A1`, `R1:`, `a 2`, `A1b`, `Respuesta 4`, `Antwort 2`.
 
-Real chats write them in many ways (English, French, Spanish, Portuguese, German and Italian
-forms below), and hosts also post teasers that carry a number but are not the question ("Q4 in
+Real chats write them in many ways (English, French, Spanish, Portuguese, German, Italian
+and Dutch forms below), and hosts also post teasers that carry a number but are not the question ("Q4 in
 a minute!", "Pregunta 3 en un momentito", "F5 gleich"): a question label is only a question when
 what follows reads as one.
 """
@@ -16,20 +16,20 @@ from collections.abc import Sequence
 # Reminder — Question 3 :"), the chat's tag (handled by the caller, which knows it).
 _LEAD = re.compile(
     r"^(?:[^\w#＃@＠]|_)*"
-    r"(?:(?:rappel|reminder|recordatorio|lembrete|erinnerung|promemoria|repost|again)"
+    r"(?:(?:rappel|reminder|recordatorio|lembrete|erinnerung|herinnering|promemoria|repost|again)"
     r"(?:[^\w]|_)+)*",
     re.IGNORECASE,
 )
-_QUESTION_WORDS = r"question|pregunta|pergunta|quest[ãa]o|frage|domanda"
+_QUESTION_WORDS = r"question|pregunta|pergunta|quest[ãa]o|frage|domanda|vraag"
 _QUESTION_LABEL = re.compile(
-    rf"(?:(?P<word>{_QUESTION_WORDS})\s*|(?P<letter>[QqPpFfDd])\.?\s?)(?P<n>\d{{1,2}})(?!\d)"
+    rf"(?:(?P<word>{_QUESTION_WORDS})\s*|(?P<letter>[QqPpFfDdVv])\.?\s?)(?P<n>\d{{1,2}})(?!\d)"
     r"(?P<after>\s*(?:\((?:[A-Za-z]{2}(?:[/|][A-Za-z]{2})*|[A-Za-z]{2,10})\))?\s*"
-    r"(?P<sep>[:.\-–—/)\]|>→➜➡️,]+|\s|$))",
+    r"(?P<sep>[:.\-–—/)\]|>→➜➡️👉▶►⇒»,]+\s*|\s|$))",
     re.IGNORECASE,
 )
-_STRONG_SEP = re.compile(r"[:.\-–—)\]|>→➜➡]")
+_STRONG_SEP = re.compile(r"[:.\-–—)\]|>→➜➡👉▶►⇒»]")
 # Answers: "A3", "A3:", "a 3 -", "R3", "A1b", "A.2", "Answer 3:", "Respuesta 4", "Réponse 2".
-_ANSWER_WORDS = r"answer|r[ée]ponse|respuesta|resposta|antwort|risposta"
+_ANSWER_WORDS = r"answer|r[ée]ponse|respuesta|resposta|antwort|antwoord|risposta"
 _ANSWER_LABEL = re.compile(
     rf"^\s*(?:(?:{_ANSWER_WORDS})\s*|[AaRr]\s?\.?\s?)(?P<n>\d{{1,2}})(?![\d])"
     r"(?:[a-d](?![a-z]))?(?![\w])",
@@ -38,7 +38,7 @@ _ANSWER_LABEL = re.compile(
 # A teaser: the label is followed by when the question comes, not by the question.
 _SOON = re.compile(
     r"^\s*(?:is\s+|est\s+|es\s+|é\s+|ist\s+)?(?:coming|comes|next|up\s+next|arrive|arrives|"
-    r"arriving|chegando|chega|llega|viene|vem|kommt|gleich|já\s+já|soon|shortly|bient[ôo]t|"
+    r"arriving|chegando|chega|llega|viene|vem|kommt|komt|straks|gleich|já\s+já|soon|shortly|bient[ôo]t|"
     r"en\s+breve|em\s+breve|in\s+arrivo|a\s+breve|dans\s+un|dans\s+une|in\s+a\s+(?:bit|minute|"
     r"moment|sec)|en\s+un|em\s+um|em\s+uma|in\s+einer|tra\s+un)\b",
     re.IGNORECASE,
@@ -66,6 +66,13 @@ def question_label(words: str, tag: str = "") -> tuple[int, str] | None:
     return int(m.group("n")), body
 
 
+_LABEL_START = re.compile(rf"(?<!\w)(?:{_QUESTION_WORDS}|[QqPpFfDdVv]\.?\s?\d)", re.IGNORECASE)
+_ASKED = re.compile(r"[?？¿]")
+_BEFORE_OR_AFTER = re.compile(
+    r"\b(?:before|after|until|till|antes|después|despues|depois|avant|après|apres|jusqu'à|vor|"
+    r"nach|bis|prima|dopo|voor|na)(?:\s+(?:de|del|da|do|di|the|la|el|a|à|o))?\s*$",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?:[.!?…)\]]|[^\w\s#＃@＠,;:'’\"-])\s+")
 
 
@@ -78,6 +85,17 @@ def later_question_label(
     for end in _SENTENCE_END.finditer(words):
         found = question_label(words[end.end() :], tag)
         if found is not None and found[0] in numbers:
+            return found
+    # Inside the first sentence, a label with a colon and a question after it ("Para los que
+    # llegaron tarde, repito la P6: ¿es distinto ...?").
+    for start in _LABEL_START.finditer(words):
+        label = _QUESTION_LABEL.match(words, start.start())
+        if start.start() == 0 or label is None or ":" not in label.group("after"):
+            continue
+        if _BEFORE_OR_AFTER.search(words[: start.start()]):
+            continue  # "Before Q1: who are you?" is the warm-up
+        found = question_label(words[start.start() :], tag)
+        if found is not None and found[0] in numbers and _ASKED.search(found[1]):
             return found
     return None
 
@@ -124,7 +142,7 @@ def _reads_as_a_question(body: str, *, strong: bool) -> bool:
 
 
 _ABOUT_THE_QUESTION = re.compile(
-    r"question|pregunta|pergunta|quest[ãa]o|frage|domanda|q\d", re.IGNORECASE
+    r"question|pregunta|pergunta|quest[ãa]o|frage|domanda|vraag|q\d", re.IGNORECASE
 )
 _TRAILING_TAGS = re.compile(r"(?:\s*[#＃]\w+)+\s*$")
 REACTION_WORDS = 8

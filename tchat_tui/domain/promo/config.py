@@ -75,6 +75,7 @@ SIGNAL_IDS = (
     "cross_author_duplicate",
     "repeat_promoter",
     "repeated_domain",
+    "shared_link",
     "reply_spray",
     "off_topic_answer",
     "tag_hijack",

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from tchat_tui.domain.promo.config import PromoRules
 from tchat_tui.domain.promo.lexicon import starts_word
 from tchat_tui.domain.promo.links import link_signals
+from tchat_tui.domain.promo.profile_pointer import may_point, profile_pointer
 from tchat_tui.domain.promo.signals import Signal, make_signal
 from tchat_tui.domain.promo.words import fast_words, fold_word, lower, strip_entities
 
@@ -153,6 +154,8 @@ def content_signals(
         else:
             plain = text
         _lexicon_signals(rules, facts, plain, lower(plain), may, product)
+    if may_point(words, text) and not any(s.id == "call_bio" for s in facts.signals):
+        _pointer_signal(rules, facts, text)
     if rules.marks and not text.isascii():
         _mark_signals(rules, facts.signals, text)
     form = rules.form_limits
@@ -223,6 +226,16 @@ def _lexicon_signals(
         if hit:
             out.append(make_signal(rules, sid, hit))
             facts.has_offer = True
+
+
+def _pointer_signal(rules: PromoRules, facts: ContentFacts, text: str) -> None:
+    """`call_bio` for a pointer to the author's profile the word lists do not hold."""
+    plain = _URL_OR_MENTION.sub(_blank, text)
+    folded = lower(plain)
+    span = profile_pointer(folded)
+    if span is not None:
+        facts.signals.append(make_signal(rules, "call_bio", _quote(plain, folded, *span)))
+        facts.has_call = True
 
 
 def _mark_signals(rules: PromoRules, out: list[Signal], text: str) -> None:

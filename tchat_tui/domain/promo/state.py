@@ -123,6 +123,7 @@ def export_state(tracker: PromoTracker) -> bytes:
         "texts": [v if isinstance(v, str) else sorted(v) for v in texts.values()],
         "promo_texts": [i for i, h in enumerate(texts) if h in texts.promo],
         "promo_posts": list(tracker._promo_posts),
+        "shared_links": tracker._links.saved(),
         "text_bytes": len(hashes) * hashes.itemsize,
         "window": {
             "span": window.span,
@@ -205,6 +206,7 @@ class _Reader:
             texts.order.append(text_hash)
         texts.promo.update(hashes[i] for i in h["promo_texts"])
         tracker._promo_posts = dict.fromkeys(map(str, h["promo_posts"]))
+        tracker._links.restore(h.get("shared_links", []))
         w = h["window"]
         window = tracker._window
         if w["span"] != window.span:

@@ -18,8 +18,9 @@ from operator import itemgetter
 
 from tchat_tui.domain.post import Post, Role
 from tchat_tui.domain.promo.authors import AuthorFlag, AuthorState, author_flag_for
+from tchat_tui.domain.promo.chat_memo import ChatMemo
 from tchat_tui.domain.promo.config import PromoRules
-from tchat_tui.domain.promo.content import ContentFacts, content_signals, folded_tags, lexicon_hit
+from tchat_tui.domain.promo.content import ContentFacts, content_signals, folded_tags
 from tchat_tui.domain.promo.history import (
     domain_history,
     remember_promo,
@@ -28,10 +29,10 @@ from tchat_tui.domain.promo.history import (
     self_duplicate,
 )
 from tchat_tui.domain.promo.rate_window import RateWindow
+from tchat_tui.domain.promo.shared_links import SharedLinks, post_urls
 from tchat_tui.domain.promo.shingles import shingle_mask, shingles, text_key, word_ids
 from tchat_tui.domain.promo.signals import PromoResult, Signal, make_signal, result_of
 from tchat_tui.domain.promo.text_index import TextIndex
-from tchat_tui.domain.promo.words import fold, lower, stems, words
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class PostContext:
 
 
 _PARTICIPANT = Role.PARTICIPANT
+_TEAM = frozenset({"chat_host", "host_or_guest"})
 _ROLE_WORDS = {
     Role.HOST: ("host", "l'hôte"),
     Role.GUEST: ("guest", "un invité"),
@@ -108,13 +110,12 @@ class PromoTracker:
         """Authors with a kept post."""
         self._texts = TextIndex()
         """Who posted each normalised text (the cross-author index)."""
+        self._links = SharedLinks()
         self._last: _Analysis | None = None
         self._promo_posts: dict[str, None] = {}
         """Keys of the chat's promotional posts, oldest first (what a retweet of one is)."""
         self._none = result_of(rules, [])
-        self._stems: dict[str, frozenset[str]] = {}
-        self._tag = ("", "")
-        self._asks: dict[str, str | None] = {}
+        self._memo = ChatMemo(rules)
         self._history = int(rules.author["history"])
         self._rate_window = timedelta(minutes=rules.limit("rate_window_minutes")) // _MICROSECOND
         self._window = RateWindow(self._rate_window)
@@ -160,6 +161,8 @@ class PromoTracker:
                 author.sprayed = True
             if "cross_author_duplicate" in ids:
                 author.coordinated = True
+        if a.domains and not _TEAM.intersection(result.signal_ids):
+            self._links.add(post_urls(post), a.domains, akey)
         if a.shingles:
             mask = a.mask if a.mask is not None else shingle_mask(a.shingles)
             author.remember(a.shingles, mask)
@@ -214,19 +217,24 @@ class PromoTracker:
         micros = _micros(created)
         if post.is_repost:
             # A spam network: accounts of the chat retweeting each other's flagged posts.
-            net = reposts_promo(post, self._promo_posts)
+            net = reposts_promo(post, self._promo_posts) or self._links.spread(post_urls(post)) > 1
             result = result_of(rules, [make_signal(rules, "network_repost")]) if net else self._none
             return _Analysis(post, result, _NO_SHINGLES, None, None, [], None, akey, micros)
+        urls = post_urls(post)
         facts = content_signals(
             rules,
             post.text,
             post.hashtags,
-            [link.expanded_url or link.url for link in post.links] if post.links else [],
+            urls,
             ctx.chat_tag,
             post.author_handle,
             post.author_name,
         )
         sigs = facts.signals
+        if facts.domains and ctx.role is _PARTICIPANT:
+            shared = self._links.others(urls, facts.domains, akey)
+            if shared:
+                sigs.append(make_signal(rules, "shared_link", shared + 1))
         word_list = facts.words
         ids = word_ids(word_list)
         shing = shingles(word_list, ids)
@@ -308,14 +316,14 @@ class PromoTracker:
         rules = self.rules
         carries = facts.has_link or facts.has_call
         if ctx.is_answer and ctx.question_text and carries:
-            q = self._question_stems(ctx.question_text)
+            q = self._memo.question_stems(ctx.question_text)
             # `words` never keeps an apostrophe: the stems are the words' first five letters.
             stop = rules.stopwords
             mine = {w[:5] for w in word_list if len(w) >= 4 and w not in stop}
             if q and not (q & mine):
                 sigs.append(make_signal(rules, "off_topic_answer"))
         if facts.has_link and facts.has_call and not ctx.is_answer and post.reply_to_id is None:
-            tag = self._folded_tag(ctx.chat_tag)
+            tag = self._memo.folded_tag(ctx.chat_tag)
             if tag and tag in folded_tags(post.hashtags):
                 sigs.append(make_signal(rules, "tag_hijack"))
         need = max(self._rate_need, self._rate_factor * self._window.median)
@@ -334,30 +342,6 @@ class PromoTracker:
                     )
                 )
 
-    def _folded_tag(self, tag: str) -> str:
-        """The chat tag, folded, without `#` (cached: it is the same for every post)."""
-        if self._tag[0] != tag:
-            self._tag = (tag, fold(tag.lstrip("#＃")))
-        return self._tag[1]
-
-    def _asks_for_link(self, text: str) -> str | None:
-        """The words by which a post asks for a link or source (cached: parents get many replies)."""
-        if text in self._asks:
-            return self._asks[text]
-        if len(self._asks) > 2000:
-            self._asks.clear()
-        hit = self._asks[text] = lexicon_hit(self.rules, "ask_link", text, lower(text))
-        return hit
-
-    def _question_stems(self, question: str) -> frozenset[str]:
-        """Content stems of a chat question (cached: every answer asks for them)."""
-        cached = self._stems.get(question)
-        if cached is None:
-            if len(self._stems) > 200:
-                self._stems.clear()
-            cached = self._stems[question] = frozenset(stems(words(question), self.rules.stopwords))
-        return cached
-
     def _mitigators(
         self, sigs: list[Signal], ctx: PostContext, facts: ContentFacts, word_list: list[str]
     ) -> None:
@@ -366,7 +350,7 @@ class PromoTracker:
         if facts.has_link or facts.has_call:
             for asked in (ctx.parent.text if ctx.parent else None, ctx.question_text):
                 if asked:
-                    hit = self._asks_for_link(asked)
+                    hit = self._memo.asks_for_link(asked)
                     if hit:
                         sigs.append(make_signal(rules, "asked_for_link", hit))
                         break

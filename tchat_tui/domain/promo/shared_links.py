@@ -1,0 +1,88 @@
+"""The same link from several accounts: a spam network's mark ("accounts that retweet each
+other's spam, the same link or text across accounts").
+
+The text index catches accounts that post the same words; networks that paraphrase each other
+still share one landing page. Each participant's non-reference links are kept by page (host and
+path, query and fragment aside: tracking parameters differ per account); a link that another
+account of the chat already posted fires `shared_link`, and a retweet of a post carrying such a
+link is the network amplifying itself. Links of the host team and guests are not kept (their
+sign-up page is shared by design).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from tchat_tui.domain.post import Post
+
+KEPT_PAGES = 5000
+"""Pages remembered (the oldest are forgotten first)."""
+
+
+def _page(url: str, domains: list[str]) -> str | None:
+    """`host/path` of a link whose host is one of `domains` (the post's non-reference links)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").removeprefix("www.")
+    if not host or not any(host == d or host.endswith("." + d) for d in domains):
+        return None
+    return host + parts.path.rstrip("/").lower()
+
+
+def post_urls(post: Post) -> list[str]:
+    """The post's links, expanded where the network says where they go."""
+    return [link.expanded_url or link.url for link in post.links] if post.links else []
+
+
+class SharedLinks:
+    """Which accounts of the chat posted each page."""
+
+    def __init__(self) -> None:
+        self._accounts: dict[str, set[str]] = {}
+
+    def others(self, urls: list[str], domains: list[str], author: str) -> int:
+        """How many other accounts already posted one of these pages (the most for any)."""
+        best = 0
+        for url in urls:
+            page = _page(url, domains)
+            seen = self._accounts.get(page) if page else None
+            if seen:
+                best = max(best, len(seen - {author}))
+        return best
+
+    def add(self, urls: list[str], domains: list[str], author: str) -> None:
+        """Remember that `author` posted these pages."""
+        for url in urls:
+            page = _page(url, domains)
+            if page is None:
+                continue
+            seen = self._accounts.get(page)
+            if seen is None:
+                if len(self._accounts) >= KEPT_PAGES:
+                    del self._accounts[next(iter(self._accounts))]
+                seen = self._accounts[page] = set()
+            seen.add(author)
+
+    def saved(self) -> list[list[object]]:
+        """The pages and their accounts, oldest page first (for the saved promo state)."""
+        return [[page, sorted(accounts)] for page, accounts in self._accounts.items()]
+
+    def restore(self, saved: list[list[object]]) -> None:
+        """Take back what `saved` returned."""
+        self._accounts = {str(page): set(map(str, who)) for page, who in saved}  # type: ignore[call-overload]
+
+    def spread(self, urls: list[str]) -> int:
+        """The most accounts that posted any of these pages (any host: a retweet's links)."""
+        best = 0
+        for url in urls:
+            try:
+                parts = urlsplit(url)
+            except ValueError:
+                continue
+            host = (parts.hostname or "").removeprefix("www.")
+            seen = self._accounts.get(host + parts.path.rstrip("/").lower())
+            if seen:
+                best = max(best, len(seen))
+        return best
