@@ -188,13 +188,17 @@ def test_form_floods() -> None:
 
 
 def test_link_asked_for_mitigates() -> None:
-    """A parent asking for a link or source brings the score down by 2."""
+    """A parent asking for a link or source brings the score down by the mitigator's (fitted)
+    weight."""
     parent = post("Vous avez une source ?", "paul")
     reply = post("Notre étude : https://t.co/x0", "asso", links=("https://asso.fr/etude",))
     plain = score(reply, ctx())
     asked = score(reply, ctx(parent=parent))
     assert "asked_for_link" in asked.signal_ids
-    assert asked.score == pytest.approx(max(0.0, plain.score - 2.0))
+    assert RULES.signals["asked_for_link"].weight < -1.0
+    assert asked.score == pytest.approx(
+        max(0.0, plain.score + RULES.signals["asked_for_link"].weight)
+    )
 
 
 @pytest.mark.parametrize(
