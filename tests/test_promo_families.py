@@ -151,3 +151,27 @@ def test_a_network_that_paraphrases_shares_one_landing_page() -> None:
     )
     fan = make_post("6", "See you there! #T", "ada", links=(signup,), minute=3)
     assert "shared_link" not in tracker.score(fan, CTX).signal_ids
+
+
+def test_a_page_the_whole_chat_passes_around_is_a_resource_not_a_network() -> None:
+    """Eight people share one article (one of them was flagged earlier for another post): past a
+    handful of accounts the page is no reason; and a page nobody flagged shares none."""
+    tracker = PromoTracker(default_rules())
+    spam = make_post("0", "💸 Earn 3% daily passive income with our bot 👉 #T", "p0")
+    assert tracker.score_and_record(spam, CTX).promo
+    article = ("https://news.example/heat-report",)
+    fired = []
+    for i in range(8):
+        p = make_post(
+            str(i + 1),
+            f"@hostess this one is worth a read {i} #T",
+            f"p{i}",
+            links=article,
+            minute=i,
+        )
+        fired.append("shared_link" in tracker.score_and_record(p, CTX).signal_ids)
+    assert fired[0] is False and fired[-1] is False
+    quiet = PromoTracker(default_rules())
+    for i in range(3):
+        p = make_post(str(i), f"@hostess worth a read {i} #T", f"q{i}", links=article, minute=i)
+        assert "shared_link" not in quiet.score_and_record(p, CTX).signal_ids

@@ -11,12 +11,16 @@ sign-up page is shared by design).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from tchat_tui.domain.post import Post
 
 KEPT_PAGES = 5000
 """Pages remembered (the oldest are forgotten first)."""
+NETWORK_MOST = 6
+"""A page more accounts than this posted is a resource the chat passes around, not a network
+(the networks that hijack chat tags are a handful of accounts)."""
 
 
 def _page(url: str, domains: list[str]) -> str | None:
@@ -42,14 +46,19 @@ class SharedLinks:
     def __init__(self) -> None:
         self._accounts: dict[str, set[str]] = {}
 
-    def others(self, urls: list[str], domains: list[str], author: str) -> int:
-        """How many other accounts already posted one of these pages (the most for any)."""
+    def others(
+        self, urls: list[str], domains: list[str], author: str, flagged: Callable[[str], bool]
+    ) -> int:
+        """How many other accounts already posted one of these pages (the most for any), when
+        one of them was flagged in this chat and they are a handful; else 0."""
         best = 0
         for url in urls:
             page = _page(url, domains)
             seen = self._accounts.get(page) if page else None
             if seen:
-                best = max(best, len(seen - {author}))
+                others = seen - {author}
+                if len(others) < NETWORK_MOST and any(map(flagged, others)):
+                    best = max(best, len(others))
         return best
 
     def add(self, urls: list[str], domains: list[str], author: str) -> None:
@@ -73,8 +82,9 @@ class SharedLinks:
         """Take back what `saved` returned."""
         self._accounts = {str(page): set(map(str, who)) for page, who in saved}  # type: ignore[call-overload]
 
-    def spread(self, urls: list[str]) -> int:
-        """The most accounts that posted any of these pages (any host: a retweet's links)."""
+    def spread(self, urls: list[str], flagged: Callable[[str], bool]) -> int:
+        """The most accounts that posted any of these pages (any host: a retweet's links), a
+        handful with one of them flagged; else 0."""
         best = 0
         for url in urls:
             try:
@@ -83,6 +93,6 @@ class SharedLinks:
                 continue
             host = (parts.hostname or "").removeprefix("www.")
             seen = self._accounts.get(host + parts.path.rstrip("/").lower())
-            if seen:
+            if seen and len(seen) <= NETWORK_MOST and any(map(flagged, seen)):
                 best = max(best, len(seen))
         return best

@@ -217,7 +217,10 @@ class PromoTracker:
         micros = _micros(created)
         if post.is_repost:
             # A spam network: accounts of the chat retweeting each other's flagged posts.
-            net = reposts_promo(post, self._promo_posts) or self._links.spread(post_urls(post)) > 1
+            net = (
+                reposts_promo(post, self._promo_posts)
+                or self._links.spread(post_urls(post), self._flagged) > 1
+            )
             result = result_of(rules, [make_signal(rules, "network_repost")]) if net else self._none
             return _Analysis(post, result, _NO_SHINGLES, None, None, [], None, akey, micros)
         urls = post_urls(post)
@@ -231,8 +234,8 @@ class PromoTracker:
             post.author_name,
         )
         sigs = facts.signals
-        if facts.domains and ctx.role is _PARTICIPANT:
-            shared = self._links.others(urls, facts.domains, akey)
+        if facts.domains and ctx.role is _PARTICIPANT and not ctx.is_answer:
+            shared = self._links.others(urls, facts.domains, akey, self._flagged)
             if shared:
                 sigs.append(make_signal(rules, "shared_link", shared + 1))
         word_list = facts.words
@@ -301,6 +304,11 @@ class PromoTracker:
         return _Analysis(
             post, result, shing, mask, text_hash, facts.domains, reply_user, akey, micros
         )
+
+    def _flagged(self, author_key: str) -> bool:
+        """The author has a promotional post in this chat."""
+        a = self._authors.get(author_key)
+        return a is not None and a.promo > 0
 
     def _context_signals(
         self,
