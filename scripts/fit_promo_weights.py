@@ -12,7 +12,7 @@ the development part (`tests/judgement/split.toml`, never the test part), with s
   number of extra tags for hashtag stuffing, capped);
 - the label is the post's promo family (any family is promotional);
 - the weights are bounded by their sign (evidence >= 0, mitigators <= 0, so every reason reads the
-  way it is written), and pulled towards the weights written by hand (a prior); posts whose author is the host team or a guest are left
+  way it is written), an emoji set's weight by `MARK_MOST`; pulled towards the weights written by hand (a prior); posts whose author is the host team or a guest are left
   out (`chat_host` and `host_or_guest` are policy, not evidence: their weights stay as written);
 - the amber threshold stays where it is (it stands for a probability of `AMBER_PROBABILITY`); the
   red threshold is not fitted (the labels say promotional or not, never how spam-like);
@@ -57,6 +57,10 @@ POLICY = ("chat_host", "host_or_guest")
 """Mitigators that say who the author is: policy, not fitted."""
 MITIGATORS = ("asked_for_link", "substantive_answer")
 """Signals that speak against promotion: fitted with weight <= 0."""
+MARKS = ("money_marks", "flirt_marks", "train_marks", "gift_marks", "pointer_marks")
+"""Emoji sets: every spam post of a family may carry its emoji, but so do a traveller's 🚆 and a
+birthday's 🎁; an emoji is never more than a hint, so its weight is bounded by `MARK_MOST`."""
+MARK_MOST = 1.5
 PRIOR = 1.0
 """The penalty on a weight's squared distance from its written weight (rules units)."""
 AMBER_PROBABILITY = 0.5
@@ -164,7 +168,10 @@ def fit(data: Sequence[Example], rules: PromoRules) -> Fit:
         penalty = PRIOR * (np.sum((w - prior) ** 2) + log_slope**2)
         return float(nll + penalty), np.append(grad_w, grad_slope)
 
-    bounds = [(None, 0.0) if s in MITIGATORS else (0.0, None) for s in fired] + [(-5.0, 5.0)]
+    bounds = [
+        (None, 0.0) if s in MITIGATORS else (0.0, MARK_MOST) if s in MARKS else (0.0, None)
+        for s in fired
+    ] + [(-5.0, 5.0)]
     found = minimize(loss, np.append(prior, 0.0), jac=True, method="L-BFGS-B", bounds=bounds)
     if not found.success:
         raise SystemExit(f"the fit did not converge: {found.message}")

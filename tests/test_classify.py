@@ -46,6 +46,8 @@ def test_own_words_drop_only_leading_reply_mentions(text: str, expected: str) ->
         ("A3. short", 3),
         ("A 4 - spaced", 4),
         ("A10/ double digit", 10),
+        ("#AidantsChat R1 the tag first, then the label", 1),
+        ("#AidantsChat #Carers A2 two tags first", 2),
         ("@hostess @guest1 A3 after the automatic mentions", 3),
         ("Avant tout, merci", None),
         ("A1B2 is a product code", None),
@@ -56,6 +58,20 @@ def test_answer_labels(text: str, answers: int | None) -> None:
     """An answer is labelled An / Rn at the start of the author's own words, in any common form."""
     c = Classifier(ROSTER, "AidantsChat")
     assert c.classify(make_post("1", text, "ada")).answers == answers
+
+
+def test_the_host_teams_words_under_a_question_are_no_answer() -> None:
+    """A host's reminder in the question's thread is no answer; her labelled answer is one."""
+    c = Classifier(ROSTER, "AidantsChat")
+    assert c.classify(make_post("10", "Q1: Who helps you? #AidantsChat", "hostess")).question_number
+    note = make_post(
+        "11", "(reminder: 'nobody' is an answer too) #AidantsChat", "hostess", reply_to="10"
+    )
+    assert c.classify(note).answers is None
+    assert (
+        c.classify(make_post("12", "A1 my sister #AidantsChat", "hostess", reply_to="10")).answers
+        == 1
+    )
 
 
 def test_reply_to_a_question_post_answers_it_without_label() -> None:

@@ -205,12 +205,8 @@ class Classifier:
     def _restated(self, words: str) -> tuple[int, ...]:
         """The posted questions at least half of whose words `words` carry."""
         have = question_words(words)
-        found = []
-        for q in self.questions.values():
-            want = question_words(q.text)
-            if len(want) >= 4 and len(have & want) >= len(want) / 2:
-                found.append(q.number)
-        return tuple(found)
+        wants = [(q.number, question_words(q.text)) for q in self.questions.values()]
+        return tuple(n for n, want in wants if len(want) >= 4 and len(have & want) >= len(want) / 2)
 
     def question_of_post(self, post_id: str) -> int | None:
         """The question number a post id is a posting of."""
@@ -277,7 +273,8 @@ class Classifier:
             if said is not None and said in self.questions:
                 answers = said
         parent = post.reply_to_id
-        if answers is None and parent:
+        # The host team's unlabelled words under a question are the chat's, not an answer.
+        if answers is None and parent and role not in (Role.HOST, Role.COMODERATOR):
             earlier = self._answer_of_post.get(parent)
             if parent in self._question_of_post:
                 # A reply to the question is an answer; "great question!" is not.

@@ -100,9 +100,15 @@ def later_question_label(
     return None
 
 
+_LEADING_TAGS = re.compile(r"^\s*(?:[#＃]\w+\s*)+")
+
+
 def answer_label(words: str) -> int | None:
-    """The question number an answer's label names (`A3`, `R3:`, `Respuesta 3`), or None."""
+    """The question number an answer's label names (`A3`, `R3:`, `Respuesta 3`, also after
+    leading hashtags: `#Tag R1 ...`), or None."""
     m = _ANSWER_LABEL.match(words)
+    if m is None and words[:1] in "#＃" and words:
+        m = _ANSWER_LABEL.match(_LEADING_TAGS.sub("", words, count=1))
     return int(m.group("n")) if m else None
 
 
