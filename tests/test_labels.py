@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tchat_tui.domain.labels import (
+    after_preamble,
     answer_label,
     later_question_label,
     loose_question_label,
@@ -153,3 +154,48 @@ def test_a_label_after_a_clause_restating_a_question() -> None:
     words = "Para los que llegaron tarde, repito la P6: ¿es distinto vivir de la champeta?"
     assert later_question_label(words, (7, 6), "T") == (6, "¿es distinto vivir de la champeta?")
     assert later_question_label("Before Q1: who are you, where do you garden?", (1, 0)) is None
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("1/ What made you start a developer community? #T", 1),
+        ("🔸3. ¿Cómo separas las finanzas del negocio? #T", 3),
+        ("7️⃣ ¿Has pedido un crédito para tu negocio? #T", 7),
+        ("❺ Communes et Régions : quelles aides fonctionnent vraiment ? #T", 5),
+        (
+            "🏁 Q8 One piece of advice for someone starting their tech career in 2027, in one tweet!",
+            8,
+        ),
+        ("Pregunta #2 ¿Cuál fue el error más caro de tu primer año? #T", 2),
+        ("Chegou agora? Estamos na P5 | Alertas de calor: vocês recebem?", 5),
+        ("Relembrando a P4 pra quem chegou agora: o que é justo pedir num processo?", 4),
+    ],
+)
+def test_questions_numbered_without_a_letter_or_after_a_preamble(words: str, expected: int) -> None:
+    """The host team's forms a label regex misses; each only when its number is expected."""
+    found = after_preamble(words, (expected, expected - 1), [], "T") or question_label(words, "T")
+    assert found is not None and found[0] == expected
+
+
+@pytest.mark.parametrize(
+    "words", ["1/ What made you start a community? #T", "7️⃣ ¿Has pedido un crédito? #T"]
+)
+def test_a_bare_number_is_a_question_only_when_that_number_is_next(words: str) -> None:
+    assert after_preamble(words, (4, 3), [], "T") is None
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "3/ thread, bear with me",
+        "Q5 dropping in 2 minutes, get your A5s ready!",
+        "Q4 coming up in a sec, grab a coffee",
+        "1. Be kind 2. Use the tag 3. Have fun",
+        "Before Q1: who are you and where are you from?",
+    ],
+)
+def test_teasers_and_lists_are_not_questions(words: str) -> None:
+    """Even with their number expected next."""
+    number = int(next(c for c in words if c.isdigit()))
+    assert after_preamble(words, (number, number - 1), [], "T") is None

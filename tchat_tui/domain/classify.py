@@ -10,9 +10,9 @@ from datetime import datetime
 
 from tchat_tui.domain.announcements import announced_by, named_handles
 from tchat_tui.domain.labels import (
+    after_preamble,
     answer_label,
     is_reaction,
-    later_question_label,
     loose_question_label,
     planned_question,
     question_label,
@@ -22,6 +22,7 @@ from tchat_tui.domain.people import PeopleIndex, handle_on
 from tchat_tui.domain.post import Network, Post, Role
 from tchat_tui.domain.text.own_words import own_words
 
+_TEAM = (Role.HOST, Role.COMODERATOR)
 _TRAILING_TAGS = re.compile(r"(?:\s*[#＃]\w+)+\s*$")
 _URL = re.compile(r"https?://\S+")
 _ASKED_OF = re.compile(
@@ -202,12 +203,6 @@ class Classifier:
             return max(self.questions) if self.questions else None
         return max(posted, key=lambda q: (q.posted_at, q.number)).number
 
-    def _restated(self, words: str) -> tuple[int, ...]:
-        """The posted questions at least half of whose words `words` carry."""
-        have = question_words(words)
-        wants = [(q.number, question_words(q.text)) for q in self.questions.values()]
-        return tuple(n for n, want in wants if len(want) >= 4 and len(have & want) >= len(want) / 2)
-
     def question_of_post(self, post_id: str) -> int | None:
         """The question number a post id is a posting of."""
         return self._question_of_post.get(post_id)
@@ -229,11 +224,14 @@ class Classifier:
             if number is not None:
                 asked = (number, words)
         top_level = _opens(post)
-        if asked is None and top_level and role in (Role.HOST, Role.COMODERATOR):
-            # After a preamble: the next question, the open one posted again, or an earlier
-            # one restated for latecomers.
-            expected = (self._next_number(), self.current_question() or 0, *self._restated(words))
-            asked = later_question_label(words, expected, self.tag)
+        if (
+            asked is None
+            and top_level
+            and (role in _TEAM or not (self.questions or self.roster.host))
+        ):
+            # After a preamble, restated for latecomers, or numbered without a letter.
+            now = (self._next_number(), self.current_question() or 0)
+            asked = after_preamble(words, now, self.questions.values(), self.tag)
         learning = self._learn_guests or self._learn_comods
         if asked and role is not Role.HOST and self._posts_next_question(post, asked[0], role):
             self._learned_guests.discard(_norm(post.author_handle))
@@ -311,7 +309,9 @@ class Classifier:
             return False
         if role is Role.GUEST and _norm(post.author_handle) not in self._learned_guests:
             return False
-        return role in (Role.PARTICIPANT, Role.GUEST) and number == self._next_number()
+        # The open question in another language is a co-moderator's too ("Pregunta 1: ¿...?").
+        again = number == self.current_question() and "?" in question_body(post.text, self.tag)
+        return role in (Role.PARTICIPANT, Role.GUEST) and (number == self._next_number() or again)
 
     def _people_named(self, post: Post) -> tuple[list[str], list[str]]:
         """(guests, co-moderators) a top-level post of the host team names: by keyword ("our

@@ -10,7 +10,7 @@ what follows reads as one.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 # What may come before a label: emoji, brackets, arrows, a reminder word ("🔁 Rappel /
 # Reminder — Question 3 :"), the chat's tag (handled by the caller, which knows it).
@@ -22,7 +22,7 @@ _LEAD = re.compile(
 )
 _QUESTION_WORDS = r"question|pregunta|pergunta|quest[ãa]o|frage|domanda|vraag"
 _QUESTION_LABEL = re.compile(
-    rf"(?:(?P<word>{_QUESTION_WORDS})\s*|(?P<letter>[QqPpFfDdVv])\.?\s?)(?P<n>\d{{1,2}})(?!\d)"
+    rf"(?:(?P<word>{_QUESTION_WORDS})\s*#?|(?P<letter>[QqPpFfDdVv])\.?\s?#?)(?P<n>\d{{1,2}})(?!\d)"
     r"(?P<after>\s*(?:\((?:[A-Za-z]{2}(?:[/|][A-Za-z]{2})*|[A-Za-z]{2,10})\))?\s*"
     r"(?P<sep>[:.\-–—/)\]|>→➜➡️👉▶►⇒»,]+\s*|\s|$))",
     re.IGNORECASE,
@@ -70,7 +70,7 @@ _LABEL_START = re.compile(rf"(?<!\w)(?:{_QUESTION_WORDS}|[QqPpFfDdVv]\.?\s?\d)",
 _ASKED = re.compile(r"[?？¿]")
 _BEFORE_OR_AFTER = re.compile(
     r"\b(?:before|after|until|till|antes|después|despues|depois|avant|après|apres|jusqu'à|vor|"
-    r"nach|bis|prima|dopo|voor|na)(?:\s+(?:de|del|da|do|di|the|la|el|a|à|o))?\s*$",
+    r"nach|bis|prima|dopo|voor)(?:\s+(?:de|del|da|do|di|the|la|el|a|à|o))?\s*$",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?:[.!?…)\]]|[^\w\s#＃@＠,;:'’\"-])\s+")
@@ -88,16 +88,56 @@ def later_question_label(
             return found
     # Inside the first sentence, a label with a colon and a question after it ("Para los que
     # llegaron tarde, repito la P6: ¿es distinto ...?").
+    # "Estamos na P5 | Alertas ...?", "Relembrando a P4 pra quem chegou agora: o que ...?"
     for start in _LABEL_START.finditer(words):
         label = _QUESTION_LABEL.match(words, start.start())
-        if start.start() == 0 or label is None or ":" not in label.group("after"):
+        if start.start() == 0 or label is None or int(label.group("n")) not in numbers:
             continue
         if _BEFORE_OR_AFTER.search(words[: start.start()]):
             continue  # "Before Q1: who are you?" is the warm-up
-        found = question_label(words[start.start() :], tag)
-        if found is not None and found[0] in numbers and _ASKED.search(found[1]):
-            return found
+        if ":" in label.group("after") or "|" in label.group("after"):
+            body = words[label.end() :].strip()
+        else:
+            colon = _SOON_COLON.match(words, label.end())
+            if colon is None:
+                continue
+            body = words[colon.end() :].strip()
+        if _ASKED.search(body) and not _SOON.match(body):
+            return int(label.group("n")), body
     return None
+
+
+_SOON_COLON = re.compile(r"[^:?!.\n]{1,40}?:\s")
+"""A few words and a colon after a label ("P4 pra quem chegou agora: ...")."""
+_BARE_NUMBER = re.compile(
+    r"(?:#?(?P<n>\d{1,2})(?:\ufe0f?\u20e3|\s*[/.)\-:|]))|(?P<circled>[❶-❿①-⑩➊-➓➀-➉])"
+)
+_CIRCLED = {c: i % 10 + 1 for i, c in enumerate("❶❷❸❹❺❻❼❽❾❿①②③④⑤⑥⑦⑧⑨⑩➊➋➌➍➎➏➐➑➒➓➀➁➂➃➄➅➆➇➈➉")}
+LOOSE_WORDS = 8
+"""Words after a label, with no question mark, that make a host's post the question itself."""
+
+
+def host_question_label(
+    words: str, numbers: tuple[int, ...], tag: str = ""
+) -> tuple[int, str] | None:
+    """For the host team's top-level posts only: a question numbered without a letter (`1/`,
+    `🔸3.`, `7️⃣`, `❺`) that asks something, or a labelled one that asks without a question
+    mark ("🏁 Q8 One piece of advice for ... in one tweet!"), when its number is expected."""
+    rest = _skip_lead(words, tag)
+    m = _BARE_NUMBER.match(rest)
+    if m is not None:
+        n = int(m.group("n")) if m.group("n") else _CIRCLED[m.group("circled")]
+        body = rest[m.end() :].strip()
+        if n in numbers and _ASKED.search(body) and not _SOON.match(body):
+            return n, body
+    m = _QUESTION_LABEL.match(rest)
+    if m is None or int(m.group("n")) not in numbers:
+        return None
+    body = rest[m.end() :].strip()
+    first = _WORD.findall(_TAGS.sub(" ", body))
+    if len(first) < LOOSE_WORDS or _SOON.match(body) or _TIME_WORD.search(" ".join(first[:8])):
+        return None
+    return int(m.group("n")), body
 
 
 _LEADING_TAGS = re.compile(r"^\s*(?:[#＃]\w+\s*)+")
@@ -193,3 +233,25 @@ def planned_question(
             if share >= best_share:
                 best, best_share = i + 1, share
     return best
+
+
+def restated(words: str, questions: Iterable[object]) -> tuple[int, ...]:
+    """The numbers of the posted `questions` (each with `number` and `text`) at least half of
+    whose words `words` carry: a question restated for latecomers."""
+    have = question_words(words)
+    found = []
+    for q in questions:
+        want = question_words(q.text)  # type: ignore[attr-defined]
+        if len(want) >= 4 and len(have & want) >= len(want) / 2:
+            found.append(q.number)  # type: ignore[attr-defined]
+    return tuple(found)
+
+
+def after_preamble(
+    words: str, now: tuple[int, int], questions: Iterable[object], tag: str = ""
+) -> tuple[int, str] | None:
+    """A host team's top-level post that is a question without a label at its start: after a
+    preamble (the next question or the open one, `now`, or an earlier one it restates), or
+    numbered without a letter or asked without a question mark (the next one)."""
+    expected = (*now, *restated(words, questions))
+    return later_question_label(words, expected, tag) or host_question_label(words, now[:1], tag)
