@@ -416,3 +416,24 @@ def test_a_question_in_the_authors_own_thread_opens_like_a_top_level_post() -> N
         reply_to_author_id=q1.author_id,
     )
     assert c.classify(other).question_number is None
+
+
+def test_guests_nobody_named_are_the_people_the_audience_keeps_asking() -> None:
+    """No plan, no announcement: once three people have asked priya something, she is taken for
+    a guest, and a fourth question to her is the audience's; with a guest named, never."""
+    c = Classifier(Roster("hostess"), "T")
+    c.classify(make_post("1", "Q1: What is dry this summer? #T", "hostess"))
+    c.classify(make_post("2", "A1 the soil, everywhere #T", "priya"))
+    asks = []
+    for i, who in enumerate(("ana", "bo", "cy", "di"), start=3):
+        post = make_post(str(i), f"@priya how deep do you mulch {i}? #T", who, reply_to="2")
+        asks.append(c.classify(post).audience_question)
+    assert asks == [False, False, True, True]
+    assert "priya" in c.roster.guests
+    named = Classifier(Roster("hostess"), "T")
+    named.classify(make_post("1", "Welcome! Our guests tonight: @jess #T", "hostess"))
+    named.classify(make_post("2", "Q1: What is dry? #T", "hostess", minute=1))
+    named.classify(make_post("3", "A1 soil #T", "priya", minute=2))
+    for i, who in enumerate(("ana", "bo", "cy", "di"), start=4):
+        post = make_post(str(i), f"@priya how deep {i}? #T", who, reply_to="3", minute=3)
+        assert not named.classify(post).audience_question

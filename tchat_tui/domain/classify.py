@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from tchat_tui.domain.announcements import announced_by, named_handles
+from tchat_tui.domain.asked_often import AskedOften, addressee
 from tchat_tui.domain.labels import (
     after_preamble,
     answer_label,
@@ -154,6 +155,7 @@ class Classifier:
         self._learn_guests = not roster.guests
         self._learn_comods = not roster.co_moderators
         self._guests_announced = False
+        self._asked_often = AskedOften()
         """A guest keyword was seen ("our guests: @a"): @-names alone no longer make guests."""
         self._learned_guests: set[str] = set()
         """Guests learned from the host team's posts (folded), not given by the roster."""
@@ -258,6 +260,8 @@ class Classifier:
         if role in (Role.HOST, Role.GUEST):
             self._speaker_post_ids.add(post.native_id)
         answers = self._answer_of(post, words, role)
+        if self._learn_guests and role is Role.PARTICIPANT and not self._guests_announced:
+            self._learn(self._asked_often.asked(post, words, self.roster.guests), [])
         audience = role is Role.PARTICIPANT and self._is_audience_question(post, words)
         return _verdict(role, answers, audience)
 
@@ -373,11 +377,9 @@ class Classifier:
                 if free(c):
                     taken.add(_norm(c))
                     new_comods.append(c)
-        if roster is not self.roster or (new_guests, new_comods) != (
-            list(roster.guests),
-            list(roster.co_moderators),
-        ):
-            self.roster = Roster(roster.host, tuple(new_guests), tuple(new_comods))
+        named = (tuple(new_guests), tuple(new_comods))
+        if roster is not self.roster or named != (roster.guests, roster.co_moderators):
+            self.roster = Roster(roster.host, *named)
 
     def _is_audience_question(self, post: Post, words: str) -> bool:
         # In a reply the leading @mentions were added by X; in a new post they are the addressees.
@@ -389,7 +391,8 @@ class Classifier:
             return False
         speakers = self.roster.speakers()
         mentioned = {_norm(m) for m in re.findall(r"[@＠](\w{1,50})", addressed)}
-        if mentioned & speakers or _ASKED_OF.search(addressed):
+        late = _norm(addressee(post) or "") in self._asked_often.speakers  # a guest found late
+        if mentioned & speakers or _ASKED_OF.search(addressed) or late:
             return True
         parent = post.reply_to_id
         return bool(
