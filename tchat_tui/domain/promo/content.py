@@ -34,7 +34,7 @@ EMOJI = re.compile(
 )
 EXCLAIMS = re.compile(r"[!！]{3,}")
 PRICE = re.compile(
-    r"(?<![\w])(?:[$€£]\s?(?:\d{1,3}(?:[,. ]\d{3})+|\d{1,6})(?:[.,]\d{1,2})?(?!\d)k?"
+    r"(?<![\w])(?:(?:[$€£₹]|r\$)\s?(?:\d{1,3}(?:[,. ]\d{3})+|\d{1,6})(?:[.,]\d{1,2})?(?!\d)k?"
     r"|(?:\d{1,3}(?:[,. ]\d{3})+|\d{1,6})(?:[.,]\d{1,2})?\s?(?:€|\$|£|eur|euros?|usd|dollars?|chf)"
     r"(?![\w])"
     r"|-\s?\d{1,2}(?:[.,]\d+)?\s?%"
@@ -52,6 +52,7 @@ def may_have_price(lowered: str) -> bool:
         or "€" in lowered
         or "$" in lowered
         or "£" in lowered
+        or "₹" in lowered
         or "eur" in lowered
         or "usd" in lowered
         or "dollar" in lowered
