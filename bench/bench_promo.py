@@ -34,11 +34,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tchat_tui.clients.x.stream_line import parse_stream_line  # noqa: E402
-from tchat_tui.domain.classify import Classification, Classifier, Roster  # noqa: E402
+from tchat_tui.domain.classify import Classification, Classifier  # noqa: E402
 from tchat_tui.domain.post import Post, Role  # noqa: E402
 from tchat_tui.domain.promo.draft import score_draft  # noqa: E402
 from tchat_tui.domain.promo.rules import default_rules  # noqa: E402
 from tchat_tui.domain.promo.tracker import PostContext, PromoTracker  # noqa: E402
+from tchat_tui.domain.roster import Roster  # noqa: E402
 from tchat_tui.pipeline.scoring import PromoScorer  # noqa: E402
 from tchat_tui.sources.replay import read_posts  # noqa: E402
 

@@ -99,7 +99,8 @@ def make_posts(n: int, seed: int = 3) -> list[Any]:
 
 def build(folder: Path, n: int) -> dict[str, Path]:
     """The databases of each case (see the module's docstring), built as a console run does."""
-    from tchat_tui.domain.classify import Classifier, Roster
+    from tchat_tui.domain.classify import Classifier
+    from tchat_tui.domain.roster import Roster
     from tchat_tui.pipeline.ingest import Pipeline
     from tchat_tui.pipeline.scoring import make_scorer
     from tchat_tui.store.database import Store

@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tchat_tui.cli.flag import StreamScorer, read_stream  # noqa: E402
-from tchat_tui.domain.classify import Roster  # noqa: E402
 from tchat_tui.domain.promo.config import PromoRules  # noqa: E402
 from tchat_tui.domain.promo.rules import load_rules  # noqa: E402
 from tchat_tui.domain.promo.signals import PromoResult  # noqa: E402
+from tchat_tui.domain.roster import Roster  # noqa: E402
 
 EVAL_DIR = ROOT / "tests" / "promo_eval"
 

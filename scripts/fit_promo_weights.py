@@ -44,9 +44,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tchat_tui.cli.flag import StreamScorer, read_stream  # noqa: E402
-from tchat_tui.domain.classify import Roster  # noqa: E402
 from tchat_tui.domain.plan.read import load_plan  # noqa: E402
 from tchat_tui.domain.promo.config import PromoRules, parse_rules  # noqa: E402
+from tchat_tui.domain.roster import Roster  # noqa: E402
 
 CORPUS = ROOT / "tests" / "judgement"
 CHATS = CORPUS / "chats"

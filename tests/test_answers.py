@@ -3,7 +3,8 @@ of its question, a thread that goes on, and a reaction that is not an answer."""
 
 from __future__ import annotations
 
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
+from tchat_tui.domain.roster import Roster
 from tests.factories import make_post
 
 ROSTER = Roster(host="hostess", guests=("guest1",))

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from tchat_tui.cli.main import main
-from tchat_tui.domain.classify import Classification, Classifier, Roster, question_body
+from tchat_tui.domain.classify import Classification, Classifier, question_body
 from tchat_tui.domain.post import Network, Post, Role
+from tchat_tui.domain.roster import Roster
 from tchat_tui.domain.text.own_words import own_words
 from tchat_tui.pipeline.settings import demo_files
 from tests.factories import make_post
@@ -437,3 +438,24 @@ def test_guests_nobody_named_are_the_people_the_audience_keeps_asking() -> None:
     for i, who in enumerate(("ana", "bo", "cy", "di"), start=4):
         post = make_post(str(i), f"@priya how deep {i}? #T", who, reply_to="3", minute=3)
         assert not named.classify(post).audience_question
+
+
+def test_the_open_question_in_another_language_without_a_label_is_that_question() -> None:
+    """The host's French Q1, then minutes later the English version with no number (as a reply
+    to her own post): question 1 too; an English follow-up question later is not."""
+    c = Classifier(ROSTER, "T")
+    fr = replace(make_post("1", "Q1 : Qu'est-ce qui vous aide le soir ? #T", "hostess"), lang="fr")
+    assert c.classify(fr).question_number == 1
+    en = make_post("2", "And in English: what helps you in the evening? #T", "hostess", minute=1)
+    assert (
+        c.classify(
+            replace(en, lang="en", reply_to_id="1", reply_to_author_id="id-hostess")
+        ).question_number
+        == 1
+    )
+    later = make_post(
+        "3", "Love these answers, who else naps after dinner? #T", "hostess", minute=9
+    )
+    assert c.classify(replace(later, lang="en")).question_number is None
+    same = make_post("4", "Et vous, qui fait la sieste après le dîner ? #T", "hostess", minute=2)
+    assert c.classify(replace(same, lang="fr")).question_number is None

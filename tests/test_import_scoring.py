@@ -127,7 +127,8 @@ def test_a_child_gone_before_the_next_batch_is_reported_with_its_error(tmp_path:
     fails on a closed pipe, and the error still names the child's own failure."""
     from tchat_tui.clients.x.stream_line import parse_stream_line
     from tchat_tui.domain.chat_post import ChatPost
-    from tchat_tui.domain.classify import Classifier, Roster
+    from tchat_tui.domain.classify import Classifier
+    from tchat_tui.domain.roster import Roster
     from tchat_tui.pipeline.ingest import Pipeline
     from tchat_tui.store.database import Store
     from tests.factories import stream_line

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
 from tchat_tui.domain.post import Network, Post
+from tchat_tui.domain.roster import Roster
 from tchat_tui.pipeline.ingest import Pipeline
 from tchat_tui.publish.base import DryRunPublisher
 from tchat_tui.publish.outbox import AlreadyReposted, Outbox

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
 from tchat_tui.domain.post import Network
+from tchat_tui.domain.roster import Roster
 from tchat_tui.pipeline.ingest import Pipeline
 from tchat_tui.publish.base import DryRunPublisher, OutboxRow, PublishResult
 from tchat_tui.publish.outbox import Outbox

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tchat_tui.domain.classify import Roster
 from tchat_tui.domain.people import (
     Handle,
     HandleError,
@@ -14,6 +13,7 @@ from tchat_tui.domain.people import (
     parse_handle,
 )
 from tchat_tui.domain.post import Network, Role
+from tchat_tui.domain.roster import Roster
 
 X, M, B = Network.X, Network.MASTODON, Network.BLUESKY
 

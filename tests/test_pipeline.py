@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from tchat_tui.clients.x.stream_line import parse_stream_line
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
 from tchat_tui.domain.post import Network
+from tchat_tui.domain.roster import Roster
 from tchat_tui.pipeline.ingest import Pipeline
 from tchat_tui.pipeline.runner import PipelineRunner
 from tchat_tui.sources.base import SourceError

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 
 from tchat_tui.cli.plan import new_plan_text, render_share
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
 from tchat_tui.domain.plan.check import check_plan
 from tchat_tui.domain.plan.model import PlanError, QuestionVersion
 from tchat_tui.domain.plan.read import parse_plan
+from tchat_tui.domain.roster import Roster
 from tests.factories import T0, make_post
 
 HEAD = 'tag = "#T"\ntopic = "Rest"\nhost = "hostess"\nstart = 2026-11-26T18:00:00Z\n'

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tchat_tui.domain.classify import Roster
 from tchat_tui.domain.plan.check import check_plan
 from tchat_tui.domain.plan.model import Plan, PlanError
 from tchat_tui.domain.plan.read import parse_plan
 from tchat_tui.domain.post import Network, Role
+from tchat_tui.domain.roster import Roster
 
 BEFORE = datetime(2026, 11, 1, tzinfo=UTC)
 

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.domain.classify import Classification, Classifier, Roster
+from tchat_tui.domain.classify import Classification, Classifier
 from tchat_tui.domain.post import Post
 from tchat_tui.domain.promo.authors import AuthorFlag, AuthorState, ReplyLinks
 from tchat_tui.domain.promo.state import export_state, import_state
 from tchat_tui.domain.promo.tracker import PromoTracker
+from tchat_tui.domain.roster import Roster
 from tchat_tui.pipeline import ingest
 from tchat_tui.pipeline.ingest import Flag, Pipeline
 from tchat_tui.pipeline.scoring import PromoScorer

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
 from tchat_tui.domain.post import Network
+from tchat_tui.domain.roster import Roster
 from tchat_tui.pipeline.follow import DatabaseFollower
 from tchat_tui.pipeline.ingest import Pipeline
 from tchat_tui.store.changes import ChangeFeed

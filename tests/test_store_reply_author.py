@@ -17,8 +17,9 @@ from tchat_tui.clients.bluesky.records import post_view_to_post
 from tchat_tui.clients.mastodon.api import status_to_post
 from tchat_tui.clients.x.stream_line import parse_stream_line
 from tchat_tui.domain.chat_post import ChatPost
-from tchat_tui.domain.classify import Classification, Classifier, Roster
+from tchat_tui.domain.classify import Classification, Classifier
 from tchat_tui.domain.post import Network, Post, Role
+from tchat_tui.domain.roster import Roster
 from tchat_tui.pipeline import ingest as pipeline_module
 from tchat_tui.pipeline.ingest import Flag, Pipeline
 from tchat_tui.pipeline.scoring import PromoScorer

@@ -17,7 +17,7 @@ from typing import Any
 
 from tchat_tui.clients.recording_line import parse_recording_line
 from tchat_tui.clients.x.stream_line import MalformedLine
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
 from tchat_tui.domain.plan.model import PlanError
 from tchat_tui.domain.plan.read import load_plan
 from tchat_tui.domain.post import Post
@@ -25,6 +25,7 @@ from tchat_tui.domain.promo.authors import AuthorFlag
 from tchat_tui.domain.promo.config import PromoRules, RulesError
 from tchat_tui.domain.promo.signals import PromoResult
 from tchat_tui.domain.promo.tracker import PromoTracker
+from tchat_tui.domain.roster import Roster
 from tchat_tui.domain.text.untrusted import json_text
 from tchat_tui.pipeline.scoring import PromoScorer
 

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from tchat_tui.domain.chat_post import ChatPost
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
 from tchat_tui.domain.post import Post
+from tchat_tui.domain.roster import Roster
 from tchat_tui.pipeline.roster import with_stored_roles
 from tchat_tui.pipeline.scoring import make_scorer
 from tchat_tui.report.files import ReportError, open_chat_database

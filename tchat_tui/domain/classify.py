@@ -6,7 +6,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tchat_tui.domain.announcements import announced_by, named_handles
 from tchat_tui.domain.asked_often import AskedOften, addressee
@@ -19,11 +19,13 @@ from tchat_tui.domain.labels import (
     question_label,
     question_words,
 )
-from tchat_tui.domain.people import PeopleIndex, handle_on
-from tchat_tui.domain.post import Network, Post, Role
+from tchat_tui.domain.post import Post, Role
+from tchat_tui.domain.roster import Roster
 from tchat_tui.domain.text.own_words import own_words
 
 _TEAM = (Role.HOST, Role.COMODERATOR)
+TRANSLATED_WITHIN = timedelta(minutes=3)
+"""How soon after a question its unlabelled version in another language follows."""
 _TRAILING_TAGS = re.compile(r"(?:\s*[#＃]\w+)+\s*$")
 _URL = re.compile(r"https?://\S+")
 _ASKED_OF = re.compile(
@@ -46,53 +48,6 @@ def _opens(post: Post) -> bool:
 
 def _norm(handle: str | None) -> str:
     return (handle or "").lstrip("@＠").casefold()
-
-
-@dataclass(frozen=True)
-class Roster:
-    """The chat's people: each one a handle or several (`domain.people`: per network, as
-    `x:claire_morel, mastodon:claire@example.social`, or bare for every network; any case)."""
-
-    host: str | None = None
-    guests: tuple[str, ...] = ()
-    co_moderators: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        # The lookup tables, built once: role_of runs for every post.
-        people = [(c, Role.COMODERATOR) for c in self.co_moderators]
-        people += [(g, Role.GUEST) for g in self.guests]
-        if self.host:
-            people.append((self.host, Role.HOST))
-        object.__setattr__(self, "_index", PeopleIndex(people))
-        object.__setattr__(self, "_role_of_handle", {})
-
-    def role_of(
-        self, handle: str, network: Network | None = None, instance: str | None = None
-    ) -> Role:
-        """The role of the author with this handle, as `network` writes it (`instance`: the
-        Mastodon instance the post was read from); without a network, in any network's form."""
-        key = (handle, network, instance)
-        seen: dict[tuple[str, Network | None, str | None], Role]
-        seen = self._role_of_handle  # type: ignore[attr-defined]
-        role = seen.get(key)
-        if role is None:
-            index: PeopleIndex[Role] = self._index  # type: ignore[attr-defined]
-            role = seen[key] = index.get(handle, network, instance) or Role.PARTICIPANT
-        return role
-
-    def host_on(self, network: Network) -> str | None:
-        """The host's handle on `network` as written (the per-network one, else the bare one)."""
-        return handle_on(self.host, network) if self.host else None
-
-    def speakers(self) -> set[str]:
-        """Names (folded) by which the audience addresses the host and the guests in `@name`:
-        the X name, the Mastodon name without its instance, the Bluesky handle's first label."""
-        found: set[str] | None = getattr(self, "_speakers", None)
-        if found is None:
-            speaking = [(p, True) for p in (self.host or "", *self.guests) if p]
-            found = PeopleIndex(speaking).short_names()
-            object.__setattr__(self, "_speakers", found)
-        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +85,10 @@ class Question:
     text: str
     post_ids: list[str] = field(default_factory=list)
     posted_at: datetime | None = None
+    langs: set[str] = field(default_factory=set)
+    """The languages the network gave its postings."""
+    last_at: datetime | None = None
+    """When it was last posted."""
 
 
 def question_body(text: str, tag: str = "") -> str:
@@ -179,7 +138,12 @@ class Classifier:
         ]
 
     def register_question(
-        self, number: int, post_id: str, text: str, posted_at: datetime | None
+        self,
+        number: int,
+        post_id: str,
+        text: str,
+        posted_at: datetime | None,
+        lang: str | None = None,
     ) -> None:
         """Remember a posting of question `number` (also used to restore state from the store)."""
         q = self.questions.get(number)
@@ -191,6 +155,10 @@ class Classifier:
             q.post_ids.append(post_id)
         if posted_at and (q.posted_at is None or posted_at < q.posted_at):
             q.posted_at = posted_at
+        if posted_at and (q.last_at is None or posted_at > q.last_at):
+            q.last_at = posted_at
+        if lang and lang not in ("und", "zxx", "qme", "qht"):
+            q.langs.add(lang)
         self._question_of_post[post_id] = number
 
     def question_text(self, number: int) -> str | None:
@@ -204,6 +172,17 @@ class Classifier:
         if not posted:
             return max(self.questions) if self.questions else None
         return max(posted, key=lambda q: (q.posted_at, q.number)).number
+
+    def _translated(self, post: Post, words: str) -> tuple[int, str] | None:
+        """The open question posted again in another language, with no label: the host team,
+        minutes after it, asking in a language none of its postings was in."""
+        q = self.questions.get(self.current_question() or 0)
+        if q is None or q.last_at is None or not q.langs or not post.lang or post.lang in q.langs:
+            return None
+        if post.lang in ("und", "zxx", "qme", "qht") or "?" not in words and "？" not in words:
+            return None
+        soon = timedelta(0) <= post.created_at - q.last_at <= TRANSLATED_WITHIN
+        return (q.number, words) if soon and len(words.split()) >= 5 else None
 
     def question_of_post(self, post_id: str) -> int | None:
         """The question number a post id is a posting of."""
@@ -234,6 +213,8 @@ class Classifier:
             # After a preamble, restated for latecomers, or numbered without a letter.
             now = (self._next_number(), self.current_question() or 0)
             asked = after_preamble(words, now, self.questions.values(), self.tag)
+        if asked is None and role in _TEAM and _opens(post):
+            asked = self._translated(post, words)
         learning = self._learn_guests or self._learn_comods
         if asked and role is not Role.HOST and self._posts_next_question(post, asked[0], role):
             self._learned_guests.discard(_norm(post.author_handle))
@@ -254,7 +235,7 @@ class Classifier:
                 self._remember_announcement(post)
         if asked and role in (Role.HOST, Role.COMODERATOR):
             number = asked[0]
-            self.register_question(number, post.native_id, post.text, post.created_at)
+            self.register_question(number, post.native_id, post.text, post.created_at, post.lang)
             self._speaker_post_ids.add(post.native_id)
             return Classification(role=role, question_number=number)
         if role in (Role.HOST, Role.GUEST):

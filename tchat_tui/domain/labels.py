@@ -39,12 +39,13 @@ _ANSWER_LABEL = re.compile(
 _SOON = re.compile(
     r"^\s*(?:is\s+|est\s+|es\s+|é\s+|ist\s+)?(?:coming|comes|next|up\s+next|arrive|arrives|"
     r"arriving|chegando|chega|llega|viene|vem|kommt|komt|straks|gleich|já\s+já|soon|shortly|bient[ôo]t|"
+    r"tout\s+[àa]\s+l'heure|daqui\s+a\s+pouco|en\s+un\s+rato|later|plus\s+tard|"
     r"en\s+breve|em\s+breve|in\s+arrivo|a\s+breve|dans\s+un|dans\s+une|in\s+a\s+(?:bit|minute|"
     r"moment|sec)|en\s+un|em\s+um|em\s+uma|in\s+einer|tra\s+un)\b",
     re.IGNORECASE,
 )
 _TIME_WORD = re.compile(
-    r"\b\d*\s*(?:min(?:ute)?s?|minut[oe]s?|minutinhos?|minutit[oa]s?|minuten|minuti|"
+    r"\b\d*\s*(?:min(?:ute)?s?|minut[oe]s?|minutinhos?|minutit[oa]s?|minuten|minuti|heure|"
     r"sec(?:ond)?s?|segundos?|secondes?|sekunden|secondi|instants?|instante|momento|"
     r"momentito|momentinho|moment|augenblick)\b",
     re.IGNORECASE,

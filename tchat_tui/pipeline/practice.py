@@ -13,8 +13,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 
-from tchat_tui.domain.classify import Roster
 from tchat_tui.domain.post import Post, Role
+from tchat_tui.domain.roster import Roster
 from tchat_tui.sources.base import Source, SourceError, SourceSink, SourceState
 
 HELD_ROLES = frozenset({Role.HOST, Role.COMODERATOR})

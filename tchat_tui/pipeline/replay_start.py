@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from tchat_tui.domain.classify import Roster
+    from tchat_tui.domain.roster import Roster
     from tchat_tui.sources.base import Source
     from tchat_tui.sources.replay import ReplaySource
     from tchat_tui.store.database import Store

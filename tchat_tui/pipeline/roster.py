@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tchat_tui.domain.classify import Roster
 from tchat_tui.domain.people import parse_person
 from tchat_tui.domain.post import Network, Role
+from tchat_tui.domain.roster import Roster
 
 
 def roster_handles(roster: Roster) -> list[tuple[str, Role, Network | None]]:

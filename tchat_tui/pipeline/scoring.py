@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tchat_tui import __version__
-from tchat_tui.domain.classify import Classification, Roster
+from tchat_tui.domain.classify import Classification
 from tchat_tui.domain.post import Post, Role
 from tchat_tui.domain.promo.authors import AuthorFlag
 from tchat_tui.domain.promo.config import PromoRules
@@ -11,6 +11,7 @@ from tchat_tui.domain.promo.rules import default_rules
 from tchat_tui.domain.promo.signals import PromoResult
 from tchat_tui.domain.promo.state import export_state, import_state, rules_fingerprint
 from tchat_tui.domain.promo.tracker import PostContext, PromoTracker
+from tchat_tui.domain.roster import Roster
 from tchat_tui.pipeline.ingest import Flag
 
 _NO_FLAG = Flag()

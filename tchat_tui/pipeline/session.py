@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from tchat_tui.domain.chat_post import ChatPost
 from tchat_tui.domain.chat_zone import chat_zone
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.domain.post import Network
+from tchat_tui.domain.roster import Roster
 from tchat_tui.domain.text.tag import normalize_tag
 from tchat_tui.pipeline.chat_clock import ChatClock
 from tchat_tui.pipeline.costs import ChatCosts

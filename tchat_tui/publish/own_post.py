@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
 from tchat_tui.domain.people import handle_on
 from tchat_tui.domain.post import Network, Post
+from tchat_tui.domain.roster import Roster
 from tchat_tui.publish.base import OutboxRow
 
 if TYPE_CHECKING:

@@ -10,10 +10,10 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from tchat_tui.domain.chat_zone import chat_zone
-from tchat_tui.domain.classify import Roster
 from tchat_tui.domain.errors import TchatError
 from tchat_tui.domain.plan.model import fill
 from tchat_tui.domain.post import Link, Network, Role
+from tchat_tui.domain.roster import Roster
 from tchat_tui.domain.summary import (
     TOP_ANSWERS,
     TOP_CONTRIBUTORS,

@@ -6,7 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
+from tchat_tui.domain.roster import Roster
 from tchat_tui.pipeline.ingest import Pipeline
 from tchat_tui.pipeline.runner import PipelineRunner
 from tchat_tui.store.database import Store

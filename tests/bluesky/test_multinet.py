@@ -11,8 +11,9 @@ import respx
 
 from tchat_tui.clients.bluesky.xrpc import BlueskyAuth, SessionFile
 from tchat_tui.clients.mastodon.api import InstanceInfo, status_to_post
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
 from tchat_tui.domain.post import Network
+from tchat_tui.domain.roster import Roster
 from tchat_tui.domain.text.rules import NetworkRules, check_for_networks
 from tchat_tui.pipeline.connect import connect_bluesky, connect_mastodon, network_rules, stored_uri
 from tchat_tui.pipeline.ingest import Pipeline

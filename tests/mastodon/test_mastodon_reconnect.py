@@ -17,7 +17,8 @@ import pytest
 
 from tchat_tui.clients.http import loads_clean
 from tchat_tui.clients.mastodon.api import id_order
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
+from tchat_tui.domain.roster import Roster
 from tchat_tui.pipeline.ingest import Pipeline
 from tchat_tui.pipeline.runner import PipelineRunner
 from tchat_tui.sources.mastodon import MastodonSource

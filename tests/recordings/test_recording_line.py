@@ -15,8 +15,9 @@ from tchat_tui.clients.bluesky.records import post_view_to_post
 from tchat_tui.clients.mastodon.api import status_to_post
 from tchat_tui.clients.recording_line import parse_recording_line, recording_line
 from tchat_tui.clients.x.stream_line import MalformedLine, parse_stream_line
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
 from tchat_tui.domain.post import Network, Post
+from tchat_tui.domain.roster import Roster
 from tchat_tui.pipeline.ingest import Pipeline
 from tchat_tui.pipeline.runner import PipelineRunner
 from tchat_tui.sources.bluesky.jetstream import JetstreamSource

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from tchat_tui.clients.x.stream_line import parse_stream_line
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
+from tchat_tui.domain.roster import Roster
 from tchat_tui.pipeline import foreground as fg
 from tchat_tui.pipeline.foreground import Foreground
 from tchat_tui.pipeline.ingest import Pipeline

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tchat_tui.domain.classify import Classifier, Roster
+from tchat_tui.domain.classify import Classifier
 from tchat_tui.domain.cost import CostMeter
 from tchat_tui.domain.post import Network
+from tchat_tui.domain.roster import Roster
 from tchat_tui.pipeline.ingest import Pipeline
 from tchat_tui.pipeline.runner import PipelineRunner
 from tchat_tui.publish.outbox import Outbox
