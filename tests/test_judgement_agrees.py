@@ -16,7 +16,7 @@ from tchat_tui.cli.main import main
 CHATS = Path(__file__).resolve().parent / "judgement" / "chats"
 
 
-@pytest.mark.parametrize("name", ["es-farms", "fr-sante"])
+@pytest.mark.parametrize("name", ["es-farms", "fr-sante", "fr-en-sciences", "pt-br-devs"])
 def test_stored_flag_export_and_summary_agree(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
