@@ -45,6 +45,7 @@ def steps(form: str, width: int) -> Iterator[Step]:
                 step.name + f" (not checked under {step.min_width} columns)",
                 step.keys,
                 pause=step.pause,
+                when=step.when,
             )
         else:
             yield step
@@ -53,6 +54,8 @@ def steps(form: str, width: int) -> Iterator[Step]:
 def play(console: TmuxConsole, step: Step) -> float:
     """Press the step's keys (again, up to `tries` times) until the screen shows it; seconds."""
     began = time.monotonic()
+    if step.when and not re.search(step.when, console.capture(), re.MULTILINE):
+        return time.monotonic() - began
     time.sleep(step.pause)
     for attempt in range(step.tries):
         before = console.capture() if step.keys else ""

@@ -39,6 +39,9 @@ class Step:
     pause: float = 0.0
     """Seconds to wait before pressing the keys: a window just drawn takes its focus a moment
     later (Tab pressed before that moves from elsewhere)."""
+    when: str = ""
+    """Only when the screen shows this (a regex): otherwise the step is skipped (a dialog that
+    comes or not, depending on how the hour went)."""
 
 
 def all_of(*patterns: str) -> str:
@@ -71,6 +74,8 @@ SENT = all_of(r"queued \(dry-run\)", r"X 0/280")
 """The composer sent its draft (dry-run) and is empty again."""
 UNDO_WINDOW = r"sending in \d+ s · ctrl\+z cancel"
 """The composer's line while a send waits out its undo window."""
+EARLY = r"now\? It is early"
+"""The next question asked first: the one before has been open less than half its slot."""
 
 
 def found(typed: str) -> str:
@@ -87,7 +92,16 @@ def post_question(n: int, forms: tuple[str, ...]) -> list[Step]:
             timeout=90,
             forms=forms,
         ),
-        Step(f"Q{n} in the composer (n)", ("n",), shows=DRAFTED, forms=forms),
+        Step(f"Q{n} in the composer (n)", ("n",), shows=rf"{DRAFTED}|{EARLY}", forms=forms),
+        # Q{n} is due by the plan, but the question before went out late: asked first.
+        Step(
+            f"Q{n} was asked first: post it now (y)",
+            ("y",),
+            shows=DRAFTED,
+            gone=EARLY,
+            forms=forms,
+            when=EARLY,
+        ),
         Step(f"post Q{n} (Enter)", ("Enter",), shows=rf"▶ Q{n} open", forms=forms),
     ]
 
