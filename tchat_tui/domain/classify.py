@@ -24,6 +24,8 @@ from tchat_tui.domain.roster import Roster
 from tchat_tui.domain.text.own_words import own_words
 
 _TEAM = (Role.HOST, Role.COMODERATOR)
+_NO_LANG = frozenset({"und", "zxx", "qme", "qht"})
+"""X's language codes for 'undetermined', 'no text', 'media only', 'hashtags only'."""
 TRANSLATED_WITHIN = timedelta(minutes=3)
 """How soon after a question its unlabelled version in another language follows."""
 _TRAILING_TAGS = re.compile(r"(?:\s*[#＃]\w+)+\s*$")
@@ -114,8 +116,9 @@ class Classifier:
         self._learn_guests = not roster.guests
         self._learn_comods = not roster.co_moderators
         self._guests_announced = False
-        self._asked_often = AskedOften()
         """A guest keyword was seen ("our guests: @a"): @-names alone no longer make guests."""
+        self._asked_often = AskedOften()
+        """Whom the audience keeps asking: the guests when nobody named them."""
         self._learned_guests: set[str] = set()
         """Guests learned from the host team's posts (folded), not given by the roster."""
         self._pending: dict[str, tuple[list[str], list[str]]] = {}
@@ -157,7 +160,7 @@ class Classifier:
             q.posted_at = posted_at
         if posted_at and (q.last_at is None or posted_at > q.last_at):
             q.last_at = posted_at
-        if lang and lang not in ("und", "zxx", "qme", "qht"):
+        if lang and lang not in _NO_LANG:
             q.langs.add(lang)
         self._question_of_post[post_id] = number
 
@@ -179,7 +182,7 @@ class Classifier:
         q = self.questions.get(self.current_question() or 0)
         if q is None or q.last_at is None or not q.langs or not post.lang or post.lang in q.langs:
             return None
-        if post.lang in ("und", "zxx", "qme", "qht") or "?" not in words and "？" not in words:
+        if post.lang in _NO_LANG or "?" not in words and "？" not in words:
             return None
         soon = timedelta(0) <= post.created_at - q.last_at <= TRANSLATED_WITHIN
         return (q.number, words) if soon and len(words.split()) >= 5 else None
@@ -195,16 +198,11 @@ class Classifier:
             return _verdict(role, None, False)
         words = own_words(post.text)
         asked = question_label(words, self.tag)
-        if (
-            asked is None
-            and self._planned
-            and _opens(post)
-            and role in (Role.HOST, Role.COMODERATOR)
-        ):
+        top_level = _opens(post)
+        if asked is None and self._planned and top_level and role in _TEAM:
             number = planned_question(words, self._planned)
             if number is not None:
                 asked = (number, words)
-        top_level = _opens(post)
         if (
             asked is None
             and top_level
@@ -212,8 +210,9 @@ class Classifier:
         ):
             # After a preamble, restated for latecomers, or numbered without a letter.
             now = (self._next_number(), self.current_question() or 0)
-            asked = after_preamble(words, now, self.questions.values(), self.tag)
-        if asked is None and role in _TEAM and _opens(post):
+            posted = ((q.number, q.text) for q in self.questions.values())
+            asked = after_preamble(words, now, posted, self.tag)
+        if asked is None and role in _TEAM and top_level:
             asked = self._translated(post, words)
         learning = self._learn_guests or self._learn_comods
         if asked and role is not Role.HOST and self._posts_next_question(post, asked[0], role):
@@ -233,7 +232,7 @@ class Classifier:
                 self._learn(*self._people_named(post))
             elif self.roster.host is None and top_level and role is Role.PARTICIPANT:
                 self._remember_announcement(post)
-        if asked and role in (Role.HOST, Role.COMODERATOR):
+        if asked and role in _TEAM:
             number = asked[0]
             self.register_question(number, post.native_id, post.text, post.created_at, post.lang)
             self._speaker_post_ids.add(post.native_id)
@@ -257,7 +256,7 @@ class Classifier:
                 answers = said
         parent = post.reply_to_id
         # The host team's unlabelled words under a question are the chat's, not an answer.
-        if answers is None and parent and role not in (Role.HOST, Role.COMODERATOR):
+        if answers is None and parent and role not in _TEAM:
             earlier = self._answer_of_post.get(parent)
             if parent in self._question_of_post:
                 # A reply to the question is an answer; "great question!" is not.
@@ -372,7 +371,8 @@ class Classifier:
             return False
         speakers = self.roster.speakers()
         mentioned = {_norm(m) for m in re.findall(r"[@＠](\w{1,50})", addressed)}
-        late = _norm(addressee(post) or "") in self._asked_often.speakers  # a guest found late
+        found_late = self._asked_often.speakers  # guests nobody named
+        late = bool(found_late) and _norm(addressee(post)) in found_late
         if mentioned & speakers or _ASKED_OF.search(addressed) or late:
             return True
         parent = post.reply_to_id

@@ -1,8 +1,8 @@
 """The labels chats put in front of questions and answers: `Q3:`, `Pregunta 3 -`, `[Q2]`, `🔹Q4.`,
 `#Tag Q2 ...`, `F1:`, `Frage 2 ➜`; `A1`, `R1:`, `a 2`, `A1b`, `Respuesta 4`, `Antwort 2`.
 
-Real chats write them in many ways (English, French, Spanish, Portuguese, German, Italian
-and Dutch forms below), and hosts also post teasers that carry a number but are not the question ("Q4 in
+Real chats write them in many ways (English, French, Spanish, Portuguese, German, Italian and
+Dutch forms below), and hosts also post teasers that carry a number but are not the question ("Q4 in
 a minute!", "Pregunta 3 en un momentito", "F5 gleich"): a question label is only a question when
 what follows reads as one.
 """
@@ -87,9 +87,9 @@ def later_question_label(
         found = question_label(words[end.end() :], tag)
         if found is not None and found[0] in numbers:
             return found
-    # Inside the first sentence, a label with a colon and a question after it ("Para los que
-    # llegaron tarde, repito la P6: ¿es distinto ...?").
-    # "Estamos na P5 | Alertas ...?", "Relembrando a P4 pra quem chegou agora: o que ...?"
+    # Inside the first sentence, a label and then, after a colon or a bar, a question: "Para los
+    # que llegaron tarde, repito la P6: ¿...?", "Estamos na P5 | ...?", "Relembrando a P4 pra
+    # quem chegou agora: o que ...?".
     for start in _LABEL_START.finditer(words):
         label = _QUESTION_LABEL.match(words, start.start())
         if start.start() == 0 or label is None or int(label.group("n")) not in numbers:
@@ -236,20 +236,20 @@ def planned_question(
     return best
 
 
-def restated(words: str, questions: Iterable[object]) -> tuple[int, ...]:
-    """The numbers of the posted `questions` (each with `number` and `text`) at least half of
-    whose words `words` carry: a question restated for latecomers."""
+def restated(words: str, questions: Iterable[tuple[int, str]]) -> tuple[int, ...]:
+    """The numbers of the posted `questions` ((number, text) pairs) at least half of whose words
+    `words` carry: a question restated for latecomers."""
     have = question_words(words)
     found = []
-    for q in questions:
-        want = question_words(q.text)  # type: ignore[attr-defined]
+    for number, text in questions:
+        want = question_words(text)
         if len(want) >= 4 and len(have & want) >= len(want) / 2:
-            found.append(q.number)  # type: ignore[attr-defined]
+            found.append(number)
     return tuple(found)
 
 
 def after_preamble(
-    words: str, now: tuple[int, int], questions: Iterable[object], tag: str = ""
+    words: str, now: tuple[int, int], questions: Iterable[tuple[int, str]], tag: str = ""
 ) -> tuple[int, str] | None:
     """A host team's top-level post that is a question without a label at its start: after a
     preamble (the next question or the open one, `now`, or an earlier one it restates), or

@@ -32,7 +32,7 @@ _POINT = (
 )
 _PLACE = (
     r"(?:in|on|at|up\s+top\s+on|at\s+the\s+top\s+of|en|arriba\s+en|no|na|em|l[áa]\s+em\s+cima\s+n[oa]|"
-    r"dans|sur|op|in|auf|nel|nella|sul|sulla)"
+    r"dans|sur|op|auf|nel|nella|sul|sulla)"
 )
 _TELLS = (
     r"(?:explains|says|shows|tells|has\s+(?:it|all|everything)|explica|cuenta|muestra|explique|"

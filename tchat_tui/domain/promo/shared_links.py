@@ -23,16 +23,22 @@ NETWORK_MOST = 6
 (the networks that hijack chat tags are a handful of accounts)."""
 
 
-def _page(url: str, domains: list[str]) -> str | None:
-    """`host/path` of a link whose host is one of `domains` (the post's non-reference links)."""
+def _page_of(url: str) -> tuple[str, str] | None:
+    """(host, `host/path`) of a link, the query and fragment aside; None for no URL."""
     try:
         parts = urlsplit(url)
     except ValueError:
         return None
     host = (parts.hostname or "").removeprefix("www.")
-    if not host or not any(host == d or host.endswith("." + d) for d in domains):
+    return (host, host + parts.path.rstrip("/").lower()) if host else None
+
+
+def _page(url: str, domains: list[str]) -> str | None:
+    """`host/path` of a link whose host is one of `domains` (the post's non-reference links)."""
+    found = _page_of(url)
+    if found is None or not any(found[0] == d or found[0].endswith("." + d) for d in domains):
         return None
-    return host + parts.path.rstrip("/").lower()
+    return found[1]
 
 
 def post_urls(post: Post) -> list[str]:
@@ -87,12 +93,8 @@ class SharedLinks:
         handful with one of them flagged; else 0."""
         best = 0
         for url in urls:
-            try:
-                parts = urlsplit(url)
-            except ValueError:
-                continue
-            host = (parts.hostname or "").removeprefix("www.")
-            seen = self._accounts.get(host + parts.path.rstrip("/").lower())
+            found = _page_of(url)
+            seen = self._accounts.get(found[1]) if found else None
             if seen and len(seen) <= NETWORK_MOST and any(map(flagged, seen)):
                 best = max(best, len(seen))
         return best

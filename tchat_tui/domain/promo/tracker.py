@@ -50,7 +50,8 @@ class PostContext:
 
 
 _PARTICIPANT = Role.PARTICIPANT
-_TEAM = frozenset({"chat_host", "host_or_guest"})
+_TEAM_MITIGATORS = frozenset({"chat_host", "host_or_guest"})
+"""The mitigators that say the author is the host team or a guest (their links are not kept)."""
 _ROLE_WORDS = {
     Role.HOST: ("host", "l'hôte"),
     Role.GUEST: ("guest", "un invité"),
@@ -161,7 +162,7 @@ class PromoTracker:
                 author.sprayed = True
             if "cross_author_duplicate" in ids:
                 author.coordinated = True
-        if a.domains and not _TEAM.intersection(result.signal_ids):
+        if a.domains and not _TEAM_MITIGATORS.intersection(result.signal_ids):
             self._links.add(post_urls(post), a.domains, akey)
         if a.shingles:
             mask = a.mask if a.mask is not None else shingle_mask(a.shingles)
